@@ -1,0 +1,48 @@
+package dev.keyfailover.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What an upstream answer means for the key that was used (SPEC section 3).
+ *
+ * @param action what happens to the key and to the request
+ * @param cooldown for {@link Action#COOL_DOWN}: the advised wait before the key is used again
+ *     (the pool caps it); {@link Duration#ZERO} otherwise
+ */
+public record KeyVerdict(Action action, Duration cooldown) {
+
+    /** What happens to the key and to the request. */
+    public enum Action {
+        /** The answer goes to the client as it is; the key is fine (a re-check probe succeeded). */
+        ACCEPT,
+        /** The key is rate-limited: it cools down, and the request fails over to the next key. */
+        COOL_DOWN,
+        /** The key failed authentication: it is disabled, and the request fails over. */
+        DISABLE,
+        /** The key is refused for this request only: nothing is marked, the request fails over. */
+        SKIP
+    }
+
+    /** The verdict for every answer that is not a key problem. */
+    public static final KeyVerdict ACCEPT = new KeyVerdict(Action.ACCEPT, Duration.ZERO);
+    /** The verdict for an authentication failure. */
+    public static final KeyVerdict DISABLE = new KeyVerdict(Action.DISABLE, Duration.ZERO);
+    /** The verdict for a refusal that concerns this request only. */
+    public static final KeyVerdict SKIP = new KeyVerdict(Action.SKIP, Duration.ZERO);
+
+    public KeyVerdict {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(cooldown, "cooldown");
+    }
+
+    /** A rate-limit verdict with the advised wait. */
+    public static KeyVerdict coolDown(Duration cooldown) {
+        return new KeyVerdict(Action.COOL_DOWN, cooldown);
+    }
+
+    /** Whether the request moves on to the next key. */
+    public boolean failsOver() {
+        return action != Action.ACCEPT;
+    }
+}

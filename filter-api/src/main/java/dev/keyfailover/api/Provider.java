@@ -1,0 +1,84 @@
+package dev.keyfailover.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+
+/**
+ * What the failover engine needs to know of one upstream API.
+ *
+ * <p>Implementations must be thread-safe and cheap to call: every method but the factories'
+ * runs on the request path. They never log or return a key in clear text.
+ *
+ * <p>A minimal custom provider implements {@link #name()}, {@link #credentialHeaders()},
+ * {@link #applyKey} and {@link #exhaustedResponse}; the rest has sensible defaults.
+ */
+public interface Provider {
+
+    /** The provider's name, as configured: used in logs, dump folders and error messages. */
+    String name();
+
+    /**
+     * The request headers that carry a provider credential, such as {@code Authorization} or
+     * {@code X-Api-Key}. A client request carrying one of them is BYOK ({@link #isByok}); when the
+     * pool is used instead, the engine removes all of them before {@link #applyKey}, so a client
+     * credential never travels along with a pool key.
+     */
+    List<String> credentialHeaders();
+
+    /**
+     * Whether the outgoing request already carries the user's own credential (bring your own key).
+     * Such a request is sent once, untouched: no pool key, no marking, no failover. The default is
+     * true when any of the {@link #credentialHeaders()} is present.
+     */
+    default boolean isByok(HttpRequest request) {
+        for (String header : credentialHeaders()) {
+            if (request.containsHeader(header)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts a pool key on an outgoing request (one attempt's own copy; the client's original is
+     * never passed here), e.g. {@code Authorization: Bearer <key>}.
+     */
+    void applyKey(HttpRequest request, String key);
+
+    /** The failover rules of this provider (SPEC section 3); defaults unless configured. */
+    default FailoverRules failoverRules() {
+        return FailoverRules.defaults();
+    }
+
+    /**
+     * Judges an upstream answer for the key that was used. Only status and headers may be read:
+     * the body still belongs to the client. The default applies {@link #failoverRules()}.
+     */
+    default KeyVerdict judge(HttpResponse response, Instant now) {
+        return failoverRules().judge(response, now);
+    }
+
+    /**
+     * Turns key-pool exhaustion into an error response in this API's format: 429 with
+     * {@code Retry-After} for {@link KeyPoolException.Kind#RATE_LIMITED}, 502 for
+     * {@link KeyPoolException.Kind#AUTHENTICATION_FAILED}. Returning {@code null} makes the
+     * engine answer with a generic JSON 502.
+     */
+    ClassicHttpResponse exhaustedResponse(KeyPoolException error);
+
+    /**
+     * Turns an error the proxy itself produces (body too large, upstream unreachable, timeout)
+     * into a response in this API's format, with {@link ProxyFailure#status()}. Returning
+     * {@code null} (the default) makes the engine answer with a generic JSON error.
+     *
+     * @param failure what went wrong
+     * @param message a sentence for the client, without any key or internal detail
+     */
+    default ClassicHttpResponse failureResponse(ProxyFailure failure, String message) {
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.keyfailover.api;
+
+/**
+ * An error the proxy itself produces, as opposed to an answer from upstream. Each
+ * {@link Provider} renders it in its API's error format ({@link Provider#failureResponse}).
+ */
+public enum ProxyFailure {
+    /** The client's body exceeds the configured limit. */
+    REQUEST_TOO_LARGE(413),
+    /** Upstream could not be reached, reset the connection, or answered something unreadable. */
+    BAD_GATEWAY(502),
+    /** Upstream did not answer within the response timeout. */
+    GATEWAY_TIMEOUT(504);
+
+    private final int status;
+
+    ProxyFailure(int status) {
+        this.status = status;
+    }
+
+    /** The HTTP status a client receives. */
+    public int status() {
+        return status;
+    }
+}

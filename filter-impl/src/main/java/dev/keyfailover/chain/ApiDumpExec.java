@@ -1,0 +1,74 @@
+package dev.keyfailover.chain;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.StatusLine;
+
+/**
+ * Records every upstream attempt (SPEC section 7). Placed inside {@link KeyFailoverExec}, so failed
+ * attempts are recorded too. Bodies are teed as they pass: the client gets every byte when it
+ * would without the dump.
+ */
+final class ApiDumpExec implements ExecChainHandler {
+
+    private final ApiDump dump;
+
+    ApiDumpExec(ApiDump dump) {
+        this.dump = dump;
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        Object attemptAttribute = scope.clientContext.getAttribute(ExchangeAttributes.ATTEMPT);
+        int attempt = attemptAttribute instanceof Integer ? (Integer) attemptAttribute : 1;
+        String stem = dump.stem(scope.exchangeId, attempt);
+
+        DumpSink requestSink = sink(stem + ".request.txt");
+        requestSink.write(dump.head(request.getMethod() + " " + dump.masker().uri(requestUri(request)), request));
+        ClassicHttpRequest recorded = request;
+        if (request.getEntity() != null) {
+            recorded = ClassicRequestBuilder.copy(request).setEntity(new TeedEntity(request.getEntity(), requestSink)).build();
+        }
+
+        DumpSink responseSink = sink(stem + ".response.txt");
+        ClassicHttpResponse response;
+        try {
+            response = chain.proceed(recorded,
+                    new ExecChain.Scope(scope.exchangeId, scope.route, recorded, scope.execRuntime, scope.clientContext));
+        } catch (IOException | HttpException | RuntimeException e) {
+            responseSink.write(("transport error: " + e.getClass().getName() + ": " + e.getMessage() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            responseSink.close();
+            throw e;
+        } finally {
+            requestSink.close();
+        }
+        responseSink.write(dump.head(new StatusLine(response).toString(), response));
+        if (response.getEntity() == null) {
+            responseSink.close();
+        } else {
+            response.setEntity(new TeedEntity(response.getEntity(), responseSink));
+        }
+        return response;
+    }
+
+    private DumpSink sink(String fileName) {
+        return new DumpSink(fileName, dump.open(fileName));
+    }
+
+    private static String requestUri(ClassicHttpRequest request) {
+        try {
+            return request.getUri().toString();
+        } catch (java.net.URISyntaxException e) {
+            return request.getRequestUri();
+        }
+    }
+}

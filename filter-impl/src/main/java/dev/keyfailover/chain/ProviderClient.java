@@ -1,0 +1,118 @@
+package dev.keyfailover.chain;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Objects;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.pool.KeyPool;
+import org.apache.hc.client5.http.auth.AuthSchemeFactory;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The HTTP client of one provider: key failover outermost of our handlers, the API dump inside
+ * it (so it sees every attempt), both before the protocol element; and the proxy-safe settings of
+ * SPEC section 8: no redirects, no decompression, no automatic retries, no cookies, no system
+ * proxy, a pool sized for a proxy.
+ */
+public final class ProviderClient implements Closeable {
+
+    /** Chain element names, to find the handlers in the chain. */
+    static final String FAILOVER = "keyfailover-failover";
+    static final String DUMP = "keyfailover-dump";
+
+    private final Provider provider;
+    private final KeyPool pool;
+    private final PoolingHttpClientConnectionManager connections;
+    private final CloseableHttpClient client;
+
+    private ProviderClient(Provider provider, KeyPool pool, PoolingHttpClientConnectionManager connections,
+                           CloseableHttpClient client) {
+        this.provider = provider;
+        this.pool = pool;
+        this.connections = connections;
+        this.client = client;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @param pool the key pool, {@code null} for a provider without one
+     * @param dump where attempts are recorded, {@code null} for no dump
+     */
+    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, FailoverSettings failover,
+                                        ClientSettings settings, Clock clock) {
+        Objects.requireNonNull(provider, "provider");
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(settings.maxConnections())
+                .setMaxConnPerRoute(settings.maxConnections())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.responseTimeout()))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .build();
+        HttpClientBuilder builder = HttpClientBuilder.create()
+                .setConnectionManager(connections)
+                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE))
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.responseTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectionRequestTimeout()))
+                        .setRedirectsEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                // No auth schemes: a 401 is the failover's to judge, never a challenge to answer.
+                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create().build())
+                .disableDefaultUserAgent()
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
+                        new KeyFailoverExec(provider, pool, failover, clock));
+        if (dump != null) {
+            builder.addExecInterceptorAfter(FAILOVER, DUMP, new ApiDumpExec(dump));
+        }
+        return new ProviderClient(provider, pool, connections, builder.build());
+    }
+
+    public Provider provider() {
+        return provider;
+    }
+
+    /** The key pool, or {@code null} when the provider has none. */
+    public KeyPool pool() {
+        return pool;
+    }
+
+    public CloseableHttpClient httpClient() {
+        return client;
+    }
+
+    /** Leased, available and pending connections, for health checks and tests. */
+    public PoolStats connectionStats() {
+        return connections.getTotalStats();
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close(CloseMode.GRACEFUL);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.keyfailover.chain;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.FileEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client body read once and made repeatable, so every attempt sends the same bytes: in memory
+ * up to a threshold, else in a temp file that {@link #close()} deletes.
+ */
+final class ReplayableBody implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayableBody.class);
+    private static final ReplayableBody NONE = new ReplayableBody(null, null);
+
+    private final HttpEntity entity;
+    private final Path spillFile;
+
+    private ReplayableBody(HttpEntity entity, Path spillFile) {
+        this.entity = entity;
+        this.spillFile = spillFile;
+    }
+
+    /** The repeatable entity, or {@code null} for a request without a body. */
+    HttpEntity entity() {
+        return entity;
+    }
+
+    /**
+     * Reads the client's entity once.
+     *
+     * @throws BodyTooLargeException when it exceeds the limit; nothing is kept then
+     */
+    static ReplayableBody of(HttpEntity original, BodyLimits limits) throws IOException {
+        if (original == null) {
+            return NONE;
+        }
+        if (original.getContentLength() > limits.maxBytes()) {
+            throw new BodyTooLargeException(limits.maxBytes());
+        }
+        ContentType type = original.getContentType() == null ? null : ContentType.parseLenient(original.getContentType());
+        String encoding = original.getContentEncoding();
+        try (InputStream in = original.getContent()) {
+            int threshold = (int) Math.min(limits.memoryThreshold(), Integer.MAX_VALUE - 16);
+            byte[] head = in.readNBytes(threshold + 1);
+            if (head.length <= threshold) {
+                if (head.length > limits.maxBytes()) {
+                    throw new BodyTooLargeException(limits.maxBytes());
+                }
+                // A known length is sent as Content-Length: some upstreams refuse chunked bodies.
+                return new ReplayableBody(new ByteArrayEntity(head, type, encoding, false), null);
+            }
+            return spill(head, in, limits, type, encoding);
+        }
+    }
+
+    private static ReplayableBody spill(byte[] head, InputStream rest, BodyLimits limits, ContentType type,
+                                        String encoding) throws IOException {
+        Path file = limits.spillDirectory() == null
+                ? Files.createTempFile("keyfailover-body-", ".bin")
+                : Files.createTempFile(limits.spillDirectory(), "keyfailover-body-", ".bin");
+        try {
+            long total = head.length;
+            if (total > limits.maxBytes()) {
+                throw new BodyTooLargeException(limits.maxBytes());
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                out.write(head);
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = rest.read(buffer)) >= 0) {
+                    total += n;
+                    if (total > limits.maxBytes()) {
+                        throw new BodyTooLargeException(limits.maxBytes());
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            return new ReplayableBody(new FileEntity(file.toFile(), type, encoding), file);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+    }
+
+    /** Deletes the spill file, if any. */
+    @Override
+    public void close() {
+        if (spillFile != null) {
+            deleteQuietly(spillFile);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("could not delete spilled request body {}: {}", file, e.toString());
+        }
+    }
+}

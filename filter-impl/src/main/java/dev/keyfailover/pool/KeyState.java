@@ -1,0 +1,11 @@
+package dev.keyfailover.pool;
+
+/** The state of a key in the pool (SPEC section 1). */
+public enum KeyState {
+    /** Usable. */
+    VALID,
+    /** Rate-limited until a deadline, then valid again by itself. */
+    COOLING,
+    /** Failed authentication; used again only as a re-check probe. */
+    DISABLED
+}

@@ -1,0 +1,108 @@
+package dev.keyfailover.provider;
+
+import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.ProxyFailure;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+
+/** The error body shapes of the two API families (SPEC section 6). */
+public enum ErrorFormat {
+
+    /** {@code {"error":{"message":…,"type":…,"code":…}}}. */
+    OPENAI {
+        @Override
+        String body(ErrorKind kind, String message) {
+            JsonObjectBuilder error = Json.createObjectBuilder()
+                    .add("message", message)
+                    .add("type", kind.openAiType);
+            if (kind.openAiCode != null) {
+                error.add("code", kind.openAiCode);
+            }
+            return Json.createObjectBuilder().add("error", error).build().toString();
+        }
+    },
+
+    /** {@code {"type":"error","error":{"type":…,"message":…}}}. */
+    ANTHROPIC {
+        @Override
+        String body(ErrorKind kind, String message) {
+            return Json.createObjectBuilder()
+                    .add("type", "error")
+                    .add("error", Json.createObjectBuilder().add("type", kind.anthropicType).add("message", message))
+                    .build().toString();
+        }
+    };
+
+    abstract String body(ErrorKind kind, String message);
+
+    /** The exhaustion response: 429 with {@code Retry-After} (omitted at zero), or 502. */
+    public ClassicHttpResponse exhausted(KeyPoolException error) {
+        ErrorKind kind = error.kind() == KeyPoolException.Kind.RATE_LIMITED
+                ? ErrorKind.RATE_LIMITED
+                : ErrorKind.AUTHENTICATION_FAILED;
+        String message = error.getMessage();
+        if (error.retryAfterHeaderValue() != null) {
+            message += "; retry after " + error.retryAfterHeaderValue() + " s";
+        }
+        ClassicHttpResponse response = response(error.kind().status(), kind, message);
+        String retryAfter = error.retryAfterHeaderValue();
+        if (retryAfter != null) {
+            response.setHeader("Retry-After", retryAfter);
+        }
+        return response;
+    }
+
+    /** The response for an error of the proxy itself. */
+    public ClassicHttpResponse failure(ProxyFailure failure, String message) {
+        ErrorKind kind;
+        switch (failure) {
+            case REQUEST_TOO_LARGE:
+                kind = ErrorKind.REQUEST_TOO_LARGE;
+                break;
+            case GATEWAY_TIMEOUT:
+                kind = ErrorKind.TIMEOUT;
+                break;
+            default:
+                kind = ErrorKind.BAD_GATEWAY;
+        }
+        return response(failure.status(), kind, message);
+    }
+
+    private ClassicHttpResponse response(int status, ErrorKind kind, String message) {
+        BasicClassicHttpResponse response = new BasicClassicHttpResponse(status);
+        response.setEntity(new StringEntity(body(kind, message), ContentType.APPLICATION_JSON));
+        return response;
+    }
+
+    /** Parses {@code openai} or {@code anthropic}. */
+    public static ErrorFormat parse(String value) {
+        for (ErrorFormat format : values()) {
+            if (format.name().equalsIgnoreCase(value.trim())) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException("errorFormat must be 'openai' or 'anthropic', not '" + value + "'");
+    }
+
+    enum ErrorKind {
+        RATE_LIMITED("rate_limit_error", "rate_limit_exceeded", "rate_limit_error"),
+        AUTHENTICATION_FAILED("api_error", "server_error", "api_error"),
+        REQUEST_TOO_LARGE("invalid_request_error", "request_too_large", "request_too_large"),
+        BAD_GATEWAY("api_error", "bad_gateway", "api_error"),
+        TIMEOUT("api_error", "timeout", "timeout_error");
+
+        final String openAiType;
+        final String openAiCode;
+        final String anthropicType;
+
+        ErrorKind(String openAiType, String openAiCode, String anthropicType) {
+            this.openAiType = openAiType;
+            this.openAiCode = openAiCode;
+            this.anthropicType = anthropicType;
+        }
+    }
+}

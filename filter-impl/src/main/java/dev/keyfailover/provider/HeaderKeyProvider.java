@@ -1,0 +1,78 @@
+package dev.keyfailover.provider;
+
+import java.util.List;
+
+import dev.keyfailover.api.FailoverRules;
+import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProxyFailure;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpRequest;
+
+/**
+ * A provider whose key travels in one header, optionally after a scheme
+ * ({@code Authorization: Bearer <key>}, {@code X-Api-Key: <key>}, {@code api-key: <key>}): the
+ * built-in OpenAI and Anthropic providers and the generic one are all this class.
+ */
+final class HeaderKeyProvider implements Provider {
+
+    private final String name;
+    private final String authHeader;
+    private final String authPrefix;
+    private final List<String> credentialHeaders;
+    private final ErrorFormat errorFormat;
+    private final FailoverRules rules;
+
+    /**
+     * @param authScheme e.g. {@code Bearer}; {@code null} or empty for the bare key
+     * @param credentialHeaders headers whose presence makes a request BYOK
+     */
+    HeaderKeyProvider(String name, String authHeader, String authScheme, List<String> credentialHeaders,
+                      ErrorFormat errorFormat, FailoverRules rules) {
+        this.name = name;
+        this.authHeader = authHeader;
+        this.authPrefix = authScheme == null || authScheme.isBlank() ? "" : authScheme.trim() + " ";
+        this.credentialHeaders = List.copyOf(credentialHeaders);
+        this.errorFormat = errorFormat;
+        this.rules = rules;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<String> credentialHeaders() {
+        return credentialHeaders;
+    }
+
+    @Override
+    public void applyKey(HttpRequest request, String key) {
+        request.setHeader(authHeader, authPrefix + key);
+    }
+
+    @Override
+    public FailoverRules failoverRules() {
+        return rules;
+    }
+
+    @Override
+    public ClassicHttpResponse exhaustedResponse(KeyPoolException error) {
+        return errorFormat.exhausted(error);
+    }
+
+    @Override
+    public ClassicHttpResponse failureResponse(ProxyFailure failure, String message) {
+        return errorFormat.failure(failure, message);
+    }
+
+    ErrorFormat errorFormat() {
+        return errorFormat;
+    }
+
+    @Override
+    public String toString() {
+        return "Provider[" + name + ", key in " + authHeader + ", errors as " + errorFormat + ", " + rules + "]";
+    }
+}
