@@ -74,8 +74,8 @@ public final class KeyPoolException extends Exception {
         if (retryAfter.isZero()) {
             return null;
         }
-        long millis = retryAfter.toMillis();
-        return Long.toString((millis + 999) / 1000);
+        long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+        return Long.toString(seconds);
     }
 
     @Override

@@ -5,6 +5,8 @@ package dev.keyfailover.api;
  * {@link Provider} renders it in its API's error format ({@link Provider#failureResponse}).
  */
 public enum ProxyFailure {
+    /** The request cannot be forwarded as it is, e.g. a path that would leave the provider's base URL. */
+    BAD_REQUEST(400),
     /** The client's body exceeds the configured limit. */
     REQUEST_TOO_LARGE(413),
     /** Upstream could not be reached, reset the connection, or answered something unreadable. */

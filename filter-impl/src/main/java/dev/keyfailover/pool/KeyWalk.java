@@ -20,6 +20,7 @@ public final class KeyWalk implements AutoCloseable {
     private final BitSet tried;
     private int position;
     private Key probe;
+    private boolean refused;
 
     KeyWalk(KeyPool pool) {
         this.pool = pool;
@@ -85,6 +86,7 @@ public final class KeyWalk implements AutoCloseable {
                 }
                 return false;
             default:
+                refused = true;
                 if (probing) {
                     key.abandonProbe();
                 }
@@ -103,8 +105,9 @@ public final class KeyWalk implements AutoCloseable {
     /**
      * Classifies a walk that ran dry (SPEC section 6): rate-limited with Retry-After 0 when a key
      * this request did not try is VALID now; rate-limited until the soonest cooldown when any key
-     * cools; otherwise an authentication failure. (A request refused by a key for itself only is
-     * the caller's to answer, before the authentication failure.)
+     * cools; rate-limited with Retry-After 0 when a key tried earlier is VALID again (unless a key
+     * refused this request for itself only, which is then the caller's to answer); otherwise an
+     * authentication failure.
      */
     public KeyPoolException exhausted() {
         Instant now = pool.now();
@@ -126,6 +129,14 @@ public final class KeyWalk implements AutoCloseable {
         }
         if (soonest != null) {
             return rateLimited(soonest);
+        }
+        if (!refused) {
+            for (Key key : keys) {
+                if (key.isUsable(now)) {
+                    // Tried earlier by this request, its cooldown has ended since: not an auth failure.
+                    return rateLimited(Duration.ZERO);
+                }
+            }
         }
         return new KeyPoolException(pool.providerName(), KeyPoolException.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
     }

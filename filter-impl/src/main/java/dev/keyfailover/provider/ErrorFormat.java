@@ -60,6 +60,9 @@ public enum ErrorFormat {
     public ClassicHttpResponse failure(ProxyFailure failure, String message) {
         ErrorKind kind;
         switch (failure) {
+            case BAD_REQUEST:
+                kind = ErrorKind.BAD_REQUEST;
+                break;
             case REQUEST_TOO_LARGE:
                 kind = ErrorKind.REQUEST_TOO_LARGE;
                 break;
@@ -91,6 +94,7 @@ public enum ErrorFormat {
     enum ErrorKind {
         RATE_LIMITED("rate_limit_error", "rate_limit_exceeded", "rate_limit_error"),
         AUTHENTICATION_FAILED("api_error", "server_error", "api_error"),
+        BAD_REQUEST("invalid_request_error", "invalid_request", "invalid_request_error"),
         REQUEST_TOO_LARGE("invalid_request_error", "request_too_large", "request_too_large"),
         BAD_GATEWAY("api_error", "bad_gateway", "api_error"),
         TIMEOUT("api_error", "timeout", "timeout_error");

@@ -1,0 +1,169 @@
+package dev.keyfailover.example;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.util.Locale;
+
+import dev.keyfailover.pool.KeyHint;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows failover at once:
+ * a key containing {@code ratelimited} gets 429 (Retry-After 30 s), one containing {@code revoked}
+ * gets 401, any other key is served. {@code "stream": true} answers as server-sent events.
+ * Mapped at {@code /demo-upstream/*}: {@code /openai/v1/chat/completions}, {@code /openai/v1/models},
+ * {@code /anthropic/v1/messages}.
+ */
+public class DemoUpstreamServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final long EVENT_GAP_MILLIS = 150;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        boolean anthropic = path.startsWith("/anthropic/");
+        String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
+        if (key == null) {
+            error(response, anthropic, 401, "authentication_error", "no API key");
+            return;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        if (lower.contains("ratelimited")) {
+            response.setHeader("Retry-After", "30");
+            error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited");
+            return;
+        }
+        if (lower.contains("revoked")) {
+            error(response, anthropic, 401, "authentication_error", "demo: this key was revoked");
+            return;
+        }
+        String served = "served by the demo upstream with key " + KeyHint.of(key);
+        if (path.equals("/openai/v1/models")) {
+            json(response, "{\"object\":\"list\",\"data\":[{\"id\":\"demo-model\",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        } else if (path.equals("/openai/v1/chat/completions")) {
+            JsonObject body = body(request);
+            if (body.getBoolean("stream", false)) {
+                streamOpenAi(response, served);
+            } else {
+                json(response, Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion")
+                        .add("created", System.currentTimeMillis() / 1000).add("model", body.getString("model", "demo-model"))
+                        .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
+                                .add("message", Json.createObjectBuilder().add("role", "assistant").add("content", served))
+                                .add("finish_reason", "stop")))
+                        .add("usage", Json.createObjectBuilder().add("prompt_tokens", 5).add("completion_tokens", 9)
+                                .add("total_tokens", 14))
+                        .build().toString());
+            }
+        } else if (path.equals("/anthropic/v1/messages")) {
+            JsonObject body = body(request);
+            if (body.getBoolean("stream", false)) {
+                streamAnthropic(response, served, body.getString("model", "demo-model"));
+            } else {
+                json(response, Json.createObjectBuilder().add("id", "msg_demo").add("type", "message").add("role", "assistant")
+                        .add("model", body.getString("model", "demo-model"))
+                        .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "text").add("text", served)))
+                        .add("stop_reason", "end_turn").addNull("stop_sequence")
+                        .add("usage", Json.createObjectBuilder().add("input_tokens", 5).add("output_tokens", 9))
+                        .build().toString());
+            }
+        } else {
+            error(response, anthropic, 404, "not_found_error", "demo: no such endpoint " + path);
+        }
+    }
+
+    private static void streamOpenAi(HttpServletResponse response, String text) throws IOException {
+        response.setContentType("text/event-stream");
+        PrintWriter out = response.getWriter();
+        for (String word : text.split(" ")) {
+            String chunk = Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion.chunk")
+                    .add("created", System.currentTimeMillis() / 1000).add("model", "demo-model")
+                    .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
+                            .add("delta", Json.createObjectBuilder().add("content", word + " ")).addNull("finish_reason")))
+                    .build().toString();
+            event(out, null, chunk);
+        }
+        event(out, null, "[DONE]");
+    }
+
+    private static void streamAnthropic(HttpServletResponse response, String text, String model) throws IOException {
+        response.setContentType("text/event-stream");
+        PrintWriter out = response.getWriter();
+        event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_demo\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"stop_reason\":null,"
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}");
+        event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+        for (String word : text.split(" ")) {
+            event(out, "content_block_delta", Json.createObjectBuilder().add("type", "content_block_delta").add("index", 0)
+                    .add("delta", Json.createObjectBuilder().add("type", "text_delta").add("text", word + " "))
+                    .build().toString());
+        }
+        event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+        event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}");
+        event(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    private static void event(PrintWriter out, String name, String data) throws IOException {
+        if (name != null) {
+            out.write("event: " + name + "\n");
+        }
+        out.write("data: " + data + "\n\n");
+        out.flush();
+        if (out.checkError()) {
+            throw new IOException("client went away");
+        }
+        try {
+            Thread.sleep(EVENT_GAP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    private static JsonObject body(HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                return JsonObject.EMPTY_JSON_OBJECT;
+            }
+            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+                return reader.readObject();
+            } catch (RuntimeException e) {
+                return JsonObject.EMPTY_JSON_OBJECT;
+            }
+        }
+    }
+
+    private static void error(HttpServletResponse response, boolean anthropic, int status, String type, String message)
+            throws IOException {
+        response.setStatus(status);
+        String body = anthropic
+                ? Json.createObjectBuilder().add("type", "error").add("error", Json.createObjectBuilder()
+                        .add("type", type).add("message", message)).build().toString()
+                : Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
+                        .add("type", type).addNull("code")).build().toString();
+        json(response, body);
+    }
+
+    private static void json(HttpServletResponse response, String body) throws IOException {
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(body);
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+}

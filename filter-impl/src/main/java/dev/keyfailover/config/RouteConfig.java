@@ -1,0 +1,307 @@
+package dev.keyfailover.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.keyfailover.chain.BodyLimits;
+import dev.keyfailover.chain.ClientSettings;
+import dev.keyfailover.chain.FailoverSettings;
+import dev.keyfailover.pool.PoolSettings;
+
+/**
+ * The parsed configuration of one proxy route (a servlet or filter): every init-param checked,
+ * with context-params {@code keyfailover.<name>} as shared defaults. Errors name the route, the
+ * parameter and what is wrong, never a key.
+ */
+public final class RouteConfig {
+
+    private final String providerType;
+    private final String providerName;
+    private final String baseUrl;
+    private final List<String> keys;
+    private final Path dumpDir;
+    private final FailoverSettings failover;
+    private final ClientSettings client;
+    private final PoolSettings pool;
+    private final List<String> clientAuthHeaders;
+    private final Map<String, String> properties;
+
+    private RouteConfig(Reader reader) throws ConfigException {
+        this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
+        this.providerName = reader.optional("name").orElse(reader.routeName);
+        this.baseUrl = reader.parse("baseUrl", RouteConfig::baseUrl).orElseThrow(() -> reader.error("baseUrl", "is required"));
+        this.keys = keys(reader);
+        this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
+        boolean byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);
+        BodyLimits limits = BodyLimits.defaults();
+        long maxBody = reader.parse("maxBodyBytes", Values::bytes).orElse(limits.maxBytes());
+        long threshold = reader.parse("memoryThreshold", Values::bytes).orElse(Math.min(limits.memoryThreshold(), maxBody));
+        if (maxBody < 1) {
+            throw reader.error("maxBodyBytes", "must be at least 1 byte");
+        }
+        Path spill = reader.optional("spillDir").map(Paths::get).orElse(null);
+        this.failover = new FailoverSettings(byokAllowed, new BodyLimits(Math.min(threshold, maxBody), maxBody, spill));
+        ClientSettings defaults = ClientSettings.defaults();
+        this.client = reader.wrap("connectTimeout / responseTimeout / maxConnections", () -> new ClientSettings(
+                reader.parse("connectTimeout", Values::duration).orElse(defaults.connectTimeout()),
+                reader.parse("responseTimeout", Values::duration).orElse(defaults.responseTimeout()),
+                reader.parse("connectionRequestTimeout", Values::duration).orElse(defaults.connectionRequestTimeout()),
+                reader.parse("maxConnections", Values::positiveInt).orElse(defaults.maxConnections())));
+        PoolSettings poolDefaults = PoolSettings.defaults();
+        Optional<Duration> recheck = reader.parse("authRecheck", value -> value.equalsIgnoreCase("never")
+                ? Optional.<Duration>empty() : Optional.of(positive(Values.duration(value))))
+                .orElse(poolDefaults.authRecheck());
+        Duration maxCooldown = reader.parse("maxCooldown", value -> positive(Values.duration(value)))
+                .orElse(poolDefaults.maxCooldown());
+        Duration maxWait = reader.parse("maxWaitForKey", Values::duration).orElse(Duration.ZERO);
+        this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
+        this.clientAuthHeaders = reader.parse("clientAuthHeaders", RouteConfig::headerNames).orElse(List.of());
+        this.properties = reader.all();
+    }
+
+    /**
+     * Parses a route's configuration.
+     *
+     * @param where e.g. {@code servlet 'openai'}, used in every error message
+     */
+    public static RouteConfig parse(String where, String routeName, ParameterSource parameters,
+                                    Placeholders placeholders) throws ConfigException {
+        return new RouteConfig(new Reader(where, routeName, parameters, placeholders));
+    }
+
+    public String providerType() {
+        return providerType;
+    }
+
+    public String providerName() {
+        return providerName;
+    }
+
+    /** An absolute http(s) URL, or a path starting with {@code /} for an upstream on this same server and context. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public List<String> keys() {
+        return keys;
+    }
+
+    /** The dump directory, or {@code null} for no dump. */
+    public Path dumpDir() {
+        return dumpDir;
+    }
+
+    public FailoverSettings failover() {
+        return failover;
+    }
+
+    public ClientSettings client() {
+        return client;
+    }
+
+    public PoolSettings pool() {
+        return pool;
+    }
+
+    /** Headers that authenticate the client to the proxy: never forwarded, never read as BYOK. */
+    public List<String> clientAuthHeaders() {
+        return clientAuthHeaders;
+    }
+
+    /** Every resolved parameter, for the provider factory. */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    private static String baseUrl(String value) {
+        String trimmed = value.trim();
+        if (trimmed.startsWith("/")) {
+            return stripTrailingSlash(trimmed);
+        }
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + trimmed + "' is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + trimmed + "' is not an absolute http(s) URL");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not carry a query, a fragment or user info");
+        }
+        return stripTrailingSlash(trimmed);
+    }
+
+    private static String stripTrailingSlash(String value) {
+        String result = value;
+        while (result.endsWith("/")) {
+            result = result.substring(0, result.length() - 1);
+        }
+        return result;
+    }
+
+    private static boolean byok(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "allow":
+                return true;
+            case "deny":
+                return false;
+            default:
+                throw new IllegalArgumentException("must be 'allow' or 'deny', not '" + value + "'");
+        }
+    }
+
+    private static Duration positive(Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("must be a positive duration");
+        }
+        return value;
+    }
+
+    private static List<String> headerNames(String value) {
+        List<String> names = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw new IllegalArgumentException("'" + name + "' is not a header name");
+            }
+            names.add(name);
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> keys(Reader reader) throws ConfigException {
+        Optional<String> inline = reader.optional("keys");
+        Optional<String> file = reader.optional("keysFile");
+        if (inline.isPresent() && file.isPresent()) {
+            throw reader.error("keys", "and 'keysFile' are both set; use one");
+        }
+        if (file.isPresent()) {
+            Path path = Paths.get(file.get());
+            String text;
+            try {
+                text = Files.readString(path, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw reader.error("keysFile", "cannot read '" + path + "' (" + e.getClass().getSimpleName() + ")");
+            }
+            return splitKeys(reader, "keysFile", text);
+        }
+        return inline.isPresent() ? splitKeys(reader, "keys", inline.get()) : List.of();
+    }
+
+    private static List<String> splitKeys(Reader reader, String parameter, String text) throws ConfigException {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return List.of();
+        }
+        String[] parts = trimmed.split("\\r?\\n|,");
+        List<String> keys = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) {
+            String key = parts[i].strip();
+            if (key.isEmpty()) {
+                throw reader.error(parameter, "the key at index " + i + " is blank");
+            }
+            int earlier = keys.indexOf(key);
+            if (earlier >= 0) {
+                throw reader.error(parameter, "the key at index " + i + " repeats the key at index " + earlier);
+            }
+            keys.add(key);
+        }
+        return List.copyOf(keys);
+    }
+
+    /** Reads parameters with context-param defaults, placeholders resolved, errors well named. */
+    private static final class Reader {
+        private final String where;
+        private final String routeName;
+        private final ParameterSource parameters;
+        private final Placeholders placeholders;
+
+        Reader(String where, String routeName, ParameterSource parameters, Placeholders placeholders) {
+            this.where = where;
+            this.routeName = routeName;
+            this.parameters = parameters;
+            this.placeholders = placeholders;
+        }
+
+        Optional<String> optional(String name) throws ConfigException {
+            String raw = parameters.get(name);
+            if (raw == null) {
+                return Optional.empty();
+            }
+            String resolved;
+            try {
+                resolved = placeholders.resolve(raw);
+            } catch (IllegalArgumentException e) {
+                throw error(name, e.getMessage());
+            }
+            return resolved == null || resolved.isBlank() ? Optional.empty() : Optional.of(resolved.trim());
+        }
+
+        String required(String name) throws ConfigException {
+            return optional(name).orElseThrow(() -> error(name, "is required"));
+        }
+
+        <T> Optional<T> parse(String name, Parser<T> parser) throws ConfigException {
+            Optional<String> value = optional(name);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(parser.parse(value.get()));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw error(name, e.getMessage());
+            }
+        }
+
+        <T> T wrap(String names, Builder<T> builder) throws ConfigException {
+            try {
+                return builder.build();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ": parameters " + names + ": " + e.getMessage());
+            }
+        }
+
+        Map<String, String> all() throws ConfigException {
+            Map<String, String> all = new LinkedHashMap<>();
+            for (String name : parameters.names()) {
+                Optional<String> value = optional(name);
+                if (value.isPresent() && !name.equals("keys")) {
+                    all.put(name, value.get());
+                }
+            }
+            return all;
+        }
+
+        ConfigException error(String name, String problem) {
+            return new ConfigException(where + ": parameter '" + name + "' " + problem);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String value);
+    }
+
+    @FunctionalInterface
+    private interface Builder<T> {
+        T build() throws ConfigException;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.keyfailover.servlet;
+
+import java.util.Locale;
+
+/**
+ * Checks the part of the client's path after the route prefix, kept encoded as sent (SPEC
+ * section 8), so that it can only ever name something below the provider's base URL.
+ */
+final class ForwardPath {
+
+    private ForwardPath() {
+    }
+
+    /**
+     * @param rawRest the encoded path after the prefix, empty or starting with {@code /}
+     * @return the path to append to the base URL
+     * @throws IllegalArgumentException when it holds dot segments (plain or encoded), backslashes,
+     *     control characters or characters a URI cannot carry
+     */
+    static String check(String rawRest) {
+        if (rawRest.isEmpty()) {
+            return rawRest;
+        }
+        if (rawRest.charAt(0) != '/') {
+            throw new IllegalArgumentException("path must start with '/'");
+        }
+        for (int i = 0; i < rawRest.length(); i++) {
+            char c = rawRest.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '^' || c == '`'
+                    || c == '{' || c == '|' || c == '}' || c == '#' || c == '?') {
+                throw new IllegalArgumentException("path holds a character that must be percent-encoded");
+            }
+        }
+        String decodedDots = rawRest.toLowerCase(Locale.ROOT).replace("%2e", ".").replace("%2f", "/").replace("%5c", "/");
+        for (String segment : decodedDots.split("/", -1)) {
+            String name = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
+            if (name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("path holds a dot segment");
+            }
+        }
+        return rawRest;
+    }
+}

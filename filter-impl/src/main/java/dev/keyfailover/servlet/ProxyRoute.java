@@ -1,0 +1,182 @@
+package dev.keyfailover.servlet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.util.Map;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProviderFactory;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.chain.ApiDump;
+import dev.keyfailover.chain.CredentialMasker;
+import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.chain.ProxyResponses;
+import dev.keyfailover.config.ConfigException;
+import dev.keyfailover.config.ProviderFactories;
+import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.pool.KeyPool;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy engine of one route, shared by {@link KeyFailoverServlet} and {@link KeyFailoverFilter}:
+ * forwards a client request through the provider's client and copies the answer back, with
+ * provider-shaped errors for what the proxy itself cannot do (SPEC section 8).
+ */
+public final class ProxyRoute implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
+
+    private final String baseUrl;
+    private final ProviderClient client;
+    private final UpstreamRequests requests;
+
+    private ProxyRoute(String baseUrl, ProviderClient client, UpstreamRequests requests) {
+        this.baseUrl = baseUrl;
+        this.client = client;
+        this.requests = requests;
+    }
+
+    /** Builds the route's provider, pool, dump and client from its configuration. */
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock) throws ConfigException {
+        Map<String, ProviderFactory> factories = ProviderFactories.discover();
+        ProviderFactory factory = factories.get(config.providerType());
+        if (factory == null) {
+            throw new ConfigException(where + ": parameter 'provider' names unknown type '" + config.providerType()
+                    + "'; known types: " + String.join(", ", factories.keySet()));
+        }
+        // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
+        String settingsUrl = config.baseUrl().startsWith("/") ? "http://localhost" + config.baseUrl() : config.baseUrl();
+        Provider provider;
+        try {
+            provider = factory.create(new ProviderSettings(config.providerName(), java.net.URI.create(settingsUrl),
+                    config.keys(), config.properties()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": provider '" + config.providerType() + "': " + e.getMessage());
+        }
+        if (provider == null) {
+            throw new ConfigException(where + ": provider factory '" + config.providerType() + "' returned nothing");
+        }
+        KeyPool pool;
+        try {
+            pool = config.keys().isEmpty() ? null : new KeyPool(provider.name(), config.keys(), clock, config.pool());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
+        }
+        ApiDump dump = config.dumpDir() == null ? null
+                : new ApiDump(config.dumpDir(), provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
+        ProviderClient client = ProviderClient.create(provider, pool, dump, config.failover(), config.client(), clock);
+        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
+                config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
+        return new ProxyRoute(config.baseUrl(), client, new UpstreamRequests(config.clientAuthHeaders()));
+    }
+
+    public Provider provider() {
+        return client.provider();
+    }
+
+    /** The key pool, or {@code null} when the provider has none. */
+    public KeyPool pool() {
+        return client.pool();
+    }
+
+    public ProviderClient client() {
+        return client;
+    }
+
+    /**
+     * Forwards one client request.
+     *
+     * @param rawRest the encoded path after the route prefix, as the client sent it
+     */
+    public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
+        HttpUriRequestBase upstream;
+        try {
+            upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
+        } catch (IllegalArgumentException e) {
+            answer(ProxyResponses.failure(provider(), ProxyFailure.BAD_REQUEST, "cannot forward this request: "
+                    + e.getMessage()), response);
+            return;
+        }
+        ClassicHttpResponse answer;
+        try {
+            answer = client.httpClient().executeOpen(null, upstream, HttpClientContext.create());
+        } catch (ClientAbortedException e) {
+            LOG.debug("{}: client went away while sending its body", provider().name());
+            return;
+        } catch (IOException e) {
+            boolean timeout = isTimeout(e);
+            LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(), e.toString());
+            answer(ProxyResponses.failure(provider(), timeout ? ProxyFailure.GATEWAY_TIMEOUT : ProxyFailure.BAD_GATEWAY,
+                    timeout ? "upstream did not answer in time" : "upstream could not be reached"), response);
+            return;
+        }
+        try {
+            ResponseStreamer.copy(answer, response);
+            answer.close();
+        } catch (ClientAbortedException e) {
+            upstream.cancel();
+            closeQuietly(answer);
+            LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
+        } catch (IOException e) {
+            upstream.cancel();
+            closeQuietly(answer);
+            if (!response.isCommitted()) {
+                response.reset();
+                answer(ProxyResponses.failure(provider(), isTimeout(e) ? ProxyFailure.GATEWAY_TIMEOUT
+                        : ProxyFailure.BAD_GATEWAY, "upstream failed while answering"), response);
+                return;
+            }
+            throw new UpstreamBrokeException(provider().name(), e);
+        }
+    }
+
+    private String targetBase(HttpServletRequest request) {
+        if (!baseUrl.startsWith("/")) {
+            return baseUrl;
+        }
+        String host = request.getLocalAddr();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
+    }
+
+    private static boolean isTimeout(IOException e) {
+        return e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException
+                || e instanceof InterruptedIOException && e.getMessage() != null
+                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout");
+    }
+
+    private static void answer(ClassicHttpResponse own, HttpServletResponse response) throws IOException {
+        try {
+            ResponseStreamer.copy(own, response);
+        } catch (ClientAbortedException e) {
+            LOG.debug("client went away before the proxy's own answer was written");
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse answer) {
+        try {
+            answer.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing an aborted upstream answer: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+
+}

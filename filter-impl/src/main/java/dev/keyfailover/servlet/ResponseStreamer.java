@@ -1,0 +1,112 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+
+/**
+ * Copies an upstream answer to the client: status, end-to-end headers, and the body as bytes.
+ * Streams (event streams, bodies of unknown length) are flushed after every read, so each chunk
+ * reaches the client as upstream sends it.
+ */
+final class ResponseStreamer {
+
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private ResponseStreamer() {
+    }
+
+    /**
+     * @throws ClientAbortedException when writing to the client fails (it went away)
+     * @throws IOException any other: reading the upstream body failed, as it is
+     */
+    static void copy(ClassicHttpResponse upstream, HttpServletResponse response) throws IOException {
+        response.setStatus(upstream.getCode());
+        copyHeaders(upstream, response);
+        HttpEntity entity = upstream.getEntity();
+        if (entity == null) {
+            return;
+        }
+        boolean streaming = isStream(entity);
+        ServletOutputStream out = response.getOutputStream();
+        // Not closed here: closing would drain the rest of a stream; the caller cancels first.
+        InputStream in = entity.getContent();
+        byte[] buffer = new byte[BUFFER_SIZE];
+        try {
+            if (streaming) {
+                response.flushBuffer();
+            }
+            int n;
+            while ((n = readUpstream(in, buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                if (streaming) {
+                    out.flush();
+                }
+            }
+        } catch (UpstreamReadException e) {
+            throw e.upstreamFailure;
+        } catch (IOException e) {
+            throw e instanceof ClientAbortedException ? (ClientAbortedException) e : new ClientAbortedException(e);
+        }
+    }
+
+    private static int readUpstream(InputStream in, byte[] buffer) throws UpstreamReadException {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new UpstreamReadException(e);
+        }
+    }
+
+    private static boolean isStream(HttpEntity entity) {
+        String type = entity.getContentType();
+        return entity.getContentLength() < 0
+                || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response) {
+        List<String> connection = new ArrayList<>();
+        for (Header header : upstream.getHeaders("Connection")) {
+            connection.add(header.getValue());
+        }
+        Set<String> drop = HopByHop.namesToDrop(connection);
+        // The container writes its own; copies would make them appear twice.
+        drop.add("date");
+        drop.add("server");
+        for (Header header : upstream.getHeaders()) {
+            if (!drop.contains(header.getName().toLowerCase(Locale.ROOT))) {
+                response.addHeader(header.getName(), header.getValue());
+            }
+        }
+        HttpEntity entity = upstream.getEntity();
+        if (entity != null) {
+            // Answers the proxy makes itself carry these on the entity, not as headers.
+            if (entity.getContentType() != null && !upstream.containsHeader("Content-Type")) {
+                response.setContentType(entity.getContentType());
+            }
+            if (entity.getContentLength() >= 0 && !upstream.containsHeader("Content-Length")) {
+                response.setContentLengthLong(entity.getContentLength());
+            }
+        }
+    }
+
+    /** Carries an upstream read failure past the client-write handler. */
+    private static final class UpstreamReadException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final IOException upstreamFailure;
+
+        UpstreamReadException(IOException upstreamFailure) {
+            super(null, null, false, false);
+            this.upstreamFailure = upstreamFailure;
+        }
+    }
+}

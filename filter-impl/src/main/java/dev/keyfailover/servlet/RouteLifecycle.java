@@ -1,0 +1,51 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import dev.keyfailover.config.ConfigException;
+import dev.keyfailover.config.ParameterSource;
+import dev.keyfailover.config.Placeholders;
+import dev.keyfailover.config.RouteConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.UnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starting and stopping a route from a servlet's or filter's init-params; shared by both adapters. */
+final class RouteLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteLifecycle.class);
+
+    private RouteLifecycle() {
+    }
+
+    /**
+     * @throws UnavailableException (permanent) naming the route, the parameter and the problem,
+     *     so that the container refuses to start it
+     */
+    static ProxyRoute start(String where, String name, ParameterSource parameters, ServletContext context)
+            throws UnavailableException {
+        try {
+            RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
+            ProxyRoute route = ProxyRoute.create(where, config, Clock.systemUTC());
+            RouteRegistry.of(context).add(route);
+            return route;
+        } catch (ConfigException e) {
+            LOG.error("keyfailover configuration error: {}", e.getMessage());
+            throw new UnavailableException(e.getMessage());
+        }
+    }
+
+    static void stop(ProxyRoute route, ServletContext context) {
+        if (route == null) {
+            return;
+        }
+        RouteRegistry.of(context).remove(route);
+        try {
+            route.close();
+        } catch (IOException e) {
+            LOG.warn("closing the client of provider '{}': {}", route.provider().name(), e.toString());
+        }
+    }
+}

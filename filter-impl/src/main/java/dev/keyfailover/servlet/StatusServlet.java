@@ -1,0 +1,116 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeySnapshot;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The key pools of this application at a glance: {@code .json} paths answer JSON, others an HTML
+ * page that refreshes itself. Shows masked hints only. Protect it like the proxy routes.
+ */
+public class StatusServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int REFRESH_SECONDS = 5;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        List<ProxyRoute> routes = RouteRegistry.of(getServletContext()).routes();
+        response.setHeader("Cache-Control", "no-store");
+        if (request.getRequestURI().endsWith(".json")) {
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write(json(routes));
+        } else {
+            response.setContentType("text/html");
+            response.setCharacterEncoding("UTF-8");
+            html(routes, response.getWriter());
+        }
+    }
+
+    static String json(List<ProxyRoute> routes) {
+        JsonArrayBuilder providers = Json.createArrayBuilder();
+        for (ProxyRoute route : routes) {
+            JsonArrayBuilder keys = Json.createArrayBuilder();
+            for (KeySnapshot key : snapshot(route)) {
+                keys.add(Json.createObjectBuilder()
+                        .add("index", key.index())
+                        .add("hint", key.hint())
+                        .add("state", key.state().name())
+                        .add("cooldownRemainingMs", key.cooldownRemaining().toMillis())
+                        .add("attempts", key.attempts())
+                        .add("successes", key.successes())
+                        .add("failures", key.failures())
+                        .add("lastStatus", key.lastStatus()));
+            }
+            JsonObjectBuilder provider = Json.createObjectBuilder()
+                    .add("name", route.provider().name())
+                    .add("pool", route.pool() != null)
+                    .add("keys", keys)
+                    .add("leasedConnections", route.client().connectionStats().getLeased());
+            providers.add(provider);
+        }
+        return Json.createObjectBuilder().add("providers", providers).build().toString();
+    }
+
+    private static void html(List<ProxyRoute> routes, PrintWriter out) {
+        out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
+        out.println("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">");
+        out.println("<title>keyfailover status</title><style>body{font-family:sans-serif;margin:2em}"
+                + "table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 10px;"
+                + "text-align:left}.VALID{color:#060}.COOLING{color:#a60}.DISABLED{color:#b00}</style></head><body>");
+        out.println("<h1>keyfailover status</h1>");
+        if (routes.isEmpty()) {
+            out.println("<p>No provider routes are running.</p>");
+        }
+        for (ProxyRoute route : routes) {
+            out.println("<h2 class=\"provider\">" + escape(route.provider().name()) + "</h2>");
+            if (route.pool() == null) {
+                out.println("<p>No key pool: requests are forwarded as they are.</p>");
+                continue;
+            }
+            out.println("<table data-provider=\"" + escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
+                    + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
+                    + "<th>failures</th><th>last status</th></tr></thead><tbody>");
+            for (KeySnapshot key : snapshot(route)) {
+                out.println("<tr><td>" + key.index() + "</td><td>" + escape(key.hint()) + "</td><td class=\""
+                        + key.state() + "\">" + key.state() + "</td><td>" + remaining(key) + "</td><td>"
+                        + key.attempts() + "</td><td>" + key.successes() + "</td><td>" + key.failures() + "</td><td>"
+                        + lastStatus(key.lastStatus()) + "</td></tr>");
+            }
+            out.println("</tbody></table>");
+        }
+        out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a></p>");
+        out.println("</body></html>");
+    }
+
+    private static List<KeySnapshot> snapshot(ProxyRoute route) {
+        KeyPool pool = route.pool();
+        return pool == null ? List.of() : pool.snapshot();
+    }
+
+    private static String remaining(KeySnapshot key) {
+        long seconds = (key.cooldownRemaining().toMillis() + 999) / 1000;
+        if (seconds > 0) {
+            return seconds + " s";
+        }
+        return key.state().name().equals("DISABLED") && !key.recheckEnabled() ? "never re-checked" : "-";
+    }
+
+    private static String lastStatus(int status) {
+        return status == 0 ? "-" : status < 0 ? "transport error" : Integer.toString(status);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,77 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
+
+/**
+ * Builds the upstream request from the client's: method, base URL plus the encoded path rest and
+ * query as sent, end-to-end headers, and the body as a stream (read once by the failover handler).
+ */
+final class UpstreamRequests {
+
+    /** Never copied: the client sets them for the upstream connection and entity. */
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "content-length", "expect", "cookie");
+
+    private final List<String> clientAuthHeaders;
+
+    /** @param clientAuthHeaders headers that authenticate the client to the proxy, always dropped */
+    UpstreamRequests(List<String> clientAuthHeaders) {
+        this.clientAuthHeaders = clientAuthHeaders;
+    }
+
+    HttpUriRequestBase build(HttpServletRequest request, String baseUrl, String rawRest) throws IOException {
+        String query = request.getQueryString();
+        URI uri = URI.create(baseUrl + rawRest + (query == null ? "" : "?" + query));
+        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), uri);
+        copyHeaders(request, upstream);
+        if (hasBody(request)) {
+            long length = request.getContentLengthLong();
+            String type = request.getContentType();
+            upstream.setEntity(new InputStreamEntity(new ClientBodyStream(request.getInputStream()), length,
+                    type == null ? null : ContentType.parseLenient(type)));
+        }
+        return upstream;
+    }
+
+    private void copyHeaders(HttpServletRequest request, HttpUriRequestBase upstream) {
+        Set<String> drop = HopByHop.namesToDrop(request.getHeaders("Connection"));
+        drop.addAll(CONNECTION_SPECIFIC);
+        for (String header : clientAuthHeaders) {
+            drop.add(header.toLowerCase(Locale.ROOT));
+        }
+        if (isContainerHeaderLogin(request)) {
+            // The container authenticated the client with this header: it is the proxy's login,
+            // not a provider key, and must neither reach upstream nor count as BYOK.
+            drop.add("authorization");
+        }
+        for (String name : Collections.list(request.getHeaderNames())) {
+            if (drop.contains(name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            Enumeration<String> values = request.getHeaders(name);
+            while (values.hasMoreElements()) {
+                upstream.addHeader(name, values.nextElement());
+            }
+        }
+    }
+
+    private static boolean isContainerHeaderLogin(HttpServletRequest request) {
+        String authType = request.getAuthType();
+        return authType != null && !HttpServletRequest.FORM_AUTH.equals(authType)
+                && !HttpServletRequest.CLIENT_CERT_AUTH.equals(authType);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+}

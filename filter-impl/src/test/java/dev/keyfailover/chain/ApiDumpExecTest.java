@@ -1,0 +1,243 @@
+package dev.keyfailover.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.pool.KeyHint;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.provider.OpenAiProviderFactory;
+import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.MutableClock;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API dump sees every attempt, masks keys and never disturbs the exchange (SPEC section 7). */
+class ApiDumpExecTest {
+
+    private static final String K1 = "sk-proj-dump-first-AAAAAAAA0001";
+    private static final String K2 = "sk-proj-dump-second-BBBBBBB0002";
+    private static final String USER_KEY = "sk-user-own-credential-ZZZZ9999";
+    private static final String BODY = "{\"model\":\"gpt-test\",\"messages\":[]}";
+
+    @TempDir
+    Path dumpRoot;
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private FakeUpstream upstream;
+    private ProviderClient client;
+    private ApiDump dump;
+
+    @BeforeEach
+    void start() {
+        upstream = FakeUpstream.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        upstream.close();
+    }
+
+    private void client(Path dumpDir, URI base) {
+        Provider provider = new OpenAiProviderFactory().create(
+                new ProviderSettings("openai", base, List.of(K1, K2), Map.of()));
+        dump = new ApiDump(dumpDir, provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
+        KeyPool pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults());
+        client = ProviderClient.create(provider, pool, dump, FailoverSettings.defaults(),
+                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5))
+                        .withConnectTimeout(Duration.ofSeconds(2)), clock);
+    }
+
+    private ClassicHttpRequest request(String pathAndQuery) {
+        return ClassicRequestBuilder.post(upstream.baseUri().resolve(pathAndQuery))
+                .addHeader("OpenAI-Organization", "org-test")
+                .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON))
+                .build();
+    }
+
+    private String send(ClassicHttpRequest request) throws Exception {
+        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request, HttpClientContext.create())) {
+            return response.getCode() + " " + EntityUtils.toString(response.getEntity());
+        }
+    }
+
+    private List<Path> dumpFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dump.directory())) {
+            return files.sorted().toList();
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyAttemptIsWrittenAsARequestAndAResponseFileThatSortInOrder() throws Exception {
+        upstream.on(K1, FakeUpstream.json(429, "{\"error\":{\"message\":\"slow down\"}}").withHeader("Retry-After", "7"))
+                .on(K2, FakeUpstream.ok("{\"id\":\"chatcmpl-2\"}"));
+        client(dumpRoot, upstream.baseUri());
+
+        assertThat(send(request("/v1/chat/completions?stream=false"))).isEqualTo("200 {\"id\":\"chatcmpl-2\"}");
+
+        assertThat(dump.directory()).isEqualTo(dumpRoot.resolve("openai"));
+        List<Path> files = dumpFiles();
+        assertThat(files).extracting(f -> f.getFileName().toString())
+                .hasSize(4)
+                .satisfies(names -> {
+                    assertThat(names.get(0)).endsWith("-a1.request.txt");
+                    assertThat(names.get(1)).endsWith("-a1.response.txt");
+                    assertThat(names.get(2)).endsWith("-a2.request.txt");
+                    assertThat(names.get(3)).endsWith("-a2.response.txt");
+                });
+
+        String url = upstream.baseUri().resolve("/v1/chat/completions?stream=false").toString();
+        String firstRequest = read(files.get(0));
+        assertThat(firstRequest).startsWith("POST " + url + "\r\n")
+                .contains("OpenAI-Organization: org-test\r\n")
+                .contains("Authorization: Bearer " + KeyHint.of(K1) + "\r\n")
+                .endsWith("\r\n\r\n" + BODY);
+        String firstResponse = read(files.get(1));
+        assertThat(firstResponse).startsWith("HTTP/1.1 429")
+                .contains("Retry-After: 7\r\n")
+                .endsWith("\r\n\r\n{\"error\":{\"message\":\"slow down\"}}");
+        assertThat(read(files.get(2))).startsWith("POST " + url + "\r\n")
+                .contains("Authorization: Bearer " + KeyHint.of(K2) + "\r\n")
+                .endsWith("\r\n\r\n" + BODY);
+        assertThat(read(files.get(3))).startsWith("HTTP/1.1 200")
+                .containsIgnoringCase("Content-Type: application/json")
+                .endsWith("\r\n\r\n{\"id\":\"chatcmpl-2\"}");
+    }
+
+    @Test
+    void laterRequestsSortAfterEarlierOnes() throws Exception {
+        upstream.on(K1, FakeUpstream.ok("{\"n\":1}"));
+        client(dumpRoot, upstream.baseUri());
+
+        send(request("/v1/first"));
+        clock.advance(Duration.ofMillis(1));
+        send(request("/v1/second"));
+
+        List<Path> files = dumpFiles();
+        assertThat(files).hasSize(4);
+        assertThat(read(files.get(0))).startsWith("POST " + upstream.baseUri().resolve("/v1/first"));
+        assertThat(read(files.get(2))).startsWith("POST " + upstream.baseUri().resolve("/v1/second"));
+    }
+
+    @Test
+    void noWholeKeyAppearsInAnyDumpFile() throws Exception {
+        upstream.on(K1, FakeUpstream.status(401))
+                .on(K2, FakeUpstream.ok("{}"))
+                .on(USER_KEY, FakeUpstream.rateLimited("3"));
+        client(dumpRoot, upstream.baseUri());
+
+        send(request("/v1/chat/completions"));
+        ClassicHttpRequest byok = request("/v1/chat/completions?key=" + USER_KEY);
+        byok.addHeader("Authorization", "Bearer " + USER_KEY);
+        send(byok);
+
+        List<Path> files = dumpFiles();
+        assertThat(files).hasSize(6);
+        StringBuilder all = new StringBuilder();
+        for (Path file : files) {
+            all.append(read(file));
+        }
+        assertThat(all.toString())
+                .doesNotContain(K1, K2, USER_KEY)
+                .contains("Bearer " + KeyHint.of(K1), "Bearer " + KeyHint.of(K2), "Bearer " + KeyHint.of(USER_KEY))
+                .contains("key=" + KeyHint.of(USER_KEY));
+        assertThat(KeyHint.of(K1)).isEqualTo("sk-p…0001");
+    }
+
+    @Test
+    void streamedBodyIsRecordedAsItPasses() throws Exception {
+        FakeUpstream.SseStream stream = FakeUpstream.sse("data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n", "data: [DONE]\n\n");
+        upstream.on(K1, stream);
+        client(dumpRoot, upstream.baseUri());
+
+        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request("/v1/chat/completions"),
+                HttpClientContext.create());
+             BufferedReader reader = new BufferedReader(
+                     new InputStreamReader(response.getEntity().getContent(), StandardCharsets.UTF_8))) {
+            stream.release(1);
+            assertThat(reader.readLine()).isEqualTo("data: {\"n\":1}");
+            stream.releaseAll();
+            StringBuilder rest = new StringBuilder();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                rest.append(line).append('\n');
+            }
+            assertThat(rest.toString()).isEqualTo("\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
+        }
+
+        List<Path> files = dumpFiles();
+        assertThat(files).hasSize(2);
+        assertThat(read(files.get(1))).startsWith("HTTP/1.1 200")
+                .contains("Content-Type: text/event-stream")
+                .endsWith("\r\n\r\ndata: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: [DONE]\n\n");
+    }
+
+    @Test
+    void transportErrorIsRecordedInTheResponseFile() throws Exception {
+        URI closed = URI.create("http://127.0.0.1:" + KeyFailoverExecTest.closedPort() + "/");
+        client(dumpRoot, closed);
+        ClassicHttpRequest request = ClassicRequestBuilder.post(closed.resolve("/v1/chat/completions"))
+                .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON)).build();
+
+        assertThatThrownBy(() -> send(request)).isInstanceOf(ConnectException.class);
+
+        List<Path> files = dumpFiles();
+        assertThat(files).hasSize(2);
+        assertThat(read(files.get(0))).startsWith("POST " + closed.resolve("/v1/chat/completions"));
+        assertThat(read(files.get(1))).startsWith("transport error: ").contains("Connect");
+    }
+
+    @Test
+    void anUnwritableDumpDirectoryDoesNotBreakTheRequest() throws Exception {
+        Path notADirectory = Files.writeString(dumpRoot.resolve("occupied"), "a regular file");
+        upstream.on(K1, FakeUpstream.rateLimited("5")).on(K2, FakeUpstream.ok("{\"ok\":true}"));
+        client(notADirectory, upstream.baseUri());
+
+        assertThat(send(request("/v1/chat/completions"))).isEqualTo("200 {\"ok\":true}");
+
+        assertThat(upstream.keysSeen()).containsExactly(K1, K2);
+        assertThat(upstream.requests()).allSatisfy(r -> assertThat(r.bodyText()).isEqualTo(BODY));
+        assertThat(Files.isRegularFile(notADirectory)).isTrue();
+        assertThat(client.connectionStats().getLeased()).isZero();
+    }
+
+    @Test
+    void dumpDoesNotAlterALargeResponseBody() throws Exception {
+        String big = "{\"data\":\"" + "x".repeat(300_000) + "\"}";
+        upstream.on(K1, FakeUpstream.ok(big));
+        client(dumpRoot, upstream.baseUri());
+
+        assertThat(send(request("/v1/embeddings"))).isEqualTo("200 " + big);
+        assertThat(read(dumpFiles().get(1))).endsWith("\r\n\r\n" + big);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.keyfailover.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.testing.MutableClock;
+
+/** SPEC section 6: classifying a walk that ran dry, and waiting for a key with maxWaitForKey. */
+class ExhaustionTest {
+
+    private static final List<String> SECRETS = List.of(
+            "sk-proj-AAAAaaaaBBBBbbbbCCCCcccc0000",
+            "sk-proj-DDDDddddEEEEeeeeFFFFffff1111",
+            "sk-proj-GGGGggggHHHHhhhhIIIIiiii2222");
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final List<Duration> sleeps = new ArrayList<>();
+
+    private KeyPool pool(PoolSettings settings, List<String> secrets) {
+        return new KeyPool("openai", secrets, clock, settings, duration -> {
+            sleeps.add(duration);
+            clock.advance(duration);
+        });
+    }
+
+    private KeyPool pool(PoolSettings settings) {
+        return pool(settings, SECRETS);
+    }
+
+    /** Marks one key from a walk of its own, as another request would. */
+    private static void mark(KeyPool pool, int index, int status, KeyVerdict verdict) {
+        KeyWalk walk = pool.walk();
+        Key key;
+        do {
+            key = walk.next();
+        } while (key != null && key.index() != index);
+        assertThat(key).as("key %d must be handed out", index).isNotNull();
+        walk.record(key, status, verdict);
+    }
+
+    private static KeyPoolException drainAndClassify(KeyPool pool) {
+        KeyWalk walk = pool.walk();
+        for (Key key = walk.next(); key != null; key = walk.next()) {
+            walk.record(key, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
+        }
+        return walk.exhausted();
+    }
+
+    private static void assertNoSecretIn(KeyPoolException e) {
+        for (String secret : SECRETS) {
+            assertThat(e.getMessage()).doesNotContain(secret).doesNotContain(secret.substring(8, 20));
+        }
+    }
+
+    // --- classification ---
+
+    @Test
+    void untriedKeyWhoseCooldownJustEndedGivesRateLimitedWithRetryAfterZero() {
+        KeyPool pool = pool(PoolSettings.defaults());
+        mark(pool, 2, 429, KeyVerdict.coolDown(Duration.ofSeconds(10)));
+        KeyWalk walk = pool.walk();
+        walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
+        walk.record(walk.next(), 401, KeyVerdict.DISABLE);
+        assertThat(walk.next()).isNull();
+
+        clock.advance(Duration.ofSeconds(10));
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind().status()).isEqualTo(429);
+        assertThat(e.retryAfter()).isZero();
+        assertThat(e.retryAfterHeaderValue()).isNull();
+        assertThat(e.getMessage()).contains("all configured keys are rate-limited");
+    }
+
+    @Test
+    void anyCoolingKeyGivesRateLimitedWithTheSoonestRemainingCooldown() {
+        KeyPool pool = pool(PoolSettings.defaults());
+        mark(pool, 0, 429, KeyVerdict.coolDown(Duration.ofSeconds(120)));
+        mark(pool, 1, 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
+        mark(pool, 2, 401, KeyVerdict.DISABLE);
+        clock.advance(Duration.ofSeconds(10));
+
+        KeyWalk walk = pool.walk();
+        assertThat(walk.next()).isNull();
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(e.retryAfterHeaderValue()).isEqualTo("20");
+        assertThat(e.getMessage()).isEqualTo("openai: all configured keys are rate-limited");
+        assertNoSecretIn(e);
+    }
+
+    @Test
+    void rateLimitedRetryAfterHeaderIsRoundedUpToWholeSeconds() {
+        KeyPool pool = pool(PoolSettings.defaults(), SECRETS.subList(0, 1));
+        KeyWalk walk = pool.walk();
+        walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofMillis(1500)));
+
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(e.retryAfterHeaderValue()).isEqualTo("2");
+    }
+
+    @Test
+    void rateLimitedKeysTriedByThisRequestStillGiveRateLimited() {
+        KeyPool pool = pool(PoolSettings.defaults());
+
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void everyKeyDisabledGivesAuthenticationFailed() {
+        KeyPool pool = pool(PoolSettings.defaults());
+        KeyWalk walk = pool.walk();
+        for (Key key = walk.next(); key != null; key = walk.next()) {
+            walk.record(key, 401, KeyVerdict.DISABLE);
+        }
+
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.AUTHENTICATION_FAILED);
+        assertThat(e.kind().status()).isEqualTo(502);
+        assertThat(e.retryAfter()).isZero();
+        assertThat(e.retryAfterHeaderValue()).isNull();
+        assertThat(e.getMessage()).isEqualTo("openai: all configured keys failed authentication");
+        assertNoSecretIn(e);
+    }
+
+    @Test
+    void everyKeyDisabledWithRechecksOffGivesAuthenticationFailed() {
+        KeyPool pool = pool(PoolSettings.defaults().withAuthRecheck(Optional.empty()));
+        for (int i = 0; i < SECRETS.size(); i++) {
+            mark(pool, i, 401, KeyVerdict.DISABLE);
+        }
+        clock.advance(Duration.ofDays(2));
+
+        KeyWalk walk = pool.walk();
+        assertThat(walk.next()).isNull();
+
+        assertThat(walk.exhausted().kind()).isEqualTo(KeyPoolException.Kind.AUTHENTICATION_FAILED);
+    }
+
+    @Test
+    void disabledKeysNextToACoolingKeyGiveRateLimited() {
+        KeyPool pool = pool(PoolSettings.defaults());
+        mark(pool, 0, 401, KeyVerdict.DISABLE);
+        mark(pool, 1, 429, KeyVerdict.coolDown(Duration.ofSeconds(45)));
+        mark(pool, 2, 401, KeyVerdict.DISABLE);
+
+        KeyWalk walk = pool.walk();
+        assertThat(walk.next()).isNull();
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void keyTriedByThisRequestWhoseShortCooldownEndedBeforeTheWalkRanDryIsNotAnAuthenticationFailure() {
+        // key 0 answers 429 with a 1 s wait, key 1 answers 401 a second later: no key failed
+        // authentication except key 1, and key 0 is usable again. The classification must not
+        // say "all configured keys failed authentication" (SPEC 6: that is for every key DISABLED).
+        KeyPool pool = pool(PoolSettings.defaults(), SECRETS.subList(0, 2));
+        KeyWalk walk = pool.walk();
+        walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(1)));
+        clock.advance(Duration.ofSeconds(1));
+        walk.record(walk.next(), 401, KeyVerdict.DISABLE);
+        assertThat(walk.next()).isNull();
+
+        KeyPoolException e = walk.exhausted();
+
+        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.retryAfter()).isZero();
+    }
+
+    @Test
+    void classifyingChangesNothing() {
+        KeyPool pool = pool(PoolSettings.defaults());
+        mark(pool, 0, 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
+        mark(pool, 1, 401, KeyVerdict.DISABLE);
+        KeyWalk walk = pool.walk();
+        walk.next();
+        List<KeySnapshot> before = pool.snapshot();
+
+        walk.exhausted();
+        walk.exhausted();
+
+        assertThat(pool.snapshot()).isEqualTo(before);
+    }
+
+    // --- maxWaitForKey ---
+
+    @Test
+    void requestWaitsForTheSoonestCooldownWhenItEndsWithinMaxWaitForKey() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)));
+        mark(pool, 0, 429, KeyVerdict.coolDown(Duration.ofSeconds(90)));
+        mark(pool, 1, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
+        mark(pool, 2, 429, KeyVerdict.coolDown(Duration.ofSeconds(300)));
+        Instant start = clock.instant();
+        Instant deadline = pool.waitDeadline();
+        KeyWalk walk = pool.walk();
+        assertThat(walk.next()).isNull();
+
+        boolean walkAgain = pool.awaitKey(walk.exhausted(), deadline);
+
+        assertThat(walkAgain).isTrue();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
+        assertThat(clock.instant()).isEqualTo(start.plusSeconds(60));
+        assertThat(pool.walk().next().index()).isEqualTo(1);
+    }
+
+    @Test
+    void requestWaitsWhenTheCooldownEndsExactlyAtTheDeadline() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(60)));
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void requestDoesNotWaitWhenTheSoonestCooldownEndsBeyondMaxWaitForKey() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(30)));
+        Instant start = clock.instant();
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
+
+        assertThat(sleeps).isEmpty();
+        assertThat(clock.instant()).isEqualTo(start);
+    }
+
+    @Test
+    void waitingCountsAgainstTheDeadlineOfTheRequestNotAFreshOne() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(90)), SECRETS.subList(0, 1));
+        Instant deadline = pool.waitDeadline();
+
+        assertThat(pool.awaitKey(drainAndClassify(pool), deadline)).isTrue();
+        // walked again, rate-limited again for 60 s: 120 s in total is beyond the 90 s allowed
+        assertThat(pool.awaitKey(drainAndClassify(pool), deadline)).isFalse();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void requestDoesNotWaitOnAnAuthenticationFailure() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofHours(1)));
+        KeyPoolException e = new KeyPoolException("openai", KeyPoolException.Kind.AUTHENTICATION_FAILED,
+                Duration.ZERO);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void requestDoesNotWaitWhenMaxWaitForKeyIsZero() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults());
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
+        assertThat(pool.awaitKey(e, clock.instant().plus(Duration.ofDays(1)))).isFalse();
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void requestWalksAgainAtOnceWhenAKeyIsAlreadyUsable() throws InterruptedException {
+        KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(30)));
+        KeyPoolException e = new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, Duration.ZERO);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void waitingHoldsNoLockSoOtherRequestsGoOn() throws Exception {
+        List<Boolean> holdsLock = new ArrayList<>();
+        List<Integer> handedMeanwhile = new ArrayList<>();
+        KeyPool[] holder = new KeyPool[1];
+        KeyPool pool = new KeyPool("openai", SECRETS, clock,
+                PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)), duration -> {
+                    holdsLock.add(Thread.holdsLock(holder[0]));
+                    Thread other = new Thread(() -> {
+                        KeyWalk walk = holder[0].walk();
+                        Key key = walk.next();
+                        handedMeanwhile.add(key == null ? -1 : key.index());
+                    });
+                    other.start();
+                    other.join(10_000);
+                    clock.advance(duration);
+                });
+        holder[0] = pool;
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+
+        assertThat(holdsLock).containsExactly(false);
+        assertThat(handedMeanwhile).containsExactly(-1);
+    }
+
+    @Test
+    void interruptedWaitIsPassedOn() {
+        KeyPool pool = new KeyPool("openai", SECRETS, clock,
+                PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)), duration -> {
+                    throw new InterruptedException("shutting down");
+                });
+        KeyPoolException e = drainAndClassify(pool);
+
+        assertThatThrownBy(() -> pool.awaitKey(e, pool.waitDeadline())).isInstanceOf(InterruptedException.class);
+    }
+}
