@@ -115,7 +115,7 @@ class ReplayableBodyTest {
         assertThat(upstream.requests()).hasSize(3).allSatisfy(r -> {
             assertThat(r.body()).isEqualTo(expected);
             assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(expected.length));
-            assertThat(r.header("Content-Type")).isEqualTo("application/json; charset=UTF-8");
+            assertThat(r.header("Content-Type")).isEqualToIgnoringCase("application/json; charset=UTF-8");
         });
         assertThat(files(spillDir)).isEmpty();
     }

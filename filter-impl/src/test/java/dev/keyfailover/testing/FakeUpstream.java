@@ -309,6 +309,12 @@ public final class FakeUpstream implements AutoCloseable {
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
+
+        @Override
+        public String toString() {
+            return method + " " + path + (query == null ? "" : "?" + query) + " key=" + key + " headers=" + headers
+                    + " body=" + body.length + " bytes";
+        }
     }
 
     // ---------------------------------------------------------------- serving
