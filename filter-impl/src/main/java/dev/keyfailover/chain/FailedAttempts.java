@@ -31,9 +31,15 @@ final class FailedAttempts {
     /**
      * Keeps a copy of the response, with its body read into memory (bounded), and releases the
      * original: for the 403 that explains a refusal, returned if no other key serves the request.
+     *
+     * @return the copy, or {@code null} when the body is too large to keep whole
      */
     static ClassicHttpResponse detach(ClassicHttpResponse response, ExecRuntime runtime) {
         byte[] body = readBounded(response, runtime);
+        if (body.length > DRAIN_LIMIT) {
+            // Only part of it was read: relaying that part would make a cut answer look complete.
+            return null;
+        }
         BasicClassicHttpResponse copy = new BasicClassicHttpResponse(response.getCode(), response.getReasonPhrase());
         copy.setVersion(response.getVersion());
         copy.setHeaders(response.getHeaders());

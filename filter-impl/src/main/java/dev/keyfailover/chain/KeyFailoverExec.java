@@ -93,6 +93,10 @@ final class KeyFailoverExec implements ExecChainHandler {
                     }
                     if (verdict.action() == KeyVerdict.Action.SKIP) {
                         refusal = FailedAttempts.detach(response, scope.execRuntime);
+                        if (refusal == null) {
+                            refusal = ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY, "upstream refused "
+                                    + "this request (" + response.getCode() + ") with an answer too large to relay");
+                        }
                     } else {
                         FailedAttempts.release(response, scope.execRuntime);
                     }

@@ -23,8 +23,7 @@ public final class GenericProviderFactory implements ProviderFactory {
     @Override
     public Provider create(ProviderSettings settings) {
         String authHeader = settings.property("authHeader", "Authorization");
-        ProviderProperties.headerList(authHeader);
-        if (authHeader.contains(",")) {
+        if (ProviderProperties.headerList("authHeader", authHeader).size() != 1) {
             throw new IllegalArgumentException("authHeader must name one header, not '" + authHeader + "'");
         }
         String defaultScheme = authHeader.equalsIgnoreCase("Authorization") ? "Bearer" : "none";

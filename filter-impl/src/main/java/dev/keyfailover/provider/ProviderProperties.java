@@ -33,16 +33,16 @@ final class ProviderProperties {
 
     /** The headers that make a request BYOK: {@code byokHeaders} when set, else the provider's own. */
     static List<String> byokHeaders(ProviderSettings settings, List<String> defaults) {
-        return settings.property("byokHeaders").map(ProviderProperties::headerList).orElse(defaults);
+        return settings.property("byokHeaders").map(value -> headerList("byokHeaders", value)).orElse(defaults);
     }
 
-    static List<String> headerList(String value) {
+    static List<String> headerList(String property, String value) {
         List<String> headers = new ArrayList<>();
         for (String header : value.split(",")) {
             String name = header.trim();
             if (!name.isEmpty()) {
                 if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                    throw new IllegalArgumentException("'" + name + "' is not a valid header name");
+                    throw new IllegalArgumentException(property + ": '" + name + "' is not a valid header name");
                 }
                 headers.add(name);
             }

@@ -160,6 +160,19 @@ class ExhaustionResponsesTest {
     }
 
     @Test
+    void whenEveryKeyIsDisabledUpstreamIsNotCalledAgain() throws Exception {
+        upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.status(401));
+        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        send();
+        upstream.clearRequests();
+
+        Answer answer = send();
+
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(upstream.requests()).isEmpty();
+    }
+
+    @Test
     void anthropicAllUnauthorized() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.status(401));
         client(new AnthropicProviderFactory().create(settings("anthropic", Map.of())));

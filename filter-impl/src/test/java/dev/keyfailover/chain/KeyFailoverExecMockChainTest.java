@@ -141,4 +141,74 @@ class KeyFailoverExecMockChainTest {
         assertThat(request.getFirstHeader("Authorization").getValue())
                 .isEqualTo("Bearer client-credential-should-not-leak");
     }
+
+    @Test
+    void aKeyWhoseCooldownEndedDuringTheWalkGivesRetryAfterZero() throws Exception {
+        // First request: the first key cools for 10 s, the second serves.
+        when(chain.proceed(any(), any())).thenReturn(response(429), response(200));
+        ClassicHttpRequest first = request();
+        exec.execute(first, scope(first), chain);
+        assertThat(pool.snapshot().get(0).state()).isEqualTo(KeyState.COOLING);
+
+        // Second request skips the cooling key; while the second key answers 429, the cooldown ends.
+        when(chain.proceed(any(), any())).thenAnswer(invocation -> {
+            clock.advance(PoolSettings.defaults().maxCooldown());
+            BasicClassicHttpResponse limited = new BasicClassicHttpResponse(429);
+            limited.addHeader("Retry-After", "30");
+            return limited;
+        });
+        ClassicHttpRequest second = request();
+        ClassicHttpResponse response = exec.execute(second, scope(second), chain);
+
+        assertThat(response.getCode()).isEqualTo(429);
+        assertThat(response.containsHeader("Retry-After")).isFalse();
+        assertThat(pool.snapshot().get(0).state()).isEqualTo(KeyState.VALID);
+        assertThat(pool.snapshot().get(1).state()).isEqualTo(KeyState.COOLING);
+    }
+
+    @Test
+    void withMaxWaitForKeyTheRequestWaitsForTheSoonestCooldownAndWalksAgain() throws Exception {
+        List<java.time.Duration> slept = new java.util.ArrayList<>();
+        pool = new KeyPool("openai", List.of(K1, K2), clock,
+                PoolSettings.defaults().withMaxWaitForKey(java.time.Duration.ofSeconds(30)),
+                wait -> {
+                    slept.add(wait);
+                    clock.advance(wait);
+                });
+        exec = new KeyFailoverExec(provider, pool, FailoverSettings.defaults(), clock);
+        BasicClassicHttpResponse first = new BasicClassicHttpResponse(429);
+        first.addHeader("Retry-After", "5");
+        BasicClassicHttpResponse second = new BasicClassicHttpResponse(429);
+        second.addHeader("Retry-After", "20");
+        when(chain.proceed(any(), any())).thenReturn(first, second, response(200));
+        ClassicHttpRequest request = request();
+
+        ClassicHttpResponse response = exec.execute(request, scope(request), chain);
+
+        assertThat(response.getCode()).isEqualTo(200);
+        assertThat(slept).containsExactly(java.time.Duration.ofSeconds(5));
+        ArgumentCaptor<ClassicHttpRequest> sent = ArgumentCaptor.forClass(ClassicHttpRequest.class);
+        verify(chain, times(3)).proceed(sent.capture(), any());
+        assertThat(sent.getAllValues()).extracting(r -> r.getFirstHeader("Authorization").getValue())
+                .containsExactly("Bearer " + K1, "Bearer " + K2, "Bearer " + K1);
+    }
+
+    @Test
+    void maxWaitForKeyDoesNotWaitForACooldownBeyondIt() throws Exception {
+        List<java.time.Duration> slept = new java.util.ArrayList<>();
+        pool = new KeyPool("openai", List.of(K1, K2), clock,
+                PoolSettings.defaults().withMaxWaitForKey(java.time.Duration.ofSeconds(3)), slept::add);
+        exec = new KeyFailoverExec(provider, pool, FailoverSettings.defaults(), clock);
+        BasicClassicHttpResponse limited = new BasicClassicHttpResponse(429);
+        limited.addHeader("Retry-After", "5");
+        when(chain.proceed(any(), any())).thenReturn(limited);
+        ClassicHttpRequest request = request();
+
+        ClassicHttpResponse response = exec.execute(request, scope(request), chain);
+
+        assertThat(response.getCode()).isEqualTo(429);
+        assertThat(response.getFirstHeader("Retry-After").getValue()).isEqualTo("5");
+        assertThat(slept).isEmpty();
+        verify(chain, times(2)).proceed(any(), any());
+    }
 }

@@ -16,6 +16,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The error shapes of SPEC section 6. */
@@ -100,7 +101,20 @@ class ErrorFormatTest {
     }
 
     @ParameterizedTest
+    @EnumSource(ProxyFailure.class)
+    void everyProxyFailureGetsItsStatusInBothShapes(ProxyFailure failure) throws Exception {
+        for (ErrorFormat format : ErrorFormat.values()) {
+            ClassicHttpResponse response = format.failure(failure, "m");
+            assertThat(response.getCode()).as("%s %s", format, failure).isEqualTo(failure.status());
+            JsonObject json = body(response);
+            assertThat(json.getJsonObject("error").getString("message")).isEqualTo("m");
+            assertThat(json.getJsonObject("error").getString("type")).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest
     @CsvSource({
+        "BAD_REQUEST, 400, invalid_request_error, invalid_request, invalid_request_error",
         "REQUEST_TOO_LARGE, 413, invalid_request_error, request_too_large, request_too_large",
         "BAD_GATEWAY, 502, api_error, bad_gateway, api_error",
         "GATEWAY_TIMEOUT, 504, api_error, timeout, timeout_error"})

@@ -1,0 +1,112 @@
+package dev.keyfailover.servlet;
+
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.Map;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserStore;
+import org.eclipse.jetty.security.authentication.BasicAuthenticator;
+import org.eclipse.jetty.util.security.Credential;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** The proxy deployed on an embedded Jetty 12 on 127.0.0.1 and a random port, as a servlet or a filter. */
+final class ProxyServer implements AutoCloseable {
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final ServletContextHandler context;
+
+    private ProxyServer(ServletContextHandler context) throws Exception {
+        this.server = new Server();
+        this.connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        this.context = context;
+        server.setHandler(context);
+        server.setStopTimeout(0);
+        server.start();
+    }
+
+    /** KeyFailoverServlet at {@code /openai/*} (context {@code /app}) with these init-params, and the status page. */
+    static ProxyServer servlet(Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        proxy.setAsyncSupported(true);
+        context.addServlet(proxy, "/openai/*");
+        ServletHolder status = new ServletHolder("status", StatusServlet.class);
+        context.addServlet(status, "/status");
+        context.addServlet(status, "/status.json");
+        return new ProxyServer(context);
+    }
+
+    /** As {@link #servlet}, behind container BASIC authentication: user {@code alice}, password {@code wonderland}. */
+    static ProxyServer servletBehindBasicAuth(Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app", ServletContextHandler.SECURITY);
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
+        UserStore users = new UserStore();
+        users.addUser("alice", Credential.getCredential("wonderland"), new String[] {"user"});
+        HashLoginService login = new HashLoginService("proxy");
+        login.setUserStore(users);
+        ConstraintMapping everything = new ConstraintMapping();
+        everything.setPathSpec("/*");
+        everything.setConstraint(Constraint.from("user"));
+        ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
+        security.setLoginService(login);
+        security.setAuthenticator(new BasicAuthenticator());
+        security.addConstraintMapping(everything);
+        return new ProxyServer(context);
+    }
+
+    /** KeyFailoverFilter on {@code /*} (context {@code /app}) in front of an application servlet that answers "app". */
+    static ProxyServer filter(Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        FilterHolder proxy = new FilterHolder(KeyFailoverFilter.class);
+        proxy.setName("openai-filter");
+        proxy.setInitParameters(initParams);
+        context.addFilter(proxy, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
+                response.setContentType("text/plain");
+                response.getWriter().write("app");
+            }
+        }), "/*");
+        return new ProxyServer(context);
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The single route of this server. */
+    ProxyRoute route() {
+        return RouteRegistry.of(context.getServletContext()).routes().get(0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
