@@ -27,7 +27,8 @@ public class DemoMode implements ServletContextListener {
 
     private static void offer(String provider, String baseUrlVariable, String[] demoKeys) {
         String prefix = "keyfailover.example." + provider + ".";
-        if (System.getenv(baseUrlVariable) != null) {
+        String configured = System.getenv(baseUrlVariable);
+        if (configured != null && !configured.isBlank()) {
             System.clearProperty(prefix + "baseUrl");
             System.clearProperty(prefix + "keys");
             return;

@@ -5,7 +5,8 @@ import java.util.function.UnaryOperator;
 /**
  * Resolves references in configuration values: {@code ${env:NAME}} (environment),
  * {@code ${sys:NAME}} (system property), {@code ${NAME}} (environment, then system property), each
- * with an optional {@code :-default} that may itself hold references. A reference to an unset name
+ * with an optional {@code :-default} that may itself hold references and that, as in the shell,
+ * also replaces a value that is set but empty. A reference to an unset name
  * without a default is an error naming it. {@code $${} escapes a literal {@code ${}.
  */
 public final class Placeholders {
@@ -57,36 +58,39 @@ public final class Placeholders {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unclosed reference '${' in '" + value + "'");
+        throw new IllegalArgumentException("has an unclosed '${' reference");
     }
 
     private String lookup(String reference) {
         int separator = reference.indexOf(":-");
         String name = separator < 0 ? reference : reference.substring(0, separator);
+        // Messages name the reference only: its default may hold a key.
         String found;
         if (name.startsWith("env:")) {
-            found = environment.apply(validName(name.substring(4), reference));
+            found = environment.apply(validName(name.substring(4), name));
         } else if (name.startsWith("sys:")) {
-            found = systemProperties.apply(validName(name.substring(4), reference));
+            found = systemProperties.apply(validName(name.substring(4), name));
         } else {
-            String plain = validName(name, reference);
+            String plain = validName(name, name);
             found = environment.apply(plain);
             if (found == null) {
                 found = systemProperties.apply(plain);
             }
         }
+        if (separator >= 0 && (found == null || found.isEmpty())) {
+            // As in the shell: ":-" also replaces a value that is set but empty.
+            return resolve(reference.substring(separator + 2));
+        }
         if (found != null) {
             return found;
-        }
-        if (separator >= 0) {
-            return resolve(reference.substring(separator + 2));
         }
         throw new IllegalArgumentException("${" + name + "} is not set and has no default");
     }
 
     private static String validName(String name, String reference) {
         if (name.isEmpty() || !name.matches("[A-Za-z0-9_.\\-]+")) {
-            throw new IllegalArgumentException("'${" + reference + "}' is not a valid reference");
+            throw new IllegalArgumentException("'${" + reference + "…}' is not a valid reference (names are letters, "
+                    + "digits, '_', '.', '-')");
         }
         return name;
     }

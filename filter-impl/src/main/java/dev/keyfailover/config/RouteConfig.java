@@ -65,7 +65,7 @@ public final class RouteConfig {
                 .orElse(poolDefaults.authRecheck());
         Duration maxCooldown = reader.parse("maxCooldown", value -> positive(Values.duration(value)))
                 .orElse(poolDefaults.maxCooldown());
-        Duration maxWait = reader.parse("maxWaitForKey", Values::duration).orElse(Duration.ZERO);
+        Duration maxWait = reader.parse("maxWaitForKey", RouteConfig::notNegative).orElse(Duration.ZERO);
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", RouteConfig::headerNames).orElse(List.of());
         this.properties = reader.all();
@@ -172,6 +172,14 @@ public final class RouteConfig {
         return value;
     }
 
+    private static Duration notNegative(String value) {
+        Duration parsed = Values.duration(value);
+        if (parsed.isNegative()) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return parsed;
+    }
+
     private static List<String> headerNames(String value) {
         List<String> names = new ArrayList<>();
         for (String part : value.split(",")) {
@@ -211,7 +219,7 @@ public final class RouteConfig {
         if (trimmed.isEmpty()) {
             return List.of();
         }
-        String[] parts = trimmed.split("\\r?\\n|,");
+        String[] parts = trimmed.split("\\r?\\n|,", -1);
         List<String> keys = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
             String key = parts[i].strip();

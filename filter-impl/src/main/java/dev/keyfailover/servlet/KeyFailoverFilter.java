@@ -6,7 +6,6 @@ import dev.keyfailover.config.ParameterSource;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +28,7 @@ public class KeyFailoverFilter extends HttpFilter {
         String where = "filter '" + config.getFilterName() + "'";
         String prefix = config.getInitParameter("pathPrefix");
         if (prefix == null || !prefix.trim().startsWith("/") || prefix.trim().length() < 2) {
-            throw new UnavailableException(where + ": parameter 'pathPrefix' is required and must start with '/', "
+            throw new ServletException(where + ": parameter 'pathPrefix' is required and must start with '/', "
                     + "e.g. /openai");
         }
         pathPrefix = prefix.trim().endsWith("/") ? prefix.trim().substring(0, prefix.trim().length() - 1) : prefix.trim();

@@ -8,7 +8,7 @@ import dev.keyfailover.config.ParameterSource;
 import dev.keyfailover.config.Placeholders;
 import dev.keyfailover.config.RouteConfig;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.UnavailableException;
+import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +21,12 @@ final class RouteLifecycle {
     }
 
     /**
-     * @throws UnavailableException (permanent) naming the route, the parameter and the problem,
-     *     so that the container refuses to start it
+     * @throws ServletException naming the route, the parameter and the problem. A plain
+     *     {@code ServletException}, not an {@code UnavailableException}: containers such as Jetty
+     *     then fail the whole deployment instead of leaving the route quietly unavailable.
      */
     static ProxyRoute start(String where, String name, ParameterSource parameters, ServletContext context)
-            throws UnavailableException {
+            throws ServletException {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
             ProxyRoute route = ProxyRoute.create(where, config, Clock.systemUTC());
@@ -33,7 +34,7 @@ final class RouteLifecycle {
             return route;
         } catch (ConfigException e) {
             LOG.error("keyfailover configuration error: {}", e.getMessage());
-            throw new UnavailableException(e.getMessage());
+            throw new ServletException(e.getMessage());
         }
     }
 

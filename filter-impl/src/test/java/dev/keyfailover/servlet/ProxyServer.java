@@ -2,6 +2,8 @@ package dev.keyfailover.servlet;
 
 import java.net.URI;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 
 import jakarta.servlet.DispatcherType;
@@ -27,6 +29,7 @@ final class ProxyServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServletContextHandler context;
+    private final List<String> requestedPaths = new CopyOnWriteArrayList<>();
 
     private ProxyServer(ServletContextHandler context) throws Exception {
         this.server = new Server();
@@ -37,6 +40,7 @@ final class ProxyServer implements AutoCloseable {
         this.context = context;
         server.setHandler(context);
         server.setStopTimeout(0);
+        server.setRequestLog((request, response) -> requestedPaths.add(request.getHttpURI().getPath()));
         server.start();
     }
 
@@ -98,6 +102,11 @@ final class ProxyServer implements AutoCloseable {
 
     int port() {
         return connector.getLocalPort();
+    }
+
+    /** The path of every request served so far. */
+    List<String> requestedPaths() {
+        return List.copyOf(requestedPaths);
     }
 
     /** The single route of this server. */

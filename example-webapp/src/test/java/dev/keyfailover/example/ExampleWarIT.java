@@ -1,0 +1,111 @@
+package dev.keyfailover.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged WAR at the root context of an embedded Jetty, with no configuration: the demo a newcomer sees. */
+class ExampleWarIT {
+
+    private static Server server;
+    private static int port;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void deployTheWar() throws Exception {
+        Path war = Path.of(System.getProperty("example.war"));
+        assertThat(war).exists();
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        WebAppContext webapp = new WebAppContext(war.toString(), "/");
+        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
+        server.setHandler(webapp);
+        server.start();
+        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
+        port = connector.getLocalPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Test
+    void theFirstChatCompletionFailsOverPastTheDemoKeysToTheGoodOne() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("served by the demo upstream with key sk-d…0003");
+        String status = client.send(HttpRequest.newBuilder(uri("/status.json")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(status).contains("\"name\":\"openai\"").contains("\"state\":\"COOLING\"")
+                .contains("\"state\":\"DISABLED\"").doesNotContain("sk-demo-good-000000000000003");
+    }
+
+    @Test
+    void aStreamedAnthropicMessageArrivesEventByEvent() throws Exception {
+        HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(uri("/anthropic/v1/messages"))
+                .header("Content-Type", "application/json").header("anthropic-version", "2023-06-01")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"claude\",\"max_tokens\":10,\"stream\":true,\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("event: ")) {
+                    events.add(line.substring(7));
+                }
+            }
+        }
+        assertThat(events).startsWith("message_start", "content_block_start", "content_block_delta")
+                .endsWith("content_block_stop", "message_delta", "message_stop");
+    }
+
+    @Test
+    void aClientsOwnKeyIsUsedOnce() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/openai/v1/models"))
+                .header("Authorization", "Bearer sk-my-own-key-1234567890").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("demo-model");
+    }
+
+    @Test
+    void theStatusPageIsServed() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("keyfailover status", "<h2 class=\"provider\">anthropic</h2>");
+    }
+}
