@@ -255,6 +255,52 @@ class ServletFailoverTest {
     }
 
     @Test
+    void theGenericProviderPutsTheKeyInItsOwnHeaderAndAnswersInTheChosenFormat() throws Exception {
+        upstream.keyHeader("api-key")
+                .on("azure-key-limited-0001", FakeUpstream.rateLimited("9"))
+                .on("azure-key-good-000002", FakeUpstream.ok("{\"azure\":true}"));
+        start("generic", "azure-key-limited-0001,azure-key-good-000002", "authHeader", "api-key",
+                "errorFormat", "anthropic");
+
+        HttpResponse<String> served = post("/app/openai/openai/deployments/gpt/chat/completions?api-version=2024-06-01",
+                BODY);
+
+        assertThat(served.body()).isEqualTo("{\"azure\":true}");
+        assertThat(upstream.requests().get(0).header("api-key")).isEqualTo("azure-key-limited-0001");
+        assertThat(upstream.requests().get(0).header("Authorization")).isNull();
+        assertThat(upstream.requests().get(1).header("api-key")).isEqualTo("azure-key-good-000002");
+        upstream.on("azure-key-good-000002", FakeUpstream.rateLimited("4"));
+        HttpResponse<String> limited = post("/app/openai/openai/deployments/gpt/chat/completions", BODY);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(json(limited.body()).getJsonObject("error").getString("type")).isEqualTo("rate_limit_error");
+        assertThat(json(limited.body()).getString("type")).isEqualTo("error");
+    }
+
+    @Test
+    void withADumpDirectoryEveryAttemptIsWrittenWithItsKeyMasked(@TempDir Path dumps) throws Exception {
+        upstream.on("sk-limited-000000001", FakeUpstream.rateLimited("30"))
+                .on("sk-good-0000000000002", FakeUpstream.ok("{\"served\":true}"));
+        start("openai", "sk-limited-000000001,sk-good-0000000000002", "dumpDir", dumps.toString());
+
+        post("/app/openai/v1/chat/completions", BODY);
+
+        java.util.List<Path> files;
+        try (Stream<Path> listed = Files.list(dumps.resolve("openai"))) {
+            files = listed.sorted().toList();
+        }
+        assertThat(files).hasSize(4);
+        assertThat(files.get(0).getFileName().toString()).endsWith("-a1.request.txt");
+        assertThat(files.get(3).getFileName().toString()).endsWith("-a2.response.txt");
+        StringBuilder all = new StringBuilder();
+        for (Path file : files) {
+            all.append(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(all).contains("POST ", "/v1/chat/completions", BODY, "429", "{\"served\":true}",
+                "Bearer sk-…001", "Bearer sk-…002");
+        assertThat(all.toString()).doesNotContain("sk-limited-000000001", "sk-good-0000000000002");
+    }
+
+    @Test
     void theStatusPageShowsMaskedHintsStatesAndCountsButNoKey() throws Exception {
         upstream.on("sk-limited-000000001", FakeUpstream.rateLimited("30"))
                 .on("sk-good-0000000000002", FakeUpstream.ok("{}"));
