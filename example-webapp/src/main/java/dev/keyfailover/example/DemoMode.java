@@ -1,14 +1,22 @@
 package dev.keyfailover.example;
 
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns on the built-in demo upstream for a provider whose base URL is not configured: its base
- * URL and demo keys are offered to web.xml as system properties, read there as defaults. Runs
- * before the proxy servlets start (listeners always do).
+ * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS},
+ * {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS}, {@code KEYFAILOVER_DUMP_DIR},
+ * {@code KEYFAILOVER_BYOK}) and turns on the built-in demo upstream, with its demo keys, for a
+ * provider whose base URL is not set. Runs before the proxy servlets start (listeners always do).
+ *
+ * <p>The values are set here as init-parameters rather than written in web.xml as
+ * {@code ${env:NAME:-default}}: Tomcat resolves {@code ${…}} in web.xml itself, against system
+ * properties only, before the application sees it, so a reference with a default always became
+ * its default there (the environment was ignored).
  */
 public class DemoMode implements ServletContextListener {
 
@@ -21,21 +29,30 @@ public class DemoMode implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        offer("openai", "OPENAI_BASE_URL", OPENAI_KEYS);
-        offer("anthropic", "ANTHROPIC_BASE_URL", ANTHROPIC_KEYS);
+        ServletContext context = event.getServletContext();
+        context.setInitParameter("keyfailover.dumpDir", environment("KEYFAILOVER_DUMP_DIR", ""));
+        context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", "allow"));
+        route(context, "openai", "OPENAI", OPENAI_KEYS);
+        route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
     }
 
-    private static void offer(String provider, String baseUrlVariable, String[] demoKeys) {
-        String prefix = "keyfailover.example." + provider + ".";
-        String configured = System.getenv(baseUrlVariable);
-        if (configured != null && !configured.isBlank()) {
-            System.clearProperty(prefix + "baseUrl");
-            System.clearProperty(prefix + "keys");
+    private static void route(ServletContext context, String servlet, String prefix, String[] demoKeys) {
+        ServletRegistration registration = context.getServletRegistration(servlet);
+        String baseUrl = environment(prefix + "_BASE_URL", null);
+        if (baseUrl != null) {
+            registration.setInitParameter("baseUrl", baseUrl);
+            registration.setInitParameter("keys", environment(prefix + "_API_KEYS", ""));
             return;
         }
-        System.setProperty(prefix + "baseUrl", "/demo-upstream/" + provider);
-        System.setProperty(prefix + "keys", String.join(",", demoKeys));
-        LOG.info("{} is not set: {} goes to the built-in demo upstream, with a rate-limited, a revoked and a good "
-                + "demo key", baseUrlVariable, provider);
+        registration.setInitParameter("baseUrl", "/demo-upstream/" + servlet);
+        registration.setInitParameter("keys", String.join(",", demoKeys));
+        LOG.info("{}_BASE_URL is not set: {} goes to the built-in demo upstream, with a rate-limited, a revoked and "
+                + "a good demo key", prefix, servlet);
+    }
+
+    /** The variable's value; unset or blank gives the default. */
+    private static String environment(String name, String otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : value.trim();
     }
 }
