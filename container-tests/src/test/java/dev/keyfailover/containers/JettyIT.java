@@ -1,0 +1,48 @@
+package dev.keyfailover.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Jetty;
+
+/** The WAR file on Eclipse Jetty 12 (ee10, Servlet 6.0), as a {@code WebAppContext} at the root. */
+class JettyIT extends ContainerScenarios {
+
+    @Override
+    protected Deployment deploy() throws Exception {
+        assertThat(Jetty.VERSION).as("Jetty on the classpath").startsWith("12.");
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        WebAppContext webapp = new WebAppContext(Env.war().toAbsolutePath().toString(), "/");
+        webapp.setTempDirectory(Files.createTempDirectory("jetty-war").toFile());
+        webapp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webapp);
+        server.start();
+        assertThat(webapp.isAvailable()).as("the WAR's context started").isTrue();
+        return new Deployment() {
+            @Override
+            public URI baseUri() {
+                return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+            }
+
+            @Override
+            public Path dumpDir() {
+                return Path.of(Env.variable("KEYFAILOVER_DUMP_DIR"));
+            }
+
+            @Override
+            public void close() throws Exception {
+                server.stop();
+            }
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package dev.keyfailover.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.util.ServerInfo;
+
+/**
+ * Embedded Tomcat on 127.0.0.1 and a free port, with the WAR file as the root context (as if
+ * dropped in {@code webapps/ROOT.war}), and {@code failCtxIfServletStartFails} set as the README
+ * advises. Compiled against Tomcat 10.1; the Tomcat 11 run swaps the jar on the classpath.
+ */
+final class TomcatDeployment implements Deployment {
+
+    private final Tomcat tomcat;
+    private final Connector connector;
+
+    private TomcatDeployment(Tomcat tomcat, Connector connector) {
+        this.tomcat = tomcat;
+        this.connector = connector;
+    }
+
+    /** @param expectedVersion the start of the version the classpath must hold, e.g. {@code 10.1.} */
+    static TomcatDeployment start(String expectedVersion) throws Exception {
+        assertThat(ServerInfo.getServerNumber()).as("Tomcat on the classpath").startsWith(expectedVersion);
+        Path base = Files.createTempDirectory("tomcat-base");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setProperty("address", "127.0.0.1");
+        connector.setPort(0);
+        tomcat.getService().addConnector(connector);
+        StandardHost host = (StandardHost) tomcat.getHost();
+        host.setAppBase(Files.createDirectories(base.resolve("webapps")).toString());
+        host.setFailCtxIfServletStartFails(true);
+        // The embedded defaults would add Tomcat's JSP servlet, whose Jasper jar is not here (the WAR has no JSP).
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        Context context = tomcat.addWebapp("", Env.war().toAbsolutePath().toString());
+        tomcat.start();
+        assertThat(context.getState()).as("the WAR's context started").isEqualTo(LifecycleState.STARTED);
+        return new TomcatDeployment(tomcat, connector);
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    @Override
+    public Path dumpDir() {
+        return Path.of(Env.variable("KEYFAILOVER_DUMP_DIR"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
