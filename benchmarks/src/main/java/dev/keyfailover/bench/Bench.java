@@ -157,9 +157,21 @@ public final class Bench {
                     warmUp(target, port);
                     if (scenarios.contains(1) && target != JETTY_FLUSH) {
                         for (int c : List.of(1, 16, 64)) {
-                            results.put("s1-c" + c, loadgen(target.name() + " s1 c=" + c, List.of("mode=rps",
+                            JsonObject m0 = candidate == null ? null : json(httpGet(candidate.admin, "/mem"));
+                            JsonObject r = loadgen(target.name() + " s1 c=" + c, List.of("mode=rps",
                                     "port=" + port, "prefix=" + target.prefix(), "auth=" + target.auth(),
-                                    "conc=" + c, "warmup=" + warmup(), "duration=" + duration())));
+                                    "conc=" + c, "warmup=" + warmup(), "duration=" + duration()));
+                            JsonObject m1 = candidate == null ? null : json(httpGet(candidate.admin, "/mem"));
+                            // Requests over the whole run (warm-up included), to divide the CPU the proxy JVM used.
+                            double requests = num(r, "rps") * (warmup() + duration());
+                            if (candidate != null && requests > 0) {
+                                r = Json.createObjectBuilder(r)
+                                        .add("cpuUsPerRequest", (num(m1, "cpuNanos") - num(m0, "cpuNanos")) / 1000 / requests)
+                                        .add("allocKiBPerRequest",
+                                                (num(m1, "allocatedBytes") - num(m0, "allocatedBytes")) / 1024 / requests)
+                                        .build();
+                            }
+                            results.put("s1-c" + c, r);
                         }
                     }
                     if (scenarios.contains(2)) {
@@ -244,14 +256,18 @@ public final class Bench {
     private void writeScenario1(Map<Target, Map<String, JsonObject>> all) {
         report.append("## Scenario 1: 1 KiB JSON POST, 1 KiB answer\n\n");
         report.append("Closed loop, `c` client connections, ").append(duration()).append(" s measured after ")
-                .append(warmup()).append(" s warm-up. Latency of each request as the client sees it.\n\n");
+                .append(warmup()).append(" s warm-up. Latency of each request as the client sees it. Proxy CPU = ")
+                .append("CPU time of the candidate JVM (all threads, GC and JIT included) over the cell, divided by ")
+                .append("its requests: on 2 shared cores, throughput at c = 16 and 64 is bounded by the CPU each ")
+                .append("request costs the proxy, the upstream and the client together. Proxy alloc = heap bytes ")
+                .append("allocated by the candidate's threads per request (noise-free, unlike time).\n\n");
         for (int c : List.of(1, 16, 64)) {
             String key = "s1-c" + c;
             JsonObject direct = get(all, DIRECT, key);
             JsonObject jetty = get(all, JETTY, key);
             report.append("### c = ").append(c).append("\n\n");
             report.append("| candidate | req/s | p50 ms | p99 ms | req/s vs direct | req/s vs Jetty | p50 vs direct | "
-                    + "p50 vs Jetty | added p50 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    + "p50 vs Jetty | added p50 ms | proxy CPU µs/req | proxy alloc KiB/req | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (Target target : ALL) {
                 JsonObject r = get(all, target, key);
                 if (r == null) {
@@ -265,6 +281,8 @@ public final class Bench {
                         .append(" | ").append(ratio(num(r, "p50us"), num(direct, "p50us")))
                         .append(" | ").append(ratio(num(r, "p50us"), num(jetty, "p50us")))
                         .append(" | ").append(target.direct() ? "" : fmt((num(r, "p50us") - num(direct, "p50us")) / 1000, 3))
+                        .append(" | ").append(fmt(num(r, "cpuUsPerRequest"), 0))
+                        .append(" | ").append(fmt(num(r, "allocKiBPerRequest"), 1))
                         .append(" | ").append(errors(r, "status-200")).append(" |\n");
             }
             report.append('\n');

@@ -203,7 +203,26 @@ public final class Candidate {
                     + ",\"heapCommitted\":" + rt.totalMemory() + ",\"peakHeapUsed\":" + Math.max(peakUsed, poolPeaks)
                     + ",\"peakHeapAfterGc\":" + peakAfterGc + ",\"threads\":" + threadBean.getThreadCount()
                     + ",\"peakThreads\":" + threadBean.getPeakThreadCount() + ",\"vmRssKb\":" + proc("VmRSS")
-                    + ",\"vmHwmKb\":" + proc("VmHWM") + ",\"gcCount\":" + gcCount() + "}";
+                    + ",\"vmHwmKb\":" + proc("VmHWM") + ",\"gcCount\":" + gcCount() + ",\"cpuNanos\":" + cpuNanos()
+                    + ",\"allocatedBytes\":" + allocatedBytes() + "}";
+        }
+
+        /** CPU time of the whole process (all threads, JIT and GC included). */
+        private static long cpuNanos() {
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        }
+
+        /** Bytes allocated so far by the live threads (threads that ended are not counted). */
+        private long allocatedBytes() {
+            if (threadBean instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()) {
+                long total = 0;
+                for (long bytes : sun.getThreadAllocatedBytes(threadBean.getAllThreadIds())) {
+                    total += Math.max(0, bytes);
+                }
+                return total;
+            }
+            return -1;
         }
 
         private static long gcCount() {
