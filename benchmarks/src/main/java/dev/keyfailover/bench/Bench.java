@@ -663,7 +663,9 @@ public final class Bench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
-                return;
+                if (socket.isConnected()) {
+                    return;
+                }
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("nothing listens on " + port);
