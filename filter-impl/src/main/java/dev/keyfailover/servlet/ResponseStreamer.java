@@ -40,7 +40,7 @@ final class ResponseStreamer {
         ServletOutputStream out = response.getOutputStream();
         // Not closed here: closing would drain the rest of a stream; the caller cancels first.
         InputStream in = entity.getContent();
-        byte[] buffer = new byte[BUFFER_SIZE];
+        byte[] buffer = new byte[bufferSize(entity.getContentLength())];
         try {
             if (streaming) {
                 response.flushBuffer();
@@ -57,6 +57,15 @@ final class ResponseStreamer {
         } catch (IOException e) {
             throw e instanceof ClientAbortedException ? (ClientAbortedException) e : new ClientAbortedException(e);
         }
+    }
+
+    /**
+     * A body of known length smaller than the buffer gets a buffer of its own size: a typical
+     * 1 KiB completion then costs 1 KiB, not 16 KiB, of garbage per request (JFR showed the
+     * copy buffer as a fifth of all bytes the proxy allocated).
+     */
+    static int bufferSize(long contentLength) {
+        return contentLength >= 0 && contentLength < BUFFER_SIZE ? (int) Math.max(contentLength, 1) : BUFFER_SIZE;
     }
 
     private static int readUpstream(InputStream in, byte[] buffer) throws UpstreamReadException {

@@ -1,0 +1,271 @@
+package dev.keyfailover.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.IteratingCallback;
+
+/**
+ * The fake provider: an embedded Jetty (core handler, fully non-blocking, so it is never the
+ * bottleneck) on 127.0.0.1 answering OpenAI-like requests by the end of the path, whatever comes
+ * before it (so direct and proxied paths hit the same handler):
+ * <ul>
+ * <li>{@code .../chat/completions} (POST): reads the whole body, then 401 without a bearer key,
+ *     a fresh 429 ({@code retry-after-ms: 1}) for any key containing {@code ratelimited}, else a
+ *     canned 1 KiB JSON completion;</li>
+ * <li>{@code .../sse?events=N&interval=MS}: an event stream of N events, MS apart, each carrying
+ *     its send time in epoch microseconds ({@code "t"}), then {@code data: [DONE]};</li>
+ * <li>{@code .../big?mib=N}: N MiB of chunked {@code application/octet-stream};</li>
+ * <li>{@code /__stats}, {@code /__reset}: counters for the harness.</li>
+ * </ul>
+ * Usage: {@code Upstream <port>}.
+ */
+public final class Upstream {
+
+    static final byte[] COMPLETION = completion();
+    static final byte[] RATE_LIMITED = ("{\"error\":{\"message\":\"Rate limit reached (benchmark)\","
+            + "\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}").getBytes(StandardCharsets.UTF_8);
+    static final byte[] UNAUTHORIZED = ("{\"error\":{\"message\":\"missing key\",\"type\":\"invalid_request_error\","
+            + "\"code\":\"invalid_api_key\"}}").getBytes(StandardCharsets.UTF_8);
+    private static final ByteBuffer FILLER;
+
+    static {
+        byte[] filler = new byte[64 * 1024];
+        Arrays.fill(filler, (byte) 'x');
+        FILLER = ByteBuffer.wrap(filler).asReadOnlyBuffer();
+    }
+
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong unauthorized = new AtomicLong();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong streamsStarted = new AtomicLong();
+    private final AtomicLong streamsCompleted = new AtomicLong();
+    private final AtomicLong streamsBroken = new AtomicLong();
+    private final AtomicInteger streamsOpen = new AtomicInteger();
+    private final AtomicInteger streamsMaxOpen = new AtomicInteger();
+    private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "sse-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setAcceptQueueSize(4096);
+        server.addConnector(connector);
+        server.setHandler(new Upstream().handler());
+        server.start();
+        System.out.println("upstream listening on " + port);
+        server.join();
+    }
+
+    Handler handler() {
+        return new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String path = request.getHttpURI().getPath();
+                if (path.endsWith("/chat/completions")) {
+                    drain(request, 0, () -> complete(request, response, callback), callback);
+                } else if (path.endsWith("/sse")) {
+                    drain(request, 0, () -> stream(request, response, callback), callback);
+                } else if (path.endsWith("/big")) {
+                    big(request, response, callback);
+                } else if (path.equals("/__stats")) {
+                    json(response, 200, stats(), callback);
+                } else if (path.equals("/__reset")) {
+                    reset();
+                    json(response, 200, stats(), callback);
+                } else {
+                    json(response, 404, "{\"error\":\"no such benchmark path\"}".getBytes(StandardCharsets.UTF_8),
+                            callback);
+                }
+                return true;
+            }
+        };
+    }
+
+    /** Reads and discards the request body, then runs {@code then}. */
+    private void drain(Request request, long seen, Runnable then, Callback callback) {
+        long total = seen;
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                long sofar = total;
+                request.demand(() -> drain(request, sofar, then, callback));
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                callback.failed(chunk.getFailure());
+                return;
+            }
+            total += chunk.remaining();
+            bytesIn.addAndGet(chunk.remaining());
+            chunk.release();
+            if (chunk.isLast()) {
+                then.run();
+                return;
+            }
+        }
+    }
+
+    private void complete(Request request, Response response, Callback callback) {
+        String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            unauthorized.incrementAndGet();
+            json(response, 401, UNAUTHORIZED, callback);
+        } else if (auth.contains("ratelimited")) {
+            rateLimited.incrementAndGet();
+            // Fresh every time: the proxy cools the key for 1 ms only, so the next request tries it again.
+            response.getHeaders().put("retry-after-ms", "1");
+            json(response, 429, RATE_LIMITED, callback);
+        } else {
+            ok.incrementAndGet();
+            json(response, 200, COMPLETION, callback);
+        }
+    }
+
+    private static void json(Response response, int status, byte[] body, Callback callback) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private void stream(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        int events = intParam(query, "events", 50);
+        long interval = intParam(query, "interval", 10);
+        int pad = intParam(query, "pad", 0);
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        streamsStarted.incrementAndGet();
+        int open = streamsOpen.incrementAndGet();
+        streamsMaxOpen.accumulateAndGet(open, Math::max);
+        long start = System.nanoTime();
+        String padding = "p".repeat(pad);
+        new Object() {
+            int sent;
+
+            void next() {
+                if (sent == events) {
+                    response.write(true, ByteBuffer.wrap("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)),
+                            Callback.from(() -> done(true, null), x -> done(false, x)));
+                    return;
+                }
+                long due = start + (sent + 1) * interval * 1_000_000L;
+                long wait = due - System.nanoTime();
+                ticker.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            }
+
+            void send() {
+                int i = sent++;
+                String event = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"i\":" + i
+                        + ",\"t\":" + nowMicros() + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i
+                        + padding + "\"}}]}\n\n";
+                response.write(false, ByteBuffer.wrap(event.getBytes(StandardCharsets.UTF_8)),
+                        Callback.from(this::next, x -> done(false, x)));
+            }
+
+            void done(boolean clean, Throwable failure) {
+                streamsOpen.decrementAndGet();
+                if (clean) {
+                    streamsCompleted.incrementAndGet();
+                    callback.succeeded();
+                } else {
+                    streamsBroken.incrementAndGet();
+                    callback.failed(failure);
+                }
+            }
+        }.next();
+    }
+
+    private void big(Request request, Response response, Callback callback) {
+        long total = intParam(Request.extractQueryParameters(request), "mib", 200) * 1024L * 1024L;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        ok.incrementAndGet();
+        new IteratingCallback() {
+            long remaining = total;
+
+            @Override
+            protected Action process() {
+                if (remaining == 0) {
+                    return Action.SUCCEEDED;
+                }
+                int n = (int) Math.min(FILLER.capacity(), remaining);
+                remaining -= n;
+                response.write(remaining == 0, FILLER.duplicate().limit(n), this);
+                return Action.SCHEDULED;
+            }
+
+            @Override
+            protected void onCompleteSuccess() {
+                callback.succeeded();
+            }
+
+            @Override
+            protected void onCompleteFailure(Throwable cause) {
+                callback.failed(cause);
+            }
+        }.iterate();
+    }
+
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    private static int intParam(Fields query, String name, int fallback) {
+        String value = query.getValue(name);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    private byte[] stats() {
+        return ("{\"ok\":" + ok.get() + ",\"rateLimited\":" + rateLimited.get() + ",\"unauthorized\":"
+                + unauthorized.get() + ",\"bytesIn\":" + bytesIn.get() + ",\"streamsStarted\":" + streamsStarted.get()
+                + ",\"streamsCompleted\":" + streamsCompleted.get() + ",\"streamsBroken\":" + streamsBroken.get()
+                + ",\"streamsOpen\":" + streamsOpen.get() + ",\"streamsMaxOpen\":" + streamsMaxOpen.get() + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void reset() {
+        ok.set(0);
+        rateLimited.set(0);
+        unauthorized.set(0);
+        bytesIn.set(0);
+        streamsStarted.set(0);
+        streamsCompleted.set(0);
+        streamsBroken.set(0);
+        streamsMaxOpen.set(streamsOpen.get());
+    }
+
+    /** A 1,024-byte chat completion. */
+    private static byte[] completion() {
+        String head = "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
+        String tail = "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,"
+                + "\"total_tokens\":21}}";
+        return (head + "a".repeat(1024 - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+    }
+}
