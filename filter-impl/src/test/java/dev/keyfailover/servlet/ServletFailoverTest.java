@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.RawHttp;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;

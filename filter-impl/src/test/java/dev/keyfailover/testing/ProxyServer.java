@@ -1,4 +1,4 @@
-package dev.keyfailover.servlet;
+package dev.keyfailover.testing;
 
 import java.net.URI;
 import java.util.EnumSet;
@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 
+import dev.keyfailover.servlet.KeyFailoverFilter;
+import dev.keyfailover.servlet.KeyFailoverServlet;
+import dev.keyfailover.servlet.ProxyRoute;
+import dev.keyfailover.servlet.RouteRegistry;
+import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +29,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** The proxy deployed on an embedded Jetty 12 on 127.0.0.1 and a random port, as a servlet or a filter. */
-final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
@@ -45,7 +50,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** KeyFailoverServlet at {@code /openai/*} (context {@code /app}) with these init-params, and the status page. */
-    static ProxyServer servlet(Map<String, String> initParams) throws Exception {
+    public static ProxyServer servlet(Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
@@ -59,7 +64,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** As {@link #servlet}, behind container BASIC authentication: user {@code alice}, password {@code wonderland}. */
-    static ProxyServer servletBehindBasicAuth(Map<String, String> initParams) throws Exception {
+    public static ProxyServer servletBehindBasicAuth(Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app", ServletContextHandler.SECURITY);
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
@@ -80,7 +85,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** KeyFailoverFilter on {@code /*} (context {@code /app}) in front of an application servlet that answers "app". */
-    static ProxyServer filter(Map<String, String> initParams) throws Exception {
+    public static ProxyServer filter(Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         FilterHolder proxy = new FilterHolder(KeyFailoverFilter.class);
         proxy.setName("openai-filter");
@@ -96,21 +101,21 @@ final class ProxyServer implements AutoCloseable {
         return new ProxyServer(context);
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
     /** The path of every request served so far. */
-    List<String> requestedPaths() {
+    public List<String> requestedPaths() {
         return List.copyOf(requestedPaths);
     }
 
     /** The single route of this server. */
-    ProxyRoute route() {
+    public ProxyRoute route() {
         return RouteRegistry.of(context.getServletContext()).routes().get(0);
     }
 
