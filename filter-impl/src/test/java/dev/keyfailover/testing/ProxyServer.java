@@ -1,6 +1,7 @@
 package dev.keyfailover.testing;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import dev.keyfailover.servlet.KeyFailoverFilter;
 import dev.keyfailover.servlet.KeyFailoverServlet;
 import dev.keyfailover.servlet.ProxyRoute;
+import dev.keyfailover.servlet.RouteLifecycle;
 import dev.keyfailover.servlet.RouteRegistry;
 import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.DispatcherType;
@@ -51,7 +53,15 @@ public final class ProxyServer implements AutoCloseable {
 
     /** KeyFailoverServlet at {@code /openai/*} (context {@code /app}) with these init-params, and the status page. */
     public static ProxyServer servlet(Map<String, String> initParams) throws Exception {
+        return servlet(initParams, null);
+    }
+
+    /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
+        if (clock != null) {
+            context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
+        }
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
         proxy.setInitOrder(1);
