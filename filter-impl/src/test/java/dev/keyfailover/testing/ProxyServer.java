@@ -27,6 +27,10 @@ import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.BasicAuthenticator;
 import org.eclipse.jetty.util.security.Credential;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -39,8 +43,18 @@ public final class ProxyServer implements AutoCloseable {
     private final List<String> requestedPaths = new CopyOnWriteArrayList<>();
 
     private ProxyServer(ServletContextHandler context) throws Exception {
+        this(context, false);
+    }
+
+    private ProxyServer(ServletContextHandler context, boolean lenient) throws Exception {
         this.server = new Server();
         this.connector = new ServerConnector(server);
+        if (lenient) {
+            HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            http.setUriCompliance(UriCompliance.UNSAFE);
+            http.setHttpCompliance(HttpCompliance.LEGACY);
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -54,6 +68,19 @@ public final class ProxyServer implements AutoCloseable {
     /** KeyFailoverServlet at {@code /openai/*} (context {@code /app}) with these init-params, and the status page. */
     public static ProxyServer servlet(Map<String, String> initParams) throws Exception {
         return servlet(initParams, null);
+    }
+
+    /**
+     * As {@link #servlet(Map)} on a container that lets through whatever it can parse (ambiguous and
+     * encoded paths, legacy header syntax), so that the proxy's own defences are what is tested.
+     */
+    public static ProxyServer lenientServlet(Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
+        return new ProxyServer(context, true);
     }
 
     /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
@@ -96,6 +123,15 @@ public final class ProxyServer implements AutoCloseable {
 
     /** KeyFailoverFilter on {@code /*} (context {@code /app}) in front of an application servlet that answers "app". */
     public static ProxyServer filter(Map<String, String> initParams) throws Exception {
+        return filter(initParams, false);
+    }
+
+    /** As {@link #filter(Map)} on a container as lenient as {@link #lenientServlet(Map)}. */
+    public static ProxyServer lenientFilter(Map<String, String> initParams) throws Exception {
+        return filter(initParams, true);
+    }
+
+    private static ProxyServer filter(Map<String, String> initParams, boolean lenient) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         FilterHolder proxy = new FilterHolder(KeyFailoverFilter.class);
         proxy.setName("openai-filter");
@@ -108,7 +144,7 @@ public final class ProxyServer implements AutoCloseable {
                 response.getWriter().write("app");
             }
         }), "/*");
-        return new ProxyServer(context);
+        return new ProxyServer(context, lenient);
     }
 
     public URI uri(String pathAndQuery) {
