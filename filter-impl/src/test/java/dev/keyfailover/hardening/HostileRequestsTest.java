@@ -56,8 +56,7 @@ class HostileRequestsTest {
             utf8("X-Note: a\u010d\u010aX-Injected: utf8-low-byte-crlf\r\n"),
             utf8("X-Note: a\u560a\u560dX-Injected: cjk-low-bytes\r\n"),
             "X-Note: a%0d%0aX-Injected: encoded\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            "X-Note: a\u0000X-Injected: nul\r\n".getBytes(StandardCharsets.ISO_8859_1),
-            "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            "X-Note: a\u0000X-Injected: nul\r\n".getBytes(StandardCharsets.ISO_8859_1));
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -74,6 +73,24 @@ class HostileRequestsTest {
             assertThat(upstream.requests()).as(what).hasSizeLessThanOrEqualTo(1);
             UpstreamView.assertConfined(upstream, "", what);
         }
+    }
+
+    @Test
+    void conflictingFramingIsNotPassedOnAndASmuggledRequestStaysTheClientsOwn() throws Exception {
+        String answer = send(("POST /app/openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+                + "GET /app/openai/v1/smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(answer).startsWith("HTTP/1.1 ");
+        assertThat(upstream.requests()).allSatisfy(seen -> {
+            assertThat(seen.header("Transfer-Encoding") != null && seen.header("Content-Length") != null)
+                    .as("both framing headers in " + seen).isFalse();
+            assertThat(seen.headerValues("Authorization")).containsExactly("Bearer " + KEY);
+        });
+        // Whatever the container made of it, the upstream connection carried whole, separately keyed requests.
+        assertThat(upstream.requests()).extracting(FakeUpstream.RecordedRequest::path)
+                .isSubsetOf("/v1/chat/completions", "/v1/smuggled");
     }
 
     @Test
@@ -188,7 +205,7 @@ class HostileRequestsTest {
                 "CONNECT /app/openai/v1/models HTTP/1.1\r\nHost: x\r\n")) {
             String answer = send(request(head));
 
-            assertThat(answer).as(head).matches("(?s)HTTP/1\\.1 4\\d\\d .*");
+            assertThat(answer).as(head).matches("(?s)HTTP/1\\.1 4\\d\\d .*").doesNotContain("sk-pool");
         }
         assertThat(upstream.requests()).isEmpty();
     }
