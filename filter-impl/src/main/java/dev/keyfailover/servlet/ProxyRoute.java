@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyRoute implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
+    private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of("TRACE", "CONNECT");
 
     private final String baseUrl;
     private final ProviderClient client;
@@ -100,6 +101,14 @@ public final class ProxyRoute implements Closeable {
      * @param rawRest the encoded path after the route prefix, as the client sent it
      */
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
+        if (NOT_FORWARDED.contains(request.getMethod())) {
+            // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
+            ClassicHttpResponse refused = ProxyResponses.failure(provider(), ProxyFailure.BAD_REQUEST,
+                    "method " + request.getMethod() + " is not forwarded");
+            refused.setCode(405);
+            answer(refused, response);
+            return;
+        }
         HttpUriRequestBase upstream;
         try {
             upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
