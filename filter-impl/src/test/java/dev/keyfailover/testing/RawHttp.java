@@ -33,8 +33,12 @@ public final class RawHttp {
     private static byte[] exchangeBytes(int port, byte[] request, int silenceMillis) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(silenceMillis);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
+            try {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+            } catch (java.net.SocketException refused) {
+                // The server answered (e.g. 431) and closed before taking the whole request: read its answer.
+            }
             return readAll(socket.getInputStream());
         }
     }
