@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * 64 clients, 20,000 requests, eight keys flipping between 200, 429 and 401. Time is a fake clock
+ * 64 clients, 20,000 requests, six keys flipping between 200, 429 and 401. Time is a fake clock
  * that moves one millisecond per request sent, so cooldowns and re-checks come and go during the
  * run whatever the speed of the machine.
  */
@@ -32,6 +32,7 @@ class ConcurrentStressTest {
 
     static final int THREADS = 64;
     static final int REQUESTS = 20_000;
+    static final int KEYS = 6;
     static final long SEED = 6L;
     static final long MARGIN_MS = 400;
     static final long RECHECK_MS = 2_500;
@@ -40,7 +41,7 @@ class ConcurrentStressTest {
     @Timeout(120)
     void everyRequestGetsOneAnswerAndNoKeyIsUsedWhileItShouldBeHeldBack() throws Exception {
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < KEYS; i++) {
             keys.add("sk-stress-" + i + "-000000000000" + i);
         }
         MutableClock clock = MutableClock.atFixedStart();

@@ -47,7 +47,7 @@ final class FlippingKeys {
                 at += 300 + random.nextInt(1_700);
                 int roll = random.nextInt(100);
                 schedule.add(at);
-                schedule.add((long) (roll < 70 ? 200 : roll < 90 ? 429 : 401));
+                schedule.add((long) (roll < 50 ? 200 : roll < 80 ? 429 : 401));
             }
             phases.put(key, schedule.stream().mapToLong(Long::longValue).toArray());
             heldBack.put(key, new long[] {0, 0, 0});
