@@ -60,6 +60,7 @@ public final class ProviderClient implements Closeable {
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
+                .setConnectionFactory(new MaskedConnections(new CredentialMasker(provider.credentialHeaders())))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.responseTimeout()))

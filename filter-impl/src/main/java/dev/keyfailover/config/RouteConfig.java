@@ -36,7 +36,12 @@ public final class RouteConfig {
     private final ClientSettings client;
     private final PoolSettings pool;
     private final List<String> clientAuthHeaders;
+    private final List<String> dropResponseHeaders;
     private final Map<String, String> properties;
+
+    /** Upstream answer headers that name the organisation or project behind a pool key. */
+    public static final List<String> DEFAULT_DROP_RESPONSE_HEADERS = List.of("openai-organization", "openai-project",
+            "anthropic-organization-id", "set-cookie");
 
     private RouteConfig(Reader reader) throws ConfigException {
         this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
@@ -68,6 +73,8 @@ public final class RouteConfig {
         Duration maxWait = reader.parse("maxWaitForKey", RouteConfig::notNegative).orElse(Duration.ZERO);
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", RouteConfig::headerNames).orElse(List.of());
+        this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
+                ? List.<String>of() : headerNames(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
         this.properties = reader.all();
     }
 
@@ -118,6 +125,14 @@ public final class RouteConfig {
     /** Headers that authenticate the client to the proxy: never forwarded, never read as BYOK. */
     public List<String> clientAuthHeaders() {
         return clientAuthHeaders;
+    }
+
+    /**
+     * Upstream answer headers dropped when the request used a pool key (kept for BYOK requests),
+     * because they tell the client whose account the key belongs to.
+     */
+    public List<String> dropResponseHeaders() {
+        return dropResponseHeaders;
     }
 
     /** Every resolved parameter, for the provider factory. */

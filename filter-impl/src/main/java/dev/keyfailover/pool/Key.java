@@ -134,6 +134,20 @@ public final class Key {
                 : current);
     }
 
+    /**
+     * Ends a probe that was rate-limited: the key stays disabled and its next re-check is due no
+     * earlier than {@code notBefore}.
+     */
+    void postponeRecheck(Instant notBefore) {
+        update(current -> {
+            if (current.state() != KeyState.DISABLED || !current.probing()) {
+                return current;
+            }
+            Instant due = current.until() == null || current.until().isBefore(notBefore) ? notBefore : current.until();
+            return KeyStatus.disabled(due, current.recheckInterval());
+        });
+    }
+
     /** Back to VALID whatever the state: an administrator's reset. */
     boolean reset() {
         return status.getAndSet(KeyStatus.VALID).state() != KeyState.VALID;

@@ -73,7 +73,8 @@ public final class KeyWalk implements AutoCloseable {
                 return key.disable(now, settings.authRecheck().orElse(null), settings.maxAuthRecheck());
             case COOL_DOWN:
                 if (probing) {
-                    key.abandonProbe();
+                    // Still disabled (a 429 proves nothing about the key), but not re-checked before the advised wait.
+                    key.postponeRecheck(now.plus(cappedCooldown(verdict.cooldown(), settings)));
                     return false;
                 }
                 return key.coolUntil(now.plus(cappedCooldown(verdict.cooldown(), settings)), now);

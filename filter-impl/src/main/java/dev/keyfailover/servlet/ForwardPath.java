@@ -14,8 +14,8 @@ final class ForwardPath {
     /**
      * @param rawRest the encoded path after the prefix, empty or starting with {@code /}
      * @return the path to append to the base URL
-     * @throws IllegalArgumentException when it holds dot segments (plain or encoded), backslashes,
-     *     control characters or characters a URI cannot carry
+     * @throws IllegalArgumentException when it starts with {@code //}, holds dot segments (plain or
+     *     encoded), backslashes, control characters or characters a URI cannot carry
      */
     static String check(String rawRest) {
         if (rawRest.isEmpty()) {
@@ -23,6 +23,11 @@ final class ForwardPath {
         }
         if (rawRest.charAt(0) != '/') {
             throw new IllegalArgumentException("path must start with '/'");
+        }
+        if (rawRest.startsWith("//")) {
+            // Appended to a base URL without a path, "//host/x" is a network-path reference:
+            // some upstream servers would read "host" as the authority.
+            throw new IllegalArgumentException("path must not start with an empty segment");
         }
         for (int i = 0; i < rawRest.length(); i++) {
             char c = rawRest.charAt(i);

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
@@ -13,6 +16,7 @@ import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.api.ProxyFailure;
 import dev.keyfailover.chain.ApiDump;
 import dev.keyfailover.chain.CredentialMasker;
+import dev.keyfailover.chain.ExchangeAttributes;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.config.ConfigException;
@@ -36,15 +40,18 @@ import org.slf4j.LoggerFactory;
 public final class ProxyRoute implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
+    private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
 
     private final String baseUrl;
     private final ProviderClient client;
     private final UpstreamRequests requests;
+    private final Set<String> poolOnlyHeaders;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, UpstreamRequests requests) {
+    private ProxyRoute(String baseUrl, ProviderClient client, UpstreamRequests requests, Set<String> poolOnlyHeaders) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.requests = requests;
+        this.poolOnlyHeaders = poolOnlyHeaders;
     }
 
     /** Builds the route's provider, pool, dump and client from its configuration. */
@@ -78,7 +85,12 @@ public final class ProxyRoute implements Closeable {
         ProviderClient client = ProviderClient.create(provider, pool, dump, config.failover(), config.client(), clock);
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
                 config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
-        return new ProxyRoute(config.baseUrl(), client, new UpstreamRequests(config.clientAuthHeaders()));
+        Set<String> poolOnlyHeaders = new TreeSet<>();
+        for (String header : config.dropResponseHeaders()) {
+            poolOnlyHeaders.add(header.toLowerCase(Locale.ROOT));
+        }
+        return new ProxyRoute(config.baseUrl(), client, new UpstreamRequests(config.clientAuthHeaders()),
+                Set.copyOf(poolOnlyHeaders));
     }
 
     public Provider provider() {
@@ -100,6 +112,14 @@ public final class ProxyRoute implements Closeable {
      * @param rawRest the encoded path after the route prefix, as the client sent it
      */
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
+        if (NOT_FORWARDED.contains(request.getMethod())) {
+            // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
+            ClassicHttpResponse refused = ProxyResponses.failure(provider(), ProxyFailure.BAD_REQUEST,
+                    "method " + request.getMethod() + " is not forwarded");
+            refused.setCode(405);
+            answer(refused, response);
+            return;
+        }
         HttpUriRequestBase upstream;
         try {
             upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
@@ -109,8 +129,9 @@ public final class ProxyRoute implements Closeable {
             return;
         }
         ClassicHttpResponse answer;
+        HttpClientContext context = HttpClientContext.create();
         try {
-            answer = client.httpClient().executeOpen(null, upstream, HttpClientContext.create());
+            answer = client.httpClient().executeOpen(null, upstream, context);
         } catch (ClientAbortedException e) {
             LOG.debug("{}: client went away while sending its body", provider().name());
             return;
@@ -122,7 +143,9 @@ public final class ProxyRoute implements Closeable {
             return;
         }
         try {
-            ResponseStreamer.copy(answer, response);
+            boolean byok = Boolean.TRUE.equals(context.getAttribute(ExchangeAttributes.BYOK));
+            // Headers naming the account behind a pool key stay with the proxy; a BYOK client owns its account.
+            ResponseStreamer.copy(answer, response, byok ? Set.of() : poolOnlyHeaders);
             answer.close();
         } catch (ClientAbortedException e) {
             upstream.cancel();

@@ -30,8 +30,18 @@ final class ResponseStreamer {
      * @throws IOException any other: reading the upstream body failed, as it is
      */
     static void copy(ClassicHttpResponse upstream, HttpServletResponse response) throws IOException {
+        copy(upstream, response, Set.of());
+    }
+
+    /**
+     * As {@link #copy(ClassicHttpResponse, HttpServletResponse)}, leaving out some end-to-end headers too.
+     *
+     * @param alsoDrop lower-case names of headers not to pass on
+     */
+    static void copy(ClassicHttpResponse upstream, HttpServletResponse response, Set<String> alsoDrop)
+            throws IOException {
         response.setStatus(upstream.getCode());
-        copyHeaders(upstream, response);
+        copyHeaders(upstream, response, alsoDrop);
         HttpEntity entity = upstream.getEntity();
         if (entity == null) {
             return;
@@ -82,7 +92,7 @@ final class ResponseStreamer {
                 || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
-    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response) {
+    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, Set<String> alsoDrop) {
         List<String> connection = new ArrayList<>();
         for (Header header : upstream.getHeaders("Connection")) {
             connection.add(header.getValue());
@@ -91,6 +101,7 @@ final class ResponseStreamer {
         // The container writes its own; copies would make them appear twice.
         drop.add("date");
         drop.add("server");
+        drop.addAll(alsoDrop);
         for (Header header : upstream.getHeaders()) {
             if (!drop.contains(header.getName().toLowerCase(Locale.ROOT))) {
                 response.addHeader(header.getName(), header.getValue());

@@ -13,9 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Starting and stopping a route from a servlet's or filter's init-params; shared by both adapters. */
-final class RouteLifecycle {
+public final class RouteLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteLifecycle.class);
+
+    /**
+     * A servlet-context attribute holding a {@link Clock} that replaces the system clock for every
+     * route of the context (for tests that move time instead of waiting).
+     */
+    public static final String CLOCK_ATTRIBUTE = "dev.keyfailover.clock";
 
     private RouteLifecycle() {
     }
@@ -29,7 +35,8 @@ final class RouteLifecycle {
             throws ServletException {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
-            ProxyRoute route = ProxyRoute.create(where, config, Clock.systemUTC());
+            Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
+            ProxyRoute route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC());
             RouteRegistry.of(context).add(route);
             return route;
         } catch (ConfigException e) {

@@ -1,6 +1,7 @@
 package dev.keyfailover.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -79,6 +80,22 @@ class RouteConfigTest {
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
         assertThat(config.clientAuthHeaders()).isEmpty();
+        assertThat(config.dropResponseHeaders()).containsExactly("openai-organization", "openai-project",
+                "anthropic-organization-id", "set-cookie");
+    }
+
+    @Test
+    void dropResponseHeadersTakesAListOrNone() throws ConfigException {
+        validBase();
+        own.put("dropResponseHeaders", "X-Team, openai-organization");
+        assertThat(parse().dropResponseHeaders()).containsExactly("X-Team", "openai-organization");
+
+        own.put("dropResponseHeaders", "none");
+        assertThat(parse().dropResponseHeaders()).isEmpty();
+
+        own.put("dropResponseHeaders", "bad header");
+        assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("parameter 'dropResponseHeaders'");
     }
 
     @Test

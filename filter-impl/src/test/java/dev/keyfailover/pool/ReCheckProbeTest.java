@@ -258,6 +258,22 @@ class ReCheckProbeTest {
     }
 
     @Test
+    void probeAnsweredWithARateLimitIsNotReprobedBeforeTheAdvisedWait() {
+        disableFirstKey(pool);
+        clock.advance(Duration.ofMinutes(15));
+        KeyWalk walk = pool.walk();
+        walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
+        walk.close();
+
+        assertThat(pool.walk().next().index()).as("re-probed at once").isEqualTo(1);
+        assertThat(first(pool).cooldownRemaining()).isEqualTo(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(30));
+        KeyWalk later = pool.walk();
+        assertThat(later.next().index()).isZero();
+        assertThat(later.isProbe(pool.keys().get(0))).isTrue();
+    }
+
+    @Test
     void keyDisabledAgainAfterASuccessfulProbeStartsAgainAtTheFirstInterval() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

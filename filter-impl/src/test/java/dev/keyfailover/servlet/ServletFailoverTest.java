@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.RawHttp;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -284,6 +286,18 @@ class ServletFailoverTest {
 
         post("/app/openai/v1/chat/completions", BODY);
 
+        // The client may have its answer a moment before the proxy reads the end and closes the file.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+            try (Stream<Path> listed = Files.list(dumps.resolve("openai"))) {
+                return listed.sorted().reduce((first, second) -> second).map(last -> {
+                    try {
+                        return Files.readString(last).contains("{\"served\":true}");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }).orElse(false);
+            }
+        });
         java.util.List<Path> files;
         try (Stream<Path> listed = Files.list(dumps.resolve("openai"))) {
             files = listed.sorted().toList();

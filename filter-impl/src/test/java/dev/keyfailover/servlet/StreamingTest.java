@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,12 +67,13 @@ class StreamingTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                 assertThat(type).startsWith("text/event-stream"));
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            for (String expected : new String[] {"data: one", "data: two", "data: three", "data: [DONE]"}) {
-                int before = stream.sent();
+            String[] expected = {"data: one", "data: two", "data: three", "data: [DONE]"};
+            for (int i = 0; i < expected.length; i++) {
                 stream.release(1);
-                assertThat(readEvent(reader)).isEqualTo(expected);
+                assertThat(readEvent(reader)).isEqualTo(expected[i]);
                 // Upstream has not been allowed to send the next event: this one came through on its own.
-                assertThat(stream.sent()).isEqualTo(before + 1);
+                // (The counter may lag the bytes on the wire, hence "at most".)
+                assertThat(stream.sent()).isLessThanOrEqualTo(i + 1);
             }
             assertThat(reader.readLine()).isNull();
         }
@@ -79,7 +82,8 @@ class StreamingTest {
 
     @Test
     void aClientThatLeavesMidStreamAbortsTheUpstreamExchangeAndLeaksNoConnection() throws Exception {
-        String[] events = new String[50];
+        // 20 MB in all: more than socket buffers can absorb, so only an aborted exchange ends early.
+        String[] events = new String[10_000];
         for (int i = 0; i < events.length; i++) {
             events[i] = "data: event " + i + " " + "x".repeat(2000) + "\n\n";
         }

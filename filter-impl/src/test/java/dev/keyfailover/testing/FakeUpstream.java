@@ -13,12 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
@@ -57,7 +61,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     private final List<String> keyHeaders = new CopyOnWriteArrayList<>(List.of("Authorization", "X-Api-Key"));
     private final Set<Stall> stalls = ConcurrentHashMap.newKeySet();
@@ -65,7 +69,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile Behaviour fallback = status(401);
 
     private FakeUpstream() {
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(256, 4);
         threads.setName("fake-upstream");
         threads.setDaemon(true);
         server = new Server(threads);
@@ -154,7 +158,7 @@ public final class FakeUpstream implements AutoCloseable {
     // ---------------------------------------------------------------- behaviours
 
     /** A scripted answer to one request: a {@link Reply}, a {@link Stall} or an {@link SseStream}. */
-    public sealed interface Behaviour permits Reply, Stall, SseStream {
+    public sealed interface Behaviour permits Reply, Stall, SseStream, PacedStream, Flood, Dynamic {
     }
 
     /** 200 with a JSON body. */
@@ -180,6 +184,21 @@ public final class FakeUpstream implements AutoCloseable {
     /** 429 with {@code retry-after-ms: <millis>}. */
     public static Reply rateLimitedMillis(long millis) {
         return status(429).withHeader("retry-after-ms", Long.toString(millis));
+    }
+
+    /** An {@code text/event-stream} answer that pauses {@code pause} before each event (a deliberately slow upstream). */
+    public static PacedStream paced(java.time.Duration pause, String... events) {
+        return new PacedStream(pause, List.of(events));
+    }
+
+    /** A 200 {@code text/event-stream} of {@code totalBytes} filler bytes, written as fast as the reader takes them. */
+    public static Flood flood(long totalBytes) {
+        return new Flood(totalBytes);
+    }
+
+    /** An answer computed from the request as it arrives (called on the server thread, must be thread-safe). */
+    public static Dynamic dynamic(Function<RecordedRequest, Reply> answer) {
+        return new Dynamic(answer);
     }
 
     /** Holds the request unanswered until {@link Stall#release()} or {@link #close()}; then 200 {@code {}}. */
@@ -275,6 +294,41 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /** See {@link #paced}. */
+    public record PacedStream(java.time.Duration pause, List<String> events) implements Behaviour {
+    }
+
+    /** See {@link #flood}: counts what it wrote, so a test sees how far back-pressure let it go. */
+    public static final class Flood implements Behaviour {
+        private final long totalBytes;
+        private final AtomicLong written = new AtomicLong();
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private volatile boolean failed;
+
+        private Flood(long totalBytes) {
+            this.totalBytes = totalBytes;
+        }
+
+        /** Bytes whose write has completed so far. */
+        public long written() {
+            return written.get();
+        }
+
+        /** Whether the stream ended, completely or because the reader went away. */
+        public boolean finished() {
+            return finished.getCount() == 0;
+        }
+
+        /** Whether it ended because writing failed (the reader went away). */
+        public boolean failed() {
+            return failed;
+        }
+    }
+
+    /** See {@link #dynamic}. */
+    public record Dynamic(Function<RecordedRequest, Reply> answer) implements Behaviour {
+    }
+
     /**
      * One request as received.
      *
@@ -329,14 +383,21 @@ public final class FakeUpstream implements AutoCloseable {
             headers.add(Map.entry(field.getName(), field.getValue()));
         }
         String key = keyOf(request);
-        requests.add(new RecordedRequest(request.getMethod(), request.getHttpURI().getPath(),
-                request.getHttpURI().getQuery(), List.copyOf(headers), body, key));
+        RecordedRequest recorded = new RecordedRequest(request.getMethod(), request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery(), List.copyOf(headers), body, key);
+        requests.add(recorded);
 
         Behaviour behaviour = key == null ? fallback : behaviours.getOrDefault(key, fallback);
         if (behaviour instanceof Reply reply) {
             reply(reply, response, callback);
         } else if (behaviour instanceof Stall stall) {
             stall(stall, response, callback);
+        } else if (behaviour instanceof Dynamic dynamic) {
+            reply(dynamic.answer().apply(recorded), response, callback);
+        } else if (behaviour instanceof PacedStream paced) {
+            paced(paced, response, callback);
+        } else if (behaviour instanceof Flood flood) {
+            flood(flood, response, callback);
         } else {
             stream((SseStream) behaviour, response, callback);
         }
@@ -379,6 +440,49 @@ public final class FakeUpstream implements AutoCloseable {
             return;
         }
         reply(stall.reply, response, callback);
+    }
+
+    private static void paced(PacedStream paced, Response response, Callback callback) {
+        try {
+            startEventStream(response);
+            for (String event : paced.events()) {
+                Thread.sleep(paced.pause().toMillis());
+                Content.Sink.write(response, false, ByteBuffer.wrap(event.getBytes(StandardCharsets.UTF_8)));
+            }
+            Content.Sink.write(response, true, BufferUtil.EMPTY_BUFFER);
+            callback.succeeded();
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            callback.failed(e);
+        }
+    }
+
+    private static void flood(Flood flood, Response response, Callback callback) {
+        byte[] filler = ("data: " + "x".repeat(16 * 1024 - 8) + "\n\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+            startEventStream(response);
+            while (flood.written.get() < flood.totalBytes) {
+                int n = (int) Math.min(filler.length, flood.totalBytes - flood.written.get());
+                Content.Sink.write(response, false, ByteBuffer.wrap(filler, 0, n));
+                flood.written.addAndGet(n);
+            }
+            Content.Sink.write(response, true, BufferUtil.EMPTY_BUFFER);
+            callback.succeeded();
+        } catch (IOException e) {
+            flood.failed = true;
+            callback.failed(e);
+        } finally {
+            flood.finished.countDown();
+        }
+    }
+
+    private static void startEventStream(Response response) throws IOException {
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "text/event-stream");
+        response.getHeaders().put("Cache-Control", "no-cache");
+        Content.Sink.write(response, false, BufferUtil.EMPTY_BUFFER);
     }
 
     private void stream(SseStream stream, Response response, Callback callback) {

@@ -1,11 +1,18 @@
-package dev.keyfailover.servlet;
+package dev.keyfailover.testing;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 
+import dev.keyfailover.servlet.KeyFailoverFilter;
+import dev.keyfailover.servlet.KeyFailoverServlet;
+import dev.keyfailover.servlet.ProxyRoute;
+import dev.keyfailover.servlet.RouteLifecycle;
+import dev.keyfailover.servlet.RouteRegistry;
+import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,11 +27,15 @@ import org.eclipse.jetty.security.HashLoginService;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.security.authentication.BasicAuthenticator;
 import org.eclipse.jetty.util.security.Credential;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** The proxy deployed on an embedded Jetty 12 on 127.0.0.1 and a random port, as a servlet or a filter. */
-final class ProxyServer implements AutoCloseable {
+public final class ProxyServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
@@ -32,8 +43,18 @@ final class ProxyServer implements AutoCloseable {
     private final List<String> requestedPaths = new CopyOnWriteArrayList<>();
 
     private ProxyServer(ServletContextHandler context) throws Exception {
+        this(context, false);
+    }
+
+    private ProxyServer(ServletContextHandler context, boolean lenient) throws Exception {
         this.server = new Server();
         this.connector = new ServerConnector(server);
+        if (lenient) {
+            HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+            http.setUriCompliance(UriCompliance.UNSAFE);
+            http.setHttpCompliance(HttpCompliance.LEGACY);
+            context.getServletHandler().setDecodeAmbiguousURIs(true);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -45,8 +66,29 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** KeyFailoverServlet at {@code /openai/*} (context {@code /app}) with these init-params, and the status page. */
-    static ProxyServer servlet(Map<String, String> initParams) throws Exception {
+    public static ProxyServer servlet(Map<String, String> initParams) throws Exception {
+        return servlet(initParams, null);
+    }
+
+    /**
+     * As {@link #servlet(Map)} on a container that lets through whatever it can parse (ambiguous and
+     * encoded paths, legacy header syntax), so that the proxy's own defences are what is tested.
+     */
+    public static ProxyServer lenientServlet(Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
+        return new ProxyServer(context, true);
+    }
+
+    /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        if (clock != null) {
+            context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
+        }
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
         proxy.setInitOrder(1);
@@ -59,7 +101,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** As {@link #servlet}, behind container BASIC authentication: user {@code alice}, password {@code wonderland}. */
-    static ProxyServer servletBehindBasicAuth(Map<String, String> initParams) throws Exception {
+    public static ProxyServer servletBehindBasicAuth(Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app", ServletContextHandler.SECURITY);
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
@@ -80,7 +122,16 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** KeyFailoverFilter on {@code /*} (context {@code /app}) in front of an application servlet that answers "app". */
-    static ProxyServer filter(Map<String, String> initParams) throws Exception {
+    public static ProxyServer filter(Map<String, String> initParams) throws Exception {
+        return filter(initParams, false);
+    }
+
+    /** As {@link #filter(Map)} on a container as lenient as {@link #lenientServlet(Map)}. */
+    public static ProxyServer lenientFilter(Map<String, String> initParams) throws Exception {
+        return filter(initParams, true);
+    }
+
+    private static ProxyServer filter(Map<String, String> initParams, boolean lenient) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         FilterHolder proxy = new FilterHolder(KeyFailoverFilter.class);
         proxy.setName("openai-filter");
@@ -93,24 +144,24 @@ final class ProxyServer implements AutoCloseable {
                 response.getWriter().write("app");
             }
         }), "/*");
-        return new ProxyServer(context);
+        return new ProxyServer(context, lenient);
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
     /** The path of every request served so far. */
-    List<String> requestedPaths() {
+    public List<String> requestedPaths() {
         return List.copyOf(requestedPaths);
     }
 
     /** The single route of this server. */
-    ProxyRoute route() {
+    public ProxyRoute route() {
         return RouteRegistry.of(context.getServletContext()).routes().get(0);
     }
 

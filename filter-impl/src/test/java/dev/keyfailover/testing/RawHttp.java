@@ -1,4 +1,4 @@
-package dev.keyfailover.servlet;
+package dev.keyfailover.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,13 +7,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** HTTP/1.1 over a plain socket, for what java.net.http will not send or hides (hop-by-hop headers, framing). */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {
     }
 
     /** Sends the request text as it is and reads until the server closes (send {@code Connection: close}). */
-    static String exchange(int port, String request) throws IOException {
+    public static String exchange(int port, String request) throws IOException {
         return new String(exchangeBytes(port, request.getBytes(StandardCharsets.ISO_8859_1)), StandardCharsets.ISO_8859_1);
     }
 
@@ -21,25 +21,29 @@ final class RawHttp {
      * Sends a request that keeps the connection alive, so the server frames the body itself
      * (chunked), and reads until the server closes, resets, or stays silent for two seconds.
      */
-    static String exchangeKeepAlive(int port, String request) throws IOException {
+    public static String exchangeKeepAlive(int port, String request) throws IOException {
         return new String(exchangeBytes(port, request.getBytes(StandardCharsets.ISO_8859_1), 2_000),
                 StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] exchangeBytes(int port, byte[] request) throws IOException {
+    public static byte[] exchangeBytes(int port, byte[] request) throws IOException {
         return exchangeBytes(port, request, 15_000);
     }
 
     private static byte[] exchangeBytes(int port, byte[] request, int silenceMillis) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(silenceMillis);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
+            try {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+            } catch (java.net.SocketException refused) {
+                // The server answered (e.g. 431) and closed before taking the whole request: read its answer.
+            }
             return readAll(socket.getInputStream());
         }
     }
 
-    static byte[] readAll(InputStream in) throws IOException {
+    public static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         int n;
@@ -54,13 +58,13 @@ final class RawHttp {
     }
 
     /** The head (status line and headers) of a raw response. */
-    static String head(String response) {
+    public static String head(String response) {
         int end = response.indexOf("\r\n\r\n");
         return end < 0 ? response : response.substring(0, end);
     }
 
     /** The body of a raw response, still framed as sent (chunked stays chunked). */
-    static String body(String response) {
+    public static String body(String response) {
         int end = response.indexOf("\r\n\r\n");
         return end < 0 ? "" : response.substring(end + 4);
     }
