@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,6 +53,15 @@ final class ReplayableBody implements Closeable {
         String encoding = original.getContentEncoding();
         try (InputStream in = original.getContent()) {
             int threshold = (int) Math.min(limits.memoryThreshold(), Integer.MAX_VALUE - 16);
+            long length = original.getContentLength();
+            if (length >= 0 && length <= threshold) {
+                // Known and small: one array of exactly its size (the common case, kept cheap).
+                byte[] body = in.readNBytes((int) length);
+                if (body.length < length) {
+                    throw new EOFException("request body ended before its Content-Length");
+                }
+                return new ReplayableBody(new ByteArrayEntity(body, type, encoding, false), null);
+            }
             byte[] head = in.readNBytes(threshold + 1);
             if (head.length <= threshold) {
                 if (head.length > limits.maxBytes()) {

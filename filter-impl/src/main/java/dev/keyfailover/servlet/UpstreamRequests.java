@@ -72,6 +72,10 @@ final class UpstreamRequests {
     }
 
     private static boolean hasBody(HttpServletRequest request) {
-        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        long length = request.getContentLengthLong();
+        // HTTP/1.x announces a body by Content-Length or Transfer-Encoding; HTTP/2 and 3 may send
+        // one of unknown length with neither.
+        return length > 0 || request.getHeader("Transfer-Encoding") != null
+                || length < 0 && !request.getProtocol().startsWith("HTTP/1");
     }
 }

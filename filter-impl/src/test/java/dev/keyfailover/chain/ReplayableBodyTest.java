@@ -99,6 +99,27 @@ class ReplayableBodyTest {
     // ---------------------------------------------------------------- through the client
 
     @Test
+    void aKnownLengthBodyIsKeptInAnArrayOfExactlyItsSize() throws IOException {
+        byte[] bytes = "{\"q\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+
+        try (ReplayableBody body = ReplayableBody.of(new InputStreamEntity(new ByteArrayInputStream(bytes), bytes.length,
+                ContentType.APPLICATION_JSON), BodyLimits.defaults())) {
+            assertThat(body.entity().getContentLength()).isEqualTo(bytes.length);
+            assertThat(EntityUtils.toByteArray(body.entity())).isEqualTo(bytes);
+            assertThat(body.entity().isRepeatable()).isTrue();
+        }
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsNeverForwardedAsIfWhole() {
+        byte[] bytes = new byte[5];
+
+        assertThatThrownBy(() -> ReplayableBody.of(new InputStreamEntity(new ByteArrayInputStream(bytes), 10,
+                ContentType.APPLICATION_JSON), BodyLimits.defaults()))
+                .isInstanceOf(java.io.EOFException.class);
+    }
+
+    @Test
     void smallJsonBodyIsReplayedIdentically() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.rateLimited("5"))
                 .on(K3, FakeUpstream.ok("{}"));
