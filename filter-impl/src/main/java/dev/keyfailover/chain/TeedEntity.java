@@ -52,13 +52,8 @@ final class TeedEntity extends HttpEntityWrapper {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                sink.close();
-            } else {
-                sink.write(new byte[] {(byte) b});
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -47,11 +47,12 @@ class ProviderFactoriesTest {
     }
 
     @Test
-    void serviceLoaderFindsTheThreeTypes() {
+    void serviceLoaderFindsTheThreeBuiltInTypes() {
         List<String> types = ServiceLoader.load(ProviderFactory.class).stream()
                 .map(p -> p.get().type()).sorted().toList();
 
-        assertThat(types).containsExactly("anthropic", "generic", "openai");
+        // "acme" is the README's custom provider, registered by the test sources.
+        assertThat(types).containsExactly("acme", "anthropic", "generic", "openai");
         assertThat(factories().get("openai")).isInstanceOf(OpenAiProviderFactory.class);
         assertThat(factories().get("anthropic")).isInstanceOf(AnthropicProviderFactory.class);
         assertThat(factories().get("generic")).isInstanceOf(GenericProviderFactory.class);
