@@ -1,15 +1,10 @@
 package dev.keyfailover.config;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,11 +38,11 @@ public final class RouteConfig {
     public static final List<String> DEFAULT_DROP_RESPONSE_HEADERS = List.of("openai-organization", "openai-project",
             "anthropic-organization-id", "set-cookie");
 
-    private RouteConfig(Reader reader) throws ConfigException {
+    private RouteConfig(ParameterReader reader) throws ConfigException {
         this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
-        this.providerName = reader.optional("name").orElse(reader.routeName);
+        this.providerName = reader.optional("name").orElse(reader.routeName());
         this.baseUrl = reader.parse("baseUrl", RouteConfig::baseUrl).orElseThrow(() -> reader.error("baseUrl", "is required"));
-        this.keys = keys(reader);
+        this.keys = KeyLists.read(reader);
         this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
         boolean byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);
         BodyLimits limits = BodyLimits.defaults();
@@ -72,9 +67,9 @@ public final class RouteConfig {
                 .orElse(poolDefaults.maxCooldown());
         Duration maxWait = reader.parse("maxWaitForKey", RouteConfig::notNegative).orElse(Duration.ZERO);
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
-        this.clientAuthHeaders = reader.parse("clientAuthHeaders", RouteConfig::headerNames).orElse(List.of());
+        this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
-                ? List.<String>of() : headerNames(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
+                ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
         this.properties = reader.all();
     }
 
@@ -85,7 +80,7 @@ public final class RouteConfig {
      */
     public static RouteConfig parse(String where, String routeName, ParameterSource parameters,
                                     Placeholders placeholders) throws ConfigException {
-        return new RouteConfig(new Reader(where, routeName, parameters, placeholders));
+        return new RouteConfig(new ParameterReader(where, routeName, parameters, placeholders));
     }
 
     public String providerType() {
@@ -195,136 +190,4 @@ public final class RouteConfig {
         return parsed;
     }
 
-    private static List<String> headerNames(String value) {
-        List<String> names = new ArrayList<>();
-        for (String part : value.split(",")) {
-            String name = part.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                throw new IllegalArgumentException("'" + name + "' is not a header name");
-            }
-            names.add(name);
-        }
-        return List.copyOf(names);
-    }
-
-    private static List<String> keys(Reader reader) throws ConfigException {
-        Optional<String> inline = reader.optional("keys");
-        Optional<String> file = reader.optional("keysFile");
-        if (inline.isPresent() && file.isPresent()) {
-            throw reader.error("keys", "and 'keysFile' are both set; use one");
-        }
-        if (file.isPresent()) {
-            Path path = Paths.get(file.get());
-            String text;
-            try {
-                text = Files.readString(path, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                throw reader.error("keysFile", "cannot read '" + path + "' (" + e.getClass().getSimpleName() + ")");
-            }
-            return splitKeys(reader, "keysFile", text);
-        }
-        return inline.isPresent() ? splitKeys(reader, "keys", inline.get()) : List.of();
-    }
-
-    private static List<String> splitKeys(Reader reader, String parameter, String text) throws ConfigException {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
-            return List.of();
-        }
-        String[] parts = trimmed.split("\\r?\\n|,", -1);
-        List<String> keys = new ArrayList<>(parts.length);
-        for (int i = 0; i < parts.length; i++) {
-            String key = parts[i].strip();
-            if (key.isEmpty()) {
-                throw reader.error(parameter, "the key at index " + i + " is blank");
-            }
-            int earlier = keys.indexOf(key);
-            if (earlier >= 0) {
-                throw reader.error(parameter, "the key at index " + i + " repeats the key at index " + earlier);
-            }
-            keys.add(key);
-        }
-        return List.copyOf(keys);
-    }
-
-    /** Reads parameters with context-param defaults, placeholders resolved, errors well named. */
-    private static final class Reader {
-        private final String where;
-        private final String routeName;
-        private final ParameterSource parameters;
-        private final Placeholders placeholders;
-
-        Reader(String where, String routeName, ParameterSource parameters, Placeholders placeholders) {
-            this.where = where;
-            this.routeName = routeName;
-            this.parameters = parameters;
-            this.placeholders = placeholders;
-        }
-
-        Optional<String> optional(String name) throws ConfigException {
-            String raw = parameters.get(name);
-            if (raw == null) {
-                return Optional.empty();
-            }
-            String resolved;
-            try {
-                resolved = placeholders.resolve(raw);
-            } catch (IllegalArgumentException e) {
-                throw error(name, e.getMessage());
-            }
-            return resolved == null || resolved.isBlank() ? Optional.empty() : Optional.of(resolved.trim());
-        }
-
-        String required(String name) throws ConfigException {
-            return optional(name).orElseThrow(() -> error(name, "is required"));
-        }
-
-        <T> Optional<T> parse(String name, Parser<T> parser) throws ConfigException {
-            Optional<String> value = optional(name);
-            if (value.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(parser.parse(value.get()));
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                throw error(name, e.getMessage());
-            }
-        }
-
-        <T> T wrap(String names, Builder<T> builder) throws ConfigException {
-            try {
-                return builder.build();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ": parameters " + names + ": " + e.getMessage());
-            }
-        }
-
-        Map<String, String> all() throws ConfigException {
-            Map<String, String> all = new LinkedHashMap<>();
-            for (String name : parameters.names()) {
-                Optional<String> value = optional(name);
-                if (value.isPresent() && !name.equals("keys")) {
-                    all.put(name, value.get());
-                }
-            }
-            return all;
-        }
-
-        ConfigException error(String name, String problem) {
-            return new ConfigException(where + ": parameter '" + name + "' " + problem);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Parser<T> {
-        T parse(String value);
-    }
-
-    @FunctionalInterface
-    private interface Builder<T> {
-        T build() throws ConfigException;
-    }
 }

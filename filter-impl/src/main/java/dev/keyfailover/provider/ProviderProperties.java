@@ -1,12 +1,12 @@
 package dev.keyfailover.provider;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.config.HeaderNames;
 
 /** Reads the properties every built-in provider understands: {@code on403}, {@code failoverOn}, {@code byokHeaders}. */
 final class ProviderProperties {
@@ -37,17 +37,11 @@ final class ProviderProperties {
     }
 
     static List<String> headerList(String property, String value) {
-        List<String> headers = new ArrayList<>();
-        for (String header : value.split(",")) {
-            String name = header.trim();
-            if (!name.isEmpty()) {
-                if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-                    throw new IllegalArgumentException(property + ": '" + name + "' is not a valid header name");
-                }
-                headers.add(name);
-            }
+        try {
+            return HeaderNames.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage());
         }
-        return List.copyOf(headers);
     }
 
     private static FailoverRules.On403 on403(String value) {

@@ -570,7 +570,7 @@ class RouteConfigTest {
         validBase();
         own.put("clientAuthHeaders", "Authorization, Bad Header");
 
-        assertThat(failure("'clientAuthHeaders'")).contains("'Bad Header' is not a header name");
+        assertThat(failure("'clientAuthHeaders'")).contains("'Bad Header' is not a valid header name");
     }
 
     @Test
