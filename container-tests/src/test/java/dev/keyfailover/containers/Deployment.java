@@ -14,4 +14,24 @@ interface Deployment {
 
     /** Stops the container. */
     void close() throws Exception;
+
+    /** A container embedded in this JVM, listening on 127.0.0.1:{@code port}, given the dump directory of the run. */
+    static Deployment embedded(int port, AutoCloseable stop) {
+        return new Deployment() {
+            @Override
+            public URI baseUri() {
+                return URI.create("http://127.0.0.1:" + port);
+            }
+
+            @Override
+            public Path dumpDir() {
+                return Path.of(Env.variable("KEYFAILOVER_DUMP_DIR"));
+            }
+
+            @Override
+            public void close() throws Exception {
+                stop.close();
+            }
+        };
+    }
 }

@@ -2,9 +2,7 @@ package dev.keyfailover.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
@@ -28,21 +26,6 @@ class JettyIT extends ContainerScenarios {
         server.setHandler(webapp);
         server.start();
         assertThat(webapp.isAvailable()).as("the WAR's context started").isTrue();
-        return new Deployment() {
-            @Override
-            public URI baseUri() {
-                return URI.create("http://127.0.0.1:" + connector.getLocalPort());
-            }
-
-            @Override
-            public Path dumpDir() {
-                return Path.of(Env.variable("KEYFAILOVER_DUMP_DIR"));
-            }
-
-            @Override
-            public void close() throws Exception {
-                server.stop();
-            }
-        };
+        return Deployment.embedded(connector.getLocalPort(), server::stop);
     }
 }

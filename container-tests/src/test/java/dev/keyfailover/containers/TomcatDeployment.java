@@ -2,7 +2,6 @@ package dev.keyfailover.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,18 +17,13 @@ import org.apache.catalina.util.ServerInfo;
  * dropped in {@code webapps/ROOT.war}), and {@code failCtxIfServletStartFails} set as the README
  * advises. Compiled against Tomcat 10.1; the Tomcat 11 run swaps the jar on the classpath.
  */
-final class TomcatDeployment implements Deployment {
+final class TomcatDeployment {
 
-    private final Tomcat tomcat;
-    private final Connector connector;
-
-    private TomcatDeployment(Tomcat tomcat, Connector connector) {
-        this.tomcat = tomcat;
-        this.connector = connector;
+    private TomcatDeployment() {
     }
 
     /** @param expectedVersion the start of the version the classpath must hold, e.g. {@code 10.1.} */
-    static TomcatDeployment start(String expectedVersion) throws Exception {
+    static Deployment start(String expectedVersion) throws Exception {
         assertThat(ServerInfo.getServerNumber()).as("Tomcat on the classpath").startsWith(expectedVersion);
         Path base = Files.createTempDirectory("tomcat-base");
         Tomcat tomcat = new Tomcat();
@@ -46,22 +40,9 @@ final class TomcatDeployment implements Deployment {
         Context context = tomcat.addWebapp("", Env.war().toAbsolutePath().toString());
         tomcat.start();
         assertThat(context.getState()).as("the WAR's context started").isEqualTo(LifecycleState.STARTED);
-        return new TomcatDeployment(tomcat, connector);
-    }
-
-    @Override
-    public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
-    }
-
-    @Override
-    public Path dumpDir() {
-        return Path.of(Env.variable("KEYFAILOVER_DUMP_DIR"));
-    }
-
-    @Override
-    public void close() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        return Deployment.embedded(connector.getLocalPort(), () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
     }
 }

@@ -13,27 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyHint;
-import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The API dump sees every attempt, masks keys and never disturbs the exchange (SPEC section 7). */
@@ -47,45 +39,23 @@ class ApiDumpExecTest {
     @TempDir
     Path dumpRoot;
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2);
+    private final FakeUpstream upstream = chain.upstream();
+    private final MutableClock clock = chain.clock();
     private ApiDump dump;
 
-    @BeforeEach
-    void start() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
-
     private void client(Path dumpDir, URI base) {
-        Provider provider = new OpenAiProviderFactory().create(
-                new ProviderSettings("openai", base, List.of(K1, K2), Map.of()));
+        Provider provider = chain.openAiAt(base);
         dump = new ApiDump(dumpDir, provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
-        KeyPool pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults());
-        client = ProviderClient.create(provider, pool, dump, FailoverSettings.defaults(),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5))
-                        .withConnectTimeout(Duration.ofSeconds(2)), clock);
+        chain.client(provider, dump, FailoverSettings.defaults(),
+                ChainFixture.CLIENT_SETTINGS.withConnectTimeout(Duration.ofSeconds(2)));
     }
 
     private ClassicHttpRequest request(String pathAndQuery) {
-        return ClassicRequestBuilder.post(upstream.baseUri().resolve(pathAndQuery))
-                .addHeader("OpenAI-Organization", "org-test")
-                .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON))
-                .build();
-    }
-
-    private String send(ClassicHttpRequest request) throws Exception {
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request, HttpClientContext.create())) {
-            return response.getCode() + " " + EntityUtils.toString(response.getEntity());
-        }
+        ClassicHttpRequest request = chain.post(pathAndQuery, BODY);
+        request.addHeader("OpenAI-Organization", "org-test");
+        return request;
     }
 
     private List<Path> dumpFiles() throws IOException {
@@ -104,7 +74,7 @@ class ApiDumpExecTest {
                 .on(K2, FakeUpstream.ok("{\"id\":\"chatcmpl-2\"}"));
         client(dumpRoot, upstream.baseUri());
 
-        assertThat(send(request("/v1/chat/completions?stream=false"))).isEqualTo("200 {\"id\":\"chatcmpl-2\"}");
+        assertThat(chain.send(request("/v1/chat/completions?stream=false"))).isEqualTo("200 {\"id\":\"chatcmpl-2\"}");
 
         assertThat(dump.directory()).isEqualTo(dumpRoot.resolve("openai"));
         List<Path> files = dumpFiles();
@@ -140,9 +110,9 @@ class ApiDumpExecTest {
         upstream.on(K1, FakeUpstream.ok("{\"n\":1}"));
         client(dumpRoot, upstream.baseUri());
 
-        send(request("/v1/first"));
+        chain.send(request("/v1/first"));
         clock.advance(Duration.ofMillis(1));
-        send(request("/v1/second"));
+        chain.send(request("/v1/second"));
 
         List<Path> files = dumpFiles();
         assertThat(files).hasSize(4);
@@ -157,10 +127,10 @@ class ApiDumpExecTest {
                 .on(USER_KEY, FakeUpstream.rateLimited("3"));
         client(dumpRoot, upstream.baseUri());
 
-        send(request("/v1/chat/completions"));
+        chain.send(request("/v1/chat/completions"));
         ClassicHttpRequest byok = request("/v1/chat/completions?key=" + USER_KEY);
         byok.addHeader("Authorization", "Bearer " + USER_KEY);
-        send(byok);
+        chain.send(byok);
 
         List<Path> files = dumpFiles();
         assertThat(files).hasSize(6);
@@ -181,8 +151,7 @@ class ApiDumpExecTest {
         upstream.on(K1, stream);
         client(dumpRoot, upstream.baseUri());
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request("/v1/chat/completions"),
-                HttpClientContext.create());
+        try (ClassicHttpResponse response = chain.execute(request("/v1/chat/completions"));
              BufferedReader reader = new BufferedReader(
                      new InputStreamReader(response.getEntity().getContent(), StandardCharsets.UTF_8))) {
             stream.release(1);
@@ -209,7 +178,7 @@ class ApiDumpExecTest {
         ClassicHttpRequest request = ClassicRequestBuilder.post(closed.resolve("/v1/chat/completions"))
                 .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON)).build();
 
-        assertThatThrownBy(() -> send(request)).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> chain.send(request)).isInstanceOf(ConnectException.class);
 
         List<Path> files = dumpFiles();
         assertThat(files).hasSize(2);
@@ -223,12 +192,12 @@ class ApiDumpExecTest {
         upstream.on(K1, FakeUpstream.rateLimited("5")).on(K2, FakeUpstream.ok("{\"ok\":true}"));
         client(notADirectory, upstream.baseUri());
 
-        assertThat(send(request("/v1/chat/completions"))).isEqualTo("200 {\"ok\":true}");
+        assertThat(chain.send(request("/v1/chat/completions"))).isEqualTo("200 {\"ok\":true}");
 
         assertThat(upstream.keysSeen()).containsExactly(K1, K2);
         assertThat(upstream.requests()).allSatisfy(r -> assertThat(r.bodyText()).isEqualTo(BODY));
         assertThat(Files.isRegularFile(notADirectory)).isTrue();
-        assertThat(client.connectionStats().getLeased()).isZero();
+        assertThat(chain.client().connectionStats().getLeased()).isZero();
     }
 
     @Test
@@ -237,7 +206,7 @@ class ApiDumpExecTest {
         upstream.on(K1, FakeUpstream.ok(big));
         client(dumpRoot, upstream.baseUri());
 
-        assertThat(send(request("/v1/embeddings"))).isEqualTo("200 " + big);
+        assertThat(chain.send(request("/v1/embeddings"))).isEqualTo("200 " + big);
         assertThat(read(dumpFiles().get(1))).endsWith("\r\n\r\n" + big);
     }
 }

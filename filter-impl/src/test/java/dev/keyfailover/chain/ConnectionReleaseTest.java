@@ -3,29 +3,18 @@ package dev.keyfailover.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-import dev.keyfailover.api.ProviderSettings;
-import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failed attempts give their pooled connection back; nothing leaks (SPEC section 4, notes "Releasing responses"). */
@@ -35,48 +24,27 @@ class ConnectionReleaseTest {
     private static final String K2 = "sk-conn-second-key-0000000002";
     private static final String K3 = "sk-conn-third-key-000000000003";
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
-    private KeyPool pool;
-
-    @BeforeEach
-    void start() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2, K3);
+    private final FakeUpstream upstream = chain.upstream();
+    private final MutableClock clock = chain.clock();
 
     /** A client with a single pooled connection and a short wait for it: a leak shows as a timeout. */
     private void client(ApiDump dump, Duration responseTimeout) {
-        pool = new KeyPool("openai", List.of(K1, K2, K3), clock, PoolSettings.defaults());
-        client = ProviderClient.create(
-                new OpenAiProviderFactory().create(
-                        new ProviderSettings("openai", upstream.baseUri(), List.of(K1, K2, K3), Map.of())),
-                pool, dump, FailoverSettings.defaults(),
-                new ClientSettings(Duration.ofSeconds(2), responseTimeout, Duration.ofSeconds(2), 1), clock);
+        chain.client(chain.openAi(), dump, FailoverSettings.defaults(),
+                new ClientSettings(Duration.ofSeconds(2), responseTimeout, Duration.ofSeconds(2), 1));
     }
 
     private ClassicHttpRequest post() {
-        return ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/chat/completions"))
-                .setEntity(new StringEntity("{\"q\":1}", ContentType.APPLICATION_JSON))
-                .build();
+        return chain.post("/v1/chat/completions", "{\"q\":1}");
     }
 
     private String sendAndConsume() throws Exception {
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post(), HttpClientContext.create())) {
-            return response.getCode() + " " + EntityUtils.toString(response.getEntity());
-        }
+        return chain.send(post());
     }
 
     private int leased() {
-        return client.connectionStats().getLeased();
+        return chain.client().connectionStats().getLeased();
     }
 
     @Test
@@ -102,7 +70,7 @@ class ConnectionReleaseTest {
             assertThat(leased()).isZero();
         }
         assertThat(upstream.requests()).hasSize(45);
-        assertThat(client.connectionStats().getAvailable()).isLessThanOrEqualTo(1);
+        assertThat(chain.client().connectionStats().getAvailable()).isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -128,7 +96,7 @@ class ConnectionReleaseTest {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{\"unread\":true}"));
         client(null, Duration.ofSeconds(5));
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post(), HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post())) {
             assertThat(response.getCode()).isEqualTo(200);
             assertThat(leased()).isEqualTo(1);
         }
@@ -142,13 +110,13 @@ class ConnectionReleaseTest {
                 .on(K3, FakeUpstream.json(403, "{\"refused\":1}"));
         client(null, Duration.ofSeconds(5));
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post(), HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post())) {
             assertThat(response.getCode()).isEqualTo(429);
             assertThat(leased()).isZero();
         }
         clock.advance(Duration.ofSeconds(10));
         upstream.on(K1, FakeUpstream.json(403, "{\"refused\":0}"));
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post(), HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post())) {
             assertThat(response.getCode()).isEqualTo(403);
             assertThat(leased()).isZero();
             assertThat(EntityUtils.toString(response.getEntity())).isEqualTo("{\"refused\":1}");

@@ -2,7 +2,6 @@ package dev.keyfailover.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.List;
@@ -10,27 +9,19 @@ import java.util.Map;
 
 import dev.keyfailover.api.KeyPoolException;
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderSettings;
-import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.GenericProviderFactory;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the client gets when no key is left, in each provider's format (SPEC section 6). */
 class ExhaustionResponsesTest {
@@ -38,38 +29,13 @@ class ExhaustionResponsesTest {
     private static final String K1 = "sk-exh-first-key-000000000001";
     private static final String K2 = "sk-exh-second-key-00000000002";
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
-
-    @BeforeEach
-    void start() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
-
-    private void client(Provider provider) {
-        KeyPool pool = new KeyPool(provider.name(), List.of(K1, K2), clock, PoolSettings.defaults());
-        client = ProviderClient.create(provider, pool, null, FailoverSettings.defaults(),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5)), clock);
-    }
-
-    private ProviderSettings settings(String name, Map<String, String> properties) {
-        return new ProviderSettings(name, upstream.baseUri(), List.of(K1, K2), properties);
-    }
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2);
+    private final FakeUpstream upstream = chain.upstream();
+    private final MutableClock clock = chain.clock();
 
     private Answer send() throws Exception {
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/chat/completions"))
-                        .setEntity(new StringEntity("{}", ContentType.APPLICATION_JSON)).build(),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(chain.post("/v1/chat/completions", "{}"))) {
             String retryAfter = response.containsHeader("Retry-After")
                     ? response.getFirstHeader("Retry-After").getValue() : null;
             String body = EntityUtils.toString(response.getEntity());
@@ -88,7 +54,7 @@ class ExhaustionResponsesTest {
     @Test
     void openAiAllRateLimited() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("90")).on(K2, FakeUpstream.rateLimitedMillis(2500));
-        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        chain.client(chain.openAi());
 
         Answer answer = send();
 
@@ -105,7 +71,7 @@ class ExhaustionResponsesTest {
     @Test
     void anthropicAllRateLimited() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("30")).on(K2, FakeUpstream.rateLimited("12"));
-        client(new AnthropicProviderFactory().create(settings("anthropic", Map.of())));
+        chain.client(chain.anthropic());
 
         Answer answer = send();
 
@@ -119,7 +85,7 @@ class ExhaustionResponsesTest {
     @Test
     void whileEveryKeyCoolsUpstreamIsNotCalledAndRetryAfterCountsDown() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("90")).on(K2, FakeUpstream.rateLimited("60"));
-        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        chain.client(chain.openAi());
         send();
         upstream.clearRequests();
 
@@ -137,8 +103,8 @@ class ExhaustionResponsesTest {
     }
 
     private int sendStatus() throws Exception {
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/x")).build(), HttpClientContext.create())) {
+        ClassicHttpRequest request = ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/x")).build();
+        try (ClassicHttpResponse response = chain.execute(request)) {
             EntityUtils.consume(response.getEntity());
             return response.getCode();
         }
@@ -147,7 +113,7 @@ class ExhaustionResponsesTest {
     @Test
     void openAiAllUnauthorized() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.status(401));
-        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        chain.client(chain.openAi());
 
         Answer answer = send();
 
@@ -162,7 +128,7 @@ class ExhaustionResponsesTest {
     @Test
     void whenEveryKeyIsDisabledUpstreamIsNotCalledAgain() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.status(401));
-        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        chain.client(chain.openAi());
         send();
         upstream.clearRequests();
 
@@ -175,7 +141,7 @@ class ExhaustionResponsesTest {
     @Test
     void anthropicAllUnauthorized() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.status(401));
-        client(new AnthropicProviderFactory().create(settings("anthropic", Map.of())));
+        chain.client(chain.anthropic());
 
         Answer answer = send();
 
@@ -189,7 +155,7 @@ class ExhaustionResponsesTest {
     @Test
     void mixedDisabledAndCoolingIsRateLimited() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.rateLimited("8"));
-        client(new OpenAiProviderFactory().create(settings("openai", Map.of())));
+        chain.client(chain.openAi());
 
         Answer answer = send();
 
@@ -201,7 +167,7 @@ class ExhaustionResponsesTest {
     void genericProviderWithAnthropicErrorFormat() throws Exception {
         upstream.keyHeader("api-key");
         upstream.on(K1, FakeUpstream.rateLimited("4")).on(K2, FakeUpstream.rateLimited("4"));
-        client(new GenericProviderFactory().create(settings("azure",
+        chain.client(new GenericProviderFactory().create(chain.settings("azure",
                 Map.of("authHeader", "api-key", "errorFormat", "anthropic"))));
 
         Answer answer = send();
@@ -215,7 +181,7 @@ class ExhaustionResponsesTest {
     @Test
     void customProviderThatRendersNothingGetsAGenericJson502() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("4")).on(K2, FakeUpstream.rateLimited("4"));
-        client(new Provider() {
+        chain.client(new Provider() {
             @Override
             public String name() {
                 return "custom";

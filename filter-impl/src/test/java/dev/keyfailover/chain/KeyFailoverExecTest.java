@@ -9,21 +9,14 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderSettings;
-import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.AnthropicProviderFactory;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -31,9 +24,8 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,37 +39,14 @@ class KeyFailoverExecTest {
     static final String K3 = "sk-test-third-key-000000000003";
     static final String BODY = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
-    private KeyPool pool;
-
-    @BeforeEach
-    void startUpstream() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2, K3);
+    private final FakeUpstream upstream = chain.upstream();
+    private final MutableClock clock = chain.clock();
 
     private ProviderClient openAi(Map<String, String> properties, String... keys) {
-        return build(new OpenAiProviderFactory().create(settings("openai", properties, keys)), upstream.baseUri(),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5)), keys);
-    }
-
-    private ProviderClient build(Provider provider, URI base, ClientSettings clientSettings, String... keys) {
-        pool = new KeyPool(provider.name(), List.of(keys), clock, PoolSettings.defaults());
-        client = ProviderClient.create(provider, pool, null, FailoverSettings.defaults(), clientSettings, clock);
-        return client;
-    }
-
-    private ProviderSettings settings(String name, Map<String, String> properties, String... keys) {
-        return new ProviderSettings(name, upstream.baseUri(), List.of(keys), properties);
+        chain.keys(keys);
+        return chain.client(chain.openAi(properties));
     }
 
     private static ClassicHttpRequest chatRequest(URI base) {
@@ -88,7 +57,7 @@ class KeyFailoverExecTest {
 
     /** Executes, reads the whole answer and closes it. */
     private Answer send(ClassicHttpRequest request) throws Exception {
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request, HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(request)) {
             String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity());
             return new Answer(response.getCode(), body, response);
         }
@@ -101,7 +70,7 @@ class KeyFailoverExecTest {
     }
 
     private KeySnapshot key(int index) {
-        return pool.snapshot().get(index);
+        return chain.pool().snapshot().get(index);
     }
 
     @Test
@@ -212,7 +181,7 @@ class KeyFailoverExecTest {
         assertThat(answer.header("X-Request-Id")).isEqualTo("req-2");
         assertThat(answer.header("Content-Type")).isEqualTo("application/json");
         assertThat(upstream.keysSeen()).containsExactly(K1, K2);
-        assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
+        assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
     }
 
     @Test
@@ -280,19 +249,19 @@ class KeyFailoverExecTest {
         assertThat(answer.status()).isEqualTo(status);
         assertThat(answer.body()).isEqualTo(body);
         assertThat(upstream.keysSeen()).containsExactly(K1);
-        assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
+        assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
     }
 
     @Test
     void connectionRefusedIsThrownWithoutMarkingOrFailover() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/");
-        Provider provider = new OpenAiProviderFactory().create(new ProviderSettings("openai", closed, List.of(K1, K2),
-                Map.of()));
-        build(provider, closed, ClientSettings.defaults().withConnectTimeout(Duration.ofSeconds(2)), K1, K2);
+        chain.keys(K1, K2);
+        chain.client(chain.openAiAt(closed), null, FailoverSettings.defaults(),
+                ClientSettings.defaults().withConnectTimeout(Duration.ofSeconds(2)));
 
         assertThatThrownBy(() -> send(chatRequest(closed))).isInstanceOf(ConnectException.class);
 
-        assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
+        assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
         assertThat(key(0).attempts()).isEqualTo(1);
         assertThat(key(0).lastStatus()).isEqualTo(-1);
         assertThat(key(1).attempts()).isZero();
@@ -302,14 +271,15 @@ class KeyFailoverExecTest {
     void stalledUpstreamTimesOutWithoutMarkingOrFailover() throws Exception {
         FakeUpstream.Stall stall = FakeUpstream.stall();
         upstream.on(K1, stall).on(K2, FakeUpstream.ok("{}"));
-        build(new OpenAiProviderFactory().create(settings("openai", Map.of(), K1, K2)), upstream.baseUri(),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)), K1, K2);
+        chain.keys(K1, K2);
+        chain.client(chain.openAi(), null, FailoverSettings.defaults(),
+                ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)));
 
         assertThatThrownBy(() -> send(chatRequest(upstream.baseUri()))).isInstanceOf(SocketTimeoutException.class);
 
         stall.release();
         assertThat(upstream.keysSeen()).containsExactly(K1);
-        assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
+        assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
         assertThat(key(0).lastStatus()).isEqualTo(-1);
         assertThat(key(1).attempts()).isZero();
     }
@@ -338,8 +308,8 @@ class KeyFailoverExecTest {
     @Test
     void anthropicKeyTravelsAsXApiKey() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{}"));
-        build(new AnthropicProviderFactory().create(settings("anthropic", Map.of(), K1, K2)), upstream.baseUri(),
-                ClientSettings.defaults(), K1, K2);
+        chain.keys(K1, K2);
+        chain.client(chain.anthropic(), null, FailoverSettings.defaults(), ClientSettings.defaults());
         ClassicHttpRequest request = ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/messages"))
                 .addHeader("anthropic-version", "2023-06-01")
                 .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON))

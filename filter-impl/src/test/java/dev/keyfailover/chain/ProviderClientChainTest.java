@@ -5,35 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyHint;
-import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client {@link ProviderClient#create} builds: both handlers in its chain, proxy-safe settings (SPEC 4, 7, 8). */
@@ -45,39 +34,17 @@ class ProviderClientChainTest {
     @TempDir
     Path dumpRoot;
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
-    private KeyPool pool;
-
-    @BeforeEach
-    void start() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
-
-    private Provider openAi() {
-        return new OpenAiProviderFactory().create(
-                new ProviderSettings("openai", upstream.baseUri(), List.of(K1, K2), Map.of()));
-    }
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2);
+    private final FakeUpstream upstream = chain.upstream();
+    private final MutableClock clock = chain.clock();
 
     private void client(ApiDump dump) {
-        pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults());
-        client = ProviderClient.create(openAi(), pool, dump, FailoverSettings.defaults(),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5)), clock);
+        chain.client(chain.openAi(), dump, FailoverSettings.defaults(), ChainFixture.CLIENT_SETTINGS);
     }
 
     private ClassicHttpRequest post(String path) {
-        return ClassicRequestBuilder.post(upstream.baseUri().resolve(path))
-                .setEntity(new StringEntity("{\"q\":1}", ContentType.APPLICATION_JSON))
-                .build();
+        return chain.post(path, "{\"q\":1}");
     }
 
     @Test
@@ -87,8 +54,7 @@ class ProviderClientChainTest {
         client(dump);
         HttpClientContext context = HttpClientContext.create();
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/chat/completions"),
-                context)) {
+        try (ClassicHttpResponse response = chain.execute(post("/v1/chat/completions"), context)) {
             assertThat(response.getCode()).isEqualTo(200);
             assertThat(EntityUtils.toString(response.getEntity())).isEqualTo("{\"id\":2}");
         }
@@ -111,8 +77,7 @@ class ProviderClientChainTest {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{}"));
         client(null);
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/x"),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {
             assertThat(response.getCode()).isEqualTo(200);
         }
         assertThat(upstream.keysSeen()).containsExactly(K1, K2);
@@ -129,8 +94,7 @@ class ProviderClientChainTest {
         client(new ApiDump(dumpRoot, "openai", clock, new CredentialMasker(List.of())));
 
         // Headers arrive before any event was released.
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/chat/completions"),
-                HttpClientContext.create());
+        try (ClassicHttpResponse response = chain.execute(post("/v1/chat/completions"));
              BufferedReader events = new BufferedReader(
                      new InputStreamReader(response.getEntity().getContent(), StandardCharsets.UTF_8))) {
             assertThat(response.getCode()).isEqualTo(200);
@@ -154,7 +118,7 @@ class ProviderClientChainTest {
             assertThat(events.readLine()).isNull();
         }
         await().atMost(Duration.ofSeconds(5)).until(stream::finished);
-        assertThat(client.connectionStats().getLeased()).isZero();
+        assertThat(chain.client().connectionStats().getLeased()).isZero();
     }
 
     @Test
@@ -162,8 +126,7 @@ class ProviderClientChainTest {
         upstream.on(K1, FakeUpstream.json(302, "{}").withHeader("Location", "/elsewhere"));
         client(null);
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/x"),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {
             assertThat(response.getCode()).isEqualTo(302);
             assertThat(response.getFirstHeader("Location").getValue()).endsWith("/elsewhere");
         }
@@ -181,7 +144,7 @@ class ProviderClientChainTest {
         ClassicHttpRequest request = post("/v1/x");
         request.addHeader("Accept-Encoding", "gzip");
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, request, HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(request)) {
             assertThat(response.getFirstHeader("Content-Encoding").getValue()).isEqualTo("gzip");
             assertThat(EntityUtils.toByteArray(response.getEntity())).isEqualTo(gz.toByteArray());
         }
@@ -193,8 +156,7 @@ class ProviderClientChainTest {
         upstream.on(K1, FakeUpstream.status(503).withHeader("Retry-After", "1"));
         client(null);
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/x"),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {
             assertThat(response.getCode()).isEqualTo(503);
         }
         assertThat(upstream.requests()).hasSize(1);
@@ -206,8 +168,7 @@ class ProviderClientChainTest {
         client(null);
 
         for (int i = 0; i < 2; i++) {
-            try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/x"),
-                    HttpClientContext.create())) {
+            try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {
                 EntityUtils.consume(response.getEntity());
             }
         }
@@ -220,11 +181,9 @@ class ProviderClientChainTest {
     @Test
     void providerWithoutPoolForwardsOnceWithoutKey() throws Exception {
         upstream.otherwise(FakeUpstream.status(429));
-        client = ProviderClient.create(openAi(), null, null, FailoverSettings.defaults(), ClientSettings.defaults(),
-                clock);
+        chain.clientWithoutPool(chain.openAi());
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null, post("/v1/x"),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {
             assertThat(response.getCode()).isEqualTo(429);
         }
         assertThat(upstream.requests()).singleElement()

@@ -12,21 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderSettings;
-import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
-import dev.keyfailover.provider.AnthropicProviderFactory;
-import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
-import dev.keyfailover.testing.MutableClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
@@ -36,10 +28,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The body read once and replayed byte for byte on every attempt (SPEC section 4). */
@@ -52,36 +42,17 @@ class ReplayableBodyTest {
     @TempDir
     Path spillDir;
 
-    private final MutableClock clock = MutableClock.atFixedStart();
-    private FakeUpstream upstream;
-    private ProviderClient client;
-
-    @BeforeEach
-    void start() {
-        upstream = FakeUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        upstream.close();
-    }
+    @RegisterExtension
+    final ChainFixture chain = new ChainFixture(K1, K2, K3);
+    private final FakeUpstream upstream = chain.upstream();
 
     private void client(Provider provider, BodyLimits limits) {
-        KeyPool pool = new KeyPool(provider.name(), List.of(K1, K2, K3), clock, PoolSettings.defaults());
-        client = ProviderClient.create(provider, pool, null, new FailoverSettings(true, limits),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(10)), clock);
-    }
-
-    private Provider openAi() {
-        return new OpenAiProviderFactory().create(
-                new ProviderSettings("openai", upstream.baseUri(), List.of(K1, K2, K3), Map.of()));
+        chain.client(provider, null, new FailoverSettings(true, limits),
+                ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(10)));
     }
 
     private ClassicHttpRequest post(HttpEntity entity) {
-        return ClassicRequestBuilder.post(upstream.baseUri().resolve("/v1/chat/completions")).setEntity(entity).build();
+        return chain.post("/v1/chat/completions", entity);
     }
 
     private static byte[] randomBytes(int size) {
@@ -123,11 +94,10 @@ class ReplayableBodyTest {
     void smallJsonBodyIsReplayedIdentically() throws Exception {
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.rateLimited("5"))
                 .on(K3, FakeUpstream.ok("{}"));
-        client(openAi(), BodyLimits.defaults().withSpillDirectory(spillDir));
+        client(chain.openAi(), BodyLimits.defaults().withSpillDirectory(spillDir));
         String json = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"h\u00e9llo \u2603\"}]}";
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                post(new StringEntity(json, ContentType.APPLICATION_JSON)), HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post(new StringEntity(json, ContentType.APPLICATION_JSON)))) {
             assertThat(response.getCode()).isEqualTo(200);
             EntityUtils.consume(response.getEntity());
         }
@@ -146,10 +116,10 @@ class ReplayableBodyTest {
         byte[] body = randomBytes(5 * 1024 * 1024);
         FakeUpstream.Stall lastKey = FakeUpstream.stall();
         upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.rateLimited("5")).on(K3, lastKey);
-        client(openAi(), BodyLimits.defaults().withSpillDirectory(spillDir));
+        client(chain.openAi(), BodyLimits.defaults().withSpillDirectory(spillDir));
 
-        try (FakeUpstreamCall call = new FakeUpstreamCall(() -> client.httpClient().executeOpen(null,
-                post(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM)), HttpClientContext.create()))) {
+        try (FakeUpstreamCall call = new FakeUpstreamCall(() -> chain.execute(
+                post(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM))))) {
             // While the last attempt is in flight, the body lives in exactly one spill file.
             await().atMost(Duration.ofSeconds(10)).until(() -> lastKey.held() == 1);
             assertThat(files(spillDir)).singleElement()
@@ -171,11 +141,10 @@ class ReplayableBodyTest {
     void unknownLengthBodyIsReplayedIdentically() throws Exception {
         byte[] body = randomBytes(300_000);
         upstream.on(K1, FakeUpstream.rateLimited("5")).on(K2, FakeUpstream.ok("{}"));
-        client(openAi(), new BodyLimits(64 * 1024, 1024 * 1024, spillDir));
+        client(chain.openAi(), new BodyLimits(64 * 1024, 1024 * 1024, spillDir));
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                post(new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_OCTET_STREAM)),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post(
+                new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_OCTET_STREAM)))) {
             assertThat(response.getCode()).isEqualTo(200);
             EntityUtils.consume(response.getEntity());
         }
@@ -188,13 +157,11 @@ class ReplayableBodyTest {
     void spillFileIsDeletedWhenTheExchangeFails() throws Exception {
         byte[] body = randomBytes(2 * 1024 * 1024);
         upstream.on(K1, FakeUpstream.stall());
-        KeyPool pool = new KeyPool("openai", List.of(K1, K2, K3), clock, PoolSettings.defaults());
-        client = ProviderClient.create(openAi(), pool, null,
+        chain.client(chain.openAi(), null,
                 new FailoverSettings(true, BodyLimits.defaults().withSpillDirectory(spillDir)),
-                ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)), clock);
+                ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)));
 
-        assertThatThrownBy(() -> client.httpClient().executeOpen(null,
-                post(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM)), HttpClientContext.create()))
+        assertThatThrownBy(() -> chain.execute(post(new ByteArrayEntity(body, ContentType.APPLICATION_OCTET_STREAM))))
                 .isInstanceOf(IOException.class);
 
         assertThat(files(spillDir)).isEmpty();
@@ -203,11 +170,10 @@ class ReplayableBodyTest {
     @Test
     void bodyAboveTheLimitGetsAnOpenAi413AndUpstreamIsNeverCalled() throws Exception {
         upstream.on(K1, FakeUpstream.ok("{}"));
-        client(openAi(), BodyLimits.defaults().withSpillDirectory(spillDir).withMaxBytes(1000));
+        client(chain.openAi(), BodyLimits.defaults().withSpillDirectory(spillDir).withMaxBytes(1000));
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                post(new ByteArrayEntity(randomBytes(1001), ContentType.APPLICATION_OCTET_STREAM)),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(
+                post(new ByteArrayEntity(randomBytes(1001), ContentType.APPLICATION_OCTET_STREAM)))) {
             assertThat(response.getCode()).isEqualTo(413);
             JsonObject error = json(response).getJsonObject("error");
             assertThat(error.getString("type")).isEqualTo("invalid_request_error");
@@ -221,14 +187,11 @@ class ReplayableBodyTest {
     @Test
     void streamedBodyAboveTheLimitGetsAnAnthropic413AndNoSpillFileIsLeft() throws Exception {
         upstream.on(K1, FakeUpstream.ok("{}"));
-        Provider anthropic = new AnthropicProviderFactory().create(
-                new ProviderSettings("anthropic", upstream.baseUri(), List.of(K1, K2, K3), Map.of()));
-        client(anthropic, new BodyLimits(1024, 100_000, spillDir));
+        client(chain.anthropic(), new BodyLimits(1024, 100_000, spillDir));
 
         byte[] body = randomBytes(100_001);
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                post(new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_JSON)),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(
+                post(new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_JSON)))) {
             assertThat(response.getCode()).isEqualTo(413);
             JsonObject json = json(response);
             assertThat(json.getString("type")).isEqualTo("error");
@@ -241,12 +204,11 @@ class ReplayableBodyTest {
     @Test
     void bodyOfExactlyTheLimitIsAccepted() throws Exception {
         upstream.on(K1, FakeUpstream.ok("{}"));
-        client(openAi(), new BodyLimits(100, 5000, spillDir));
+        client(chain.openAi(), new BodyLimits(100, 5000, spillDir));
         byte[] body = randomBytes(5000);
 
-        try (ClassicHttpResponse response = client.httpClient().executeOpen(null,
-                post(new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_OCTET_STREAM)),
-                HttpClientContext.create())) {
+        try (ClassicHttpResponse response = chain.execute(post(
+                new InputStreamEntity(new ByteArrayInputStream(body), -1, ContentType.APPLICATION_OCTET_STREAM)))) {
             assertThat(response.getCode()).isEqualTo(200);
             EntityUtils.consume(response.getEntity());
         }

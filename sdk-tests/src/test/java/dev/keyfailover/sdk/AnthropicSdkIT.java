@@ -19,9 +19,8 @@ import com.anthropic.errors.RateLimitException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official Anthropic Java SDK with its base URL at the proxy ({@code http://host/anthropic}),
@@ -34,24 +33,12 @@ class AnthropicSdkIT {
     private static final String LIMITED_TOO = "sk-ant-sdkit-limited-00000003";
     private static final String REVOKED = "sk-ant-sdkit-revoked-00000004";
 
-    private WireUpstream upstream;
-    private Proxy proxy;
-
-    @BeforeEach
-    void startUpstream() throws Exception {
-        upstream = WireUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
+    private final WireUpstream upstream = fixture.upstream();
 
     private AnthropicClient poolClient(String keys, int maxRetries) throws Exception {
-        proxy = Proxy.start("anthropic", Map.of("baseUrl", upstream.baseUrl() + "/anthropic", "keys", keys));
+        Proxy proxy = fixture.startProxy("anthropic", keys, Map.of());
         AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().baseUrl(proxy.url("/anthropic"));
         if (maxRetries >= 0) {
             builder.maxRetries(maxRetries);
@@ -149,7 +136,7 @@ class AnthropicSdkIT {
     void aUsersOwnKeyPassesThroughOnceAndUntouched() throws Exception {
         String own = "sk-ant-users-own-key-00000001";
         upstream.on(own, message("served with the user's key"));
-        proxy = Proxy.start("anthropic", Map.of("baseUrl", upstream.baseUrl() + "/anthropic", "keys", GOOD));
+        Proxy proxy = fixture.startProxy("anthropic", GOOD, Map.of());
         AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(proxy.url("/anthropic")).apiKey(own).build();
 
         Message message = client.messages().create(question());

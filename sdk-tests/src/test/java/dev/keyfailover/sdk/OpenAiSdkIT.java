@@ -19,9 +19,8 @@ import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official OpenAI Java SDK with its base URL at the proxy ({@code http://host/openai/v1}).
@@ -35,24 +34,12 @@ class OpenAiSdkIT {
     private static final String REVOKED = "sk-sdkit-openai-revoked-00000004";
     private static final String SDK_PLACEHOLDER_KEY = "sk-placeholder-the-proxy-strips";
 
-    private WireUpstream upstream;
-    private Proxy proxy;
-
-    @BeforeEach
-    void startUpstream() throws Exception {
-        upstream = WireUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
-    }
+    @RegisterExtension
+    final ProxyFixture fixture = new ProxyFixture();
+    private final WireUpstream upstream = fixture.upstream();
 
     private OpenAIClient poolClient(String keys, int maxRetries) throws Exception {
-        proxy = Proxy.start("openai", Map.of("baseUrl", upstream.baseUrl() + "/openai", "keys", keys, "byok", "deny"));
+        Proxy proxy = fixture.startProxy("openai", keys, Map.of("byok", "deny"));
         OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1"))
                 .apiKey(SDK_PLACEHOLDER_KEY);
         if (maxRetries >= 0) {
@@ -153,7 +140,7 @@ class OpenAiSdkIT {
     void aUsersOwnKeyPassesThroughOnceAndUntouched() throws Exception {
         String own = "sk-users-own-openai-key-0000001";
         upstream.on(own, chatCompletion("served with the user's key"));
-        proxy = Proxy.start("openai", Map.of("baseUrl", upstream.baseUrl() + "/openai", "keys", GOOD, "byok", "allow"));
+        Proxy proxy = fixture.startProxy("openai", GOOD, Map.of("byok", "allow"));
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1")).apiKey(own).build();
 
         ChatCompletion completion = client.chat().completions().create(question());

@@ -1,0 +1,168 @@
+package dev.keyfailover.chain;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.provider.AnthropicProviderFactory;
+import dev.keyfailover.provider.OpenAiProviderFactory;
+import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.MutableClock;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What a chain test stands on: a {@link FakeUpstream}, a {@link MutableClock}, and the {@link ProviderClient}
+ * built on them with a {@link KeyPool} of the test's keys. Both are closed after each test.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final ChainFixture chain = new ChainFixture(K1, K2);
+ * private final FakeUpstream upstream = chain.upstream();
+ *
+ * @Test
+ * void failsOver() throws Exception {
+ *     upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{}"));
+ *     chain.client(chain.openAi());
+ *     assertThat(chain.send(chain.post("/v1/chat/completions", "{}"))).isEqualTo("200 {}");
+ * }
+ * }</pre>
+ *
+ * <p>The upstream starts with the fixture, as {@code FakeUpstream.start()} in a field would: JUnit makes a
+ * test instance, and so a fixture, per test method.
+ */
+final class ChainFixture implements AfterEachCallback {
+
+    /** The client settings most chain tests use: defaults, with a response timeout that fails a hung test. */
+    static final ClientSettings CLIENT_SETTINGS = ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(5));
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final FakeUpstream upstream = FakeUpstream.start();
+    private List<String> keys;
+    private KeyPool pool;
+    private ProviderClient client;
+
+    ChainFixture(String... keys) {
+        this.keys = List.of(keys);
+    }
+
+    FakeUpstream upstream() {
+        return upstream;
+    }
+
+    MutableClock clock() {
+        return clock;
+    }
+
+    /** The pool of the last client built. */
+    KeyPool pool() {
+        return pool;
+    }
+
+    /** The last client built. */
+    ProviderClient client() {
+        return client;
+    }
+
+    /** Changes the keys the next providers and pool are made with. */
+    void keys(String... keys) {
+        this.keys = List.of(keys);
+    }
+
+    ProviderSettings settings(String name, Map<String, String> properties) {
+        return new ProviderSettings(name, upstream.baseUri(), keys, properties);
+    }
+
+    Provider openAi() {
+        return openAi(Map.of());
+    }
+
+    Provider openAi(Map<String, String> properties) {
+        return new OpenAiProviderFactory().create(settings("openai", properties));
+    }
+
+    /** An OpenAI provider sending to {@code base} instead of the upstream. */
+    Provider openAiAt(URI base) {
+        return new OpenAiProviderFactory().create(new ProviderSettings("openai", base, keys, Map.of()));
+    }
+
+    Provider anthropic() {
+        return new AnthropicProviderFactory().create(settings("anthropic", Map.of()));
+    }
+
+    /** A client with a pool of the keys, no dump, default failover and {@link #CLIENT_SETTINGS}. */
+    ProviderClient client(Provider provider) {
+        return client(provider, null, FailoverSettings.defaults(), CLIENT_SETTINGS);
+    }
+
+    ProviderClient client(Provider provider, ApiDump dump, FailoverSettings failover, ClientSettings settings) {
+        return client(new KeyPool(provider.name(), keys, clock, PoolSettings.defaults()), provider, dump, failover,
+                settings);
+    }
+
+    /** A client for a provider that has no keys of its own to fail over with. */
+    ProviderClient clientWithoutPool(Provider provider) {
+        return client(null, provider, null, FailoverSettings.defaults(), ClientSettings.defaults());
+    }
+
+    private ProviderClient client(KeyPool pool, Provider provider, ApiDump dump, FailoverSettings failover,
+            ClientSettings settings) {
+        this.pool = pool;
+        this.client = ProviderClient.create(provider, pool, dump, failover, settings, clock);
+        return client;
+    }
+
+    /** A POST of a JSON body to {@code path} on the upstream. */
+    ClassicHttpRequest post(String path, String json) {
+        return post(path, new StringEntity(json, ContentType.APPLICATION_JSON));
+    }
+
+    ClassicHttpRequest post(String path, HttpEntity entity) {
+        return ClassicRequestBuilder.post(upstream.baseUri().resolve(path)).setEntity(entity).build();
+    }
+
+    /** Sends through the client and opens the answer, which the caller closes. */
+    ClassicHttpResponse execute(ClassicHttpRequest request) throws IOException {
+        return execute(request, HttpClientContext.create());
+    }
+
+    ClassicHttpResponse execute(ClassicHttpRequest request, HttpClientContext context) throws IOException {
+        return client.httpClient().executeOpen(null, request, context);
+    }
+
+    /** Sends through the client, reads the whole answer and closes it; returns {@code "<status> <body>"}. */
+    String send(ClassicHttpRequest request) throws Exception {
+        return send(request, HttpClientContext.create());
+    }
+
+    String send(ClassicHttpRequest request, HttpClientContext context) throws Exception {
+        try (ClassicHttpResponse response = execute(request, context)) {
+            return response.getCode() + " " + EntityUtils.toString(response.getEntity());
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } finally {
+            upstream.close();
+        }
+    }
+}
