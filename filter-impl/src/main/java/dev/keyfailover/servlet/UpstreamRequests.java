@@ -29,6 +29,9 @@ final class UpstreamRequests {
         this.clientAuthHeaders = clientAuthHeaders;
     }
 
+    /**
+     * @throws IllegalArgumentException when the request cannot be forwarded as it is (answered 400)
+     */
     HttpUriRequestBase build(HttpServletRequest request, String baseUrl, String rawRest) throws IOException {
         String query = request.getQueryString();
         URI uri = URI.create(baseUrl + rawRest + (query == null ? "" : "?" + query));
@@ -37,6 +40,10 @@ final class UpstreamRequests {
         if (hasBody(request)) {
             long length = request.getContentLengthLong();
             String type = request.getContentType();
+            if (type == null && "OPTIONS".equals(request.getMethod())) {
+                // HttpCore refuses to send it (RFC 9110 9.3.7); say so instead of a misleading 502.
+                throw new IllegalArgumentException("an OPTIONS request with a body needs a Content-Type");
+            }
             upstream.setEntity(new InputStreamEntity(new ClientBodyStream(request.getInputStream()), length,
                     type == null ? null : ContentType.parseLenient(type)));
         }

@@ -118,6 +118,19 @@ class HeadersAndBodiesTest {
     }
 
     @Test
+    void anOptionsRequestWithABodyButNoContentTypeIsRefusedWithA400NotA502() throws Exception {
+        upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}"));
+        startProxy();
+
+        String answer = RawHttp.exchange(proxy.port(), "OPTIONS /app/openai/v1/models HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(RawHttp.body(answer)).contains("needs a Content-Type");
+        assertThat(upstream.requests()).isEmpty();
+    }
+
+    @Test
     void aContainerLoginNeverReachesUpstreamNorCountsAsByok() throws Exception {
         upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}"));
         proxy = ProxyServer.servletBehindBasicAuth(Map.of("provider", "openai",
