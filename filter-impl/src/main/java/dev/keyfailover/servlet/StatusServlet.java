@@ -12,15 +12,20 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The key pools of this application at a glance: {@code .json} paths answer JSON, others an HTML
- * page that refreshes itself. Shows masked hints only. Protect it like the proxy routes.
+ * page that refreshes itself; a POST resets a key. Shows masked hints only. Protect it like the
+ * proxy routes.
  */
 public class StatusServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final int REFRESH_SECONDS = 5;
+    private static final String ACTION_HEADER = "X-Keyfailover-Action";
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServlet.class);
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -35,6 +40,61 @@ public class StatusServlet extends HttpServlet {
             response.setCharacterEncoding("UTF-8");
             html(routes, response.getWriter());
         }
+    }
+
+    /**
+     * An administrator's reset of one key to VALID (SPEC section 1), e.g. after a revoked key was
+     * restored: {@code POST status.json?provider=<name>&key=<index>} with the header
+     * {@code X-Keyfailover-Action: reset}. The header is required so that a page on another site
+     * cannot make a logged-in browser send the reset (a custom header needs a CORS preflight).
+     */
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        if (!"reset".equalsIgnoreCase(request.getHeader(ACTION_HEADER))) {
+            problem(response, 400, "send the header " + ACTION_HEADER + ": reset to reset a key");
+            return;
+        }
+        String providerName = request.getParameter("provider");
+        KeyPool pool = RouteRegistry.of(getServletContext()).routes().stream()
+                .filter(route -> route.provider().name().equals(providerName) && route.pool() != null)
+                .map(ProxyRoute::pool).findFirst().orElse(null);
+        if (pool == null) {
+            problem(response, 404, "no provider with a key pool is named '" + printable(providerName) + "'");
+            return;
+        }
+        int index;
+        try {
+            index = Integer.parseInt(String.valueOf(request.getParameter("key")));
+        } catch (NumberFormatException e) {
+            index = -1;
+        }
+        if (index < 0 || index >= pool.keys().size()) {
+            problem(response, 400, "key must be an index from 0 to " + (pool.keys().size() - 1));
+            return;
+        }
+        boolean changed = pool.reset(index);
+        KeySnapshot key = pool.snapshot().get(index);
+        LOG.info("{}: key #{} {} reset to VALID by {} (was {})", printable(providerName), index, key.hint(),
+                request.getRemoteUser() != null ? request.getRemoteUser() : request.getRemoteAddr(),
+                changed ? "not valid" : "already valid");
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(Json.createObjectBuilder().add("provider", providerName).add("index", index)
+                .add("hint", key.hint()).add("state", key.state().name()).add("changed", changed).build().toString());
+    }
+
+    private static void problem(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(Json.createObjectBuilder()
+                .add("error", Json.createObjectBuilder().add("message", message)).build().toString());
+    }
+
+    /** The name as echoed back: only plain characters, so no input is reflected as it came. */
+    private static String printable(String text) {
+        return text == null ? "" : text.replaceAll("[^A-Za-z0-9._-]", "?");
     }
 
     static String json(List<ProxyRoute> routes) {
