@@ -7,6 +7,8 @@ package dev.keyfailover.api;
 public enum ProxyFailure {
     /** The request cannot be forwarded as it is, e.g. a path that would leave the provider's base URL. */
     BAD_REQUEST(400),
+    /** A method the proxy never forwards: TRACE would echo the pool key back, CONNECT would open a tunnel. */
+    METHOD_NOT_ALLOWED(405),
     /** The client's body exceeds the configured limit. */
     REQUEST_TOO_LARGE(413),
     /** Upstream could not be reached, reset the connection, or answered something unreadable. */

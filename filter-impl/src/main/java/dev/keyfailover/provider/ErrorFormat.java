@@ -63,6 +63,9 @@ public enum ErrorFormat {
             case BAD_REQUEST:
                 kind = ErrorKind.BAD_REQUEST;
                 break;
+            case METHOD_NOT_ALLOWED:
+                kind = ErrorKind.METHOD_NOT_ALLOWED;
+                break;
             case REQUEST_TOO_LARGE:
                 kind = ErrorKind.REQUEST_TOO_LARGE;
                 break;
@@ -95,6 +98,7 @@ public enum ErrorFormat {
         RATE_LIMITED("rate_limit_error", "rate_limit_exceeded", "rate_limit_error"),
         AUTHENTICATION_FAILED("api_error", "server_error", "api_error"),
         BAD_REQUEST("invalid_request_error", "invalid_request", "invalid_request_error"),
+        METHOD_NOT_ALLOWED("invalid_request_error", "method_not_allowed", "invalid_request_error"),
         REQUEST_TOO_LARGE("invalid_request_error", "request_too_large", "request_too_large"),
         BAD_GATEWAY("api_error", "bad_gateway", "api_error"),
         TIMEOUT("api_error", "timeout", "timeout_error");

@@ -1,9 +1,10 @@
 package dev.keyfailover.servlet;
 
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The headers that belong to one connection and are never forwarded, either way (SPEC section 8):
@@ -17,35 +18,32 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    /** The lower-case names to drop for a message whose {@code Connection} headers are given. */
+    /**
+     * The lower-case names to drop for a message whose {@code Connection} headers are given. Read
+     * only: the fixed list itself, without a copy, when {@code Connection} names nothing more (the
+     * usual case on the per-request path).
+     */
     static Set<String> namesToDrop(Enumeration<String> connectionHeaders) {
-        Set<String> drop = new TreeSet<>(ALWAYS);
-        if (connectionHeaders != null) {
-            while (connectionHeaders.hasMoreElements()) {
-                addTokens(connectionHeaders.nextElement(), drop);
-            }
-        }
-        return drop;
+        return connectionHeaders == null ? ALWAYS : namesToDrop(Collections.list(connectionHeaders));
     }
 
     /** As {@link #namesToDrop(Enumeration)}, for an upstream message's {@code Connection} values. */
     static Set<String> namesToDrop(Iterable<String> connectionValues) {
-        Set<String> drop = new TreeSet<>(ALWAYS);
+        Set<String> drop = ALWAYS;
         for (String value : connectionValues) {
-            addTokens(value, drop);
-        }
-        return drop;
-    }
-
-    private static void addTokens(String value, Set<String> drop) {
-        if (value == null) {
-            return;
-        }
-        for (String token : value.split(",")) {
-            String name = token.trim().toLowerCase(Locale.ROOT);
-            if (!name.isEmpty()) {
-                drop.add(name);
+            if (value == null) {
+                continue;
+            }
+            for (String token : value.split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !drop.contains(name)) {
+                    if (drop == ALWAYS) {
+                        drop = new HashSet<>(ALWAYS);
+                    }
+                    drop.add(name);
+                }
             }
         }
+        return drop;
     }
 }

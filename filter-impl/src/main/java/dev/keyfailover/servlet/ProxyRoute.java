@@ -114,10 +114,8 @@ public final class ProxyRoute implements Closeable {
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
         if (NOT_FORWARDED.contains(request.getMethod())) {
             // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
-            ClassicHttpResponse refused = ProxyResponses.failure(provider(), ProxyFailure.BAD_REQUEST,
-                    "method " + request.getMethod() + " is not forwarded");
-            refused.setCode(405);
-            answer(refused, response);
+            answer(ProxyResponses.failure(provider(), ProxyFailure.METHOD_NOT_ALLOWED,
+                    "method " + request.getMethod() + " is not forwarded"), response);
             return;
         }
         HttpUriRequestBase upstream;

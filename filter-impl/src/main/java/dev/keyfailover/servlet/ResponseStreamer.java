@@ -21,6 +21,8 @@ import org.apache.hc.core5.http.HttpEntity;
 final class ResponseStreamer {
 
     private static final int BUFFER_SIZE = 16 * 1024;
+    /** The container writes its own; copies would make them appear twice. */
+    private static final Set<String> CONTAINER_OWN = Set.of("date", "server");
 
     private ResponseStreamer() {
     }
@@ -97,13 +99,10 @@ final class ResponseStreamer {
         for (Header header : upstream.getHeaders("Connection")) {
             connection.add(header.getValue());
         }
-        Set<String> drop = HopByHop.namesToDrop(connection);
-        // The container writes its own; copies would make them appear twice.
-        drop.add("date");
-        drop.add("server");
-        drop.addAll(alsoDrop);
+        Set<String> hopByHop = HopByHop.namesToDrop(connection);
         for (Header header : upstream.getHeaders()) {
-            if (!drop.contains(header.getName().toLowerCase(Locale.ROOT))) {
+            String lower = header.getName().toLowerCase(Locale.ROOT);
+            if (!hopByHop.contains(lower) && !CONTAINER_OWN.contains(lower) && !alsoDrop.contains(lower)) {
                 response.addHeader(header.getName(), header.getValue());
             }
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,11 +23,16 @@ final class UpstreamRequests {
     /** Never copied: the client sets them for the upstream connection and entity. */
     private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "content-length", "expect", "cookie");
 
-    private final List<String> clientAuthHeaders;
+    /** Lower-case. */
+    private final Set<String> clientAuthHeaders;
 
     /** @param clientAuthHeaders headers that authenticate the client to the proxy, always dropped */
     UpstreamRequests(List<String> clientAuthHeaders) {
-        this.clientAuthHeaders = clientAuthHeaders;
+        Set<String> lower = new HashSet<>();
+        for (String header : clientAuthHeaders) {
+            lower.add(header.toLowerCase(Locale.ROOT));
+        }
+        this.clientAuthHeaders = Set.copyOf(lower);
     }
 
     /**
@@ -51,18 +57,14 @@ final class UpstreamRequests {
     }
 
     private void copyHeaders(HttpServletRequest request, HttpUriRequestBase upstream) {
-        Set<String> drop = HopByHop.namesToDrop(request.getHeaders("Connection"));
-        drop.addAll(CONNECTION_SPECIFIC);
-        for (String header : clientAuthHeaders) {
-            drop.add(header.toLowerCase(Locale.ROOT));
-        }
-        if (isContainerHeaderLogin(request)) {
-            // The container authenticated the client with this header: it is the proxy's login,
-            // not a provider key, and must neither reach upstream nor count as BYOK.
-            drop.add("authorization");
-        }
+        Set<String> hopByHop = HopByHop.namesToDrop(request.getHeaders("Connection"));
+        // The container authenticated the client with this header: it is the proxy's login,
+        // not a provider key, and must neither reach upstream nor count as BYOK.
+        boolean containerLogin = isContainerHeaderLogin(request);
         for (String name : Collections.list(request.getHeaderNames())) {
-            if (drop.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (hopByHop.contains(lower) || CONNECTION_SPECIFIC.contains(lower) || clientAuthHeaders.contains(lower)
+                    || containerLogin && lower.equals("authorization")) {
                 continue;
             }
             Enumeration<String> values = request.getHeaders(name);
