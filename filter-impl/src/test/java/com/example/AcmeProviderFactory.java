@@ -13,14 +13,17 @@ public final class AcmeProviderFactory implements ProviderFactory {
 
     @Override public Provider create(ProviderSettings settings) {
         String region = settings.property("region", "eu");      // any extra init-param
+        FailoverRules rules = settings.failoverRules();         // on403, failoverOn, as for the built-ins
+        List<String> byokHeaders = settings.byokHeaders(List.of("X-Acme-Token"));
         return new Provider() {
             @Override public String name() { return settings.name(); }
-            @Override public List<String> credentialHeaders() { return List.of("X-Acme-Token"); }
+            @Override public List<String> credentialHeaders() { return byokHeaders; }
+            @Override public FailoverRules failoverRules() { return rules; }
             @Override public void applyKey(HttpRequest request, String key) {
                 request.setHeader("X-Acme-Token", key);
                 request.setHeader("X-Acme-Region", region);
             }
-            @Override public ClassicHttpResponse exhaustedResponse(KeyPoolException error) {
+            @Override public ClassicHttpResponse exhaustedResponse(KeyPoolExhaustion error) {
                 BasicClassicHttpResponse response = new BasicClassicHttpResponse(error.kind().status());
                 if (error.retryAfterHeaderValue() != null) {
                     response.setHeader("Retry-After", error.retryAfterHeaderValue());
@@ -29,7 +32,7 @@ public final class AcmeProviderFactory implements ProviderFactory {
                         ContentType.APPLICATION_JSON));
                 return response;
             }
-            // failoverRules(), judge(), isByok() and failureResponse() have sensible defaults.
+            // judge(), isByok() and failureResponse() have sensible defaults.
         };
     }
 }

@@ -1,8 +1,8 @@
 package dev.keyfailover.api;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -10,12 +10,12 @@ import java.util.TreeMap;
 import org.apache.hc.core5.http.HttpResponse;
 
 /**
- * The shared judgement of an upstream answer for its key (SPEC section 3), so that providers do
+ * The shared judgement of an upstream answer for its key (behaviour.md §3), so that providers do
  * not each re-implement it.
  *
  * <ul>
- *   <li>429: the key cools down for the advised wait ({@link RetryHints}), else the default
- *       cooldown (60 s);</li>
+ *   <li>429: the key cools down for the advised wait ({@link RetryHints}), else
+ *       {@link KeyVerdict#DEFAULT_COOLDOWN};</li>
  *   <li>401: the key is disabled;</li>
  *   <li>403: as {@link On403} says (default {@link On403#SKIP});</li>
  *   <li>statuses added with {@link Builder#failoverOn}: cool down (as 429) or skip (as 403);</li>
@@ -36,22 +36,17 @@ public final class FailoverRules {
         PASS
     }
 
-    /** The cooldown when upstream advises none: 60 seconds. */
-    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(60);
-
     private static final FailoverRules DEFAULTS = builder().build();
 
     private final On403 on403;
-    private final Duration defaultCooldown;
     private final Map<Integer, KeyVerdict.Action> extraStatuses;
 
     private FailoverRules(Builder builder) {
         this.on403 = builder.on403;
-        this.defaultCooldown = builder.defaultCooldown;
         this.extraStatuses = Collections.unmodifiableMap(new TreeMap<>(builder.extraStatuses));
     }
 
-    /** The rules of SPEC section 3 with every setting at its default. */
+    /** The rules of behaviour.md §3 with every setting at its default. */
     public static FailoverRules defaults() {
         return DEFAULTS;
     }
@@ -96,7 +91,7 @@ public final class FailoverRules {
     }
 
     private KeyVerdict coolDown(HttpResponse response, Instant now) {
-        return KeyVerdict.coolDown(RetryHints.advisedWait(response, now).orElse(defaultCooldown));
+        return KeyVerdict.coolDown(RetryHints.advisedWait(response, now).orElse(KeyVerdict.DEFAULT_COOLDOWN));
     }
 
     /** What a 403 means under these rules. */
@@ -111,14 +106,12 @@ public final class FailoverRules {
 
     @Override
     public String toString() {
-        return "FailoverRules[on403=" + on403 + ", defaultCooldown=" + defaultCooldown
-                + ", failoverOn=" + extraStatuses + "]";
+        return "FailoverRules[on403=" + on403 + ", failoverOn=" + extraStatuses + "]";
     }
 
     /** Builds {@link FailoverRules}. */
     public static final class Builder {
         private On403 on403 = On403.SKIP;
-        private Duration defaultCooldown = DEFAULT_COOLDOWN;
         private final Map<Integer, KeyVerdict.Action> extraStatuses = new TreeMap<>();
 
         private Builder() {
@@ -130,13 +123,56 @@ public final class FailoverRules {
             return this;
         }
 
-        /** The cooldown when upstream advises none; default 60 s. */
-        public Builder defaultCooldown(Duration cooldown) {
-            if (cooldown == null || cooldown.isNegative() || cooldown.isZero()) {
-                throw new IllegalArgumentException("defaultCooldown must be positive");
+        /**
+         * What a 403 means, as configured: {@code skip}, {@code disable} or {@code pass}.
+         *
+         * @throws IllegalArgumentException naming {@code on403} and the value
+         */
+        public Builder on403(String value) {
+            try {
+                return on403(On403.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("on403 must be 'skip', 'disable' or 'pass', not '" + value + "'");
             }
-            this.defaultCooldown = cooldown;
+        }
+
+        /**
+         * Adds the statuses of a configured list: {@code status[:cooldown|skip]}, comma-separated,
+         * cooldown when the rule is left out, e.g. {@code 402,529:cooldown,409:skip}.
+         *
+         * @throws IllegalArgumentException naming {@code failoverOn} and the entry
+         */
+        public Builder failoverOn(String list) {
+            for (String entry : list.split(",")) {
+                if (!entry.isBlank()) {
+                    failoverOnEntry(entry.trim());
+                }
+            }
             return this;
+        }
+
+        private void failoverOnEntry(String entry) {
+            String[] parts = entry.split(":", 2);
+            int status;
+            try {
+                status = Integer.parseInt(parts[0].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("failoverOn: '" + entry + "' is not status[:cooldown|skip]");
+            }
+            String rule = parts.length == 1 ? "cooldown" : parts[1].trim().toLowerCase(Locale.ROOT);
+            KeyVerdict.Action action;
+            if (rule.equals("cooldown")) {
+                action = KeyVerdict.Action.COOL_DOWN;
+            } else if (rule.equals("skip")) {
+                action = KeyVerdict.Action.SKIP;
+            } else {
+                throw new IllegalArgumentException("failoverOn: rule '" + rule + "' must be 'cooldown' or 'skip'");
+            }
+            try {
+                failoverOn(status, action);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("failoverOn: " + e.getMessage());
+            }
         }
 
         /**

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What an upstream answer means for the key that was used (SPEC section 3).
+ * What an upstream answer means for the key that was used (behaviour.md §3).
  *
  * @param action what happens to the key and to the request
- * @param cooldown for {@link Action#COOL_DOWN}: the advised wait before the key is used again
- *     (the pool caps it); {@link Duration#ZERO} otherwise
+ * @param cooldown for {@link Action#COOL_DOWN}: the wait before the key is used again (the pool
+ *     caps it), {@link #DEFAULT_COOLDOWN} when none that is positive is given;
+ *     {@link Duration#ZERO} for every other action
  */
 public record KeyVerdict(Action action, Duration cooldown) {
 
@@ -24,6 +25,9 @@ public record KeyVerdict(Action action, Duration cooldown) {
         SKIP
     }
 
+    /** The cooldown when upstream advises none that is usable: 60 seconds. */
+    public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(60);
+
     /** The verdict for every answer that is not a key problem. */
     public static final KeyVerdict ACCEPT = new KeyVerdict(Action.ACCEPT, Duration.ZERO);
     /** The verdict for an authentication failure. */
@@ -33,10 +37,14 @@ public record KeyVerdict(Action action, Duration cooldown) {
 
     public KeyVerdict {
         Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(cooldown, "cooldown");
+        if (action != Action.COOL_DOWN) {
+            cooldown = Duration.ZERO;
+        } else if (cooldown == null || cooldown.isZero() || cooldown.isNegative()) {
+            cooldown = DEFAULT_COOLDOWN;
+        }
     }
 
-    /** A rate-limit verdict with the advised wait. */
+    /** A rate-limit verdict with the advised wait; {@code null}, zero or negative means the default. */
     public static KeyVerdict coolDown(Duration cooldown) {
         return new KeyVerdict(Action.COOL_DOWN, cooldown);
     }

@@ -49,7 +49,7 @@ public interface Provider {
      */
     void applyKey(HttpRequest request, String key);
 
-    /** The failover rules of this provider (SPEC section 3); defaults unless configured. */
+    /** The failover rules of this provider (behaviour.md §3); defaults unless configured. */
     default FailoverRules failoverRules() {
         return FailoverRules.defaults();
     }
@@ -64,11 +64,11 @@ public interface Provider {
 
     /**
      * Turns key-pool exhaustion into an error response in this API's format: 429 with
-     * {@code Retry-After} for {@link KeyPoolException.Kind#RATE_LIMITED}, 502 for
-     * {@link KeyPoolException.Kind#AUTHENTICATION_FAILED}. Returning {@code null} makes the
+     * {@code Retry-After} for {@link KeyPoolExhaustion.Kind#RATE_LIMITED}, 502 for
+     * {@link KeyPoolExhaustion.Kind#AUTHENTICATION_FAILED}. Returning {@code null} makes the
      * engine answer with a generic JSON 502.
      */
-    ClassicHttpResponse exhaustedResponse(KeyPoolException error);
+    ClassicHttpResponse exhaustedResponse(KeyPoolExhaustion error);
 
     /**
      * Turns an error the proxy itself produces (body too large, upstream unreachable, timeout)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC section 3: the judgement of an upstream answer for its key, row by row. */
+/** behaviour.md §3: the judgement of an upstream answer for its key, row by row. */
 class FailoverRulesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
@@ -66,7 +67,7 @@ class FailoverRulesTest {
     @Test
     void rateLimitWithoutAnyHintCoolsDownForSixtySeconds() {
         assertThat(judge(response(429))).isEqualTo(KeyVerdict.coolDown(Duration.ofSeconds(60)));
-        assertThat(FailoverRules.DEFAULT_COOLDOWN).isEqualTo(Duration.ofSeconds(60));
+        assertThat(KeyVerdict.DEFAULT_COOLDOWN).isEqualTo(Duration.ofSeconds(60));
     }
 
     @ParameterizedTest(name = "Retry-After: [{0}]")
@@ -100,13 +101,13 @@ class FailoverRulesTest {
     }
 
     @Test
-    void configuredDefaultCooldownReplacesSixtySecondsWhenNoHintIsUsable() {
-        FailoverRules rules = FailoverRules.builder().defaultCooldown(Duration.ofSeconds(20)).build();
-
-        assertThat(rules.judge(response(429, "Retry-After", "garbage"), NOW))
-                .isEqualTo(KeyVerdict.coolDown(Duration.ofSeconds(20)));
-        assertThat(rules.judge(response(429, "Retry-After", "5"), NOW))
-                .isEqualTo(KeyVerdict.coolDown(Duration.ofSeconds(5)));
+    void aCooldownVerdictWithoutAPositiveWaitCoolsForTheDefaultSixtySeconds() {
+        // The default lives in one place: a custom provider's verdict of zero gets it too.
+        assertThat(KeyVerdict.coolDown(Duration.ZERO).cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(KeyVerdict.coolDown(Duration.ofSeconds(-1)).cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(KeyVerdict.coolDown(null).cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(KeyVerdict.coolDown(Duration.ofSeconds(5)).cooldown()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(new KeyVerdict(KeyVerdict.Action.SKIP, Duration.ofSeconds(5)).cooldown()).isZero();
     }
 
     // --- 401 ---
@@ -276,16 +277,27 @@ class FailoverRulesTest {
 
     @Test
     void builderRejectsAMissingOn403() {
-        assertThatThrownBy(() -> FailoverRules.builder().on403(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> FailoverRules.builder().on403((FailoverRules.On403) null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
-    void builderRejectsANonPositiveDefaultCooldown() {
-        assertThatThrownBy(() -> FailoverRules.builder().defaultCooldown(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FailoverRules.builder().defaultCooldown(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FailoverRules.builder().defaultCooldown(null))
-                .isInstanceOf(IllegalArgumentException.class);
+    void configuredOn403AndFailoverOnAreParsedByTheBuilder() {
+        FailoverRules rules = FailoverRules.builder().on403(" Disable ").failoverOn("402, 529:cooldown,409:skip").build();
+
+        assertThat(rules.on403()).isEqualTo(FailoverRules.On403.DISABLE);
+        assertThat(rules.extraStatuses()).containsExactly(Map.entry(402, KeyVerdict.Action.COOL_DOWN),
+                Map.entry(409, KeyVerdict.Action.SKIP), Map.entry(529, KeyVerdict.Action.COOL_DOWN));
+    }
+
+    @Test
+    void badConfiguredValuesAreRejectedNamingTheSetting() {
+        assertThatThrownBy(() -> FailoverRules.builder().on403("sometimes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("on403");
+        assertThatThrownBy(() -> FailoverRules.builder().failoverOn("402:retry"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failoverOn");
+        assertThatThrownBy(() -> FailoverRules.builder().failoverOn("abc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failoverOn");
+        assertThatThrownBy(() -> FailoverRules.builder().failoverOn("429"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failoverOn");
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC section 3, row 429: which header gives the advised wait, and which values are usable. */
+/** behaviour.md §3, row 429: which header gives the advised wait, and which values are usable. */
 class RetryHintsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Where attempts are written: {@code <dir>/<provider>/<time>-<seq>-<exchange>-a<attempt>.request.txt}
  * and {@code ….response.txt}, names that sort by time. Writes never throw: a failing dump is logged
- * and the request goes on (SPEC section 7).
+ * and the request goes on (behaviour.md §7).
  */
 public final class ApiDump {
 

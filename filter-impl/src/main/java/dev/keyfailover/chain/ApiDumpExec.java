@@ -12,7 +12,7 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.http.message.StatusLine;
 
 /**
- * Records every upstream attempt (SPEC section 7). Placed inside {@link KeyFailoverExec}, so failed
+ * Records every upstream attempt (behaviour.md §7). Placed inside {@link KeyFailoverExec}, so failed
  * attempts are recorded too. Bodies are teed as they pass: the client gets every byte when it
  * would without the dump.
  */
@@ -27,9 +27,7 @@ final class ApiDumpExec implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        Object attemptAttribute = scope.clientContext.getAttribute(ExchangeAttributes.ATTEMPT);
-        int attempt = attemptAttribute instanceof Integer ? (Integer) attemptAttribute : 1;
-        String stem = dump.stem(scope.exchangeId, attempt);
+        String stem = dump.stem(scope.exchangeId, Exchange.of(scope.clientContext).attempt());
 
         DumpSink requestSink = sink(stem + ".request.txt");
         requestSink.write(dump.head(request.getMethod() + " " + dump.masker().uri(requestUri(request)), request));
@@ -41,8 +39,7 @@ final class ApiDumpExec implements ExecChainHandler {
         DumpSink responseSink = sink(stem + ".response.txt");
         ClassicHttpResponse response;
         try {
-            response = chain.proceed(recorded,
-                    new ExecChain.Scope(scope.exchangeId, scope.route, recorded, scope.execRuntime, scope.clientContext));
+            response = chain.proceed(recorded, Scopes.of(scope, recorded));
         } catch (IOException | HttpException | RuntimeException e) {
             responseSink.write(("transport error: " + e.getClass().getName() + ": " + e.getMessage() + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
 import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -24,14 +26,16 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The HTTP client of one provider: key failover outermost of our handlers, the API dump inside
- * it (so it sees every attempt), both before the protocol element; and the proxy-safe settings of
- * SPEC section 8: no redirects, no decompression, no automatic retries, no cookies, no system
- * proxy, a pool sized for a proxy.
+ * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
+ * protocol element: client credentials, replayable body, key failover (routes with a pool), API
+ * dump (so it sees every attempt). And the proxy-safe settings of behaviour.md §8: no redirects,
+ * no decompression, no automatic retries, no cookies, no system proxy, a pool sized for a proxy.
  */
 public final class ProviderClient implements Closeable {
 
     /** Chain element names, to find the handlers in the chain. */
+    static final String CREDENTIALS = "keyfailover-credentials";
+    static final String BODY = "keyfailover-body";
     static final String FAILOVER = "keyfailover-failover";
     static final String DUMP = "keyfailover-dump";
 
@@ -53,9 +57,10 @@ public final class ProviderClient implements Closeable {
      *
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
+     * @param headers the route's header policy (credentials are stripped by it)
      */
-    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, FailoverSettings failover,
-                                        ClientSettings settings, Clock clock) {
+    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
+                                        BodyLimits bodyLimits, ClientSettings settings, Clock clock) {
         Objects.requireNonNull(provider, "provider");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
@@ -86,10 +91,15 @@ public final class ProviderClient implements Closeable {
                 .disableDefaultUserAgent()
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                        new KeyFailoverExec(provider, pool, failover, clock));
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS, new ClientCredentialsExec(headers))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider));
+        // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
+        if (pool != null) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
+                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock)));
+        }
         if (dump != null) {
-            builder.addExecInterceptorAfter(FAILOVER, DUMP, new ApiDumpExec(dump));
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }
         return new ProviderClient(provider, pool, connections, builder.build());
     }

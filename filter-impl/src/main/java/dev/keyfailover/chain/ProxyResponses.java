@@ -1,6 +1,6 @@
 package dev.keyfailover.chain;
 
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
 import jakarta.json.Json;
@@ -11,7 +11,7 @@ import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 
 /**
  * The answers the proxy makes itself, in the provider's format, with a generic JSON error for a
- * provider that renders none (SPEC section 6).
+ * provider that renders none (behaviour.md §6).
  */
 public final class ProxyResponses {
 
@@ -19,9 +19,9 @@ public final class ProxyResponses {
     }
 
     /** The provider's exhaustion response, or a generic JSON 502. */
-    public static ClassicHttpResponse exhausted(Provider provider, KeyPoolException error) {
+    public static ClassicHttpResponse exhausted(Provider provider, KeyPoolExhaustion error) {
         ClassicHttpResponse response = provider.exhaustedResponse(error);
-        return response != null ? response : generic(502, "api_error", error.getMessage());
+        return response != null ? response : generic(502, "api_error", error.message());
     }
 
     /** The provider's response for a failure of the proxy itself, or a generic JSON one. */

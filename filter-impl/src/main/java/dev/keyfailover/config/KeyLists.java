@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.keyfailover.pool.KeyList;
+
 /**
  * The pool keys of a route, from {@code keys} (comma- or newline-separated) or {@code keysFile}
- * (one per line): a blank or repeated entry is an error naming its index, never the key.
+ * (one per line), checked by the pool's one rule ({@link KeyList}).
  */
 final class KeyLists {
 
@@ -42,18 +44,14 @@ final class KeyLists {
         if (trimmed.isEmpty()) {
             return List.of();
         }
-        String[] parts = trimmed.split("\\r?\\n|,", -1);
-        List<String> keys = new ArrayList<>(parts.length);
-        for (int i = 0; i < parts.length; i++) {
-            String key = parts[i].strip();
-            if (key.isEmpty()) {
-                throw reader.error(parameter, "the key at index " + i + " is blank");
-            }
-            int earlier = keys.indexOf(key);
-            if (earlier >= 0) {
-                throw reader.error(parameter, "the key at index " + i + " repeats the key at index " + earlier);
-            }
-            keys.add(key);
+        List<String> keys = new ArrayList<>();
+        for (String part : trimmed.split("\\r?\\n|,", -1)) {
+            keys.add(part.strip());
+        }
+        try {
+            KeyList.check(keys);
+        } catch (IllegalArgumentException e) {
+            throw reader.error(parameter, e.getMessage());
         }
         return List.copyOf(keys);
     }

@@ -69,7 +69,9 @@ final class ParameterReader {
     }
 
     ConfigException error(String name, String problem) {
-        return new ConfigException(where + ": parameter '" + name + "' " + problem);
+        // A settings rule names what it checks ("maxCooldown must be …"); the parameter is named once.
+        String said = problem.startsWith(name + " ") ? problem.substring(name.length() + 1) : problem;
+        return new ConfigException(where + ": parameter '" + name + "' " + said);
     }
 
     String routeName() {

@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.keyfailover.chain.BodyLimits;
-import dev.keyfailover.chain.ClientSettings;
-import dev.keyfailover.chain.FailoverSettings;
-import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.api.HeaderNames;
+import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.PoolSettings;
+import dev.keyfailover.settings.Require;
 
 /**
  * The parsed configuration of one proxy route (a servlet or filter): every init-param checked,
@@ -27,7 +28,8 @@ public final class RouteConfig {
     private final String baseUrl;
     private final List<String> keys;
     private final Path dumpDir;
-    private final FailoverSettings failover;
+    private final boolean byokAllowed;
+    private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
     private final List<String> clientAuthHeaders;
@@ -44,15 +46,13 @@ public final class RouteConfig {
         this.baseUrl = reader.parse("baseUrl", RouteConfig::baseUrl).orElseThrow(() -> reader.error("baseUrl", "is required"));
         this.keys = KeyLists.read(reader);
         this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
-        boolean byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);
+        this.byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);
         BodyLimits limits = BodyLimits.defaults();
-        long maxBody = reader.parse("maxBodyBytes", Values::bytes).orElse(limits.maxBytes());
-        long threshold = reader.parse("memoryThreshold", Values::bytes).orElse(Math.min(limits.memoryThreshold(), maxBody));
-        if (maxBody < 1) {
-            throw reader.error("maxBodyBytes", "must be at least 1 byte");
-        }
+        long maxBody = reader.parse("maxBodyBytes", value -> Require.atLeastOne(Values.bytes(value), "maxBodyBytes", "byte"))
+                .orElse(limits.maxBytes());
+        long threshold = reader.parse("memoryThreshold", Values::bytes).orElse(limits.memoryThreshold());
         Path spill = reader.optional("spillDir").map(Paths::get).orElse(null);
-        this.failover = new FailoverSettings(byokAllowed, new BodyLimits(Math.min(threshold, maxBody), maxBody, spill));
+        this.bodyLimits = new BodyLimits(Math.min(threshold, maxBody), maxBody, spill);
         ClientSettings defaults = ClientSettings.defaults();
         this.client = reader.wrap("connectTimeout / responseTimeout / maxConnections", () -> new ClientSettings(
                 reader.parse("connectTimeout", Values::duration).orElse(defaults.connectTimeout()),
@@ -61,11 +61,12 @@ public final class RouteConfig {
                 reader.parse("maxConnections", Values::positiveInt).orElse(defaults.maxConnections())));
         PoolSettings poolDefaults = PoolSettings.defaults();
         Optional<Duration> recheck = reader.parse("authRecheck", value -> value.equalsIgnoreCase("never")
-                ? Optional.<Duration>empty() : Optional.of(positive(Values.duration(value))))
+                ? Optional.<Duration>empty() : Optional.of(Require.positive(Values.duration(value), "authRecheck")))
                 .orElse(poolDefaults.authRecheck());
-        Duration maxCooldown = reader.parse("maxCooldown", value -> positive(Values.duration(value)))
-                .orElse(poolDefaults.maxCooldown());
-        Duration maxWait = reader.parse("maxWaitForKey", RouteConfig::notNegative).orElse(Duration.ZERO);
+        Duration maxCooldown = reader.parse("maxCooldown", value -> Require.positive(Values.duration(value),
+                "maxCooldown")).orElse(poolDefaults.maxCooldown());
+        Duration maxWait = reader.parse("maxWaitForKey", value -> Require.notNegative(Values.duration(value),
+                "maxWaitForKey")).orElse(poolDefaults.maxWaitForKey());
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
@@ -105,8 +106,14 @@ public final class RouteConfig {
         return dumpDir;
     }
 
-    public FailoverSettings failover() {
-        return failover;
+    /** {@code byok=allow}: a request carrying its own provider credential is sent once with it. */
+    public boolean byokAllowed() {
+        return byokAllowed;
+    }
+
+    /** How bodies are buffered, and the largest accepted. */
+    public BodyLimits bodyLimits() {
+        return bodyLimits;
     }
 
     public ClientSettings client() {
@@ -175,19 +182,5 @@ public final class RouteConfig {
         }
     }
 
-    private static Duration positive(Duration value) {
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException("must be a positive duration");
-        }
-        return value;
-    }
-
-    private static Duration notNegative(String value) {
-        Duration parsed = Values.duration(value);
-        if (parsed.isNegative()) {
-            throw new IllegalArgumentException("must not be negative");
-        }
-        return parsed;
-    }
 
 }

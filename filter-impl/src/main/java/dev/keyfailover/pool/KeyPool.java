@@ -4,15 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.settings.PoolSettings;
 
 /**
- * The ordered keys of one provider and their states (SPEC section 1), shared by all requests to
+ * The ordered keys of one provider and their states (behaviour.md §1), shared by all requests to
  * that provider. Thread-safe without locks; all time comes from the {@link Clock}.
  */
 public final class KeyPool {
@@ -32,31 +31,20 @@ public final class KeyPool {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.keys = List.copyOf(validated(providerName, secrets));
+        try {
+            KeyList.check(secrets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("provider '" + providerName + "': " + e.getMessage());
+        }
+        List<Key> keys = new ArrayList<>(secrets.size());
+        for (int i = 0; i < secrets.size(); i++) {
+            keys.add(new Key(i, secrets.get(i)));
+        }
+        this.keys = List.copyOf(keys);
     }
 
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings) {
         this(providerName, secrets, clock, settings, Sleeper.THREAD);
-    }
-
-    private static List<Key> validated(String providerName, List<String> secrets) {
-        if (secrets.isEmpty()) {
-            throw new IllegalArgumentException("provider '" + providerName + "': a key pool needs at least one key");
-        }
-        Set<String> seen = new HashSet<>();
-        List<Key> keys = new ArrayList<>(secrets.size());
-        for (int i = 0; i < secrets.size(); i++) {
-            String secret = secrets.get(i);
-            if (secret == null || secret.isBlank()) {
-                throw new IllegalArgumentException("provider '" + providerName + "': key at index " + i + " is blank");
-            }
-            if (!seen.add(secret)) {
-                throw new IllegalArgumentException("provider '" + providerName + "': key at index " + i
-                        + " repeats an earlier key");
-            }
-            keys.add(new Key(i, secret));
-        }
-        return keys;
     }
 
     /** Starts the walk of one client request. */
@@ -98,25 +86,40 @@ public final class KeyPool {
     }
 
     /**
-     * With {@code maxWaitForKey} set, waits for the soonest cooldown to end instead of failing
-     * (SPEC section 6). Sleeps without holding any lock.
-     *
-     * @param exhaustion what the last walk ended with
-     * @param deadline the latest instant this request may wait until
-     * @return true when the caller should walk the pool again
+     * Waits while keys cool (the failover decides whether and how long: behaviour.md §6,
+     * {@code maxWaitForKey}). Holds no lock, so other requests go on meanwhile.
      */
-    public boolean awaitKey(KeyPoolException exhaustion, Instant deadline) throws InterruptedException {
-        if (exhaustion.kind() != KeyPoolException.Kind.RATE_LIMITED || settings.maxWaitForKey().isZero()) {
-            return false;
-        }
-        Duration wait = exhaustion.retryAfter();
-        if (now().plus(wait).isAfter(deadline)) {
-            return false;
-        }
-        if (!wait.isZero()) {
+    public void pause(Duration wait) throws InterruptedException {
+        if (!wait.isZero() && !wait.isNegative()) {
             sleeper.sleep(wait);
         }
-        return true;
+    }
+
+    /** The time until the soonest cooldown ends, or empty when no key is COOLING now. */
+    public Optional<Duration> soonestCooldownEnd() {
+        Instant now = now();
+        Duration soonest = null;
+        for (Key key : keys) {
+            KeyStatus status = key.status();
+            if (status.effectiveState(now) == KeyState.COOLING) {
+                Duration remaining = Duration.between(now, status.until());
+                if (soonest == null || remaining.compareTo(soonest) < 0) {
+                    soonest = remaining;
+                }
+            }
+        }
+        return Optional.ofNullable(soonest);
+    }
+
+    /** Whether any key is VALID now. */
+    public boolean anyKeyUsable() {
+        Instant now = now();
+        for (Key key : keys) {
+            if (key.isUsable(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The instant until which a request starting now may wait for a key. */

@@ -1,6 +1,6 @@
 package dev.keyfailover.pool;
 
-/** The state of a key in the pool (SPEC section 1). */
+/** The state of a key in the pool (behaviour.md §1). */
 public enum KeyState {
     /** Usable. */
     VALID,

@@ -5,12 +5,11 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 
-import dev.keyfailover.api.FailoverRules;
-import dev.keyfailover.api.KeyPoolException;
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.settings.PoolSettings;
 
 /**
- * The walk of one client request through the pool (SPEC section 2): primary first, then each next
+ * The walk of one client request through the pool (behaviour.md §2): primary first, then each next
  * usable key after the last one tried, never the same key twice. Used by one thread; closing it
  * gives back a re-check probe that never got an answer.
  */
@@ -103,47 +102,20 @@ public final class KeyWalk implements AutoCloseable {
         }
     }
 
-    /**
-     * Classifies a walk that ran dry (SPEC section 6): rate-limited with Retry-After 0 when a key
-     * this request did not try is VALID now; rate-limited until the soonest cooldown when any key
-     * cools; rate-limited with Retry-After 0 when a key tried earlier is VALID again (unless a key
-     * refused this request for itself only, which is then the caller's to answer); otherwise an
-     * authentication failure.
-     */
-    public KeyPoolException exhausted() {
+    /** Whether a key this request has not tried is VALID now (a cooldown ended during the walk). */
+    public boolean untriedKeyUsable() {
         Instant now = pool.now();
-        List<Key> keys = pool.keys();
-        for (Key key : keys) {
+        for (Key key : pool.keys()) {
             if (!tried.get(key.index()) && key.isUsable(now)) {
-                return rateLimited(Duration.ZERO);
+                return true;
             }
         }
-        Duration soonest = null;
-        for (Key key : keys) {
-            KeyStatus status = key.status();
-            if (status.effectiveState(now) == KeyState.COOLING) {
-                Duration remaining = Duration.between(now, status.until());
-                if (soonest == null || remaining.compareTo(soonest) < 0) {
-                    soonest = remaining;
-                }
-            }
-        }
-        if (soonest != null) {
-            return rateLimited(soonest);
-        }
-        if (!refused) {
-            for (Key key : keys) {
-                if (key.isUsable(now)) {
-                    // Tried earlier by this request, its cooldown has ended since: not an auth failure.
-                    return rateLimited(Duration.ZERO);
-                }
-            }
-        }
-        return new KeyPoolException(pool.providerName(), KeyPoolException.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
+        return false;
     }
 
-    private KeyPoolException rateLimited(Duration retryAfter) {
-        return new KeyPoolException(pool.providerName(), KeyPoolException.Kind.RATE_LIMITED, retryAfter);
+    /** Whether a key refused this request for itself only (a SKIP verdict, e.g. 403 {@code skip}). */
+    public boolean refusedForItself() {
+        return refused;
     }
 
     private boolean takeProbe(Key key) {
@@ -154,8 +126,7 @@ public final class KeyWalk implements AutoCloseable {
         return true;
     }
 
-    private static Duration cappedCooldown(Duration advised, PoolSettings settings) {
-        Duration cooldown = advised.isZero() || advised.isNegative() ? FailoverRules.DEFAULT_COOLDOWN : advised;
+    private static Duration cappedCooldown(Duration cooldown, PoolSettings settings) {
         return cooldown.compareTo(settings.maxCooldown()) > 0 ? settings.maxCooldown() : cooldown;
     }
 

@@ -2,6 +2,7 @@ package dev.keyfailover.provider;
 
 import java.util.List;
 
+import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -17,7 +18,7 @@ public final class AnthropicProviderFactory implements ProviderFactory {
     @Override
     public Provider create(ProviderSettings settings) {
         return new HeaderKeyProvider(settings.name(), "X-Api-Key", null,
-                ProviderProperties.byokHeaders(settings, List.of("X-Api-Key", "Authorization")), ErrorFormat.ANTHROPIC,
-                ProviderProperties.rules(settings));
+                settings.byokHeaders(List.of("X-Api-Key", "Authorization")), ErrorFormat.ANTHROPIC,
+                settings.failoverRules());
     }
 }

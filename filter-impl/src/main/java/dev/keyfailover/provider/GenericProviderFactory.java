@@ -2,6 +2,7 @@ package dev.keyfailover.provider;
 
 import java.util.List;
 
+import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -22,10 +23,12 @@ public final class GenericProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(ProviderSettings settings) {
-        String authHeader = settings.property("authHeader", "Authorization");
-        if (ProviderProperties.headerList("authHeader", authHeader).size() != 1) {
-            throw new IllegalArgumentException("authHeader must name one header, not '" + authHeader + "'");
+        List<String> authHeaders = settings.headerNames("authHeader", List.of("Authorization"));
+        if (authHeaders.size() != 1) {
+            throw new IllegalArgumentException("authHeader must name one header, not '"
+                    + settings.property("authHeader", "") + "'");
         }
+        String authHeader = authHeaders.get(0);
         String defaultScheme = authHeader.equalsIgnoreCase("Authorization") ? "Bearer" : "none";
         String scheme = settings.property("authScheme", defaultScheme);
         if (!scheme.matches("[A-Za-z0-9._~+/-]+")) {
@@ -33,6 +36,6 @@ public final class GenericProviderFactory implements ProviderFactory {
         }
         ErrorFormat format = ErrorFormat.parse(settings.property("errorFormat", "openai"));
         return new HeaderKeyProvider(settings.name(), authHeader, scheme.equalsIgnoreCase("none") ? null : scheme,
-                ProviderProperties.byokHeaders(settings, List.of(authHeader)), format, ProviderProperties.rules(settings));
+                settings.byokHeaders(List.of(authHeader)), format, settings.failoverRules());
     }
 }

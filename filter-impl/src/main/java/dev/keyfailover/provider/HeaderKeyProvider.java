@@ -2,8 +2,9 @@ package dev.keyfailover.provider;
 
 import java.util.List;
 
+import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.FailoverRules;
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -58,7 +59,7 @@ final class HeaderKeyProvider implements Provider {
     }
 
     @Override
-    public ClassicHttpResponse exhaustedResponse(KeyPoolException error) {
+    public ClassicHttpResponse exhaustedResponse(KeyPoolExhaustion error) {
         return errorFormat.exhausted(error);
     }
 

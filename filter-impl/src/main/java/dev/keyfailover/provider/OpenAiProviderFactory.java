@@ -2,6 +2,7 @@ package dev.keyfailover.provider;
 
 import java.util.List;
 
+import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -17,7 +18,6 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     @Override
     public Provider create(ProviderSettings settings) {
         return new HeaderKeyProvider(settings.name(), "Authorization", "Bearer",
-                ProviderProperties.byokHeaders(settings, List.of("Authorization")), ErrorFormat.OPENAI,
-                ProviderProperties.rules(settings));
+                settings.byokHeaders(List.of("Authorization")), ErrorFormat.OPENAI, settings.failoverRules());
     }
 }

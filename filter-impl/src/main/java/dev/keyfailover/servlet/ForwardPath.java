@@ -3,8 +3,8 @@ package dev.keyfailover.servlet;
 import java.util.Locale;
 
 /**
- * Checks the part of the client's path after the route prefix, kept encoded as sent (SPEC
- * section 8), so that it can only ever name something below the provider's base URL.
+ * Checks the part of the client's path after the route prefix, kept encoded as sent (behaviour.md
+ * §8), so that it can only ever name something below the provider's base URL.
  */
 final class ForwardPath {
 

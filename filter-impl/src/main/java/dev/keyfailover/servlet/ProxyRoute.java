@@ -2,13 +2,9 @@ package dev.keyfailover.servlet;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
@@ -16,7 +12,8 @@ import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.api.ProxyFailure;
 import dev.keyfailover.chain.ApiDump;
 import dev.keyfailover.chain.CredentialMasker;
-import dev.keyfailover.chain.ExchangeAttributes;
+import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.config.ConfigException;
@@ -25,7 +22,6 @@ import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.pool.KeyPool;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The proxy engine of one route, shared by {@link KeyFailoverServlet} and {@link KeyFailoverFilter}:
  * forwards a client request through the provider's client and copies the answer back, with
- * provider-shaped errors for what the proxy itself cannot do (SPEC section 8).
+ * provider-shaped errors for what the proxy itself cannot do (behaviour.md §8).
  */
 public final class ProxyRoute implements Closeable {
 
@@ -44,14 +40,14 @@ public final class ProxyRoute implements Closeable {
 
     private final String baseUrl;
     private final ProviderClient client;
+    private final HeaderPolicy headers;
     private final UpstreamRequests requests;
-    private final Set<String> poolOnlyHeaders;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, UpstreamRequests requests, Set<String> poolOnlyHeaders) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers) {
         this.baseUrl = baseUrl;
         this.client = client;
-        this.requests = requests;
-        this.poolOnlyHeaders = poolOnlyHeaders;
+        this.headers = headers;
+        this.requests = new UpstreamRequests(headers);
     }
 
     /** Builds the route's provider, pool, dump and client from its configuration. */
@@ -67,7 +63,7 @@ public final class ProxyRoute implements Closeable {
         Provider provider;
         try {
             provider = factory.create(new ProviderSettings(config.providerName(), java.net.URI.create(settingsUrl),
-                    config.keys(), config.properties()));
+                    config.properties()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": provider '" + config.providerType() + "': " + e.getMessage());
         }
@@ -82,15 +78,13 @@ public final class ProxyRoute implements Closeable {
         }
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
-        ProviderClient client = ProviderClient.create(provider, pool, dump, config.failover(), config.client(), clock);
+        HeaderPolicy headers = new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
+                config.dropResponseHeaders());
+        ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
+                config.client(), clock);
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
                 config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
-        Set<String> poolOnlyHeaders = new TreeSet<>();
-        for (String header : config.dropResponseHeaders()) {
-            poolOnlyHeaders.add(header.toLowerCase(Locale.ROOT));
-        }
-        return new ProxyRoute(config.baseUrl(), client, new UpstreamRequests(config.clientAuthHeaders()),
-                Set.copyOf(poolOnlyHeaders));
+        return new ProxyRoute(config.baseUrl(), client, headers);
     }
 
     public Provider provider() {
@@ -112,38 +106,36 @@ public final class ProxyRoute implements Closeable {
      * @param rawRest the encoded path after the route prefix, as the client sent it
      */
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
+        HttpClientContext context = HttpClientContext.create();
+        Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
         if (NOT_FORWARDED.contains(request.getMethod())) {
             // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
-            answer(ProxyResponses.failure(provider(), ProxyFailure.METHOD_NOT_ALLOWED,
-                    "method " + request.getMethod() + " is not forwarded"), response);
+            answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded", response,
+                    exchange);
             return;
         }
         HttpUriRequestBase upstream;
         try {
             upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
         } catch (IllegalArgumentException e) {
-            answer(ProxyResponses.failure(provider(), ProxyFailure.BAD_REQUEST, "cannot forward this request: "
-                    + e.getMessage()), response);
+            answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response, exchange);
             return;
         }
         ClassicHttpResponse answer;
-        HttpClientContext context = HttpClientContext.create();
         try {
             answer = client.httpClient().executeOpen(null, upstream, context);
         } catch (ClientAbortedException e) {
             LOG.debug("{}: client went away while sending its body", provider().name());
             return;
         } catch (IOException e) {
-            boolean timeout = isTimeout(e);
+            ProxyFailure failure = UpstreamFailures.of(e);
             LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(), e.toString());
-            answer(ProxyResponses.failure(provider(), timeout ? ProxyFailure.GATEWAY_TIMEOUT : ProxyFailure.BAD_GATEWAY,
-                    timeout ? "upstream did not answer in time" : "upstream could not be reached"), response);
+            answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+                    : "upstream could not be reached", response, exchange);
             return;
         }
         try {
-            boolean byok = Boolean.TRUE.equals(context.getAttribute(ExchangeAttributes.BYOK));
-            // Headers naming the account behind a pool key stay with the proxy; a BYOK client owns its account.
-            ResponseStreamer.copy(answer, response, byok ? Set.of() : poolOnlyHeaders);
+            ResponseStreamer.copy(answer, response, headers, exchange);
             answer.close();
         } catch (ClientAbortedException e) {
             upstream.cancel();
@@ -154,8 +146,7 @@ public final class ProxyRoute implements Closeable {
             closeQuietly(answer);
             if (!response.isCommitted()) {
                 response.reset();
-                answer(ProxyResponses.failure(provider(), isTimeout(e) ? ProxyFailure.GATEWAY_TIMEOUT
-                        : ProxyFailure.BAD_GATEWAY, "upstream failed while answering"), response);
+                answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
                 return;
             }
             throw new UpstreamBrokeException(provider().name(), e);
@@ -173,15 +164,11 @@ public final class ProxyRoute implements Closeable {
         return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
     }
 
-    private static boolean isTimeout(IOException e) {
-        return e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException
-                || e instanceof InterruptedIOException && e.getMessage() != null
-                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout");
-    }
-
-    private static void answer(ClassicHttpResponse own, HttpServletResponse response) throws IOException {
+    /** An answer of the proxy itself, in the provider's error format. */
+    private void answer(ProxyFailure failure, String message, HttpServletResponse response, Exchange exchange)
+            throws IOException {
         try {
-            ResponseStreamer.copy(own, response);
+            ResponseStreamer.copy(ProxyResponses.failure(provider(), failure, message), response, headers, exchange);
         } catch (ClientAbortedException e) {
             LOG.debug("client went away before the proxy's own answer was written");
         }

@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-/** The encoded path after a route prefix, kept as the client sent it (SPEC section 8). */
+/** The encoded path after a route prefix, kept as the client sent it (behaviour.md §8). */
 final class RawPaths {
 
     private RawPaths() {

@@ -2,11 +2,13 @@ package dev.keyfailover.servlet;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.HeaderPolicy;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -21,29 +23,20 @@ import org.apache.hc.core5.http.HttpEntity;
 final class ResponseStreamer {
 
     private static final int BUFFER_SIZE = 16 * 1024;
-    /** The container writes its own; copies would make them appear twice. */
-    private static final Set<String> CONTAINER_OWN = Set.of("date", "server");
 
     private ResponseStreamer() {
     }
 
     /**
+     * @param headers which headers are passed on
+     * @param exchange the exchange the answer belongs to
      * @throws ClientAbortedException when writing to the client fails (it went away)
      * @throws IOException any other: reading the upstream body failed, as it is
      */
-    static void copy(ClassicHttpResponse upstream, HttpServletResponse response) throws IOException {
-        copy(upstream, response, Set.of());
-    }
-
-    /**
-     * As {@link #copy(ClassicHttpResponse, HttpServletResponse)}, leaving out some end-to-end headers too.
-     *
-     * @param alsoDrop lower-case names of headers not to pass on
-     */
-    static void copy(ClassicHttpResponse upstream, HttpServletResponse response, Set<String> alsoDrop)
-            throws IOException {
+    static void copy(ClassicHttpResponse upstream, HttpServletResponse response, HeaderPolicy headers,
+                     Exchange exchange) throws IOException {
         response.setStatus(upstream.getCode());
-        copyHeaders(upstream, response, alsoDrop);
+        copyHeaders(upstream, response, headers, exchange);
         HttpEntity entity = upstream.getEntity();
         if (entity == null) {
             return;
@@ -94,15 +87,13 @@ final class ResponseStreamer {
                 || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
-    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, Set<String> alsoDrop) {
-        List<String> connection = new ArrayList<>();
-        for (Header header : upstream.getHeaders("Connection")) {
-            connection.add(header.getValue());
-        }
-        Set<String> hopByHop = HopByHop.namesToDrop(connection);
+    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, HeaderPolicy headers,
+                                    Exchange exchange) {
+        Header[] connection = upstream.getHeaders("Connection");
+        Set<String> hopByHop = headers.hopByHop(connection.length == 0 ? Collections.emptyIterator()
+                : Arrays.stream(connection).map(Header::getValue).iterator());
         for (Header header : upstream.getHeaders()) {
-            String lower = header.getName().toLowerCase(Locale.ROOT);
-            if (!hopByHop.contains(lower) && !CONTAINER_OWN.contains(lower) && !alsoDrop.contains(lower)) {
+            if (headers.copiesResponseHeader(header.getName().toLowerCase(Locale.ROOT), hopByHop, exchange)) {
                 response.addHeader(header.getName(), header.getValue());
             }
         }

@@ -43,7 +43,7 @@ public class StatusServlet extends HttpServlet {
     }
 
     /**
-     * An administrator's reset of one key to VALID (SPEC section 1), e.g. after a revoked key was
+     * An administrator's reset of one key to VALID (behaviour.md §1), e.g. after a revoked key was
      * restored: {@code POST status.json?provider=<name>&key=<index>} with the header
      * {@code X-Keyfailover-Action: reset}. The header is required so that a page on another site
      * cannot make a logged-in browser send the reset (a custom header needs a CORS preflight).

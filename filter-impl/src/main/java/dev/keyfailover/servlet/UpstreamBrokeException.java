@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Upstream failed after the client's response had started: the only honest move left is to
- * abort the client's connection, so that a cut answer never looks complete (SPEC section 8).
+ * abort the client's connection, so that a cut answer never looks complete (behaviour.md §8).
  * Thrown out of the servlet so that the container aborts instead of ending the response cleanly.
  */
 final class UpstreamBrokeException extends IOException {

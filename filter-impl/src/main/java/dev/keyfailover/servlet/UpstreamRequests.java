@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.keyfailover.chain.HeaderPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.core5.http.ContentType;
@@ -16,23 +16,15 @@ import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 
 /**
  * Builds the upstream request from the client's: method, base URL plus the encoded path rest and
- * query as sent, end-to-end headers, and the body as a stream (read once by the failover handler).
+ * query as sent, the headers the route's {@link HeaderPolicy} copies, and the body as a stream
+ * (read once, by the chain).
  */
 final class UpstreamRequests {
 
-    /** Never copied: the client sets them for the upstream connection and entity. */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("host", "content-length", "expect", "cookie");
+    private final HeaderPolicy policy;
 
-    /** Lower-case. */
-    private final Set<String> clientAuthHeaders;
-
-    /** @param clientAuthHeaders headers that authenticate the client to the proxy, always dropped */
-    UpstreamRequests(List<String> clientAuthHeaders) {
-        Set<String> lower = new HashSet<>();
-        for (String header : clientAuthHeaders) {
-            lower.add(header.toLowerCase(Locale.ROOT));
-        }
-        this.clientAuthHeaders = Set.copyOf(lower);
+    UpstreamRequests(HeaderPolicy policy) {
+        this.policy = policy;
     }
 
     /**
@@ -57,14 +49,10 @@ final class UpstreamRequests {
     }
 
     private void copyHeaders(HttpServletRequest request, HttpUriRequestBase upstream) {
-        Set<String> hopByHop = HopByHop.namesToDrop(request.getHeaders("Connection"));
-        // The container authenticated the client with this header: it is the proxy's login,
-        // not a provider key, and must neither reach upstream nor count as BYOK.
-        boolean containerLogin = isContainerHeaderLogin(request);
+        Enumeration<String> connection = request.getHeaders("Connection");
+        Set<String> hopByHop = policy.hopByHop(connection == null ? Collections.emptyIterator() : connection.asIterator());
         for (String name : Collections.list(request.getHeaderNames())) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (hopByHop.contains(lower) || CONNECTION_SPECIFIC.contains(lower) || clientAuthHeaders.contains(lower)
-                    || containerLogin && lower.equals("authorization")) {
+            if (!policy.copiesRequestHeader(name.toLowerCase(Locale.ROOT), hopByHop)) {
                 continue;
             }
             Enumeration<String> values = request.getHeaders(name);
@@ -74,7 +62,11 @@ final class UpstreamRequests {
         }
     }
 
-    private static boolean isContainerHeaderLogin(HttpServletRequest request) {
+    /**
+     * Whether the container authenticated the client with a header scheme (BASIC, DIGEST or a
+     * custom one): its {@code Authorization} is then the client's login to the proxy.
+     */
+    static boolean containerHeaderLogin(HttpServletRequest request) {
         String authType = request.getAuthType();
         return authType != null && !HttpServletRequest.FORM_AUTH.equals(authType)
                 && !HttpServletRequest.CLIENT_CERT_AUTH.equals(authType);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The API dump sees every attempt, masks keys and never disturbs the exchange (SPEC section 7). */
+/** The API dump sees every attempt, masks keys and never disturbs the exchange (behaviour.md §7). */
 class ApiDumpExecTest {
 
     private static final String K1 = "sk-proj-dump-first-AAAAAAAA0001";

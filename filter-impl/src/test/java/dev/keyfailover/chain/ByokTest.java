@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.BodyLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyfailover.api.Provider;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Bring your own key: one attempt with the client's credential, or the pool when BYOK is off (SPEC section 5). */
+/** Bring your own key: one attempt with the client's credential, or the pool when BYOK is off (behaviour.md §5). */
 class ByokTest {
 
     private static final String K1 = "sk-pool-first-key-00000000001";
@@ -58,8 +59,7 @@ class ByokTest {
         assertThat(upstream.requests()).singleElement()
                 .satisfies(r -> assertThat(r.headerValues("Authorization")).containsExactly("Bearer " + USER_KEY));
         assertPoolUntouched();
-        assertThat(context.getAttribute(ExchangeAttributes.BYOK)).isEqualTo(true);
-        assertThat(context.getAttribute(ExchangeAttributes.KEY_HINT)).isNull();
+        assertThat(Exchange.of(context).byok()).isTrue();
     }
 
     @Test
@@ -105,7 +105,7 @@ class ByokTest {
             assertThat(r.header("Authorization")).doesNotContain(USER_KEY);
         });
         assertThat(chain.pool().snapshot().get(0).state()).isEqualTo(KeyState.COOLING);
-        assertThat(context.getAttribute(ExchangeAttributes.BYOK)).isEqualTo(false);
+        assertThat(Exchange.of(context).byok()).isFalse();
     }
 
     @Test

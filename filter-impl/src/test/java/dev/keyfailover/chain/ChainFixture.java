@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.ClientSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import java.util.Map;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
@@ -84,7 +85,7 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ProviderSettings settings(String name, Map<String, String> properties) {
-        return new ProviderSettings(name, upstream.baseUri(), keys, properties);
+        return new ProviderSettings(name, upstream.baseUri(), properties);
     }
 
     Provider openAi() {
@@ -97,7 +98,7 @@ final class ChainFixture implements AfterEachCallback {
 
     /** An OpenAI provider sending to {@code base} instead of the upstream. */
     Provider openAiAt(URI base) {
-        return new OpenAiProviderFactory().create(new ProviderSettings("openai", base, keys, Map.of()));
+        return new OpenAiProviderFactory().create(new ProviderSettings("openai", base, Map.of()));
     }
 
     Provider anthropic() {
@@ -122,7 +123,8 @@ final class ChainFixture implements AfterEachCallback {
     private ProviderClient client(KeyPool pool, Provider provider, ApiDump dump, FailoverSettings failover,
             ClientSettings settings) {
         this.pool = pool;
-        this.client = ProviderClient.create(provider, pool, dump, failover, settings, clock);
+        this.client = ProviderClient.create(provider, pool, dump, failover.headerPolicy(provider),
+                failover.bodyLimits(), settings, clock);
         return client;
     }
 

@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.ClientSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Failed attempts give their pooled connection back; nothing leaks (SPEC section 4, notes "Releasing responses"). */
+/** Failed attempts give their pooled connection back; nothing leaks (behaviour.md §4, notes "Releasing responses"). */
 class ConnectionReleaseTest {
 
     private static final String K1 = "sk-conn-first-key-00000000001";

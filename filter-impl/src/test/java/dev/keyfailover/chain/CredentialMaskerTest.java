@@ -7,7 +7,7 @@ import java.util.List;
 import dev.keyfailover.pool.KeyHint;
 import org.junit.jupiter.api.Test;
 
-/** Masking of credentials in dumps and logs (SPEC section 7). */
+/** Masking of credentials in dumps and logs (behaviour.md §7). */
 class CredentialMaskerTest {
 
     private static final String KEY = "sk-proj-abcdefghijklmnop9xQa";

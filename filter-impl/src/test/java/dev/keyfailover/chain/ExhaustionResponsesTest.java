@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.provider.GenericProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
@@ -23,7 +23,7 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What the client gets when no key is left, in each provider's format (SPEC section 6). */
+/** What the client gets when no key is left, in each provider's format (behaviour.md §6). */
 class ExhaustionResponsesTest {
 
     private static final String K1 = "sk-exh-first-key-000000000001";
@@ -198,7 +198,7 @@ class ExhaustionResponsesTest {
             }
 
             @Override
-            public ClassicHttpResponse exhaustedResponse(KeyPoolException error) {
+            public ClassicHttpResponse exhaustedResponse(KeyPoolExhaustion error) {
                 return null;
             }
         });

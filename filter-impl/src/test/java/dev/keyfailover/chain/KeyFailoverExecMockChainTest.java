@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.BodyLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -21,11 +22,12 @@ import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.pool.KeyWalk;
-import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -50,14 +52,14 @@ class KeyFailoverExecMockChainTest {
     private final ExecRuntime runtime = mock(ExecRuntime.class);
     private Provider provider;
     private KeyPool pool;
-    private KeyFailoverExec exec;
+    private ExecChainHandler exec;
 
     @BeforeEach
     void setUp() {
         provider = new OpenAiProviderFactory().create(
-                new ProviderSettings("openai", URI.create("http://upstream.test/"), List.of(K1, K2), Map.of()));
+                new ProviderSettings("openai", URI.create("http://upstream.test/"), Map.of()));
         pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults());
-        exec = new KeyFailoverExec(provider, pool, FailoverSettings.defaults(), clock);
+        exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
     }
 
     private ExecChain.Scope scope(ClassicHttpRequest request) {
@@ -123,7 +125,7 @@ class KeyFailoverExecMockChainTest {
         ClassicHttpRequest request = request();
         request.addHeader("Authorization", "Bearer client-credential-should-not-leak");
         FailoverSettings noByok = new FailoverSettings(false, BodyLimits.defaults());
-        exec = new KeyFailoverExec(provider, pool, noByok, clock);
+        exec = noByok.failoverHandlers(provider, pool, clock);
 
         ClassicHttpResponse response = exec.execute(request, scope(request), chain);
 
@@ -175,7 +177,7 @@ class KeyFailoverExecMockChainTest {
                     slept.add(wait);
                     clock.advance(wait);
                 });
-        exec = new KeyFailoverExec(provider, pool, FailoverSettings.defaults(), clock);
+        exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
         BasicClassicHttpResponse first = new BasicClassicHttpResponse(429);
         first.addHeader("Retry-After", "5");
         BasicClassicHttpResponse second = new BasicClassicHttpResponse(429);
@@ -198,7 +200,7 @@ class KeyFailoverExecMockChainTest {
         List<java.time.Duration> slept = new java.util.ArrayList<>();
         pool = new KeyPool("openai", List.of(K1, K2), clock,
                 PoolSettings.defaults().withMaxWaitForKey(java.time.Duration.ofSeconds(3)), slept::add);
-        exec = new KeyFailoverExec(provider, pool, FailoverSettings.defaults(), clock);
+        exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
         BasicClassicHttpResponse limited = new BasicClassicHttpResponse(429);
         limited.addHeader("Retry-After", "5");
         when(chain.proceed(any(), any())).thenReturn(limited);

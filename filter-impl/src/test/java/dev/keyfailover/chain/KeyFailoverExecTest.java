@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.ClientSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import java.util.stream.Stream;
 
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
-import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.utils.DateUtils;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Key failover over real sockets against a fake upstream (SPEC sections 2, 3 and 4). */
+/** Key failover over real sockets against a fake upstream (behaviour.md §2, §3 and §4). */
 class KeyFailoverExecTest {
 
     static final String K1 = "sk-test-first-key-000000000001";
@@ -186,7 +187,7 @@ class KeyFailoverExecTest {
 
     @Test
     void refusalDoesNotHideARateLimit() throws Exception {
-        // A cooling key means "try later", which beats "refused" (SPEC section 6 order).
+        // A cooling key means "try later", which beats "refused" (behaviour.md §6 order).
         upstream.on(K1, FakeUpstream.json(403, "{\"error\":{\"message\":\"refused\"}}"))
                 .on(K2, FakeUpstream.rateLimited("20"));
         openAi(Map.of(), K1, K2);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client {@link ProviderClient#create} builds: both handlers in its chain, proxy-safe settings (SPEC 4, 7, 8). */
+/** The client {@link ProviderClient#create} builds: both handlers in its chain, proxy-safe settings (behaviour.md §4, 7, 8). */
 class ProviderClientChainTest {
 
     private static final String K1 = "sk-chain-first-key-0000000001";
@@ -67,9 +67,8 @@ class ProviderClientChainTest {
                     .anyMatch(n -> n.endsWith("-a1.request.txt"))
                     .anyMatch(n -> n.endsWith("-a2.response.txt"));
         }
-        assertThat(context.getAttribute(ExchangeAttributes.ATTEMPT)).isEqualTo(2);
-        assertThat(context.getAttribute(ExchangeAttributes.KEY_HINT)).isEqualTo(KeyHint.of(K2));
-        assertThat(context.getAttribute(ExchangeAttributes.BYOK)).isEqualTo(false);
+        assertThat(Exchange.of(context).attempt()).isEqualTo(2);
+        assertThat(Exchange.of(context).byok()).isFalse();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The body read once and replayed byte for byte on every attempt (SPEC section 4). */
+/** The body read once and replayed byte for byte on every attempt (behaviour.md §4). */
 class ReplayableBodyTest {
 
     private static final String K1 = "sk-body-first-key-00000000001";

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Issue 3 "Configuration" and SPEC section 8: {@code ${env:NAME}}, {@code ${sys:NAME}}, {@code ${NAME:-default}}. */
+/** Issue 3 "Configuration" and behaviour.md §8: {@code ${env:NAME}}, {@code ${sys:NAME}}, {@code ${NAME:-default}}. */
 class PlaceholdersTest {
 
     private static final Map<String, String> ENV = Map.of(

@@ -44,7 +44,7 @@ class ProviderFactoriesTest {
     @Test
     void discoveredFactoriesBuildProvidersFromSettings() {
         ProviderSettings settings = new ProviderSettings("azure", URI.create("https://example.openai.azure.com"),
-                List.of("k1"), Map.of("authHeader", "api-key", "errorFormat", "anthropic"));
+                Map.of("authHeader", "api-key", "errorFormat", "anthropic"));
 
         Provider provider = ProviderFactories.discover().get("generic").create(settings);
 

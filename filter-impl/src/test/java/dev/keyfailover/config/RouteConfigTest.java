@@ -16,16 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.keyfailover.chain.BodyLimits;
-import dev.keyfailover.chain.ClientSettings;
-import dev.keyfailover.pool.PoolSettings;
+import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.PoolSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 3 "Configuration" and SPEC section 1: every init-param parsed and checked; every invalid
+ * Issue 3 "Configuration" and behaviour.md §1: every init-param parsed and checked; every invalid
  * value is a {@link ConfigException} naming the route, the parameter and the problem, never a key.
  */
 class RouteConfigTest {
@@ -75,8 +75,8 @@ class RouteConfigTest {
         assertThat(config.baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(config.keys()).isEmpty();
         assertThat(config.dumpDir()).isNull();
-        assertThat(config.failover().byokAllowed()).isTrue();
-        assertThat(config.failover().bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
+        assertThat(config.byokAllowed()).isTrue();
+        assertThat(config.bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
         assertThat(config.clientAuthHeaders()).isEmpty();
@@ -185,7 +185,7 @@ class RouteConfigTest {
 
         RouteConfig shared = parse();
         assertThat(shared.dumpDir()).isEqualTo(Paths.get("/var/dump/shared"));
-        assertThat(shared.failover().byokAllowed()).isFalse();
+        assertThat(shared.byokAllowed()).isFalse();
         assertThat(shared.client().maxConnections()).isEqualTo(7);
         assertThat(shared.properties()).containsEntry("dumpDir", "/var/dump/shared")
                 .doesNotContainKeys("keyfailover.dumpDir", "unrelated.param", "param");
@@ -194,7 +194,7 @@ class RouteConfigTest {
         own.put("byok", "allow");
         RouteConfig overridden = parse();
         assertThat(overridden.dumpDir()).isEqualTo(Paths.get("/var/dump/own"));
-        assertThat(overridden.failover().byokAllowed()).isTrue();
+        assertThat(overridden.byokAllowed()).isTrue();
         assertThat(overridden.client().maxConnections()).isEqualTo(7);
         assertThat(overridden.properties()).containsEntry("dumpDir", "/var/dump/own");
     }
@@ -225,9 +225,9 @@ class RouteConfigTest {
     void byokAllowOrDenyIgnoringCase() throws ConfigException {
         validBase();
         own.put("byok", "DENY");
-        assertThat(parse().failover().byokAllowed()).isFalse();
+        assertThat(parse().byokAllowed()).isFalse();
         own.put("byok", " Allow ");
-        assertThat(parse().failover().byokAllowed()).isTrue();
+        assertThat(parse().byokAllowed()).isTrue();
     }
 
     @Test
@@ -246,8 +246,8 @@ class RouteConfigTest {
 
         RouteConfig config = parse();
 
-        assertThat(config.failover().bodyLimits().maxBytes()).isEqualTo(8L << 20);
-        assertThat(config.failover().bodyLimits().memoryThreshold()).isEqualTo(64L << 10);
+        assertThat(config.bodyLimits().maxBytes()).isEqualTo(8L << 20);
+        assertThat(config.bodyLimits().memoryThreshold()).isEqualTo(64L << 10);
         assertThat(config.client()).isEqualTo(new ClientSettings(Duration.ofSeconds(3), Duration.ofMinutes(2),
                 Duration.ofMillis(750), 12));
         assertThat(config.pool().authRecheck()).contains(Duration.ofMinutes(30));
@@ -261,7 +261,7 @@ class RouteConfigTest {
         validBase();
         own.put("maxBodyBytes", "1000");
 
-        BodyLimits limits = parse().failover().bodyLimits();
+        BodyLimits limits = parse().bodyLimits();
 
         assertThat(limits.maxBytes()).isEqualTo(1000);
         assertThat(limits.memoryThreshold()).isEqualTo(1000);

@@ -16,7 +16,7 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyWalk;
 import dev.keyfailover.servlet.ProxyRoute;
@@ -40,8 +40,8 @@ class SecretsInObjectsTest {
                 walk.next();
 
                 Set<Object> ours = ObjectGraph.ours(route, walk, route.pool().snapshot(),
-                        new ProviderSettings("openai", upstream.baseUri(), Secrets.POOL, Map.of("byok", "deny")),
-                        new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, Duration.ofSeconds(3)));
+                        new ProviderSettings("openai", upstream.baseUri(), Map.of("byok", "deny")),
+                        new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, Duration.ofSeconds(3)));
 
                 assertThat(ours).as("objects of ours found").hasSizeGreaterThan(10);
                 assertThat(ours).extracting(object -> object.getClass().getSimpleName())

@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -19,7 +20,7 @@ import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
 /**
- * SPEC sections 1 and 3: the pool is shared by concurrent requests; among concurrent marks of one
+ * behaviour.md §1 and §3: the pool is shared by concurrent requests; among concurrent marks of one
  * key exactly one reports the transition, and a due re-check goes to exactly one probe.
  */
 class ConcurrentMarkingTest {

@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
-/** SPEC section 7 (used by section 1): a key appears only as a masked hint, never as its secret. */
+/** behaviour.md §7 (used by section 1): a key appears only as a masked hint, never as its secret. */
 class KeyHintTest {
 
     private static final String LONG_KEY = "sk-proj-Zk3qLm8Rv2Tn6Wx1Yb5Hc9Jd4Fg7Ps0Ua2Ie6Oo9xQa";
@@ -102,7 +103,7 @@ class KeyHintTest {
             assertThat(snapshot.toString()).doesNotContain(secret);
             assertThat(pool.toString()).doesNotContain(secret);
             assertThat(pool.keys().toString()).doesNotContain(secret);
-            assertThat(walk.exhausted().getMessage()).doesNotContain(secret);
+            assertThat(walk.toString()).doesNotContain(secret);
         }
         assertThat(pool.toString()).contains("openai");
     }

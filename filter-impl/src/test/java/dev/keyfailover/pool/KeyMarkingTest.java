@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -18,7 +19,7 @@ import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
 /**
- * SPEC section 3: what an upstream answer does to the key that was used, from the response
+ * behaviour.md §3: what an upstream answer does to the key that was used, from the response
  * through {@link FailoverRules#judge} to {@link KeyWalk#record}.
  */
 class KeyMarkingTest {

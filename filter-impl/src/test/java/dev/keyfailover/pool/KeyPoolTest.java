@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
-/** SPEC section 1: building the pool, its keys and an administrator's reset. */
+/** behaviour.md §1: building the pool, its keys and an administrator's reset. */
 class KeyPoolTest {
 
     private static final String K0 = "sk-proj-AAAAaaaaBBBBbbbbCCCCcccc0000";

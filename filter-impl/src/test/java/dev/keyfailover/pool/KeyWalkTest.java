@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
-/** SPEC section 2: one walk per client request, primary first, never the same key twice. */
+/** behaviour.md §2: one walk per client request, primary first, never the same key twice. */
 class KeyWalkTest {
 
     private static final List<String> SECRETS = List.of(
@@ -141,7 +142,8 @@ class KeyWalkTest {
 
         KeyWalk walk = pool.walk();
         List<Integer> handed = drain(walk);
-        walk.exhausted();
+        walk.untriedKeyUsable();
+        walk.refusedForItself();
         for (Key key : pool.keys()) {
             key.state(clock.instant());
             walk.isProbe(key);

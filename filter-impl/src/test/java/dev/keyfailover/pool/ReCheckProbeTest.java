@@ -1,5 +1,6 @@
 package dev.keyfailover.pool;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,7 +15,7 @@ import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.testing.MutableClock;
 
-/** SPEC section 1: a DISABLED key is re-checked by one probe at a time, with a doubling interval. */
+/** behaviour.md §1: a DISABLED key is re-checked by one probe at a time, with a doubling interval. */
 class ReCheckProbeTest {
 
     private static final List<String> SECRETS = List.of(

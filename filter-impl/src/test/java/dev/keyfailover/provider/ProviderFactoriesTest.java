@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The three built-in provider types, found through {@link ServiceLoader} (SPEC sections 3, 5 and 8). */
+/** The three built-in provider types, found through {@link ServiceLoader} (behaviour.md §3, §5 and §8). */
 class ProviderFactoriesTest {
 
     private static final String KEY = "sk-secret-factory-key-1234567890";
@@ -39,7 +40,7 @@ class ProviderFactoriesTest {
 
     private static Provider create(String type, Map<String, String> properties) {
         return factories().get(type).create(new ProviderSettings("p-" + type, URI.create("https://api.example.test/"),
-                List.of(KEY), properties));
+                properties));
     }
 
     private static ClassicHttpRequest request() {

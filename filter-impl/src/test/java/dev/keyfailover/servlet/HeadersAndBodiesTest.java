@@ -17,7 +17,7 @@ import dev.keyfailover.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC sections 5 and 8 on the wire: hop-by-hop headers, bytes passed as they are, credentials that must not travel. */
+/** behaviour.md §5 and §8 on the wire: hop-by-hop headers, bytes passed as they are, credentials that must not travel. */
 class HeadersAndBodiesTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC section 1: a disabled key comes back when an administrator resets it. */
+/** behaviour.md §1: a disabled key comes back when an administrator resets it. */
 class KeyResetTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC sections 2 to 8 end to end: client, servlet on Jetty, fake upstream, all over real sockets. */
+/** behaviour.md §2 to §8 end to end: client, servlet on Jetty, fake upstream, all over real sockets. */
 class ServletFailoverTest {
 
     private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -23,7 +23,7 @@ import dev.keyfailover.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC section 8 on streams: chunk by chunk, aborted both ways, never a cut answer that looks complete. */
+/** behaviour.md §8 on streams: chunk by chunk, aborted both ways, never a cut answer that looks complete. */
 class StreamingTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,32 +7,32 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-/** SPEC section 6: the one error type of an exhausted pool. */
-class KeyPoolExceptionTest {
+/** behaviour.md §6: the one value an exhausted pool is described by. */
+class KeyPoolExhaustionTest {
 
-    private static KeyPoolException rateLimited(Duration retryAfter) {
-        return new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, retryAfter);
+    private static KeyPoolExhaustion rateLimited(Duration retryAfter) {
+        return new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, retryAfter);
     }
 
     @Test
     void rateLimitedIsA429SayingAllKeysAreRateLimited() {
-        KeyPoolException e = rateLimited(Duration.ofSeconds(30));
+        KeyPoolExhaustion e = rateLimited(Duration.ofSeconds(30));
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.kind().status()).isEqualTo(429);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(e.getMessage()).isEqualTo("openai: all configured keys are rate-limited");
+        assertThat(e.message()).isEqualTo("openai: all configured keys are rate-limited");
     }
 
     @Test
     void authenticationFailedIsA502SayingAllKeysFailedAuthentication() {
-        KeyPoolException e = new KeyPoolException("anthropic", KeyPoolException.Kind.AUTHENTICATION_FAILED,
+        KeyPoolExhaustion e = new KeyPoolExhaustion("anthropic", KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED,
                 Duration.ZERO);
 
         assertThat(e.kind().status()).isEqualTo(502);
         assertThat(e.retryAfter()).isZero();
         assertThat(e.retryAfterHeaderValue()).isNull();
-        assertThat(e.getMessage()).isEqualTo("anthropic: all configured keys failed authentication");
+        assertThat(e.message()).isEqualTo("anthropic: all configured keys failed authentication");
     }
 
     @Test
@@ -62,7 +62,7 @@ class KeyPoolExceptionTest {
 
     @Test
     void negativeRetryAfterIsTreatedAsZero() {
-        KeyPoolException e = rateLimited(Duration.ofSeconds(-5));
+        KeyPoolExhaustion e = rateLimited(Duration.ofSeconds(-5));
 
         assertThat(e.retryAfter()).isZero();
         assertThat(e.retryAfterHeaderValue()).isNull();
@@ -70,21 +70,22 @@ class KeyPoolExceptionTest {
 
     @Test
     void kindAndRetryAfterAreRequired() {
-        assertThatThrownBy(() -> new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, null))
+        assertThatThrownBy(() -> new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, null))
                 .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> new KeyPoolException("openai", null, Duration.ZERO))
+        assertThatThrownBy(() -> new KeyPoolExhaustion("openai", null, Duration.ZERO))
                 .isInstanceOf(NullPointerException.class);
     }
 
     @Test
     void kindMessagesSayWhatHappened() {
-        assertThat(KeyPoolException.Kind.RATE_LIMITED.message()).isEqualTo("all configured keys are rate-limited");
-        assertThat(KeyPoolException.Kind.AUTHENTICATION_FAILED.message())
+        assertThat(KeyPoolExhaustion.Kind.RATE_LIMITED.message()).isEqualTo("all configured keys are rate-limited");
+        assertThat(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED.message())
                 .isEqualTo("all configured keys failed authentication");
     }
 
     @Test
-    void carriesNoStackTraceBecauseItIsAnExpectedOutcome() {
-        assertThat(rateLimited(Duration.ofSeconds(1)).getStackTrace()).isEmpty();
+    void isAValueNotAThrowableBecauseItIsAnExpectedOutcome() {
+        assertThat(Throwable.class.isAssignableFrom(KeyPoolExhaustion.class)).isFalse();
+        assertThat(rateLimited(Duration.ofSeconds(1))).isEqualTo(rateLimited(Duration.ofSeconds(1)));
     }
 }

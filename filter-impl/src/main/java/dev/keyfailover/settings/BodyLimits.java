@@ -1,4 +1,4 @@
-package dev.keyfailover.chain;
+package dev.keyfailover.settings;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -18,8 +18,9 @@ public record BodyLimits(long memoryThreshold, long maxBytes, Path spillDirector
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
     public BodyLimits {
-        if (memoryThreshold < 0 || maxBytes <= 0) {
-            throw new IllegalArgumentException("body limits must be positive");
+        Require.atLeastOne(maxBytes, "maxBodyBytes", "byte");
+        if (memoryThreshold < 0) {
+            throw new IllegalArgumentException("memoryThreshold must not be negative");
         }
     }
 

@@ -1,5 +1,6 @@
-package dev.keyfailover.pool;
+package dev.keyfailover.chain;
 
+import dev.keyfailover.settings.PoolSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,15 +8,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import dev.keyfailover.api.KeyPoolException;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeySnapshot;
+import dev.keyfailover.pool.KeyWalk;
+import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.MutableClock;
 
-/** SPEC section 6: classifying a walk that ran dry, and waiting for a key with maxWaitForKey. */
+/** behaviour.md §6: the failover decision classifying a walk that ran dry, and waiting for a key with maxWaitForKey. */
 class ExhaustionTest {
 
     private static final List<String> SECRETS = List.of(
@@ -48,17 +56,32 @@ class ExhaustionTest {
         walk.record(key, status, verdict);
     }
 
-    private static KeyPoolException drainAndClassify(KeyPool pool) {
+    private KeyPoolExhaustion drainAndClassify(KeyPool pool) {
         KeyWalk walk = pool.walk();
         for (Key key = walk.next(); key != null; key = walk.next()) {
             walk.record(key, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
         }
-        return walk.exhausted();
+        return decision(pool).classify(walk);
     }
 
-    private static void assertNoSecretIn(KeyPoolException e) {
+    private FailoverDecision decision(KeyPool pool) {
+        return new FailoverDecision(new OpenAiProviderFactory().create(new ProviderSettings("openai",
+                java.net.URI.create("http://upstream.test"), Map.of())), pool, clock);
+    }
+
+    /** What the failover handler does with the decision's wait: the pool's pause, then walk again. */
+    private boolean awaitKey(KeyPool pool, KeyPoolExhaustion exhaustion, Instant deadline)
+            throws InterruptedException {
+        Optional<Duration> wait = decision(pool).waitForKey(exhaustion, deadline);
+        if (wait.isPresent()) {
+            pool.pause(wait.get());
+        }
+        return wait.isPresent();
+    }
+
+    private static void assertNoSecretIn(KeyPoolExhaustion e) {
         for (String secret : SECRETS) {
-            assertThat(e.getMessage()).doesNotContain(secret).doesNotContain(secret.substring(8, 20));
+            assertThat(e.message()).doesNotContain(secret).doesNotContain(secret.substring(8, 20));
         }
     }
 
@@ -74,13 +97,13 @@ class ExhaustionTest {
         assertThat(walk.next()).isNull();
 
         clock.advance(Duration.ofSeconds(10));
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.kind().status()).isEqualTo(429);
         assertThat(e.retryAfter()).isZero();
         assertThat(e.retryAfterHeaderValue()).isNull();
-        assertThat(e.getMessage()).contains("all configured keys are rate-limited");
+        assertThat(e.message()).contains("all configured keys are rate-limited");
     }
 
     @Test
@@ -93,12 +116,12 @@ class ExhaustionTest {
 
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(20));
         assertThat(e.retryAfterHeaderValue()).isEqualTo("20");
-        assertThat(e.getMessage()).isEqualTo("openai: all configured keys are rate-limited");
+        assertThat(e.message()).isEqualTo("openai: all configured keys are rate-limited");
         assertNoSecretIn(e);
     }
 
@@ -108,7 +131,7 @@ class ExhaustionTest {
         KeyWalk walk = pool.walk();
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofMillis(1500)));
 
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
         assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1500));
         assertThat(e.retryAfterHeaderValue()).isEqualTo("2");
@@ -118,9 +141,9 @@ class ExhaustionTest {
     void rateLimitedKeysTriedByThisRequestStillGiveRateLimited() {
         KeyPool pool = pool(PoolSettings.defaults());
 
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
     }
 
@@ -132,13 +155,13 @@ class ExhaustionTest {
             walk.record(key, 401, KeyVerdict.DISABLE);
         }
 
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.AUTHENTICATION_FAILED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
         assertThat(e.kind().status()).isEqualTo(502);
         assertThat(e.retryAfter()).isZero();
         assertThat(e.retryAfterHeaderValue()).isNull();
-        assertThat(e.getMessage()).isEqualTo("openai: all configured keys failed authentication");
+        assertThat(e.message()).isEqualTo("openai: all configured keys failed authentication");
         assertNoSecretIn(e);
     }
 
@@ -153,7 +176,7 @@ class ExhaustionTest {
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
 
-        assertThat(walk.exhausted().kind()).isEqualTo(KeyPoolException.Kind.AUTHENTICATION_FAILED);
+        assertThat(decision(pool).classify(walk).kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
     }
 
     @Test
@@ -165,9 +188,9 @@ class ExhaustionTest {
 
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45));
     }
 
@@ -175,7 +198,7 @@ class ExhaustionTest {
     void keyTriedByThisRequestWhoseShortCooldownEndedBeforeTheWalkRanDryIsNotAnAuthenticationFailure() {
         // key 0 answers 429 with a 1 s wait, key 1 answers 401 a second later: no key failed
         // authentication except key 1, and key 0 is usable again. The classification must not
-        // say "all configured keys failed authentication" (SPEC 6: that is for every key DISABLED).
+        // say "all configured keys failed authentication" (behaviour.md §6: that is for every key DISABLED).
         KeyPool pool = pool(PoolSettings.defaults(), SECRETS.subList(0, 2));
         KeyWalk walk = pool.walk();
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(1)));
@@ -183,9 +206,9 @@ class ExhaustionTest {
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         assertThat(walk.next()).isNull();
 
-        KeyPoolException e = walk.exhausted();
+        KeyPoolExhaustion e = decision(pool).classify(walk);
 
-        assertThat(e.kind()).isEqualTo(KeyPoolException.Kind.RATE_LIMITED);
+        assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isZero();
     }
 
@@ -198,8 +221,8 @@ class ExhaustionTest {
         walk.next();
         List<KeySnapshot> before = pool.snapshot();
 
-        walk.exhausted();
-        walk.exhausted();
+        decision(pool).classify(walk);
+        decision(pool).classify(walk);
 
         assertThat(pool.snapshot()).isEqualTo(before);
     }
@@ -217,7 +240,7 @@ class ExhaustionTest {
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
 
-        boolean walkAgain = pool.awaitKey(walk.exhausted(), deadline);
+        boolean walkAgain = awaitKey(pool, decision(pool).classify(walk), deadline);
 
         assertThat(walkAgain).isTrue();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
@@ -228,9 +251,9 @@ class ExhaustionTest {
     @Test
     void requestWaitsWhenTheCooldownEndsExactlyAtTheDeadline() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(60)));
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
     }
 
@@ -238,9 +261,9 @@ class ExhaustionTest {
     void requestDoesNotWaitWhenTheSoonestCooldownEndsBeyondMaxWaitForKey() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(30)));
         Instant start = clock.instant();
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
 
         assertThat(sleeps).isEmpty();
         assertThat(clock.instant()).isEqualTo(start);
@@ -251,38 +274,38 @@ class ExhaustionTest {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(90)), SECRETS.subList(0, 1));
         Instant deadline = pool.waitDeadline();
 
-        assertThat(pool.awaitKey(drainAndClassify(pool), deadline)).isTrue();
+        assertThat(awaitKey(pool, drainAndClassify(pool), deadline)).isTrue();
         // walked again, rate-limited again for 60 s: 120 s in total is beyond the 90 s allowed
-        assertThat(pool.awaitKey(drainAndClassify(pool), deadline)).isFalse();
+        assertThat(awaitKey(pool, drainAndClassify(pool), deadline)).isFalse();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
     }
 
     @Test
     void requestDoesNotWaitOnAnAuthenticationFailure() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofHours(1)));
-        KeyPoolException e = new KeyPoolException("openai", KeyPoolException.Kind.AUTHENTICATION_FAILED,
+        KeyPoolExhaustion e = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED,
                 Duration.ZERO);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
         assertThat(sleeps).isEmpty();
     }
 
     @Test
     void requestDoesNotWaitWhenMaxWaitForKeyIsZero() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults());
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isFalse();
-        assertThat(pool.awaitKey(e, clock.instant().plus(Duration.ofDays(1)))).isFalse();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
+        assertThat(awaitKey(pool, e, clock.instant().plus(Duration.ofDays(1)))).isFalse();
         assertThat(sleeps).isEmpty();
     }
 
     @Test
     void requestWalksAgainAtOnceWhenAKeyIsAlreadyUsable() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(30)));
-        KeyPoolException e = new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, Duration.ZERO);
+        KeyPoolExhaustion e = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, Duration.ZERO);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
         assertThat(sleeps).isEmpty();
     }
 
@@ -304,9 +327,9 @@ class ExhaustionTest {
                     clock.advance(duration);
                 });
         holder[0] = pool;
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(pool.awaitKey(e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
 
         assertThat(holdsLock).containsExactly(false);
         assertThat(handedMeanwhile).containsExactly(-1);
@@ -318,8 +341,8 @@ class ExhaustionTest {
                 PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)), duration -> {
                     throw new InterruptedException("shutting down");
                 });
-        KeyPoolException e = drainAndClassify(pool);
+        KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThatThrownBy(() -> pool.awaitKey(e, pool.waitDeadline())).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> awaitKey(pool, e, pool.waitDeadline())).isInstanceOf(InterruptedException.class);
     }
 }

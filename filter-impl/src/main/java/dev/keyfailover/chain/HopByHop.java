@@ -1,13 +1,12 @@
-package dev.keyfailover.servlet;
+package dev.keyfailover.chain;
 
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The headers that belong to one connection and are never forwarded, either way (SPEC section 8):
+ * The headers that belong to one connection and are never forwarded, either way (behaviour.md §8):
  * the fixed list plus whatever {@code Connection} names.
  */
 final class HopByHop {
@@ -19,18 +18,14 @@ final class HopByHop {
     }
 
     /**
-     * The lower-case names to drop for a message whose {@code Connection} headers are given. Read
-     * only: the fixed list itself, without a copy, when {@code Connection} names nothing more (the
-     * usual case on the per-request path).
+     * The lower-case names to drop for a message with these {@code Connection} values. Read only:
+     * the fixed list itself, without a copy, when {@code Connection} names nothing more (the usual
+     * case on the per-request path).
      */
-    static Set<String> namesToDrop(Enumeration<String> connectionHeaders) {
-        return connectionHeaders == null ? ALWAYS : namesToDrop(Collections.list(connectionHeaders));
-    }
-
-    /** As {@link #namesToDrop(Enumeration)}, for an upstream message's {@code Connection} values. */
-    static Set<String> namesToDrop(Iterable<String> connectionValues) {
+    static Set<String> namesToDrop(Iterator<String> connectionValues) {
         Set<String> drop = ALWAYS;
-        for (String value : connectionValues) {
+        while (connectionValues.hasNext()) {
+            String value = connectionValues.next();
             if (value == null) {
                 continue;
             }

@@ -1,7 +1,5 @@
-package dev.keyfailover.provider;
+package dev.keyfailover.api;
 
-import dev.keyfailover.api.KeyPoolException;
-import dev.keyfailover.api.ProxyFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -9,7 +7,12 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 
-/** The error body shapes of the two API families (SPEC section 6). */
+/**
+ * The error shapes of the two big API families (behaviour.md §6), for any provider whose API
+ * answers errors like OpenAI or like Anthropic: a custom {@link Provider} can return
+ * {@code ErrorFormat.OPENAI.exhausted(error)} from {@link Provider#exhaustedResponse} and
+ * {@code ErrorFormat.OPENAI.failure(failure, message)} from {@link Provider#failureResponse}.
+ */
 public enum ErrorFormat {
 
     /** {@code {"error":{"message":…,"type":…,"code":…}}}. */
@@ -40,11 +43,11 @@ public enum ErrorFormat {
     abstract String body(ErrorKind kind, String message);
 
     /** The exhaustion response: 429 with {@code Retry-After} (omitted at zero), or 502. */
-    public ClassicHttpResponse exhausted(KeyPoolException error) {
-        ErrorKind kind = error.kind() == KeyPoolException.Kind.RATE_LIMITED
+    public ClassicHttpResponse exhausted(KeyPoolExhaustion error) {
+        ErrorKind kind = error.kind() == KeyPoolExhaustion.Kind.RATE_LIMITED
                 ? ErrorKind.RATE_LIMITED
                 : ErrorKind.AUTHENTICATION_FAILED;
-        String message = error.getMessage();
+        String message = error.message();
         if (error.retryAfterHeaderValue() != null) {
             message += "; retry after " + error.retryAfterHeaderValue() + " s";
         }
@@ -94,7 +97,7 @@ public enum ErrorFormat {
         throw new IllegalArgumentException("errorFormat must be 'openai' or 'anthropic', not '" + value + "'");
     }
 
-    enum ErrorKind {
+    private enum ErrorKind {
         RATE_LIMITED("rate_limit_error", "rate_limit_exceeded", "rate_limit_error"),
         AUTHENTICATION_FAILED("api_error", "server_error", "api_error"),
         BAD_REQUEST("invalid_request_error", "invalid_request", "invalid_request_error"),

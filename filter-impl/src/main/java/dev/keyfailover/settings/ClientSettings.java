@@ -1,4 +1,4 @@
-package dev.keyfailover.chain;
+package dev.keyfailover.settings;
 
 import java.time.Duration;
 
@@ -15,12 +15,10 @@ public record ClientSettings(Duration connectTimeout, Duration responseTimeout, 
                              int maxConnections) {
 
     public ClientSettings {
-        positive(connectTimeout, "connectTimeout");
-        positive(responseTimeout, "responseTimeout");
-        positive(connectionRequestTimeout, "connectionRequestTimeout");
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1");
-        }
+        Require.positive(connectTimeout, "connectTimeout");
+        Require.positive(responseTimeout, "responseTimeout");
+        Require.positive(connectionRequestTimeout, "connectionRequestTimeout");
+        Require.atLeastOne(maxConnections, "maxConnections", "connection");
     }
 
     /** 10 s connect, 10 min response, 10 s pool wait, 200 connections. */
@@ -36,13 +34,4 @@ public record ClientSettings(Duration connectTimeout, Duration responseTimeout, 
         return new ClientSettings(value, responseTimeout, connectionRequestTimeout, maxConnections);
     }
 
-    public ClientSettings withMaxConnections(int value) {
-        return new ClientSettings(connectTimeout, responseTimeout, connectionRequestTimeout, value);
-    }
-
-    private static void positive(Duration value, String name) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be a positive duration");
-        }
-    }
 }

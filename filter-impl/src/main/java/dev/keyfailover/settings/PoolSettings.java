@@ -1,4 +1,4 @@
-package dev.keyfailover.pool;
+package dev.keyfailover.settings;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -24,16 +24,13 @@ public record PoolSettings(Optional<Duration> authRecheck, Duration maxAuthReche
 
     public PoolSettings {
         Objects.requireNonNull(authRecheck, "authRecheck");
-        authRecheck.ifPresent(d -> requirePositive(d, "authRecheck"));
-        requirePositive(maxAuthRecheck, "maxAuthRecheck");
-        requirePositive(maxCooldown, "maxCooldown");
-        Objects.requireNonNull(maxWaitForKey, "maxWaitForKey");
-        if (maxWaitForKey.isNegative()) {
-            throw new IllegalArgumentException("maxWaitForKey must not be negative");
-        }
+        authRecheck.ifPresent(d -> Require.positive(d, "authRecheck"));
+        Require.positive(maxAuthRecheck, "maxAuthRecheck");
+        Require.positive(maxCooldown, "maxCooldown");
+        Require.notNegative(maxWaitForKey, "maxWaitForKey");
     }
 
-    /** The defaults of SPEC sections 1, 3 and 6. */
+    /** The defaults of behaviour.md §1, §3 and §6. */
     public static PoolSettings defaults() {
         return new PoolSettings(Optional.of(DEFAULT_AUTH_RECHECK), DEFAULT_MAX_AUTH_RECHECK, DEFAULT_MAX_COOLDOWN,
                 Duration.ZERO);
@@ -49,11 +46,5 @@ public record PoolSettings(Optional<Duration> authRecheck, Duration maxAuthReche
 
     public PoolSettings withMaxWaitForKey(Duration value) {
         return new PoolSettings(authRecheck, maxAuthRecheck, maxCooldown, value);
-    }
-
-    private static void requirePositive(Duration value, String name) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be a positive duration");
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.keyfailover.pool;
+package dev.keyfailover.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-/** SPEC sections 1, 3 and 6: the defaults of the pool's settings and their validation. */
+/** behaviour.md §1, §3 and §6: the defaults of the pool's settings and their validation. */
 class PoolSettingsTest {
 
     @Test

@@ -1,4 +1,4 @@
-package dev.keyfailover.provider;
+package dev.keyfailover.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.StringReader;
 import java.time.Duration;
 
-import dev.keyfailover.api.KeyPoolException;
-import dev.keyfailover.api.ProxyFailure;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -19,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The error shapes of SPEC section 6. */
+/** The error shapes of behaviour.md §6. */
 class ErrorFormatTest {
 
     private static JsonObject body(ClassicHttpResponse response) throws Exception {
@@ -29,12 +27,12 @@ class ErrorFormatTest {
         }
     }
 
-    private static KeyPoolException rateLimited(Duration wait) {
-        return new KeyPoolException("openai", KeyPoolException.Kind.RATE_LIMITED, wait);
+    private static KeyPoolExhaustion rateLimited(Duration wait) {
+        return new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, wait);
     }
 
-    private static KeyPoolException authFailed() {
-        return new KeyPoolException("openai", KeyPoolException.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
+    private static KeyPoolExhaustion authFailed() {
+        return new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
     }
 
     @Test

@@ -1,7 +1,11 @@
-package dev.keyfailover.config;
+package dev.keyfailover.api;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Comma-separated lists of header names, checked against the token grammar of RFC 9110. */
 public final class HeaderNames {
@@ -25,5 +29,14 @@ public final class HeaderNames {
             names.add(name);
         }
         return List.copyOf(names);
+    }
+
+    /** The names in lower case, for case-insensitive lookups on the request path. */
+    public static Set<String> lowerCase(Collection<String> names) {
+        Set<String> lower = new HashSet<>();
+        for (String name : names) {
+            lower.add(name.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(lower);
     }
 }

@@ -1,0 +1,62 @@
+package dev.keyfailover.chain;
+
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * What one client exchange knows about itself, kept in its {@link HttpContext}: handlers are
+ * stateless, so what the servlet tells the chain, and what one handler decides for the others,
+ * lives here, typed, decided once.
+ */
+public final class Exchange {
+
+    private static final String ATTRIBUTE = Exchange.class.getName();
+
+    private final boolean containerLogin;
+    private boolean byok;
+    private int attempt = 1;
+
+    private Exchange(boolean containerLogin) {
+        this.containerLogin = containerLogin;
+    }
+
+    /**
+     * Starts an exchange in a fresh context.
+     *
+     * @param containerLogin the container authenticated the client with a header scheme (BASIC,
+     *     DIGEST, custom): its {@code Authorization} is the client's login to the proxy
+     */
+    public static Exchange start(HttpContext context, boolean containerLogin) {
+        Exchange exchange = new Exchange(containerLogin);
+        context.setAttribute(ATTRIBUTE, exchange);
+        return exchange;
+    }
+
+    /** The exchange of a context; one with no container login when the caller started none. */
+    public static Exchange of(HttpContext context) {
+        Object exchange = context.getAttribute(ATTRIBUTE);
+        return exchange instanceof Exchange ? (Exchange) exchange : start(context, false);
+    }
+
+    /** Whether the client's {@code Authorization} is its login to the proxy, not a provider key. */
+    public boolean containerLogin() {
+        return containerLogin;
+    }
+
+    /** Whether the request goes upstream with the client's own credential (decided once, by {@link ClientCredentialsExec}). */
+    public boolean byok() {
+        return byok;
+    }
+
+    void byok(boolean value) {
+        this.byok = value;
+    }
+
+    /** The number of the current upstream attempt, from 1 (a request sent once has only attempt 1). */
+    public int attempt() {
+        return attempt;
+    }
+
+    void attempt(int number) {
+        this.attempt = number;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.keyfailover.chain;
+
+import java.io.IOException;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.settings.BodyLimits;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+
+/**
+ * The client's body, read once into a repeatable entity (behaviour.md §4) on every path (pool,
+ * BYOK, routes without keys), so that {@code maxBodyBytes} holds everywhere (413) and nothing
+ * reaches upstream from a cut upload. A spilled body's file is deleted when the exchange's
+ * request side is done.
+ */
+final class ReplayableBodyExec implements ExecChainHandler {
+
+    private final BodyLimits limits;
+    private final Provider provider;
+
+    ReplayableBodyExec(BodyLimits limits, Provider provider) {
+        this.limits = limits;
+        this.provider = provider;
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        if (request.getEntity() == null) {
+            return chain.proceed(request, scope);
+        }
+        ReplayableBody body;
+        try {
+            body = ReplayableBody.of(request.getEntity(), limits);
+        } catch (BodyTooLargeException e) {
+            return ProxyResponses.failure(provider, ProxyFailure.REQUEST_TOO_LARGE, e.getMessage());
+        }
+        try (body) {
+            ClassicHttpRequest replayable = ClassicRequestBuilder.copy(request).setEntity(body.entity()).build();
+            return chain.proceed(replayable, Scopes.of(scope, replayable));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.keyfailover.settings;
+
+import java.time.Duration;
+
+/** The validation rules of settings, each written once; messages name the setting. */
+public final class Require {
+
+    private Require() {
+    }
+
+    /** @throws IllegalArgumentException unless the duration is above zero */
+    public static Duration positive(Duration value, String name) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration");
+        }
+        return value;
+    }
+
+    /** @throws IllegalArgumentException when the duration is below zero */
+    public static Duration notNegative(Duration value, String name) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return value;
+    }
+
+    /** @throws IllegalArgumentException unless the count (of {@code unit}s) is at least 1 */
+    public static long atLeastOne(long value, String name, String unit) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 " + unit);
+        }
+        return value;
+    }
+}
