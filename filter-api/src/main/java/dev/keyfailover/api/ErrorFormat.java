@@ -42,14 +42,32 @@ public enum ErrorFormat {
 
     abstract String body(ErrorKind kind, String message);
 
-    /** The exhaustion response: 429 with {@code Retry-After} (omitted at zero), or 502. */
+    /**
+     * The exhaustion response: 429 with {@code Retry-After} (omitted at zero), 502, or for an
+     * empty balance what the provider itself answers (OpenAI 429 {@code insufficient_quota},
+     * Anthropic 400 {@code invalid_request_error}), marked {@code x-should-retry: false} so that
+     * the official SDKs do not retry it.
+     */
     public ClassicHttpResponse exhausted(KeyPoolExhaustion error) {
-        ErrorKind kind = error.kind() == KeyPoolExhaustion.Kind.RATE_LIMITED
-                ? ErrorKind.RATE_LIMITED
-                : ErrorKind.AUTHENTICATION_FAILED;
+        ErrorKind kind;
+        switch (error.kind()) {
+            case RATE_LIMITED:
+                kind = ErrorKind.RATE_LIMITED;
+                break;
+            case QUOTA_EXHAUSTED:
+                kind = ErrorKind.QUOTA;
+                break;
+            default:
+                kind = ErrorKind.AUTHENTICATION_FAILED;
+        }
         String message = error.message();
         if (error.retryAfterHeaderValue() != null) {
             message += "; retry after " + error.retryAfterHeaderValue() + " s";
+        }
+        if (kind == ErrorKind.QUOTA) {
+            ClassicHttpResponse response = response(this == ANTHROPIC ? 400 : 429, kind, message);
+            response.setHeader("x-should-retry", "false");
+            return response;
         }
         ClassicHttpResponse response = response(error.kind().status(), kind, message);
         String retryAfter = error.retryAfterHeaderValue();
@@ -100,6 +118,7 @@ public enum ErrorFormat {
     private enum ErrorKind {
         RATE_LIMITED("rate_limit_error", "rate_limit_exceeded", "rate_limit_error"),
         AUTHENTICATION_FAILED("api_error", "server_error", "api_error"),
+        QUOTA("insufficient_quota", "insufficient_quota", "invalid_request_error"),
         BAD_REQUEST("invalid_request_error", "invalid_request", "invalid_request_error"),
         METHOD_NOT_ALLOWED("invalid_request_error", "method_not_allowed", "invalid_request_error"),
         REQUEST_TOO_LARGE("invalid_request_error", "request_too_large", "request_too_large"),

@@ -19,6 +19,8 @@ import org.apache.hc.core5.http.HttpResponse;
  *   <li>401: the key is disabled;</li>
  *   <li>403: as {@link On403} says (default {@link On403#SKIP});</li>
  *   <li>statuses added with {@link Builder#failoverOn}: cool down (as 429) or skip (as 403);</li>
+ *   <li>402: the account is out of credit ({@link KeyVerdict#EXHAUST}), unless {@code failoverOn}
+ *       names it; with the error body read, more: see {@link #refine};</li>
  *   <li>anything else: accepted, the answer goes to the client.</li>
  * </ul>
  *
@@ -87,7 +89,53 @@ public final class FailoverRules {
         if (extra == KeyVerdict.Action.SKIP) {
             return KeyVerdict.SKIP;
         }
+        if (status == 402) {
+            return KeyVerdict.EXHAUST;
+        }
         return KeyVerdict.ACCEPT;
+    }
+
+    /**
+     * Whether an answer with this status is judged on its error body too ({@link #refine}): 429
+     * and 400, whose bodies tell an empty balance or a request too large from a rate limit or a
+     * plain bad request. The engine reads at most the first 64 KiB, from a copy it keeps.
+     */
+    public static boolean readsErrorBody(int status) {
+        return status == 429 || status == 400;
+    }
+
+    /**
+     * Judges an answer by status, headers and the start of its error body (behaviour.md §9):
+     * {@link #refine} applied to {@link #judge(HttpResponse, Instant)}.
+     *
+     * @param errorBody the first 64 KiB of the body as text, or {@code null} when not read
+     */
+    public KeyVerdict judge(HttpResponse response, String errorBody, Instant now) {
+        return refine(judge(response, now), response.getCode(), errorBody);
+    }
+
+    /**
+     * Sharpens a verdict with what the error body says: a 429 whose error type or code is
+     * {@code insufficient_quota} (OpenAI) or a 400 {@code invalid_request_error} about the credit
+     * balance (Anthropic) is an empty balance ({@link KeyVerdict#EXHAUST}); a 429 whose message
+     * begins "Request too large" refuses this request for the key's tier only
+     * ({@link KeyVerdict#SKIP}). Otherwise the verdict stands.
+     */
+    public KeyVerdict refine(KeyVerdict verdict, int status, String errorBody) {
+        if (errorBody == null || !readsErrorBody(status)) {
+            return verdict;
+        }
+        ErrorBody error = ErrorBody.parse(errorBody);
+        if (status == 429 && error.is("insufficient_quota")) {
+            return KeyVerdict.EXHAUST;
+        }
+        if (status == 429 && error.messageStartsWith("Request too large")) {
+            return KeyVerdict.SKIP;
+        }
+        if (status == 400 && error.is("invalid_request_error") && error.messageMentions("credit balance")) {
+            return KeyVerdict.EXHAUST;
+        }
+        return verdict;
     }
 
     private KeyVerdict coolDown(HttpResponse response, Instant now) {

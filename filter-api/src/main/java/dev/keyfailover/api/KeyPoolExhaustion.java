@@ -22,7 +22,14 @@ public record KeyPoolExhaustion(String providerName, Kind kind, Duration retryAf
         /** Keys exist that will be usable again later; the request may succeed after {@link #retryAfter()}. */
         RATE_LIMITED(429, "all configured keys are rate-limited"),
         /** Every key failed authentication; waiting will not help. */
-        AUTHENTICATION_FAILED(502, "all configured keys failed authentication");
+        AUTHENTICATION_FAILED(502, "all configured keys failed authentication"),
+        /**
+         * Every key is out of service and at least one because its account ran out of credit or
+         * quota (behaviour.md §9); waiting will not help. The built-in formats answer as the
+         * provider itself does for an empty balance (OpenAI 429 {@code insufficient_quota},
+         * Anthropic 400 {@code invalid_request_error}), so that SDKs do not retry.
+         */
+        QUOTA_EXHAUSTED(429, "all configured keys have run out of credit or quota");
 
         private final int status;
         private final String message;
@@ -32,7 +39,7 @@ public record KeyPoolExhaustion(String providerName, Kind kind, Duration retryAf
             this.message = message;
         }
 
-        /** The HTTP status a client receives for this kind. */
+        /** The HTTP status a client receives for this kind (an error format may use its provider's own). */
         public int status() {
             return status;
         }

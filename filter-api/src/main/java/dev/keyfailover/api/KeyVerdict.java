@@ -22,7 +22,12 @@ public record KeyVerdict(Action action, Duration cooldown) {
         /** The key failed authentication: it is disabled, and the request fails over. */
         DISABLE,
         /** The key is refused for this request only: nothing is marked, the request fails over. */
-        SKIP
+        SKIP,
+        /**
+         * The key's account ran out of credit or quota: the whole key is set aside until its quota
+         * re-check, and the request fails over (behaviour.md §9).
+         */
+        EXHAUST
     }
 
     /** The cooldown when upstream advises none that is usable: 60 seconds. */
@@ -34,6 +39,8 @@ public record KeyVerdict(Action action, Duration cooldown) {
     public static final KeyVerdict DISABLE = new KeyVerdict(Action.DISABLE, Duration.ZERO);
     /** The verdict for a refusal that concerns this request only. */
     public static final KeyVerdict SKIP = new KeyVerdict(Action.SKIP, Duration.ZERO);
+    /** The verdict for an account out of credit or quota. */
+    public static final KeyVerdict EXHAUST = new KeyVerdict(Action.EXHAUST, Duration.ZERO);
 
     public KeyVerdict {
         Objects.requireNonNull(action, "action");

@@ -63,6 +63,19 @@ public interface Provider {
     }
 
     /**
+     * Judges an upstream answer with the start of its error body, which the engine reads for the
+     * statuses {@link FailoverRules#readsErrorBody} names (from a copy: the client still gets the
+     * whole answer). This is the method the engine calls. The default sharpens
+     * {@link #judge(HttpResponse, Instant)} with {@link FailoverRules#refine}: an empty balance,
+     * a request too large for the key's tier.
+     *
+     * @param errorBody the first 64 KiB of the body as text; {@code null} when not read
+     */
+    default KeyVerdict judge(HttpResponse response, String errorBody, Instant now) {
+        return failoverRules().refine(judge(response, now), response.getCode(), errorBody);
+    }
+
+    /**
      * Turns key-pool exhaustion into an error response in this API's format: 429 with
      * {@code Retry-After} for {@link KeyPoolExhaustion.Kind#RATE_LIMITED}, 502 for
      * {@link KeyPoolExhaustion.Kind#AUTHENTICATION_FAILED}. Returning {@code null} makes the

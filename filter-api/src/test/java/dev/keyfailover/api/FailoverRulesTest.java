@@ -205,9 +205,11 @@ class FailoverRulesTest {
     }
 
     @Test
-    void statusesNotAddedAreAcceptedByTheDefaults() {
-        assertThat(judge(response(402))).isEqualTo(KeyVerdict.ACCEPT);
+    void statusesNotAddedAreAcceptedByTheDefaultsExceptA402WhichIsAnEmptyBalance() {
+        // behaviour.md §9: any provider's 402 means the account is out of credit.
+        assertThat(judge(response(402))).isEqualTo(KeyVerdict.EXHAUST);
         assertThat(judge(response(529, "Retry-After", "5"))).isEqualTo(KeyVerdict.ACCEPT);
+        assertThat(judge(response(503))).isEqualTo(KeyVerdict.ACCEPT);
         assertThat(FailoverRules.defaults().extraStatuses()).isEmpty();
     }
 

@@ -14,6 +14,7 @@ public final class Exchange {
     private final boolean containerLogin;
     private boolean byok;
     private int attempt = 1;
+    private ReplayableBody body;
 
     private Exchange(boolean containerLogin) {
         this.containerLogin = containerLogin;
@@ -58,5 +59,14 @@ public final class Exchange {
 
     void attempt(int number) {
         this.attempt = number;
+    }
+
+    /** The client's body as buffered for replay; {@code null} before that or without a body. */
+    ReplayableBody body() {
+        return body;
+    }
+
+    void body(ReplayableBody value) {
+        this.body = value;
     }
 }

@@ -9,6 +9,7 @@ import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.api.RateLimits;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyWalk;
@@ -44,14 +45,19 @@ final class FailoverDecision {
      * Judges an attempt's answer, marks the key, and says what comes next. A failed attempt's
      * answer is released here (or kept, read into memory, when it explains a refusal).
      */
-    FailoverStep followUp(PoolAttempts attempts, Key key, ClassicHttpResponse answer, ExecRuntime runtime) {
+    FailoverStep followUp(PoolAttempts attempts, Key key, ClassicHttpResponse answer, String errorBody,
+                          ExecRuntime runtime) {
         KeyWalk walk = attempts.walk();
-        KeyVerdict verdict = provider.judge(answer, clock.instant());
+        Instant now = clock.instant();
+        KeyVerdict verdict = provider.judge(answer, errorBody, now);
         boolean probe = walk.isProbe(key);
         boolean transition = walk.record(key, answer.getCode(), verdict);
         log.attempt(key, answer.getCode(), verdict, transition, probe);
+        if (walk.observe(key, RateLimits.read(answer, now))) {
+            log.limitUsedUp(key, walk.model());
+        }
         if (!verdict.failsOver()) {
-            return new FailoverStep.Answer(answer);
+            return new FailoverStep.Answer(answer, key);
         }
         if (verdict.action() == KeyVerdict.Action.SKIP) {
             ClassicHttpResponse refusal = FailedAttempts.detach(answer, runtime);
@@ -69,9 +75,9 @@ final class FailoverDecision {
             return new FailoverStep.TryKey(key);
         }
         KeyPoolExhaustion exhaustion = classify(attempts.walk());
-        if (exhaustion.kind() == KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED && attempts.refusal() != null) {
+        if (exhaustion.kind() != KeyPoolExhaustion.Kind.RATE_LIMITED && attempts.refusal() != null) {
             // A key refused this request for itself: its answer explains more than "authentication failed".
-            return new FailoverStep.Answer(attempts.refusal());
+            return new FailoverStep.Answer(attempts.refusal(), null);
         }
         Optional<Duration> wait = attempts.rounds() < pool.keys().size()
                 ? waitForKey(exhaustion, attempts.waitDeadline())
@@ -80,28 +86,33 @@ final class FailoverDecision {
             return new FailoverStep.Wait(wait.get());
         }
         log.exhausted(exhaustion, attempts.attempts());
-        return new FailoverStep.Answer(ProxyResponses.exhausted(provider, exhaustion));
+        return new FailoverStep.Answer(ProxyResponses.exhausted(provider, exhaustion), null);
     }
 
     /**
-     * Classifies a walk that ran dry: rate-limited with Retry-After 0 when a key this request did
-     * not try is VALID now; rate-limited until the soonest cooldown when any key cools;
-     * rate-limited with Retry-After 0 when a key tried earlier is VALID again, unless a key refused
-     * this request for itself; otherwise an authentication failure.
+     * Classifies a walk that ran dry, looking only at what blocks this request's model:
+     * rate-limited with Retry-After 0 when a key this request did not try is usable now;
+     * rate-limited until the soonest cooldown when any key cools for the model; rate-limited with
+     * Retry-After 0 when a key tried earlier is usable again, unless a key refused this request
+     * for itself; otherwise every key is out of service: out of quota when any key's account is,
+     * else an authentication failure.
      */
     KeyPoolExhaustion classify(KeyWalk walk) {
         if (walk.untriedKeyUsable()) {
             return rateLimited(Duration.ZERO);
         }
-        Optional<Duration> soonest = pool.soonestCooldownEnd();
+        Optional<Duration> soonest = pool.soonestCooldownEnd(walk.model());
         if (soonest.isPresent()) {
             return rateLimited(soonest.get());
         }
-        if (!walk.refusedForItself() && pool.anyKeyUsable()) {
+        if (!walk.refusedForItself() && pool.anyKeyUsable(walk.model())) {
             // Tried earlier by this request, its cooldown has ended since: not an auth failure.
             return rateLimited(Duration.ZERO);
         }
-        return new KeyPoolExhaustion(provider.name(), KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
+        KeyPoolExhaustion.Kind kind = pool.anyKeyExhausted()
+                ? KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED
+                : KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED;
+        return new KeyPoolExhaustion(provider.name(), kind, Duration.ZERO);
     }
 
     /**

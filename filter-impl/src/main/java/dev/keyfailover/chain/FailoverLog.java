@@ -32,6 +32,12 @@ final class FailoverLog {
                     LOG.warn("{}: key #{} {} failed its re-check ({})", providerName, key.index(), key.hint(), status);
                 }
                 break;
+            case EXHAUST:
+                if (transition) {
+                    LOG.warn("{}: key #{} {} is out of credit or quota ({}), set aside until its re-check",
+                            providerName, key.index(), key.hint(), status);
+                }
+                break;
             case ACCEPT:
                 if (transition) {
                     LOG.info("{}: key #{} {} passed its re-check and is valid again", providerName, key.index(),
@@ -42,6 +48,17 @@ final class FailoverLog {
                 LOG.debug("{}: key #{} {} refused this request ({}), trying the next key", providerName,
                         key.index(), key.hint(), status);
         }
+    }
+
+    void limitUsedUp(Key key, String model) {
+        LOG.info("{}: key #{} {} has used up a rate limit{}, cooling until it refills", providerName, key.index(),
+                key.hint(), model == null ? "" : " for " + printable(model));
+    }
+
+    /** A client-chosen name as it may be logged: short, plain characters only. */
+    private static String printable(String text) {
+        String plain = text.replaceAll("[^A-Za-z0-9._:/@+-]", "?");
+        return plain.length() > 80 ? plain.substring(0, 80) + "…" : plain;
     }
 
     void exhausted(KeyPoolExhaustion exhaustion, int attempts) {

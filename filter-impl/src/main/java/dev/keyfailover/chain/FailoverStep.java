@@ -16,7 +16,10 @@ sealed interface FailoverStep {
     record Wait(Duration duration) implements FailoverStep {
     }
 
-    /** Done: this goes to the client (an upstream answer, the explaining refusal, or an exhaustion error). */
-    record Answer(ClassicHttpResponse response) implements FailoverStep {
+    /**
+     * Done: this goes to the client (an upstream answer, the explaining refusal, or an exhaustion
+     * error); {@code servedBy} is the key whose answer it is, {@code null} for the proxy's own.
+     */
+    record Answer(ClassicHttpResponse response, Key servedBy) implements FailoverStep {
     }
 }

@@ -6,7 +6,9 @@ import java.util.Set;
 
 import dev.keyfailover.api.HeaderNames;
 import dev.keyfailover.api.Provider;
+import dev.keyfailover.pool.Key;
 import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
 
 /**
  * Which headers cross the proxy, for one route, on both sides (behaviour.md §5 and §8), decided in
@@ -22,10 +24,16 @@ public class HeaderPolicy {
     /** The container writes its own; copies would make them appear twice. */
     private static final Set<String> CONTAINER_OWN = Set.of("date", "server");
 
+    /** Upstream attempts made for an answer to a pool request (behaviour.md §10). */
+    public static final String ATTEMPTS_HEADER = "X-Keyfailover-Attempts";
+    /** The masked hint of the key that served, with {@code exposeKeyHint=true}. */
+    public static final String KEY_HEADER = "X-Keyfailover-Key";
+
     private final Provider provider;
     private final boolean byokAllowed;
     private final Collection<String> clientAuthHeaders;
     private final Set<String> accountHeaders;
+    private final boolean exposeKeyHint;
 
     /**
      * @param byokAllowed {@code byok=allow}: a request carrying its own provider credential is sent
@@ -36,10 +44,17 @@ public class HeaderPolicy {
      */
     public HeaderPolicy(Provider provider, boolean byokAllowed, Collection<String> clientAuthHeaders,
                         Collection<String> accountHeaders) {
+        this(provider, byokAllowed, clientAuthHeaders, accountHeaders, false);
+    }
+
+    /** @param exposeKeyHint whether answers to pool requests name the key that served, masked */
+    public HeaderPolicy(Provider provider, boolean byokAllowed, Collection<String> clientAuthHeaders,
+                        Collection<String> accountHeaders, boolean exposeKeyHint) {
         this.provider = provider;
         this.byokAllowed = byokAllowed;
         this.clientAuthHeaders = HeaderNames.lowerCase(clientAuthHeaders);
         this.accountHeaders = HeaderNames.lowerCase(accountHeaders);
+        this.exposeKeyHint = exposeKeyHint;
     }
 
     /**
@@ -75,6 +90,18 @@ public class HeaderPolicy {
             }
         }
         return byok;
+    }
+
+    /**
+     * Marks the answer to a pool request: how many upstream attempts it took and, with
+     * {@code exposeKeyHint}, the masked hint of the key that served ({@code servedBy}, {@code null}
+     * for an answer of the proxy's own).
+     */
+    public void addPoolHeaders(HttpResponse answer, int attempts, Key servedBy) {
+        answer.setHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
+        if (exposeKeyHint && servedBy != null) {
+            answer.setHeader(KEY_HEADER, servedBy.hint());
+        }
     }
 
     /** Whether an upstream answer header is copied to the client. */

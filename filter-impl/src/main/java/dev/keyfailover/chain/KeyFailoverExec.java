@@ -3,6 +3,7 @@ package dev.keyfailover.chain;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 
+import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyPool;
@@ -24,11 +25,13 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final Provider provider;
     private final KeyPool pool;
     private final FailoverDecision decision;
+    private final HeaderPolicy headers;
 
-    KeyFailoverExec(Provider provider, KeyPool pool, FailoverDecision decision) {
+    KeyFailoverExec(Provider provider, KeyPool pool, FailoverDecision decision, HeaderPolicy headers) {
         this.provider = provider;
         this.pool = pool;
         this.decision = decision;
+        this.headers = headers;
     }
 
     @Override
@@ -38,22 +41,36 @@ final class KeyFailoverExec implements ExecChainHandler {
         if (exchange.byok()) {
             return chain.proceed(request, scope);
         }
-        try (PoolAttempts attempts = new PoolAttempts(pool)) {
+        try (PoolAttempts attempts = new PoolAttempts(pool, RequestModel.of(request, exchange.body()))) {
             FailoverStep step = decision.first(attempts);
             while (true) {
                 if (step instanceof FailoverStep.TryKey tryKey) {
                     Key key = tryKey.key();
                     exchange.attempt(attempts.nextAttempt());
                     ClassicHttpResponse answer = send(request, key, scope, chain, attempts);
-                    step = decision.followUp(attempts, key, answer, scope.execRuntime);
+                    String errorBody = FailoverRules.readsErrorBody(answer.getCode()) ? peek(answer, key, attempts) : null;
+                    step = decision.followUp(attempts, key, answer, errorBody, scope.execRuntime);
                 } else if (step instanceof FailoverStep.Wait wait) {
                     pause(wait);
                     attempts.walkAgain();
                     step = decision.first(attempts);
                 } else {
-                    return ((FailoverStep.Answer) step).response();
+                    FailoverStep.Answer answer = (FailoverStep.Answer) step;
+                    headers.addPoolHeaders(answer.response(), attempts.attempts(), answer.servedBy());
+                    return answer.response();
                 }
             }
+        }
+    }
+
+    /** The start of an error answer's body; a failure to read it is a transport failure, as any other. */
+    private static String peek(ClassicHttpResponse answer, Key key, PoolAttempts attempts) throws IOException {
+        try {
+            return ErrorBodies.peek(answer);
+        } catch (IOException | RuntimeException e) {
+            attempts.walk().recordTransportFailure(key);
+            answer.close();
+            throw e;
         }
     }
 

@@ -15,16 +15,19 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 final class PoolAttempts implements AutoCloseable {
 
     private final KeyPool pool;
+    private final String model;
     private final Instant waitDeadline;
     private KeyWalk walk;
     private int rounds;
     private int count;
     private ClassicHttpResponse refusal;
 
-    PoolAttempts(KeyPool pool) {
+    /** @param model the model the request is for; {@code null} when unknown */
+    PoolAttempts(KeyPool pool, String model) {
         this.pool = pool;
+        this.model = model;
         this.waitDeadline = pool.waitDeadline();
-        this.walk = pool.walk();
+        this.walk = pool.walk(model);
     }
 
     KeyWalk walk() {
@@ -34,7 +37,7 @@ final class PoolAttempts implements AutoCloseable {
     /** Starts another walk after a wait. */
     void walkAgain() {
         walk.close();
-        walk = pool.walk();
+        walk = pool.walk(model);
         rounds++;
     }
 

@@ -96,7 +96,7 @@ public final class ProviderClient implements Closeable {
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (pool != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock)));
+                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock), headers));
         }
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));

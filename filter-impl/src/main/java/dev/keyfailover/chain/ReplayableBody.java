@@ -23,14 +23,30 @@ import org.slf4j.LoggerFactory;
 final class ReplayableBody implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayableBody.class);
-    private static final ReplayableBody NONE = new ReplayableBody(null, null);
+    private static final ReplayableBody NONE = new ReplayableBody(null, null, null);
 
     private final HttpEntity entity;
+    private final byte[] bytes;
     private final Path spillFile;
 
-    private ReplayableBody(HttpEntity entity, Path spillFile) {
+    private ReplayableBody(HttpEntity entity, byte[] bytes, Path spillFile) {
         this.entity = entity;
+        this.bytes = bytes;
         this.spillFile = spillFile;
+    }
+
+    private static ReplayableBody inMemory(byte[] bytes, ContentType type, String encoding) {
+        return new ReplayableBody(new ByteArrayEntity(bytes, type, encoding, false), bytes, null);
+    }
+
+    /** The body when it is held in memory (to be read, never changed); {@code null} when spilled or absent. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** The file a large body spilled to; {@code null} when in memory or absent. */
+    Path spillFile() {
+        return spillFile;
     }
 
     /** The repeatable entity, or {@code null} for a request without a body. */
@@ -61,7 +77,7 @@ final class ReplayableBody implements Closeable {
                 if (body.length < length) {
                     throw new EOFException("request body ended before its Content-Length");
                 }
-                return new ReplayableBody(new ByteArrayEntity(body, type, encoding, false), null);
+                return inMemory(body, type, encoding);
             }
             byte[] head = in.readNBytes(threshold + 1);
             if (head.length <= threshold) {
@@ -69,7 +85,7 @@ final class ReplayableBody implements Closeable {
                     throw new BodyTooLargeException(limits.maxBytes());
                 }
                 // A known length is sent as Content-Length: some upstreams refuse chunked bodies.
-                return new ReplayableBody(new ByteArrayEntity(head, type, encoding, false), null);
+                return inMemory(head, type, encoding);
             }
             return spill(head, in, limits, type, encoding);
         }
@@ -97,7 +113,7 @@ final class ReplayableBody implements Closeable {
                     out.write(buffer, 0, n);
                 }
             }
-            return new ReplayableBody(new FileEntity(file.toFile(), type, encoding), file);
+            return new ReplayableBody(new FileEntity(file.toFile(), type, encoding), null, file);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(file);
             throw e;

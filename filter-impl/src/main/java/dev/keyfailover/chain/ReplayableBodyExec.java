@@ -41,6 +41,7 @@ final class ReplayableBodyExec implements ExecChainHandler {
             return ProxyResponses.failure(provider, ProxyFailure.REQUEST_TOO_LARGE, e.getMessage());
         }
         try (body) {
+            Exchange.of(scope.clientContext).body(body);
             ClassicHttpRequest replayable = ClassicRequestBuilder.copy(request).setEntity(body.entity()).build();
             return chain.proceed(replayable, Scopes.of(scope, replayable));
         }

@@ -29,6 +29,7 @@ public final class RouteConfig {
     private final List<String> keys;
     private final Path dumpDir;
     private final boolean byokAllowed;
+    private final boolean exposeKeyHint;
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
@@ -67,7 +68,16 @@ public final class RouteConfig {
                 "maxCooldown")).orElse(poolDefaults.maxCooldown());
         Duration maxWait = reader.parse("maxWaitForKey", value -> Require.notNegative(Values.duration(value),
                 "maxWaitForKey")).orElse(poolDefaults.maxWaitForKey());
-        this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait);
+        Optional<Duration> quotaRecheck = reader.parse("quotaRecheck", value -> value.equalsIgnoreCase("never")
+                ? Optional.<Duration>empty() : Optional.of(Require.positive(Values.duration(value), "quotaRecheck")))
+                .orElse(poolDefaults.quotaRecheck());
+        PoolSettings.CooldownScope scope = reader.parse("cooldownScope",
+                value -> Values.choice(value, PoolSettings.CooldownScope.class)).orElse(poolDefaults.cooldownScope());
+        PoolSettings.KeyOrder order = reader.parse("keyOrder",
+                value -> Values.choice(value, PoolSettings.KeyOrder.class)).orElse(poolDefaults.keyOrder());
+        this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
+                order);
+        this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
                 ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
@@ -109,6 +119,11 @@ public final class RouteConfig {
     /** {@code byok=allow}: a request carrying its own provider credential is sent once with it. */
     public boolean byokAllowed() {
         return byokAllowed;
+    }
+
+    /** {@code exposeKeyHint=true}: answers to pool requests name the key that served, masked. */
+    public boolean exposeKeyHint() {
+        return exposeKeyHint;
     }
 
     /** How bodies are buffered, and the largest accepted. */

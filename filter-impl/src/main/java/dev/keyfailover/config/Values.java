@@ -76,4 +76,30 @@ final class Values {
             throw new IllegalArgumentException("'" + value + "' is not a positive whole number");
         }
     }
+
+    /** One of an enum's constants, written in any case, with {@code -} for {@code _} ({@code round-robin}). */
+    static <E extends Enum<E>> E choice(String value, Class<E> type) {
+        String wanted = value.trim().replace('-', '_');
+        StringBuilder allowed = new StringBuilder();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(wanted)) {
+                return constant;
+            }
+            allowed.append(allowed.length() == 0 ? "" : ", ").append('\'')
+                    .append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-')).append('\'');
+        }
+        throw new IllegalArgumentException("must be one of " + allowed + ", not '" + value + "'");
+    }
+
+    /** {@code true} or {@code false}. */
+    static boolean bool(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException("must be 'true' or 'false', not '" + value + "'");
+        }
+    }
 }

@@ -2,9 +2,15 @@ package dev.keyfailover.pool;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+
+import dev.keyfailover.api.RateLimits;
 
 /**
  * One API key of a pool with its state. Every state change is one compare-and-set of an immutable
@@ -19,7 +25,14 @@ public final class Key {
     private final String secret;
     private final String hint;
     private final AtomicReference<KeyStatus> status = new AtomicReference<>(KeyStatus.VALID);
+    /** Per-model cooldown deadlines (behaviour.md §9); a deadline in the past is no cooldown. */
+    private final ConcurrentHashMap<String, Instant> modelCooldowns = new ConcurrentHashMap<>();
+    /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown). */
+    private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
     private final KeyCounters counters = new KeyCounters();
+
+    /** The scope of what is known for the key as a whole, or for requests without a model. */
+    public static final String ANY_MODEL = "*";
 
     Key(int index, String secret) {
         this.index = index;
@@ -61,6 +74,76 @@ public final class Key {
         return state(now) == KeyState.VALID;
     }
 
+    /** Whether ordinary traffic for this model ({@code null}: unknown) may use the key at {@code now}. */
+    boolean isUsable(Instant now, String model) {
+        return isUsable(now) && (model == null || !isModelCooling(model, now));
+    }
+
+    private boolean isModelCooling(String model, Instant now) {
+        Instant until = modelCooldowns.get(model);
+        return until != null && now.isBefore(until);
+    }
+
+    /**
+     * When a cooldown that blocks this model ends: the key's own or the model's, whichever is
+     * later; {@code null} when neither cools now (or the key is out of service altogether).
+     */
+    Instant coolingEnds(String model, Instant now) {
+        KeyStatus current = status.get();
+        if (current.isSuspended()) {
+            return null;
+        }
+        Instant wide = current.effectiveState(now) == KeyState.COOLING ? current.until() : null;
+        Instant own = model == null ? null : modelCooldowns.get(model);
+        if (own != null && !now.isBefore(own)) {
+            own = null;
+        }
+        if (wide == null) {
+            return own;
+        }
+        return own == null || wide.isAfter(own) ? wide : own;
+    }
+
+    /**
+     * Cools the key for one model until {@code until}; a later deadline is kept.
+     *
+     * @return whether this call made the model unusable on a key that was usable for it
+     */
+    boolean coolModelUntil(String model, Instant until, Instant now) {
+        boolean[] started = new boolean[1];
+        modelCooldowns.compute(model, (name, current) -> {
+            boolean cooling = current != null && now.isBefore(current);
+            started[0] = !cooling;
+            return cooling && !current.isBefore(until) ? current : until;
+        });
+        return started[0] && isUsable(now);
+    }
+
+    /** The cooldowns of single models that have not ended at {@code now}. */
+    Map<String, Instant> modelCooldowns(Instant now) {
+        Map<String, Instant> cooling = new TreeMap<>();
+        modelCooldowns.forEach((model, until) -> {
+            if (now.isBefore(until)) {
+                cooling.put(model, until);
+            }
+        });
+        return cooling;
+    }
+
+    /** Keeps what the provider said about this key's limits for a model. */
+    void observe(String model, RateLimits observed) {
+        limits.put(model == null ? ANY_MODEL : model, observed);
+    }
+
+    /** The provider's last word on this key's limits for a model, or {@code null}. */
+    RateLimits limits(String model) {
+        return limits.get(model == null ? ANY_MODEL : model);
+    }
+
+    Map<String, RateLimits> allLimits() {
+        return new TreeMap<>(limits);
+    }
+
     /**
      * Cools the key down until {@code until}. An existing later deadline is kept; a DISABLED key
      * stays disabled.
@@ -71,7 +154,7 @@ public final class Key {
         KeyStatus[] before = new KeyStatus[1];
         KeyStatus after = update(current -> {
             before[0] = current;
-            if (current.state() == KeyState.DISABLED) {
+            if (current.isSuspended()) {
                 return current;
             }
             if (current.effectiveState(now) == KeyState.COOLING && !current.until().isBefore(until)) {
@@ -89,22 +172,33 @@ public final class Key {
      * @return whether this call moved the key into DISABLED from another state
      */
     boolean disable(Instant now, Duration firstInterval, Duration maxInterval) {
+        return suspend(KeyState.DISABLED, now, firstInterval, maxInterval);
+    }
+
+    /**
+     * Takes the key out of ordinary traffic as DISABLED (authentication) or EXHAUSTED (quota).
+     * When it was being re-checked in that same state, the re-check interval doubles (capped).
+     *
+     * @param firstInterval the first re-check wait; {@code null} for no re-checks
+     * @return whether this call moved the key into {@code state} from another state
+     */
+    boolean suspend(KeyState state, Instant now, Duration firstInterval, Duration maxInterval) {
         KeyStatus[] before = new KeyStatus[1];
         update(current -> {
             before[0] = current;
-            if (current.state() != KeyState.DISABLED) {
+            if (current.state() != state) {
                 return firstInterval == null
-                        ? KeyStatus.disabled(null, null)
-                        : KeyStatus.disabled(now.plus(firstInterval), firstInterval);
+                        ? KeyStatus.suspended(state, null, null)
+                        : KeyStatus.suspended(state, now.plus(firstInterval), firstInterval);
             }
             if (!current.probing() || current.recheckInterval() == null) {
                 return current;
             }
             Duration doubled = current.recheckInterval().multipliedBy(2);
             Duration next = doubled.compareTo(maxInterval) > 0 ? maxInterval : doubled;
-            return KeyStatus.disabled(now.plus(next), next);
+            return KeyStatus.suspended(state, now.plus(next), next);
         });
-        return before[0].state() != KeyState.DISABLED;
+        return before[0].state() != state;
     }
 
     /** Reserves the key for a re-check probe when one is due and none is in flight. */
@@ -122,14 +216,14 @@ public final class Key {
         KeyStatus[] before = new KeyStatus[1];
         update(current -> {
             before[0] = current;
-            return current.state() == KeyState.DISABLED && current.probing() ? KeyStatus.VALID : current;
+            return current.isSuspended() && current.probing() ? KeyStatus.VALID : current;
         });
-        return before[0].state() == KeyState.DISABLED && before[0].probing();
+        return before[0].isSuspended() && before[0].probing();
     }
 
     /** Ends a probe that proved nothing: the key stays disabled and its re-check stays due. */
     void abandonProbe() {
-        update(current -> current.state() == KeyState.DISABLED && current.probing()
+        update(current -> current.isSuspended() && current.probing()
                 ? current.withProbing(false)
                 : current);
     }
@@ -140,17 +234,19 @@ public final class Key {
      */
     void postponeRecheck(Instant notBefore) {
         update(current -> {
-            if (current.state() != KeyState.DISABLED || !current.probing()) {
+            if (!current.isSuspended() || !current.probing()) {
                 return current;
             }
             Instant due = current.until() == null || current.until().isBefore(notBefore) ? notBefore : current.until();
-            return KeyStatus.disabled(due, current.recheckInterval());
+            return KeyStatus.suspended(current.state(), due, current.recheckInterval());
         });
     }
 
-    /** Back to VALID whatever the state: an administrator's reset. */
-    boolean reset() {
-        return status.getAndSet(KeyStatus.VALID).state() != KeyState.VALID;
+    /** Back to VALID whatever the state, per-model cooldowns too: an administrator's reset. */
+    boolean reset(Instant now) {
+        boolean modelsCooling = !modelCooldowns(now).isEmpty();
+        modelCooldowns.clear();
+        return status.getAndSet(KeyStatus.VALID).effectiveState(now) != KeyState.VALID || modelsCooling;
     }
 
     private KeyStatus update(UnaryOperator<KeyStatus> change) {

@@ -21,6 +21,7 @@ public final class KeyPool {
     private final Clock clock;
     private final PoolSettings settings;
     private final Sleeper sleeper;
+    private final WalkOrder order;
 
     /**
      * @throws IllegalArgumentException when a key is blank or repeated; the message names the
@@ -41,15 +42,21 @@ public final class KeyPool {
             keys.add(new Key(i, secrets.get(i)));
         }
         this.keys = List.copyOf(keys);
+        this.order = WalkOrder.of(settings.keyOrder());
     }
 
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings) {
         this(providerName, secrets, clock, settings, Sleeper.THREAD);
     }
 
-    /** Starts the walk of one client request. */
+    /** Starts the walk of one client request whose model is unknown. */
     public KeyWalk walk() {
-        return new KeyWalk(this);
+        return walk(null);
+    }
+
+    /** Starts the walk of one client request for this model ({@code null}: unknown), in the pool's {@code keyOrder}. */
+    public KeyWalk walk(String model) {
+        return new KeyWalk(this, model, order.of(keys, model, now()));
     }
 
     /** The provider this pool belongs to. */
@@ -82,7 +89,7 @@ public final class KeyPool {
 
     /** An administrator's reset of one key to VALID. */
     public boolean reset(int index) {
-        return keys.get(index).reset();
+        return keys.get(index).reset(now());
     }
 
     /**
@@ -95,27 +102,37 @@ public final class KeyPool {
         }
     }
 
-    /** The time until the soonest cooldown ends, or empty when no key is COOLING now. */
-    public Optional<Duration> soonestCooldownEnd() {
+    /**
+     * The time until the soonest cooldown that blocks this model ends (the key's own or the
+     * model's on it), or empty when no key cools for it now.
+     */
+    public Optional<Duration> soonestCooldownEnd(String model) {
         Instant now = now();
-        Duration soonest = null;
+        Instant soonest = null;
         for (Key key : keys) {
-            KeyStatus status = key.status();
-            if (status.effectiveState(now) == KeyState.COOLING) {
-                Duration remaining = Duration.between(now, status.until());
-                if (soonest == null || remaining.compareTo(soonest) < 0) {
-                    soonest = remaining;
-                }
+            Instant ends = key.coolingEnds(model, now);
+            if (ends != null && (soonest == null || ends.isBefore(soonest))) {
+                soonest = ends;
             }
         }
-        return Optional.ofNullable(soonest);
+        return soonest == null ? Optional.empty() : Optional.of(Duration.between(now, soonest));
     }
 
-    /** Whether any key is VALID now. */
-    public boolean anyKeyUsable() {
+    /** Whether any key is usable for this model now. */
+    public boolean anyKeyUsable(String model) {
         Instant now = now();
         for (Key key : keys) {
-            if (key.isUsable(now)) {
+            if (key.isUsable(now, model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any key is EXHAUSTED (its account out of credit or quota). */
+    public boolean anyKeyExhausted() {
+        for (Key key : keys) {
+            if (key.status().state() == KeyState.EXHAUSTED) {
                 return true;
             }
         }

@@ -7,5 +7,7 @@ public enum KeyState {
     /** Rate-limited until a deadline, then valid again by itself. */
     COOLING,
     /** Failed authentication; used again only as a re-check probe. */
-    DISABLED
+    DISABLED,
+    /** Its account ran out of credit or quota (behaviour.md §9); used again only as a re-check probe. */
+    EXHAUSTED
 }

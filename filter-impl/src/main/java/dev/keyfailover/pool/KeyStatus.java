@@ -7,10 +7,11 @@ import java.time.Instant;
  * An immutable state of one key, swapped atomically so that concurrent marks see one winner.
  *
  * @param state the stored state; COOLING past its deadline is VALID in effect
- * @param until COOLING: the end of the cooldown; DISABLED: when the re-check is due
+ * @param until COOLING: the end of the cooldown; DISABLED and EXHAUSTED: when the re-check is due
  *     ({@code null} with re-checks off)
- * @param recheckInterval DISABLED: the wait before the next re-check, doubled after each failure
- * @param probing DISABLED: a request is re-checking the key right now
+ * @param recheckInterval DISABLED and EXHAUSTED: the wait before the next re-check, doubled after
+ *     each failure
+ * @param probing DISABLED and EXHAUSTED: a request is re-checking the key right now
  */
 record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolean probing) {
 
@@ -21,7 +22,16 @@ record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolea
     }
 
     static KeyStatus disabled(Instant due, Duration interval) {
-        return new KeyStatus(KeyState.DISABLED, due, interval, false);
+        return suspended(KeyState.DISABLED, due, interval);
+    }
+
+    /** DISABLED or EXHAUSTED: out of ordinary traffic until a re-check succeeds. */
+    static KeyStatus suspended(KeyState state, Instant due, Duration interval) {
+        return new KeyStatus(state, due, interval, false);
+    }
+
+    boolean isSuspended() {
+        return state == KeyState.DISABLED || state == KeyState.EXHAUSTED;
     }
 
     KeyStatus withProbing(boolean value) {
@@ -37,6 +47,6 @@ record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolea
     }
 
     boolean isRecheckDue(Instant now) {
-        return state == KeyState.DISABLED && until != null && !probing && !now.isBefore(until);
+        return isSuspended() && until != null && !probing && !now.isBefore(until);
     }
 }

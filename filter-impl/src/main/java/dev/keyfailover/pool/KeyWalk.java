@@ -4,45 +4,58 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.api.RateLimits;
 import dev.keyfailover.settings.PoolSettings;
 
 /**
- * The walk of one client request through the pool (behaviour.md §2): primary first, then each next
- * usable key after the last one tried, never the same key twice. Used by one thread; closing it
- * gives back a re-check probe that never got an answer.
+ * The walk of one client request through the pool (behaviour.md §2, §9, §10): the usable keys in
+ * the pool's {@code keyOrder}, never the same key twice, skipping keys that cool for this
+ * request's model. Used by one thread; closing it gives back a re-check probe that never got an
+ * answer.
  */
 public final class KeyWalk implements AutoCloseable {
 
     private final KeyPool pool;
+    private final String model;
+    /** The order keys are tried in, by index; {@code null} for the configured order. */
+    private final int[] order;
     private final BitSet tried;
     private int position;
     private Key probe;
     private boolean refused;
 
-    KeyWalk(KeyPool pool) {
+    KeyWalk(KeyPool pool, String model, int[] order) {
         this.pool = pool;
+        this.model = model;
+        this.order = order;
         this.tried = new BitSet(pool.keys().size());
     }
 
+    /** The model this request is for; {@code null} when unknown (then only the whole key counts). */
+    public String model() {
+        return model;
+    }
+
     /**
-     * The next key to try: VALID, or DISABLED with its re-check due and no other probe in flight
-     * (it is then this request's probe).
+     * The next key to try: usable for this model, or DISABLED or EXHAUSTED with its re-check due
+     * and no other probe in flight (it is then this request's probe).
      *
      * @return the key, or {@code null} when the walk has run dry
      */
     public Key next() {
         Instant now = pool.now();
         List<Key> keys = pool.keys();
-        boolean rechecks = pool.settings().authRecheck().isPresent();
         while (position < keys.size()) {
-            Key key = keys.get(position++);
-            if (key.isUsable(now)) {
+            Key key = keys.get(order == null ? position : order[position]);
+            position++;
+            if (key.isUsable(now, model)) {
                 tried.set(key.index());
                 return key;
             }
-            if (rechecks && key.tryStartProbe(now)) {
+            if (key.tryStartProbe(now)) {
                 tried.set(key.index());
                 probe = key;
                 return key;
@@ -59,8 +72,9 @@ public final class KeyWalk implements AutoCloseable {
     /**
      * Applies the judgement of an upstream answer to the key that was used, and counts it.
      *
-     * @return whether the key changed state by this call (VALID→COOLING, →DISABLED, or a
-     *     successful re-check back to VALID), so that transitions are logged once
+     * @return whether the key changed state by this call (→COOLING for the key or this model,
+     *     →DISABLED, →EXHAUSTED, or a successful re-check back to VALID), so that transitions are
+     *     logged and counted once
      */
     public boolean record(Key key, int status, KeyVerdict verdict) {
         key.counters().record(status);
@@ -69,14 +83,18 @@ public final class KeyWalk implements AutoCloseable {
         PoolSettings settings = pool.settings();
         switch (verdict.action()) {
             case DISABLE:
-                return key.disable(now, settings.authRecheck().orElse(null), settings.maxAuthRecheck());
+                return key.suspend(KeyState.DISABLED, now, settings.authRecheck().orElse(null),
+                        settings.maxAuthRecheck());
+            case EXHAUST:
+                return key.suspend(KeyState.EXHAUSTED, now, settings.quotaRecheck().orElse(null),
+                        settings.maxAuthRecheck());
             case COOL_DOWN:
                 if (probing) {
-                    // Still disabled (a 429 proves nothing about the key), but not re-checked before the advised wait.
-                    key.postponeRecheck(now.plus(cappedCooldown(verdict.cooldown(), settings)));
+                    // Still out of service (a 429 proves nothing about the key), but not re-checked before the advised wait.
+                    key.postponeRecheck(now.plus(capped(verdict.cooldown(), settings)));
                     return false;
                 }
-                return key.coolUntil(now.plus(cappedCooldown(verdict.cooldown(), settings)), now);
+                return coolUntil(key, now.plus(capped(verdict.cooldown(), settings)), now);
             case ACCEPT:
                 if (probing && status < 500) {
                     return key.probeSucceeded();
@@ -94,6 +112,34 @@ public final class KeyWalk implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps what an answer said of the key's limits (behaviour.md §10); a limit used up with a
+     * known reset cools the key for this model (or as a whole, by {@code cooldownScope}) until
+     * then, capped at {@code maxCooldown}, so the next request goes elsewhere without a 429.
+     *
+     * @return whether this cooled a key that was usable
+     */
+    public boolean observe(Key key, RateLimits limits) {
+        if (limits.isEmpty()) {
+            return false;
+        }
+        key.observe(model, limits);
+        Optional<Instant> usedUp = limits.usedUpUntil();
+        Instant now = pool.now();
+        if (usedUp.isEmpty() || !usedUp.get().isAfter(now)) {
+            return false;
+        }
+        Duration wait = capped(Duration.between(now, usedUp.get()), pool.settings());
+        return coolUntil(key, now.plus(wait), now);
+    }
+
+    private boolean coolUntil(Key key, Instant until, Instant now) {
+        if (model != null && pool.settings().cooldownScope() == PoolSettings.CooldownScope.MODEL) {
+            return key.coolModelUntil(model, until, now);
+        }
+        return key.coolUntil(until, now);
+    }
+
     /** Counts a transport failure; it says nothing about the key, which stays as it is. */
     public void recordTransportFailure(Key key) {
         key.counters().record(-1);
@@ -102,11 +148,11 @@ public final class KeyWalk implements AutoCloseable {
         }
     }
 
-    /** Whether a key this request has not tried is VALID now (a cooldown ended during the walk). */
+    /** Whether a key this request has not tried is usable for its model now (a cooldown ended during the walk). */
     public boolean untriedKeyUsable() {
         Instant now = pool.now();
         for (Key key : pool.keys()) {
-            if (!tried.get(key.index()) && key.isUsable(now)) {
+            if (!tried.get(key.index()) && key.isUsable(now, model)) {
                 return true;
             }
         }
@@ -126,7 +172,7 @@ public final class KeyWalk implements AutoCloseable {
         return true;
     }
 
-    private static Duration cappedCooldown(Duration cooldown, PoolSettings settings) {
+    private static Duration capped(Duration cooldown, PoolSettings settings) {
         return cooldown.compareTo(settings.maxCooldown()) > 0 ? settings.maxCooldown() : cooldown;
     }
 

@@ -79,7 +79,7 @@ public final class ProxyRoute implements Closeable {
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
         HeaderPolicy headers = new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
-                config.dropResponseHeaders());
+                config.dropResponseHeaders(), config.exposeKeyHint());
         ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
                 config.client(), clock);
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 
+import dev.keyfailover.api.RateLimits;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import jakarta.json.Json;
@@ -110,7 +111,8 @@ public class StatusServlet extends HttpServlet {
                         .add("attempts", key.attempts())
                         .add("successes", key.successes())
                         .add("failures", key.failures())
-                        .add("lastStatus", key.lastStatus()));
+                        .add("lastStatus", key.lastStatus())
+                        .add("models", models(key)));
             }
             JsonObjectBuilder provider = Json.createObjectBuilder()
                     .add("name", route.provider().name())
@@ -122,12 +124,33 @@ public class StatusServlet extends HttpServlet {
         return Json.createObjectBuilder().add("providers", providers).build().toString();
     }
 
+    /** Per model: its own cooldown on the key and the provider's last rate-limit counts (behaviour.md §10). */
+    private static JsonArrayBuilder models(KeySnapshot key) {
+        JsonArrayBuilder models = Json.createArrayBuilder();
+        for (KeySnapshot.ModelSnapshot model : key.models()) {
+            JsonObjectBuilder limits = Json.createObjectBuilder();
+            for (RateLimits.Window window : model.limits().windows()) {
+                JsonObjectBuilder entry = Json.createObjectBuilder().add("limit", window.limit())
+                        .add("remaining", window.remaining());
+                if (window.reset() != null) {
+                    entry.add("reset", window.reset().toString());
+                }
+                limits.add(window.name(), entry);
+            }
+            models.add(Json.createObjectBuilder().add("model", model.model())
+                    .add("cooldownRemainingMs", model.cooldownRemaining().toMillis())
+                    .add("limits", limits));
+        }
+        return models;
+    }
+
     private static void html(List<ProxyRoute> routes, PrintWriter out) {
         out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         out.println("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">");
         out.println("<title>keyfailover status</title><style>body{font-family:sans-serif;margin:2em}"
                 + "table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 10px;"
-                + "text-align:left}.VALID{color:#060}.COOLING{color:#a60}.DISABLED{color:#b00}</style></head><body>");
+                + "text-align:left}.VALID{color:#060}.COOLING{color:#a60}.DISABLED{color:#b00}.EXHAUSTED{color:#707}"
+                + "td.models{font-size:90%}</style></head><body>");
         out.println("<h1>keyfailover status</h1>");
         if (routes.isEmpty()) {
             out.println("<p>No provider routes are running.</p>");
@@ -140,12 +163,14 @@ public class StatusServlet extends HttpServlet {
             }
             out.println("<table data-provider=\"" + escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
                     + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
-                    + "<th>failures</th><th>last status</th></tr></thead><tbody>");
+                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th></tr></thead>"
+                    + "<tbody>");
             for (KeySnapshot key : snapshot(route)) {
                 out.println("<tr><td>" + key.index() + "</td><td>" + escape(key.hint()) + "</td><td class=\""
                         + key.state() + "\">" + key.state() + "</td><td>" + remaining(key) + "</td><td>"
                         + key.attempts() + "</td><td>" + key.successes() + "</td><td>" + key.failures() + "</td><td>"
-                        + lastStatus(key.lastStatus()) + "</td></tr>");
+                        + lastStatus(key.lastStatus()) + "</td><td class=\"models\">" + modelsText(key)
+                        + "</td></tr>");
             }
             out.println("</tbody></table>");
         }
@@ -163,7 +188,25 @@ public class StatusServlet extends HttpServlet {
         if (seconds > 0) {
             return seconds + " s";
         }
-        return key.state().name().equals("DISABLED") && !key.recheckEnabled() ? "never re-checked" : "-";
+        return !key.recheckEnabled() ? "never re-checked" : "-";
+    }
+
+    private static String modelsText(KeySnapshot key) {
+        if (key.models().isEmpty()) {
+            return "-";
+        }
+        StringBuilder text = new StringBuilder();
+        for (KeySnapshot.ModelSnapshot model : key.models()) {
+            text.append(text.length() == 0 ? "" : "<br>").append(escape(model.model())).append(": ");
+            long seconds = (model.cooldownRemaining().toMillis() + 999) / 1000;
+            text.append(seconds > 0 ? "cooling " + seconds + " s" : "usable");
+            for (RateLimits.Window window : model.limits().windows()) {
+                text.append("; ").append(escape(window.name())).append(' ')
+                        .append(window.remaining() < 0 ? "?" : Long.toString(window.remaining())).append('/')
+                        .append(window.limit() < 0 ? "?" : Long.toString(window.limit()));
+            }
+        }
+        return text.toString();
     }
 
     private static String lastStatus(int status) {

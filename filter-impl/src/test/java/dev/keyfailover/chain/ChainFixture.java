@@ -54,6 +54,7 @@ final class ChainFixture implements AfterEachCallback {
     private final MutableClock clock = MutableClock.atFixedStart();
     private final FakeUpstream upstream = FakeUpstream.start();
     private List<String> keys;
+    private PoolSettings poolSettings = PoolSettings.defaults();
     private KeyPool pool;
     private ProviderClient client;
 
@@ -77,6 +78,12 @@ final class ChainFixture implements AfterEachCallback {
     /** The last client built. */
     ProviderClient client() {
         return client;
+    }
+
+    /** Changes the settings the next pools are made with. */
+    ChainFixture poolSettings(PoolSettings settings) {
+        this.poolSettings = settings;
+        return this;
     }
 
     /** Changes the keys the next providers and pool are made with. */
@@ -111,8 +118,7 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ProviderClient client(Provider provider, ApiDump dump, FailoverSettings failover, ClientSettings settings) {
-        return client(new KeyPool(provider.name(), keys, clock, PoolSettings.defaults()), provider, dump, failover,
-                settings);
+        return client(new KeyPool(provider.name(), keys, clock, poolSettings), provider, dump, failover, settings);
     }
 
     /** A client for a provider that has no keys of its own to fail over with. */

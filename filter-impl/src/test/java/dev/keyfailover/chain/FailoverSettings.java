@@ -32,7 +32,7 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
     ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, Clock clock) {
         List<ExecChainHandler> handlers = List.of(new ClientCredentialsExec(headerPolicy(provider)),
                 new ReplayableBodyExec(bodyLimits, provider),
-                new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock)));
+                new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock), headerPolicy(provider)));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }
 

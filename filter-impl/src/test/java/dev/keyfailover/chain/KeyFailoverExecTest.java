@@ -32,7 +32,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Key failover over real sockets against a fake upstream (behaviour.md §2, §3 and §4). */
+/**
+ * Key failover over real sockets against a fake upstream (behaviour.md §2, §3 and §4), with the
+ * whole-key cooldowns of those sections ({@code cooldownScope=key}); per-model cooldowns have
+ * their own tests ({@code ModelScopeTest}).
+ */
 class KeyFailoverExecTest {
 
     static final String K1 = "sk-test-first-key-000000000001";
@@ -41,7 +45,8 @@ class KeyFailoverExecTest {
     static final String BODY = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @RegisterExtension
-    final ChainFixture chain = new ChainFixture(K1, K2, K3);
+    final ChainFixture chain = new ChainFixture(K1, K2, K3)
+            .poolSettings(PoolSettings.defaults().withCooldownScope(PoolSettings.CooldownScope.KEY));
     private final FakeUpstream upstream = chain.upstream();
     private final MutableClock clock = chain.clock();
 
@@ -228,6 +233,7 @@ class KeyFailoverExecTest {
                 .on(K2, FakeUpstream.status(402))
                 .on(K3, FakeUpstream.ok("{}"));
         openAi(Map.of("failoverOn", "529, 402:skip"), K1, K2, K3);
+        // 402 would be an empty balance by default (§9); failoverOn makes it a skip for this route.
 
         assertThat(send(chatRequest(upstream.baseUri())).status()).isEqualTo(200);
 

@@ -72,7 +72,8 @@ class ServletFailoverTest {
         upstream.on("sk-limited-000000001", FakeUpstream.rateLimited("30"))
                 .on("sk-revoked-000000002", FakeUpstream.status(401))
                 .on("sk-good-0000000000003", FakeUpstream.ok("{\"served\":true}"));
-        start("openai", "sk-limited-000000001,sk-revoked-000000002,sk-good-0000000000003");
+        // The whole-key cooldown of §3; per-model cooldowns (the default) have their own tests.
+        start("openai", "sk-limited-000000001,sk-revoked-000000002,sk-good-0000000000003", "cooldownScope", "key");
 
         HttpResponse<String> response = post("/app/openai/v1/chat/completions?trace=1", BODY);
 
@@ -318,7 +319,7 @@ class ServletFailoverTest {
     void theStatusPageShowsMaskedHintsStatesAndCountsButNoKey() throws Exception {
         upstream.on("sk-limited-000000001", FakeUpstream.rateLimited("30"))
                 .on("sk-good-0000000000002", FakeUpstream.ok("{}"));
-        start("openai", "sk-limited-000000001,sk-good-0000000000002");
+        start("openai", "sk-limited-000000001,sk-good-0000000000002", "cooldownScope", "key");
         post("/app/openai/v1/chat/completions", BODY);
 
         String json = client.send(HttpRequest.newBuilder(proxy.uri("/app/status.json")).build(),

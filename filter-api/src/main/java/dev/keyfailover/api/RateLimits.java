@@ -1,0 +1,182 @@
+package dev.keyfailover.api;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+
+/**
+ * How much of its rate limits a key has left, as the provider says on every answer
+ * (behaviour.md §10): OpenAI and Azure {@code x-ratelimit-{limit,remaining,reset}-{requests,tokens}}
+ * (resets as durations such as {@code 120ms}, {@code 6m0s}, {@code 1h2m3.5s}); Anthropic
+ * {@code anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}}
+ * (resets as RFC 3339 instants). A value that does not parse is left out, never an error.
+ *
+ * @param windows the limits the answer spoke of, in the order above
+ */
+public record RateLimits(List<Window> windows) {
+
+    /** One limit: its size, what is left and when it refills; -1 or {@code null} where unknown. */
+    public record Window(String name, long limit, long remaining, Instant reset) {
+    }
+
+    /** An answer that says nothing of its limits. */
+    public static final RateLimits NONE = new RateLimits(List.of());
+
+    private static final String[] OPENAI = {"requests", "tokens"};
+    private static final String[] ANTHROPIC = {"requests", "tokens", "input-tokens", "output-tokens"};
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+    private static final Duration CEILING = Duration.ofDays(3650);
+
+    public RateLimits {
+        windows = List.copyOf(windows);
+    }
+
+    /** Reads the rate-limit headers of an answer; {@link #NONE} when it has none. */
+    public static RateLimits read(HttpResponse response, Instant now) {
+        List<Window> windows = null;
+        for (String name : OPENAI) {
+            Window window = window(name, response.getFirstHeader("x-ratelimit-limit-" + name),
+                    response.getFirstHeader("x-ratelimit-remaining-" + name),
+                    resetAfter(response.getFirstHeader("x-ratelimit-reset-" + name), now));
+            windows = add(windows, window);
+        }
+        for (String name : ANTHROPIC) {
+            String prefix = "anthropic-ratelimit-" + name + "-";
+            Window window = window(name, response.getFirstHeader(prefix + "limit"),
+                    response.getFirstHeader(prefix + "remaining"), resetAt(response.getFirstHeader(prefix + "reset")));
+            windows = add(windows, window);
+        }
+        return windows == null ? NONE : new RateLimits(windows);
+    }
+
+    /** Whether the answer spoke of no limit at all. */
+    public boolean isEmpty() {
+        return windows.isEmpty();
+    }
+
+    /** The limit of that name ({@code requests}, {@code tokens}, …), if the answer gave it. */
+    public Optional<Window> window(String name) {
+        for (Window window : windows) {
+            if (window.name().equals(name)) {
+                return Optional.of(window);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Until when a limit is used up: the latest reset among the limits with nothing left and a
+     * known reset; empty when none is used up, or none says when it refills.
+     */
+    public Optional<Instant> usedUpUntil() {
+        Instant until = null;
+        for (Window window : windows) {
+            if (window.remaining() == 0 && window.reset() != null && (until == null || window.reset().isAfter(until))) {
+                until = window.reset();
+            }
+        }
+        return Optional.ofNullable(until);
+    }
+
+    /** The share of the request limit left, from 0 to 1; empty when limit or remaining is unknown. */
+    public OptionalDouble requestShareLeft() {
+        Optional<Window> requests = window("requests");
+        if (requests.isEmpty() || requests.get().limit() <= 0 || requests.get().remaining() < 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.min(1.0, (double) requests.get().remaining() / requests.get().limit()));
+    }
+
+    private static List<Window> add(List<Window> windows, Window window) {
+        if (window == null) {
+            return windows;
+        }
+        List<Window> list = windows == null ? new ArrayList<>(2) : windows;
+        list.add(window);
+        return list;
+    }
+
+    private static Window window(String name, Header limit, Header remaining, Instant reset) {
+        long limitValue = count(limit);
+        long remainingValue = count(remaining);
+        if (limitValue < 0 && remainingValue < 0 && reset == null) {
+            return null;
+        }
+        return new Window(name, limitValue, remainingValue, reset);
+    }
+
+    private static long count(Header header) {
+        if (header == null || header.getValue() == null) {
+            return -1;
+        }
+        String value = header.getValue().trim();
+        if (value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
+    }
+
+    /** OpenAI's reset: a duration from now such as {@code 1s}, {@code 6m0s}, {@code 120ms}, {@code 1h2m3.5s}. */
+    static Instant resetAfter(Header header, Instant now) {
+        Duration duration = duration(header == null ? null : header.getValue());
+        return duration == null ? null : now.plus(duration);
+    }
+
+    static Duration duration(String value) {
+        if (value == null || value.isBlank() || value.length() > 40) {
+            return null;
+        }
+        Matcher part = DURATION_PART.matcher(value.trim());
+        BigDecimal millis = BigDecimal.ZERO;
+        int end = 0;
+        while (part.find()) {
+            if (part.start() != end) {
+                return null;
+            }
+            BigDecimal amount = new BigDecimal(part.group(1));
+            long unit = switch (part.group(2)) {
+                case "h" -> 3_600_000L;
+                case "m" -> 60_000L;
+                case "s" -> 1_000L;
+                default -> 1L;
+            };
+            millis = millis.add(amount.multiply(BigDecimal.valueOf(unit)));
+            end = part.end();
+        }
+        if (end == 0 || end != value.trim().length()) {
+            return null;
+        }
+        if (millis.compareTo(BigDecimal.valueOf(CEILING.toMillis())) > 0) {
+            return CEILING;
+        }
+        return Duration.ofMillis(millis.setScale(0, java.math.RoundingMode.CEILING).longValueExact());
+    }
+
+    /** Anthropic's reset: an RFC 3339 instant. */
+    static Instant resetAt(Header header) {
+        if (header == null || header.getValue() == null || header.getValue().length() > 64) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(header.getValue().trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

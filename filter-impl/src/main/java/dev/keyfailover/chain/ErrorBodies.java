@@ -1,0 +1,69 @@
+package dev.keyfailover.chain;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+
+/**
+ * Reads the start of a failed answer's body for its judgement (behaviour.md §9), bounded, and
+ * puts it back: the answer's entity then replays what was read before the rest, so a client that
+ * gets this answer after all gets every byte.
+ */
+final class ErrorBodies {
+
+    /** Error bodies are small; what matters is at their start. */
+    static final int LIMIT = 64 * 1024;
+
+    private ErrorBodies() {
+    }
+
+    /** The first {@link #LIMIT} bytes of the body as text, or {@code null} for an answer without one. */
+    static String peek(ClassicHttpResponse response) throws IOException {
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            return null;
+        }
+        InputStream content = entity.getContent();
+        if (content == null) {
+            return null;
+        }
+        byte[] head = content.readNBytes(LIMIT);
+        response.setEntity(new Peeked(entity, head, content));
+        return new String(head, StandardCharsets.UTF_8);
+    }
+
+    /** The original entity, its first bytes already read and replayed first. */
+    private static final class Peeked extends HttpEntityWrapper {
+        private final byte[] head;
+        private final InputStream rest;
+
+        Peeked(HttpEntity wrapped, byte[] head, InputStream rest) {
+            super(wrapped);
+            this.head = head;
+            this.rest = rest;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return new SequenceInputStream(new ByteArrayInputStream(head), rest);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(head);
+            rest.transferTo(out);
+        }
+    }
+}
