@@ -11,10 +11,22 @@ public final class Exchange {
 
     private static final String ATTRIBUTE = Exchange.class.getName();
 
+    /** Who made the answer the chain returned. */
+    public enum Origin {
+        /** Upstream, with a pool key, the client's own (BYOK), or none (a route without a pool). */
+        UPSTREAM,
+        /** The pool ran dry: the proxy's exhaustion answer, or the refusal of a key relayed. */
+        EXHAUSTION,
+        /** The proxy itself, for a request it does not forward (e.g. 413). */
+        PROXY
+    }
+
     private final boolean containerLogin;
     private boolean byok;
     private int attempt = 1;
     private ReplayableBody body;
+    private Origin origin = Origin.UPSTREAM;
+    private long upstreamNanos;
 
     private Exchange(boolean containerLogin) {
         this.containerLogin = containerLogin;
@@ -59,6 +71,27 @@ public final class Exchange {
 
     void attempt(int number) {
         this.attempt = number;
+    }
+
+    /** Who made the answer the chain returned (set by the handler that made it, when not upstream). */
+    public Origin origin() {
+        return origin;
+    }
+
+    void origin(Origin value) {
+        this.origin = value;
+    }
+
+    /**
+     * The last attempt's time from request sent to response head received, or to its transport
+     * failure (set by {@link UpstreamTimingExec}); 0 when not measured.
+     */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    void upstreamNanos(long value) {
+        this.upstreamNanos = value;
     }
 
     /** The client's body as buffered for replay; {@code null} before that or without a body. */

@@ -27,13 +27,18 @@ final class FailoverDecision {
     private final Provider provider;
     private final KeyPool pool;
     private final Clock clock;
-    private final FailoverLog log;
+    private final FailoverEvents events;
 
     FailoverDecision(Provider provider, KeyPool pool, Clock clock) {
+        this(provider, pool, clock, FailoverEvents.NONE);
+    }
+
+    /** @param events told of attempts, transitions and exhaustions besides the log */
+    FailoverDecision(Provider provider, KeyPool pool, Clock clock, FailoverEvents events) {
         this.provider = provider;
         this.pool = pool;
         this.clock = clock;
-        this.log = new FailoverLog(provider.name());
+        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
     }
 
     /** The first step of a walk. */
@@ -52,9 +57,9 @@ final class FailoverDecision {
         KeyVerdict verdict = provider.judge(answer, errorBody, now);
         boolean probe = walk.isProbe(key);
         boolean transition = walk.record(key, answer.getCode(), verdict);
-        log.attempt(key, answer.getCode(), verdict, transition, probe);
+        events.attempt(key, answer.getCode(), verdict, transition, probe, attempts.upstreamNanos());
         if (walk.observe(key, RateLimits.read(answer, now))) {
-            log.limitUsedUp(key, walk.model());
+            events.limitUsedUp(key, walk.model());
         }
         if (!verdict.failsOver()) {
             return new FailoverStep.Answer(answer, key);
@@ -69,6 +74,12 @@ final class FailoverDecision {
         return nextKey(attempts);
     }
 
+    /** An attempt with this key failed in transport: counted for the key, which stays as it is. */
+    void transportFailed(PoolAttempts attempts, Key key) {
+        attempts.walk().recordTransportFailure(key);
+        events.transportFailure(key, attempts.upstreamNanos());
+    }
+
     private FailoverStep nextKey(PoolAttempts attempts) {
         Key key = attempts.walk().next();
         if (key != null) {
@@ -77,6 +88,7 @@ final class FailoverDecision {
         KeyPoolExhaustion exhaustion = classify(attempts.walk());
         if (exhaustion.kind() != KeyPoolExhaustion.Kind.RATE_LIMITED && attempts.refusal() != null) {
             // A key refused this request for itself: its answer explains more than "authentication failed".
+            events.refusalRelayed(attempts.attempts());
             return new FailoverStep.Answer(attempts.refusal(), null);
         }
         Optional<Duration> wait = attempts.rounds() < pool.keys().size()
@@ -85,7 +97,7 @@ final class FailoverDecision {
         if (wait.isPresent()) {
             return new FailoverStep.Wait(wait.get());
         }
-        log.exhausted(exhaustion, attempts.attempts());
+        events.exhausted(exhaustion, attempts.attempts());
         return new FailoverStep.Answer(ProxyResponses.exhausted(provider, exhaustion), null);
     }
 

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The log lines of key outcomes: a transition is logged once, by the request that made it; keys as hints only. */
-final class FailoverLog {
+final class FailoverLog implements FailoverEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyFailoverExec.class);
 
@@ -17,7 +17,9 @@ final class FailoverLog {
         this.providerName = providerName;
     }
 
-    void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe) {
+    @Override
+    public void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
+                        long upstreamNanos) {
         switch (verdict.action()) {
             case COOL_DOWN:
                 if (transition) {
@@ -50,7 +52,8 @@ final class FailoverLog {
         }
     }
 
-    void limitUsedUp(Key key, String model) {
+    @Override
+    public void limitUsedUp(Key key, String model) {
         LOG.info("{}: key #{} {} has used up a rate limit{}, cooling until it refills", providerName, key.index(),
                 key.hint(), model == null ? "" : " for " + printable(model));
     }
@@ -61,7 +64,8 @@ final class FailoverLog {
         return plain.length() > 80 ? plain.substring(0, 80) + "…" : plain;
     }
 
-    void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
+    @Override
+    public void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
         LOG.warn("{}: no key left after {} attempt(s): {} (retry after {} ms)", providerName, attempts,
                 exhaustion.kind(), exhaustion.retryAfter().toMillis());
     }

@@ -41,14 +41,15 @@ final class KeyFailoverExec implements ExecChainHandler {
         if (exchange.byok()) {
             return chain.proceed(request, scope);
         }
-        try (PoolAttempts attempts = new PoolAttempts(pool, RequestModel.of(request, exchange.body()))) {
+        try (PoolAttempts attempts = new PoolAttempts(pool, RequestModel.of(request, exchange.body()), exchange)) {
             FailoverStep step = decision.first(attempts);
             while (true) {
                 if (step instanceof FailoverStep.TryKey tryKey) {
                     Key key = tryKey.key();
                     exchange.attempt(attempts.nextAttempt());
                     ClassicHttpResponse answer = send(request, key, scope, chain, attempts);
-                    String errorBody = FailoverRules.readsErrorBody(answer.getCode()) ? peek(answer, key, attempts) : null;
+                    String errorBody = FailoverRules.readsErrorBody(answer.getCode()) ? peek(answer, key, attempts)
+                            : null;
                     step = decision.followUp(attempts, key, answer, errorBody, scope.execRuntime);
                 } else if (step instanceof FailoverStep.Wait wait) {
                     pause(wait);
@@ -56,6 +57,9 @@ final class KeyFailoverExec implements ExecChainHandler {
                     step = decision.first(attempts);
                 } else {
                     FailoverStep.Answer answer = (FailoverStep.Answer) step;
+                    if (answer.servedBy() == null) {
+                        exchange.origin(Exchange.Origin.EXHAUSTION);
+                    }
                     headers.addPoolHeaders(answer.response(), attempts.attempts(), answer.servedBy());
                     return answer.response();
                 }
@@ -64,11 +68,11 @@ final class KeyFailoverExec implements ExecChainHandler {
     }
 
     /** The start of an error answer's body; a failure to read it is a transport failure, as any other. */
-    private static String peek(ClassicHttpResponse answer, Key key, PoolAttempts attempts) throws IOException {
+    private String peek(ClassicHttpResponse answer, Key key, PoolAttempts attempts) throws IOException {
         try {
             return ErrorBodies.peek(answer);
         } catch (IOException | RuntimeException e) {
-            attempts.walk().recordTransportFailure(key);
+            decision.transportFailed(attempts, key);
             answer.close();
             throw e;
         }
@@ -82,7 +86,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         try {
             return chain.proceed(keyed, Scopes.of(scope, keyed));
         } catch (IOException | HttpException | RuntimeException e) {
-            attempts.walk().recordTransportFailure(key);
+            decision.transportFailed(attempts, key);
             throw e;
         }
     }

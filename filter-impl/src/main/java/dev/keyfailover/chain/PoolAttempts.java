@@ -17,15 +17,20 @@ final class PoolAttempts implements AutoCloseable {
     private final KeyPool pool;
     private final String model;
     private final Instant waitDeadline;
+    private final Exchange exchange;
     private KeyWalk walk;
     private int rounds;
     private int count;
     private ClassicHttpResponse refusal;
 
-    /** @param model the model the request is for; {@code null} when unknown */
-    PoolAttempts(KeyPool pool, String model) {
+    /**
+     * @param model the model the request is for; {@code null} when unknown
+     * @param exchange the exchange the request belongs to
+     */
+    PoolAttempts(KeyPool pool, String model, Exchange exchange) {
         this.pool = pool;
         this.model = model;
+        this.exchange = exchange;
         this.waitDeadline = pool.waitDeadline();
         this.walk = pool.walk(model);
     }
@@ -57,6 +62,11 @@ final class PoolAttempts implements AutoCloseable {
 
     int attempts() {
         return count;
+    }
+
+    /** The current attempt's time from request sent to response head ({@link UpstreamTimingExec}); 0 when not measured. */
+    long upstreamNanos() {
+        return exchange.upstreamNanos();
     }
 
     /** The last refusal of this request by a key for itself, kept to explain an exhaustion. */

@@ -28,8 +28,9 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
  * protocol element: client credentials, replayable body, key failover (routes with a pool), API
- * dump (so it sees every attempt). And the proxy-safe settings of behaviour.md §8: no redirects,
- * no decompression, no automatic retries, no cookies, no system proxy, a pool sized for a proxy.
+ * dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
+ * settings of behaviour.md §8: no redirects, no decompression, no automatic retries, no cookies,
+ * no system proxy, a pool sized for a proxy.
  */
 public final class ProviderClient implements Closeable {
 
@@ -38,6 +39,7 @@ public final class ProviderClient implements Closeable {
     static final String BODY = "keyfailover-body";
     static final String FAILOVER = "keyfailover-failover";
     static final String DUMP = "keyfailover-dump";
+    static final String TIMING = "keyfailover-timing";
 
     private final Provider provider;
     private final KeyPool pool;
@@ -61,7 +63,18 @@ public final class ProviderClient implements Closeable {
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
                                         BodyLimits bodyLimits, ClientSettings settings, Clock clock) {
+        return create(provider, pool, dump, headers, bodyLimits, settings, clock, FailoverEvents.NONE);
+    }
+
+    /**
+     * Builds the client, telling {@code events} of every attempt (timed by a handler innermost of
+     * ours, after the dump), transition and exhaustion; with {@link FailoverEvents#NONE}, no timing.
+     */
+    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
+                                        BodyLimits bodyLimits, ClientSettings settings, Clock clock,
+                                        FailoverEvents events) {
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
@@ -96,10 +109,14 @@ public final class ProviderClient implements Closeable {
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (pool != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock), headers));
+                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock, events), headers));
         }
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
+        }
+        if (events != FailoverEvents.NONE) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TIMING,
+                    new UpstreamTimingExec(events, pool != null));
         }
         return new ProviderClient(provider, pool, connections, builder.build());
     }

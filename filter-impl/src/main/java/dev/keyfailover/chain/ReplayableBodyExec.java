@@ -38,6 +38,7 @@ final class ReplayableBodyExec implements ExecChainHandler {
         try {
             body = ReplayableBody.of(request.getEntity(), limits);
         } catch (BodyTooLargeException e) {
+            Exchange.of(scope.clientContext).origin(Exchange.Origin.PROXY);
             return ProxyResponses.failure(provider, ProxyFailure.REQUEST_TOO_LARGE, e.getMessage());
         }
         try (body) {

@@ -19,7 +19,10 @@ import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
 import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.metrics.RequestOutcome;
+import dev.keyfailover.metrics.RouteMeters;
 import dev.keyfailover.pool.KeyPool;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -42,16 +45,27 @@ public final class ProxyRoute implements Closeable {
     private final ProviderClient client;
     private final HeaderPolicy headers;
     private final UpstreamRequests requests;
+    private final RouteMeters meters;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, RouteMeters meters) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.headers = headers;
         this.requests = new UpstreamRequests(headers);
+        this.meters = meters;
     }
 
-    /** Builds the route's provider, pool, dump and client from its configuration. */
+    /** Builds the route's provider, pool, dump and client from its configuration, without meters. */
     public static ProxyRoute create(String where, RouteConfig config, Clock clock) throws ConfigException {
+        return create(where, config, clock, null);
+    }
+
+    /**
+     * Builds the route's provider, pool, dump and client from its configuration, with its meters
+     * on {@code registry} ({@code null}: none), removed again by {@link #close()}.
+     */
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock, MeterRegistry registry)
+            throws ConfigException {
         Map<String, ProviderFactory> factories = ProviderFactories.discover();
         ProviderFactory factory = factories.get(config.providerType());
         if (factory == null) {
@@ -80,11 +94,12 @@ public final class ProxyRoute implements Closeable {
                 : new ApiDump(config.dumpDir(), provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
         HeaderPolicy headers = new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
                 config.dropResponseHeaders(), config.exposeKeyHint());
+        RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
         ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
-                config.client(), clock);
+                config.client(), clock, meters.events());
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
                 config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
-        return new ProxyRoute(config.baseUrl(), client, headers);
+        return new ProxyRoute(config.baseUrl(), client, headers, meters);
     }
 
     public Provider provider() {
@@ -100,6 +115,30 @@ public final class ProxyRoute implements Closeable {
         return client;
     }
 
+    /** The route's meters ({@link RouteMeters#none()} without a registry). */
+    public RouteMeters meters() {
+        return meters;
+    }
+
+    /**
+     * An administrator's reset of one key of the pool to VALID (behaviour.md §1), counted as a
+     * transition when it changed the key.
+     *
+     * @return whether the key was not valid before
+     * @throws IllegalStateException when the route has no pool
+     */
+    public boolean resetKey(int index) {
+        KeyPool pool = pool();
+        if (pool == null) {
+            throw new IllegalStateException(provider().name() + " has no key pool");
+        }
+        boolean changed = pool.reset(index);
+        if (changed) {
+            meters.keyReset(pool.keys().get(index));
+        }
+        return changed;
+    }
+
     /**
      * Forwards one client request.
      *
@@ -108,46 +147,57 @@ public final class ProxyRoute implements Closeable {
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
         HttpClientContext context = HttpClientContext.create();
         Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
+        // What a request that ends in an exception counts as: the container answers it with an error.
+        RequestOutcome outcome = RequestOutcome.PROXY_ERROR;
+        try {
+            outcome = forward(request, response, rawRest, context, exchange);
+        } finally {
+            meters.request(outcome);
+        }
+    }
+
+    /** Forwards one client request and says how it ended. */
+    private RequestOutcome forward(HttpServletRequest request, HttpServletResponse response, String rawRest,
+                                   HttpClientContext context, Exchange exchange) throws IOException {
         if (NOT_FORWARDED.contains(request.getMethod())) {
             // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
-            answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded", response,
-                    exchange);
-            return;
+            return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
+                    response, exchange);
         }
         HttpUriRequestBase upstream;
         try {
             upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
         } catch (IllegalArgumentException e) {
-            answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response, exchange);
-            return;
+            return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
+                    exchange);
         }
         ClassicHttpResponse answer;
         try {
             answer = client.httpClient().executeOpen(null, upstream, context);
         } catch (ClientAbortedException e) {
             LOG.debug("{}: client went away while sending its body", provider().name());
-            return;
+            return RequestOutcome.CLIENT_ERROR;
         } catch (IOException e) {
             ProxyFailure failure = UpstreamFailures.of(e);
             LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(), e.toString());
-            answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+            return answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
                     : "upstream could not be reached", response, exchange);
-            return;
         }
         try {
             ResponseStreamer.copy(answer, response, headers, exchange);
             answer.close();
+            return RequestOutcome.answered(exchange);
         } catch (ClientAbortedException e) {
             upstream.cancel();
             closeQuietly(answer);
             LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
+            return RequestOutcome.CLIENT_ERROR;
         } catch (IOException e) {
             upstream.cancel();
             closeQuietly(answer);
             if (!response.isCommitted()) {
                 response.reset();
-                answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
-                return;
+                return answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
             }
             throw new UpstreamBrokeException(provider().name(), e);
         }
@@ -165,12 +215,14 @@ public final class ProxyRoute implements Closeable {
     }
 
     /** An answer of the proxy itself, in the provider's error format. */
-    private void answer(ProxyFailure failure, String message, HttpServletResponse response, Exchange exchange)
-            throws IOException {
+    private RequestOutcome answer(ProxyFailure failure, String message, HttpServletResponse response,
+                                  Exchange exchange) throws IOException {
         try {
             ResponseStreamer.copy(ProxyResponses.failure(provider(), failure, message), response, headers, exchange);
+            return RequestOutcome.PROXY_ERROR;
         } catch (ClientAbortedException e) {
             LOG.debug("client went away before the proxy's own answer was written");
+            return RequestOutcome.CLIENT_ERROR;
         }
     }
 
@@ -182,9 +234,14 @@ public final class ProxyRoute implements Closeable {
         }
     }
 
+    /** Closes the client and removes the route's meters. */
     @Override
     public void close() throws IOException {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            meters.close();
+        }
     }
 
 }

@@ -7,6 +7,8 @@ import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ParameterSource;
 import dev.keyfailover.config.Placeholders;
 import dev.keyfailover.config.RouteConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
@@ -23,6 +25,13 @@ public final class RouteLifecycle {
      */
     public static final String CLOCK_ATTRIBUTE = "dev.keyfailover.clock";
 
+    /**
+     * A servlet-context attribute holding the Micrometer {@code MeterRegistry} the routes of the
+     * context register their meters on (SPEC §11); without it, Micrometer's global registry, which
+     * records nothing until the application adds a registry to it.
+     */
+    public static final String METER_REGISTRY_ATTRIBUTE = "dev.keyfailover.meterRegistry";
+
     private RouteLifecycle() {
     }
 
@@ -36,7 +45,8 @@ public final class RouteLifecycle {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
             Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
-            ProxyRoute route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC());
+            ProxyRoute route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
+                    meterRegistry(where, context));
             RouteRegistry.of(context).add(route);
             return route;
         } catch (ConfigException e) {
@@ -45,6 +55,22 @@ public final class RouteLifecycle {
         }
     }
 
+    /** The context's registry, else the global one. */
+    private static MeterRegistry meterRegistry(String where, ServletContext context) {
+        Object registry = context.getAttribute(METER_REGISTRY_ATTRIBUTE);
+        if (registry instanceof MeterRegistry) {
+            return (MeterRegistry) registry;
+        }
+        if (registry != null) {
+            // E.g. a registry of another class loader's Micrometer: the application's own copy cannot use it.
+            LOG.warn("{}: context attribute '{}' is a {}, not a MeterRegistry of this application's Micrometer; "
+                    + "the meters go to Micrometer's global registry", where, METER_REGISTRY_ATTRIBUTE,
+                    registry.getClass().getName());
+        }
+        return Metrics.globalRegistry;
+    }
+
+    /** Stops a route: off the status page, its client closed, its meters removed. */
     static void stop(ProxyRoute route, ServletContext context) {
         if (route == null) {
             return;

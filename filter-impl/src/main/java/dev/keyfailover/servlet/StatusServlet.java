@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The key pools of this application at a glance: {@code .json} paths answer JSON, others an HTML
  * page that refreshes itself; a POST resets a key. Shows masked hints only. Protect it like the
- * proxy routes.
+ * proxy routes. The init-param {@code metricsUrl} (e.g. {@code metrics}, relative to the page)
+ * makes the page link the application's Prometheus endpoint.
  */
 public class StatusServlet extends HttpServlet {
 
@@ -39,7 +40,7 @@ public class StatusServlet extends HttpServlet {
         } else {
             response.setContentType("text/html");
             response.setCharacterEncoding("UTF-8");
-            html(routes, response.getWriter());
+            html(routes, response.getWriter(), getInitParameter("metricsUrl"));
         }
     }
 
@@ -57,9 +58,10 @@ public class StatusServlet extends HttpServlet {
             return;
         }
         String providerName = request.getParameter("provider");
-        KeyPool pool = RouteRegistry.of(getServletContext()).routes().stream()
-                .filter(route -> route.provider().name().equals(providerName) && route.pool() != null)
-                .map(ProxyRoute::pool).findFirst().orElse(null);
+        ProxyRoute route = RouteRegistry.of(getServletContext()).routes().stream()
+                .filter(candidate -> candidate.provider().name().equals(providerName) && candidate.pool() != null)
+                .findFirst().orElse(null);
+        KeyPool pool = route == null ? null : route.pool();
         if (pool == null) {
             problem(response, 404, "no provider with a key pool is named '" + printable(providerName) + "'");
             return;
@@ -74,7 +76,7 @@ public class StatusServlet extends HttpServlet {
             problem(response, 400, "key must be an index from 0 to " + (pool.keys().size() - 1));
             return;
         }
-        boolean changed = pool.reset(index);
+        boolean changed = route.resetKey(index);
         KeySnapshot key = pool.snapshot().get(index);
         LOG.info("{}: key #{} {} reset to VALID by {} (was {})", printable(providerName), index, key.hint(),
                 request.getRemoteUser() != null ? request.getRemoteUser() : request.getRemoteAddr(),
@@ -144,7 +146,7 @@ public class StatusServlet extends HttpServlet {
         return models;
     }
 
-    private static void html(List<ProxyRoute> routes, PrintWriter out) {
+    private static void html(List<ProxyRoute> routes, PrintWriter out, String metricsUrl) {
         out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
         out.println("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">");
         out.println("<title>keyfailover status</title><style>body{font-family:sans-serif;margin:2em}"
@@ -174,7 +176,11 @@ public class StatusServlet extends HttpServlet {
             }
             out.println("</tbody></table>");
         }
-        out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a></p>");
+        out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a>"
+                + (metricsUrl == null || metricsUrl.isBlank() ? ""
+                        : ". Metrics: <a class=\"metrics\" href=\"" + escape(metricsUrl.trim()) + "\">"
+                                + escape(metricsUrl.trim()) + "</a>")
+                + "</p>");
         out.println("</body></html>");
     }
 

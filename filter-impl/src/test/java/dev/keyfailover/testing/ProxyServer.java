@@ -85,9 +85,20 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
     public static ProxyServer servlet(Map<String, String> initParams, Clock clock) throws Exception {
+        return servlet(initParams, clock, null);
+    }
+
+    /**
+     * As {@link #servlet(Map, Clock)}, with the route's meters on {@code registry} (the context
+     * attribute {@link RouteLifecycle#METER_REGISTRY_ATTRIBUTE}; {@code null}: the global registry).
+     */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Object registry) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         if (clock != null) {
             context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
+        }
+        if (registry != null) {
+            context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, registry);
         }
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);

@@ -1,0 +1,61 @@
+package dev.keyfailover.metrics;
+
+import dev.keyfailover.api.KeyVerdict;
+
+/**
+ * What one upstream attempt came to, as the {@code outcome} tag of {@link MeterNames#ATTEMPTS}
+ * and {@link MeterNames#UPSTREAM_DURATION}: the failover's verdict on a pool key's answer, so a
+ * configured rule counts as what it does (a 403 under {@code on403=disable} is
+ * {@link #UNAUTHORIZED}, a 429 {@code insufficient_quota} is {@link #QUOTA}).
+ */
+public enum AttemptOutcome {
+    /** Accepted, status below 400. */
+    OK("ok"),
+    /** The key cools down (429, or a {@code failoverOn} cooldown status). */
+    RATE_LIMITED("rate_limited"),
+    /** The key failed authentication and is disabled (401; 403 under {@code on403=disable}). */
+    UNAUTHORIZED("unauthorized"),
+    /** The key refused this request for itself, the request goes on (403 {@code skip}, {@code failoverOn} skip). */
+    FORBIDDEN("forbidden"),
+    /** The key's account is out of credit or quota (402, 429 {@code insufficient_quota}, …). */
+    QUOTA("quota"),
+    /** Accepted with a status of 400 or more: the answer goes to the client as it is (400, 404, 500, …). */
+    PASSED("passed"),
+    /** No answer: connect, send or read failed, or timed out. */
+    TRANSPORT("transport");
+
+    private final String tag;
+
+    AttemptOutcome(String tag) {
+        this.tag = tag;
+    }
+
+    /** The tag value. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The outcome of a pool key's answer judged so. */
+    public static AttemptOutcome of(int status, KeyVerdict.Action action) {
+        switch (action) {
+            case COOL_DOWN:
+                return RATE_LIMITED;
+            case DISABLE:
+                return UNAUTHORIZED;
+            case SKIP:
+                return FORBIDDEN;
+            case EXHAUST:
+                return QUOTA;
+            default:
+                return direct(status);
+        }
+    }
+
+    /** The outcome of an attempt nothing judges (BYOK, no pool); status {@code -1} for a transport failure. */
+    public static AttemptOutcome direct(int status) {
+        if (status < 0) {
+            return TRANSPORT;
+        }
+        return status < 400 ? OK : PASSED;
+    }
+}

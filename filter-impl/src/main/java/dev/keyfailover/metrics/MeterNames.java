@@ -1,0 +1,31 @@
+package dev.keyfailover.metrics;
+
+/**
+ * The names and tag keys of the meters (SPEC §11). Prometheus renders dots as underscores, adds
+ * {@code _total} to counters and {@code _seconds} to timers.
+ */
+public final class MeterNames {
+
+    /** Counter: client requests by how they ended; tags provider, outcome ({@link RequestOutcome}). */
+    public static final String REQUESTS = "keyfailover.requests";
+    /** Counter: upstream attempts with a pool key; tags provider, key, outcome ({@link AttemptOutcome}). */
+    public static final String ATTEMPTS = "keyfailover.attempts";
+    /** Counter: requests the pool could not serve; tags provider, kind ({@link ExhaustionKind}). */
+    public static final String EXHAUSTIONS = "keyfailover.exhaustions";
+    /** Counter: real key state changes; tags provider, key, to ({@link Transition}). */
+    public static final String TRANSITIONS = "keyfailover.key.transitions";
+    /** Gauge: keys in each state now; tags provider, state ({@code VALID}, {@code COOLING}, …). */
+    public static final String KEYS = "keyfailover.keys";
+    /** Timer: each attempt, request sent to response head received; tags provider, outcome ({@link AttemptOutcome}). */
+    public static final String UPSTREAM_DURATION = "keyfailover.upstream.duration";
+
+    static final String PROVIDER = "provider";
+    static final String KEY = "key";
+    static final String OUTCOME = "outcome";
+    static final String KIND = "kind";
+    static final String TO = "to";
+    static final String STATE = "state";
+
+    private MeterNames() {
+    }
+}

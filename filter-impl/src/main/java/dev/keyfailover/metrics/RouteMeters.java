@@ -1,0 +1,116 @@
+package dev.keyfailover.metrics;
+
+import java.io.Closeable;
+import java.util.List;
+
+import dev.keyfailover.chain.FailoverEvents;
+import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeySnapshot;
+import dev.keyfailover.pool.KeyState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The meters of one route (SPEC §11), all registered when it starts and all removed when it stops,
+ * so a redeployment starts from zero and leaves nothing behind on a registry that outlives it.
+ * Requests are counted here; attempts, transitions, exhaustions and upstream times through
+ * {@link #events()}; the key-state gauge reads the pool when the registry is scraped.
+ */
+public final class RouteMeters implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteMeters.class);
+    private static final RequestOutcome[] OUTCOMES = RequestOutcome.values();
+    private static final RouteMeters NONE = new RouteMeters(null, null, null, null);
+
+    private final RegisteredMeters meters;
+    private final Counter[] requests;
+    private final FailoverMeters failover;
+    private final KeyPool pool;
+
+    private RouteMeters(RegisteredMeters meters, Counter[] requests, FailoverMeters failover, KeyPool pool) {
+        this.meters = meters;
+        this.requests = requests;
+        this.failover = failover;
+        this.pool = pool;
+    }
+
+    /** No meters: counts nothing. */
+    public static RouteMeters none() {
+        return NONE;
+    }
+
+    /**
+     * Registers the meters of a route.
+     *
+     * @param pool the route's key pool, {@code null} when it has none (then only requests and
+     *     upstream times are measured)
+     */
+    public static RouteMeters register(MeterRegistry registry, String provider, KeyPool pool) {
+        if (registry.find(MeterNames.REQUESTS).tag(MeterNames.PROVIDER, provider).meter() != null) {
+            LOG.warn("{}: the meter registry already has meters of this provider (two routes of one name, or one "
+                    + "not stopped): their counts add up", provider);
+        }
+        RegisteredMeters meters = new RegisteredMeters(registry);
+        Tags route = Tags.of(MeterNames.PROVIDER, provider);
+        Counter[] requests = new Counter[OUTCOMES.length];
+        for (RequestOutcome outcome : OUTCOMES) {
+            requests[outcome.ordinal()] = meters.counter(MeterNames.REQUESTS, "Client requests, by how they ended",
+                    route.and(MeterNames.OUTCOME, outcome.tag()));
+        }
+        if (pool != null) {
+            for (KeyState state : KeyState.values()) {
+                meters.gauge(MeterNames.KEYS, "Keys of the pool in each state now (a key cooling for one model "
+                        + "only is VALID)", route.and(MeterNames.STATE, state.name()), pool,
+                        keys -> count(keys, state));
+            }
+        }
+        FailoverMeters failover = new FailoverMeters(meters, provider, pool == null ? List.of() : pool.keys());
+        return new RouteMeters(meters, requests, failover, pool);
+    }
+
+    /** What the chain tells the meters. */
+    public FailoverEvents events() {
+        return failover == null ? FailoverEvents.NONE : failover;
+    }
+
+    /** Counts one client request, once, by how it ended. */
+    public void request(RequestOutcome outcome) {
+        if (requests != null) {
+            requests[outcome.ordinal()].increment();
+        }
+    }
+
+    /** An administrator reset this key of the route's pool, and it changed: a transition to VALID. */
+    public void keyReset(Key key) {
+        if (failover != null && pool != null && pool.keys().contains(key)) {
+            failover.reset(key);
+        }
+    }
+
+    /** How many meters are registered now (0 once closed). */
+    public int size() {
+        return meters == null ? 0 : meters.size();
+    }
+
+    /** Removes this route's meters from the registry. */
+    @Override
+    public void close() {
+        if (meters != null) {
+            meters.removeAll();
+        }
+    }
+
+    private static double count(KeyPool pool, KeyState state) {
+        int count = 0;
+        for (KeySnapshot key : pool.snapshot()) {
+            if (key.state() == state) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.keyfailover.metrics;
+
+import dev.keyfailover.api.KeyVerdict;
+
+/** The state a key moved to, as the {@code to} tag of {@link MeterNames#TRANSITIONS}. */
+public enum Transition {
+    /** The key, or one model on it, started cooling (a 429, or a rate limit its headers said is used up). */
+    COOLING("cooling"),
+    /** The key failed authentication. */
+    DISABLED("disabled"),
+    /** The key's account ran out of credit or quota. */
+    EXHAUSTED("exhausted"),
+    /** A re-check proved the key again, or an administrator reset it. The end of a cooldown, by time alone, is not counted. */
+    VALID("valid");
+
+    private final String tag;
+
+    Transition(String tag) {
+        this.tag = tag;
+    }
+
+    /** The tag value. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The transition a verdict makes when it makes one; {@code null} for one that never does. */
+    static Transition of(KeyVerdict.Action action) {
+        switch (action) {
+            case COOL_DOWN:
+                return COOLING;
+            case DISABLE:
+                return DISABLED;
+            case EXHAUST:
+                return EXHAUSTED;
+            case ACCEPT:
+                return VALID;
+            default:
+                return null;
+        }
+    }
+}

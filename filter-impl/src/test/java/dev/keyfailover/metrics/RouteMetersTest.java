@@ -1,0 +1,119 @@
+package dev.keyfailover.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.keyfailover.api.KeyPoolExhaustion;
+import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.pool.KeyHint;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.settings.PoolSettings;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The meters of one route: made at start, counted without lookups, removed at stop (SPEC §11). */
+class RouteMetersTest {
+
+    private static final String A = KeyHint.of("sk-aaaa-000000000001");
+    private static final String B = KeyHint.of("sk-bbbb-000000000002");
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private static KeyPool pool(String... keys) {
+        return new KeyPool("openai", List.of(keys), Clock.systemUTC(), PoolSettings.defaults());
+    }
+
+    @Test
+    void everyMeterOfARouteWithAPoolIsMadeAtStartAndRemovedAtStop() {
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
+                "sk-cccc-000000000003"));
+
+        // requests 5 + keys gauge 4 + attempts 3 × 7 + transitions 3 × 4 + exhaustions 4 + timer 7
+        assertThat(registry.getMeters()).hasSize(5 + 4 + 21 + 12 + 4 + 7);
+        assertThat(meters.size()).isEqualTo(registry.getMeters().size());
+        assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
+                MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
+                MeterNames.UPSTREAM_DURATION);
+        assertThat(registry.get(MeterNames.KEYS).tag("state", "VALID").gauge().value()).isEqualTo(3);
+
+        meters.close();
+        assertThat(registry.getMeters()).isEmpty();
+        assertThat(meters.size()).isZero();
+    }
+
+    @Test
+    void aRouteWithoutAPoolHasRequestsAndUpstreamTimesOnly() {
+        RouteMeters meters = RouteMeters.register(registry, "passthrough", null);
+
+        assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 7);
+        meters.events().directAttempt(200, 1_000_000);
+        meters.events().directAttempt(-1, 2_000_000);
+        meters.request(RequestOutcome.SERVED);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "ok").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transport").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("outcome", "served").counter().count()).isEqualTo(1);
+        meters.close();
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void keysWithTheSameHintKeepMetersOfTheirOwn() {
+        KeyPool pool = pool("short-1", "short-2", "sk-long-enough-00000001");
+        RouteMeters.register(registry, "openai", pool);
+
+        assertThat(registry.find(MeterNames.ATTEMPTS).tag("outcome", "ok").counters())
+                .extracting(counter -> counter.getId().getTag("key"))
+                .containsExactlyInAnyOrder("****#0", "****#1", KeyHint.of("sk-long-enough-00000001"));
+    }
+
+    @Test
+    void eventsCountTheVerdictAndTheTransitionOnlyWhenThereIsOne() {
+        KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool);
+
+        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), true, false, 5_000_000);
+        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), false, false, 5_000_000);
+        meters.events().attempt(pool.keys().get(1), 403, KeyVerdict.SKIP, false, false, 5_000_000);
+        meters.events().attempt(pool.keys().get(1), 500, KeyVerdict.ACCEPT, false, false, 5_000_000);
+        meters.events().attempt(pool.keys().get(1), 200, KeyVerdict.ACCEPT, true, true, 5_000_000);
+        meters.events().exhausted(new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED,
+                java.time.Duration.ZERO), 2);
+        meters.events().refusalRelayed(2);
+        meters.keyReset(pool.keys().get(0));
+
+        assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "rate_limited")).isEqualTo(2);
+        assertThat(count(MeterNames.TRANSITIONS, "key", A, "to", "cooling")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "forbidden")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "passed")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "ok")).isEqualTo(1);
+        assertThat(count(MeterNames.TRANSITIONS, "key", B, "to", "valid")).as("a re-check").isEqualTo(1);
+        assertThat(count(MeterNames.TRANSITIONS, "key", A, "to", "valid")).as("a reset").isEqualTo(1);
+        assertThat(count(MeterNames.EXHAUSTIONS, "kind", "quota")).isEqualTo(1);
+        assertThat(count(MeterNames.EXHAUSTIONS, "kind", "forbidden")).isEqualTo(1);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "rate_limited").timer().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aCompositeRegistryLosesTheMetersInTheRegistriesItHoldsToo() {
+        CompositeMeterRegistry composite = new CompositeMeterRegistry();
+        composite.add(registry);
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool("sk-aaaa-000000000001"));
+        meters.request(RequestOutcome.SERVED);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("outcome", "served").counter().count()).isEqualTo(1);
+
+        meters.close();
+
+        assertThat(composite.getMeters()).isEmpty();
+        assertThat(registry.getMeters()).extracting(Meter::getId).isEmpty();
+    }
+
+    private double count(String name, String... tags) {
+        return registry.get(name).tags(tags).counter().count();
+    }
+}
