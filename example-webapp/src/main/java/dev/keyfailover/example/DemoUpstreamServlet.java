@@ -20,23 +20,36 @@ import jakarta.servlet.http.HttpServletResponse;
  * gets 401, any other key is served. {@code "stream": true} answers as server-sent events.
  * Mapped at {@code /demo-upstream/*}: {@code /openai/v1/chat/completions}, {@code /openai/v1/models},
  * {@code /anthropic/v1/messages}.
+ *
+ * <p>Two models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
+ * rate-limited on every key (the pool runs dry: an exhaustion), and {@value #HANG_UP_MODEL} makes
+ * the upstream hang up in the middle of its answer (a transport failure).
  */
 public class DemoUpstreamServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final long EVENT_GAP_MILLIS = 150;
+    static final String RATE_LIMITED_MODEL = "demo-rate-limited";
+    static final String HANG_UP_MODEL = "demo-hang-up";
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         boolean anthropic = path.startsWith("/anthropic/");
         String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
+        JsonObject body = path.equals("/openai/v1/chat/completions") || path.equals("/anthropic/v1/messages")
+                ? body(request) : JsonObject.EMPTY_JSON_OBJECT;
         if (key == null) {
             error(response, anthropic, 401, "authentication_error", "no API key");
             return;
         }
+        String model = body.getString("model", "demo-model");
+        if (HANG_UP_MODEL.equals(model)) {
+            hangUp(response);
+            return;
+        }
         String lower = key.toLowerCase(Locale.ROOT);
-        if (lower.contains("ratelimited")) {
+        if (lower.contains("ratelimited") || RATE_LIMITED_MODEL.equals(model)) {
             response.setHeader("Retry-After", "30");
             error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited");
             return;
@@ -49,12 +62,11 @@ public class DemoUpstreamServlet extends HttpServlet {
         if (path.equals("/openai/v1/models")) {
             json(response, "{\"object\":\"list\",\"data\":[{\"id\":\"demo-model\",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
         } else if (path.equals("/openai/v1/chat/completions")) {
-            JsonObject body = body(request);
             if (body.getBoolean("stream", false)) {
                 streamOpenAi(response, served);
             } else {
                 json(response, Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion")
-                        .add("created", System.currentTimeMillis() / 1000).add("model", body.getString("model", "demo-model"))
+                        .add("created", System.currentTimeMillis() / 1000).add("model", model)
                         .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
                                 .add("message", Json.createObjectBuilder().add("role", "assistant").add("content", served))
                                 .add("finish_reason", "stop")))
@@ -63,12 +75,11 @@ public class DemoUpstreamServlet extends HttpServlet {
                         .build().toString());
             }
         } else if (path.equals("/anthropic/v1/messages")) {
-            JsonObject body = body(request);
             if (body.getBoolean("stream", false)) {
-                streamAnthropic(response, served, body.getString("model", "demo-model"));
+                streamAnthropic(response, served, model);
             } else {
                 json(response, Json.createObjectBuilder().add("id", "msg_demo").add("type", "message").add("role", "assistant")
-                        .add("model", body.getString("model", "demo-model"))
+                        .add("model", model)
                         .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "text").add("text", served)))
                         .add("stop_reason", "end_turn").addNull("stop_sequence")
                         .add("usage", Json.createObjectBuilder().add("input_tokens", 5).add("output_tokens", 9))
@@ -77,6 +88,16 @@ public class DemoUpstreamServlet extends HttpServlet {
         } else {
             error(response, anthropic, 404, "not_found_error", "demo: no such endpoint " + path);
         }
+    }
+
+    /** Starts an error answer and breaks it off: the connection is aborted, the client reads a cut body. */
+    private static void hangUp(HttpServletResponse response) throws IOException {
+        response.setStatus(429);
+        response.setContentType("application/json");
+        response.setContentLength(1024);
+        response.getOutputStream().write("{\"error\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        response.flushBuffer();
+        throw new IOException("demo: hanging up in the middle of an answer");
     }
 
     private static void streamOpenAi(HttpServletResponse response, String text) throws IOException {
