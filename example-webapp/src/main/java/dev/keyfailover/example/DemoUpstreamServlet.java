@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.Locale;
 
 import dev.keyfailover.pool.KeyHint;
@@ -15,16 +16,29 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows failover at once:
- * a key containing {@code ratelimited} gets 429 (Retry-After 30 s), one containing {@code revoked}
- * gets 401, any other key is served. {@code "stream": true} answers as server-sent events.
- * Mapped at {@code /demo-upstream/*}: {@code /openai/v1/chat/completions}, {@code /openai/v1/models},
- * {@code /anthropic/v1/messages}.
+ * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows every case of the
+ * pool at once. By what the key contains:
+ * <ul>
+ *   <li>{@code ratelimited}: 429 with {@code Retry-After: 30}, for every model;</li>
+ *   <li>{@code revoked}: 401;</li>
+ *   <li>{@code noquota}: the account is out of credit (OpenAI 429 {@code insufficient_quota},
+ *       Anthropic 400 about the credit balance);</li>
+ *   <li>{@code busy4o}: 429 for the model {@code gpt-4o} only, served for every other model;</li>
+ *   <li>{@code countdown}: served, with rate-limit headers that count down from 3 requests to 0
+ *       and refill 20 s after the first request of a window;</li>
+ *   <li>any other key: served.</li>
+ * </ul>
+ * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}.
  */
 public class DemoUpstreamServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final long EVENT_GAP_MILLIS = 150;
+    private static final int COUNTDOWN_LIMIT = 3;
+    private static final Duration COUNTDOWN_WINDOW = Duration.ofSeconds(20);
+
+    private final transient CountdownLimits countdown = new CountdownLimits(COUNTDOWN_LIMIT, COUNTDOWN_WINDOW);
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -45,11 +59,29 @@ public class DemoUpstreamServlet extends HttpServlet {
             error(response, anthropic, 401, "authentication_error", "demo: this key was revoked");
             return;
         }
+        if (lower.contains("noquota")) {
+            if (anthropic) {
+                error(response, true, 400, "invalid_request_error",
+                        "Your credit balance is too low to access the Anthropic API (demo)");
+            } else {
+                errorWithCode(response, 429, "insufficient_quota",
+                        "You exceeded your current quota, please check your plan and billing details (demo)");
+            }
+            return;
+        }
+        JsonObject body = path.endsWith("/models") ? JsonObject.EMPTY_JSON_OBJECT : body(request);
+        if (lower.contains("busy4o") && "gpt-4o".equals(body.getString("model", ""))) {
+            response.setHeader("Retry-After", "30");
+            error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited for gpt-4o only");
+            return;
+        }
+        if (lower.contains("countdown")) {
+            countdown.answer(key, anthropic, response);
+        }
         String served = "served by the demo upstream with key " + KeyHint.of(key);
         if (path.equals("/openai/v1/models")) {
             json(response, "{\"object\":\"list\",\"data\":[{\"id\":\"demo-model\",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
         } else if (path.equals("/openai/v1/chat/completions")) {
-            JsonObject body = body(request);
             if (body.getBoolean("stream", false)) {
                 streamOpenAi(response, served);
             } else {
@@ -63,7 +95,6 @@ public class DemoUpstreamServlet extends HttpServlet {
                         .build().toString());
             }
         } else if (path.equals("/anthropic/v1/messages")) {
-            JsonObject body = body(request);
             if (body.getBoolean("stream", false)) {
                 streamAnthropic(response, served, body.getString("model", "demo-model"));
             } else {
@@ -152,6 +183,13 @@ public class DemoUpstreamServlet extends HttpServlet {
                 : Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
                         .add("type", type).addNull("code")).build().toString();
         json(response, body);
+    }
+
+    private static void errorWithCode(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        json(response, Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
+                .add("type", code).addNull("param").add("code", code)).build().toString());
     }
 
     private static void json(HttpServletResponse response, String body) throws IOException {

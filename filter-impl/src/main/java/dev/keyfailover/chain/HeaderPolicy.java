@@ -100,7 +100,8 @@ public class HeaderPolicy {
     public void addPoolHeaders(HttpResponse answer, int attempts, Key servedBy) {
         answer.setHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
         if (exposeKeyHint && servedBy != null) {
-            answer.setHeader(KEY_HEADER, servedBy.hint());
+            // Header values are ASCII: the hint's ellipsis is written as three dots.
+            answer.setHeader(KEY_HEADER, servedBy.hint().replace("…", "..."));
         }
     }
 
