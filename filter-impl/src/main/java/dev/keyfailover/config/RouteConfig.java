@@ -15,6 +15,7 @@ import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
+import dev.keyfailover.settings.StateStoreSettings;
 
 /**
  * The parsed configuration of one proxy route (a servlet or filter): every init-param checked,
@@ -30,6 +31,7 @@ public final class RouteConfig {
     private final Path dumpDir;
     private final boolean byokAllowed;
     private final boolean exposeKeyHint;
+    private final StateStoreSettings stateStore;
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
@@ -78,6 +80,14 @@ public final class RouteConfig {
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
                 order);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
+        StateStoreSettings storeDefaults = StateStoreSettings.local();
+        this.stateStore = new StateStoreSettings(
+                reader.parse("stateStore", value -> Values.choice(value, StateStoreSettings.Kind.class))
+                        .orElse(storeDefaults.kind()),
+                reader.optional("stateStoreName").orElse(storeDefaults.cacheName()),
+                reader.parse("stateStoreConfig", RouteConfig::uri).orElse(null),
+                reader.parse("stateStoreTimeout", value -> Require.positive(Values.duration(value), "stateStoreTimeout"))
+                        .orElse(storeDefaults.timeout()));
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
                 ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
@@ -124,6 +134,11 @@ public final class RouteConfig {
     /** {@code exposeKeyHint=true}: answers to pool requests name the key that served, masked. */
     public boolean exposeKeyHint() {
         return exposeKeyHint;
+    }
+
+    /** Where the route's key states live. */
+    public StateStoreSettings stateStore() {
+        return stateStore;
     }
 
     /** How bodies are buffered, and the largest accepted. */
@@ -184,6 +199,14 @@ public final class RouteConfig {
             result = result.substring(0, result.length() - 1);
         }
         return result;
+    }
+
+    private static URI uri(String value) {
+        try {
+            return new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a URI");
+        }
     }
 
     private static boolean byok(String value) {

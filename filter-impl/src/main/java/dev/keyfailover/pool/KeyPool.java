@@ -55,6 +55,7 @@ public final class KeyPool {
         this.keys = List.copyOf(keys);
         this.order = WalkOrder.of(settings.keyOrder());
         this.store = store;
+        store.started();
     }
 
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings) {

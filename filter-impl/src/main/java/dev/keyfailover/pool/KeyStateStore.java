@@ -10,6 +10,10 @@ public interface KeyStateStore extends AutoCloseable {
     /** The state holder of one key of a pool, made once when the pool is built. */
     KeyStates statesOf(String providerName, Key key);
 
+    /** Called once the pool has made the states of all its keys: a shared store loads what the cluster knows. */
+    default void started() {
+    }
+
     /** {@code local}, or what the shared store is (e.g. {@code jcache keyfailover-state}). */
     String description();
 

@@ -20,6 +20,9 @@ import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
 import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeyStateStore;
+import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.Sleeper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -42,16 +45,24 @@ public final class ProxyRoute implements Closeable {
     private final ProviderClient client;
     private final HeaderPolicy headers;
     private final UpstreamRequests requests;
+    private final KeyStateStore store;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, KeyStateStore store) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.headers = headers;
         this.requests = new UpstreamRequests(headers);
+        this.store = store;
     }
 
     /** Builds the route's provider, pool, dump and client from its configuration. */
     public static ProxyRoute create(String where, RouteConfig config, Clock clock) throws ConfigException {
+        return create(where, config, clock, LocalKeyStateStore.INSTANCE);
+    }
+
+    /** As {@link #create(String, RouteConfig, Clock)}, with the key states in {@code store}. */
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store)
+            throws ConfigException {
         Map<String, ProviderFactory> factories = ProviderFactories.discover();
         ProviderFactory factory = factories.get(config.providerType());
         if (factory == null) {
@@ -72,7 +83,8 @@ public final class ProxyRoute implements Closeable {
         }
         KeyPool pool;
         try {
-            pool = config.keys().isEmpty() ? null : new KeyPool(provider.name(), config.keys(), clock, config.pool());
+            pool = config.keys().isEmpty() ? null
+                    : new KeyPool(provider.name(), config.keys(), clock, config.pool(), Sleeper.THREAD, store);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
         }
@@ -82,9 +94,10 @@ public final class ProxyRoute implements Closeable {
                 config.dropResponseHeaders(), config.exposeKeyHint());
         ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
                 config.client(), clock);
-        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
-                config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
-        return new ProxyRoute(config.baseUrl(), client, headers);
+        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
+                config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
+                dump == null ? "off" : dump.directory());
+        return new ProxyRoute(config.baseUrl(), client, headers, store);
     }
 
     public Provider provider() {
@@ -98,6 +111,11 @@ public final class ProxyRoute implements Closeable {
 
     public ProviderClient client() {
         return client;
+    }
+
+    /** Where the route's key states live. */
+    public KeyStateStore stateStore() {
+        return store;
     }
 
     /**
@@ -184,7 +202,11 @@ public final class ProxyRoute implements Closeable {
 
     @Override
     public void close() throws IOException {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            store.close();
+        }
     }
 
 }

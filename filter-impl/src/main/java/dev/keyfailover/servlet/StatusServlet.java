@@ -118,6 +118,8 @@ public class StatusServlet extends HttpServlet {
                     .add("name", route.provider().name())
                     .add("pool", route.pool() != null)
                     .add("keys", keys)
+                    .add("stateStore", Json.createObjectBuilder().add("kind", route.stateStore().description())
+                            .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
             providers.add(provider);
         }
@@ -157,6 +159,9 @@ public class StatusServlet extends HttpServlet {
         }
         for (ProxyRoute route : routes) {
             out.println("<h2 class=\"provider\">" + escape(route.provider().name()) + "</h2>");
+            out.println("<p class=\"store\">Key states: " + escape(route.stateStore().description())
+                    + (route.stateStore().reachable() ? "" : " <strong>(not answering: this node uses its own)</strong>")
+                    + "</p>");
             if (route.pool() == null) {
                 out.println("<p>No key pool: requests are forwarded as they are.</p>");
                 continue;

@@ -85,10 +85,17 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
     public static ProxyServer servlet(Map<String, String> initParams, Clock clock) throws Exception {
+        return servlet(initParams, clock, Map.of());
+    }
+
+    /** As {@link #servlet(Map, Clock)}, with servlet-context attributes set before the routes start. */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Map<String, Object> attributes)
+            throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         if (clock != null) {
             context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
         }
+        attributes.forEach(context::setAttribute);
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
         proxy.setInitOrder(1);
