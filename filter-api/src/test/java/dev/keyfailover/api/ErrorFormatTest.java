@@ -115,7 +115,9 @@ class ErrorFormatTest {
         "BAD_REQUEST, 400, invalid_request_error, invalid_request, invalid_request_error",
         "REQUEST_TOO_LARGE, 413, invalid_request_error, request_too_large, request_too_large",
         "BAD_GATEWAY, 502, api_error, bad_gateway, api_error",
-        "GATEWAY_TIMEOUT, 504, api_error, timeout, timeout_error"})
+        "GATEWAY_TIMEOUT, 504, api_error, timeout, timeout_error",
+        "REQUEST_TIMEOUT, 408, invalid_request_error, request_timeout, invalid_request_error",
+        "OVERLOADED, 503, server_error, overloaded, overloaded_error"})
     void proxyFailuresInBothShapes(ProxyFailure failure, int status, String openAiType, String openAiCode,
                                    String anthropicType) throws Exception {
         ClassicHttpResponse openAi = ErrorFormat.OPENAI.failure(failure, "what happened");

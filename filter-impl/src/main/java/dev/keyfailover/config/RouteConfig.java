@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.keyfailover.api.HeaderNames;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
 import dev.keyfailover.settings.StateStoreSettings;
@@ -35,6 +37,7 @@ public final class RouteConfig {
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
+    private final InboundLimits inbound;
     private final List<String> clientAuthHeaders;
     private final List<String> dropResponseHeaders;
     private final Map<String, String> properties;
@@ -88,6 +91,11 @@ public final class RouteConfig {
                 reader.parse("stateStoreConfig", RouteConfig::uri).orElse(null),
                 reader.parse("stateStoreTimeout", value -> Require.positive(Values.duration(value), "stateStoreTimeout"))
                         .orElse(storeDefaults.timeout()));
+        OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+        Duration clientIdle = reader.parse("clientIdleTimeout", value -> Require.positive(Values.duration(value),
+                "clientIdleTimeout")).orElse(InboundLimits.DEFAULT_CLIENT_IDLE_TIMEOUT);
+        this.inbound = new InboundLimits(maxStreams, clientIdle);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
                 ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
@@ -152,6 +160,11 @@ public final class RouteConfig {
 
     public PoolSettings pool() {
         return pool;
+    }
+
+    /** How many requests the route serves at once, and how long a client may stall it. */
+    public InboundLimits inbound() {
+        return inbound;
     }
 
     /** Headers that authenticate the client to the proxy: never forwarded, never read as BYOK. */

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.keyfailover.api.Provider;
@@ -23,6 +24,7 @@ import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyStateStore;
 import dev.keyfailover.pool.LocalKeyStateStore;
 import dev.keyfailover.pool.Sleeper;
+import dev.keyfailover.settings.InboundLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -41,18 +43,25 @@ public final class ProxyRoute implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
     private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
 
+    private static final Runnable NOTHING_TO_RELEASE = () -> { };
+
     private final String baseUrl;
     private final ProviderClient client;
     private final HeaderPolicy headers;
     private final UpstreamRequests requests;
     private final KeyStateStore store;
+    private final InFlightRequests inFlight;
+    private final ClientWatchdog watchdog;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, KeyStateStore store) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, KeyStateStore store,
+                       InFlightRequests inFlight, ClientWatchdog watchdog) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.headers = headers;
         this.requests = new UpstreamRequests(headers);
         this.store = store;
+        this.inFlight = inFlight;
+        this.watchdog = watchdog;
     }
 
     /** Builds the route's provider, pool, dump and client from its configuration. */
@@ -97,7 +106,10 @@ public final class ProxyRoute implements Closeable {
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
-        return new ProxyRoute(config.baseUrl(), client, headers, store);
+        InboundLimits inbound = config.inbound();
+        return new ProxyRoute(config.baseUrl(), client, headers, store,
+                new InFlightRequests(inbound.maxConcurrentStreams()),
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()));
     }
 
     public Provider provider() {
@@ -119,11 +131,32 @@ public final class ProxyRoute implements Closeable {
     }
 
     /**
-     * Forwards one client request.
+     * Requests of this route in flight now: from entering the route until their response is
+     * written, streams included. At most {@code maxConcurrentStreams} when that is set.
+     */
+    public int inFlight() {
+        return inFlight.count();
+    }
+
+    /**
+     * Forwards one client request, or refuses it at once with a 503 when the route already serves
+     * its {@code maxConcurrentStreams}.
      *
      * @param rawRest the encoded path after the route prefix, as the client sent it
      */
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
+        Optional<InFlightRequests.Admission> admission = inFlight.tryAdmit();
+        if (admission.isEmpty()) {
+            refuseOverloaded(response);
+            return;
+        }
+        try (InFlightRequests.Admission counted = admission.get()) {
+            forwardAdmitted(request, response, rawRest);
+        }
+    }
+
+    private void forwardAdmitted(HttpServletRequest request, HttpServletResponse response, String rawRest)
+            throws IOException {
         HttpClientContext context = HttpClientContext.create();
         Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
         if (NOT_FORWARDED.contains(request.getMethod())) {
@@ -133,35 +166,60 @@ public final class ProxyRoute implements Closeable {
             return;
         }
         HttpUriRequestBase upstream;
-        try {
-            upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
-        } catch (IllegalArgumentException e) {
-            answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response, exchange);
-            return;
-        }
         ClassicHttpResponse answer;
-        try {
-            answer = client.httpClient().executeOpen(null, upstream, context);
-        } catch (ClientAbortedException e) {
-            LOG.debug("{}: client went away while sending its body", provider().name());
-            return;
-        } catch (IOException e) {
-            ProxyFailure failure = UpstreamFailures.of(e);
-            LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(), e.toString());
-            answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
-                    : "upstream could not be reached", response, exchange);
-            return;
+        // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
+        try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
+            try {
+                upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest), upload);
+            } catch (IllegalArgumentException e) {
+                answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response, exchange);
+                return;
+            }
+            try {
+                answer = client.httpClient().executeOpen(null, upstream, context);
+            } catch (ClientBodyTimeoutException e) {
+                LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
+                if (request.getProtocol().startsWith("HTTP/1")) {
+                    // The rest of the body may still trickle in: the connection cannot be reused.
+                    response.setHeader("Connection", "close");
+                }
+                answer(ProxyFailure.REQUEST_TIMEOUT, "request body not received within clientIdleTimeout", response,
+                        exchange);
+                return;
+            } catch (ClientAbortedException e) {
+                LOG.debug("{}: client went away while sending its body", provider().name());
+                return;
+            } catch (IOException e) {
+                ProxyFailure failure = UpstreamFailures.of(e);
+                LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
+                        e.toString());
+                answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+                        : "upstream could not be reached", response, exchange);
+                return;
+            }
         }
+        // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
+        try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
+            copyAnswer(answer, upstream, response, exchange, writes);
+        }
+    }
+
+    private void copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream, HttpServletResponse response,
+                            Exchange exchange, ClientWatchdog.Watch writes) throws IOException {
         try {
-            ResponseStreamer.copy(answer, response, headers, exchange);
+            ResponseStreamer.copy(answer, response, headers, exchange, writes);
             answer.close();
-        } catch (ClientAbortedException e) {
-            upstream.cancel();
-            closeQuietly(answer);
-            LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
         } catch (IOException e) {
             upstream.cancel();
             closeQuietly(answer);
+            if (writes.expired()) {
+                // Whether the blocked write failed or finally went out, the answer is cut: abort, never a clean end.
+                throw new ClientStalledException(provider().name(), e);
+            }
+            if (e instanceof ClientAbortedException) {
+                LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
+                return;
+            }
             if (!response.isCommitted()) {
                 response.reset();
                 answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
@@ -182,11 +240,28 @@ public final class ProxyRoute implements Closeable {
         return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
     }
 
+    /**
+     * The 503 over {@code maxConcurrentStreams}, with a short {@code Retry-After}: nothing of the
+     * request is read, no thread waits for a slot.
+     */
+    private void refuseOverloaded(HttpServletResponse response) throws IOException {
+        LOG.debug("{}: refused a request over maxConcurrentStreams", provider().name());
+        long retryAfter = InboundLimits.OVERLOAD_RETRY_AFTER.toSeconds();
+        ClassicHttpResponse refusal = ProxyResponses.failure(provider(), ProxyFailure.OVERLOADED, provider().name()
+                + ": the proxy is serving as many requests as it may at once; retry after " + retryAfter + " s");
+        refusal.setHeader("Retry-After", Long.toString(retryAfter));
+        answer(refusal, response, Exchange.start(HttpClientContext.create(), false));
+    }
+
     /** An answer of the proxy itself, in the provider's error format. */
     private void answer(ProxyFailure failure, String message, HttpServletResponse response, Exchange exchange)
             throws IOException {
-        try {
-            ResponseStreamer.copy(ProxyResponses.failure(provider(), failure, message), response, headers, exchange);
+        answer(ProxyResponses.failure(provider(), failure, message), response, exchange);
+    }
+
+    private void answer(ClassicHttpResponse own, HttpServletResponse response, Exchange exchange) throws IOException {
+        try (ClientWatchdog.Watch writes = watchdog.watch(NOTHING_TO_RELEASE)) {
+            ResponseStreamer.copy(own, response, headers, exchange, writes);
         } catch (ClientAbortedException e) {
             LOG.debug("client went away before the proxy's own answer was written");
         }
@@ -202,6 +277,7 @@ public final class ProxyRoute implements Closeable {
 
     @Override
     public void close() throws IOException {
+        watchdog.close();
         try {
             client.close();
         } finally {

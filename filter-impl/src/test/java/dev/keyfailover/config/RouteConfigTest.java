@@ -15,9 +15,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,9 @@ class RouteConfigTest {
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
+        assertThat(config.inbound()).isEqualTo(InboundLimits.defaults());
+        assertThat(config.inbound().maxConcurrentStreams()).isEmpty();
+        assertThat(config.inbound().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.clientAuthHeaders()).isEmpty();
         assertThat(config.dropResponseHeaders()).containsExactly("openai-organization", "openai-project",
                 "anthropic-organization-id", "set-cookie");
@@ -243,6 +248,8 @@ class RouteConfigTest {
         own.put("maxCooldown", "2h");
         own.put("maxWaitForKey", "5s");
         own.put("clientAuthHeaders", "Authorization, X-Proxy-Token");
+        own.put("maxConcurrentStreams", "2000");
+        own.put("clientIdleTimeout", "1500ms");
 
         RouteConfig config = parse();
 
@@ -254,6 +261,7 @@ class RouteConfigTest {
         assertThat(config.pool().maxCooldown()).isEqualTo(Duration.ofHours(2));
         assertThat(config.pool().maxWaitForKey()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.clientAuthHeaders()).containsExactly("Authorization", "X-Proxy-Token");
+        assertThat(config.inbound()).isEqualTo(new InboundLimits(OptionalInt.of(2000), Duration.ofMillis(1500)));
     }
 
     @Test
@@ -413,6 +421,24 @@ class RouteConfigTest {
         own.put("keys", "${OPENAI KEYS:-" + KEY_A + "}");
 
         assertThat(failure("'keys'")).contains("not a valid reference");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "-2000", "many", "1.5", "99999999999"})
+    void badMaxConcurrentStreams(String value) {
+        validBase();
+        own.put("maxConcurrentStreams", value);
+
+        assertThat(failure("'maxConcurrentStreams'")).contains("is not a positive whole number").contains(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "PT0S", "PT-1S", "soon", "30"})
+    void badClientIdleTimeout(String value) {
+        validBase();
+        own.put("clientIdleTimeout", value);
+
+        assertThat(failure("'clientIdleTimeout'")).containsAnyOf("is not a duration", "must be a positive duration");
     }
 
     @Test

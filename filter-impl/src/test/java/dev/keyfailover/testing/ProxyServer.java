@@ -14,6 +14,7 @@ import dev.keyfailover.servlet.RouteLifecycle;
 import dev.keyfailover.servlet.RouteRegistry;
 import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -104,6 +105,20 @@ public final class ProxyServer implements AutoCloseable {
         ServletHolder status = new ServletHolder("status", StatusServlet.class);
         context.addServlet(status, "/status");
         context.addServlet(status, "/status.json");
+        return new ProxyServer(context);
+    }
+
+    /**
+     * As {@link #servlet(Map)}, with {@code inFront} filtering every request on its way to the proxy
+     * (e.g. to stand in for another container's behaviour).
+     */
+    public static ProxyServer servletBehind(Filter inFront, Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.addFilter(new FilterHolder(inFront), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
         return new ProxyServer(context);
     }
 
