@@ -100,7 +100,8 @@ public class HeaderPolicy {
     public void addPoolHeaders(HttpResponse answer, int attempts, Key servedBy) {
         answer.setHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
         if (exposeKeyHint && servedBy != null) {
-            answer.setHeader(KEY_HEADER, servedBy.hint());
+            // A header value is ASCII on the wire: the hint's "…" would arrive mangled (Jetty sends a space).
+            answer.setHeader(KEY_HEADER, servedBy.hint().replace("\u2026", "..."));
         }
     }
 

@@ -59,6 +59,19 @@ class PoolAnswerHeadersOverHttpTest {
     }
 
     @Test
+    void exposeKeyHintNamesTheServingKeyMaskedAfterFailover() throws Exception {
+        upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{}"));
+        start("exposeKeyHint", "true");
+
+        HttpResponse<byte[]> response = post();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Keyfailover-Attempts")).hasValue("2");
+        assertThat(response.headers().firstValue("X-Keyfailover-Key")).hasValue("sk-h...0002");
+        assertThat(response.headers().map().toString()).doesNotContain(K1, K2);
+    }
+
+    @Test
     void theServingKeyIsNotNamedByDefault() throws Exception {
         upstream.on(K1, FakeUpstream.ok("{}"));
         start();
