@@ -297,6 +297,123 @@ class QuotaTest {
         assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
     }
 
+    private static byte[] gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static FakeUpstream.Reply gzipped(int status, String json) throws java.io.IOException {
+        return FakeUpstream.json(status, "").withBody(gzip(json)).withHeader("Content-Encoding", "gzip");
+    }
+
+    private ChainFixture.Answer acceptingGzip(org.apache.hc.core5.http.ClassicHttpRequest request) throws Exception {
+        request.setHeader("Accept-Encoding", "gzip, deflate");
+        return chain.answer(request);
+    }
+
+    @Test
+    void anInsufficientQuotaAnswerCompressedForAClientThatAcceptsGzipStillSetsTheKeyAside() throws Exception {
+        // The official SDKs send Accept-Encoding: gzip, and the proxy passes it on (behaviour.md §8).
+        upstream.on(K1, gzipped(429, OPENAI_QUOTA)).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.openAi());
+
+        assertThat(acceptingGzip(chain.chat("gpt-a")).status()).isEqualTo(200);
+
+        assertThat(upstream.keysSeen()).containsExactly(K1, K2);
+        assertThat(key(0).state()).isEqualTo(KeyState.EXHAUSTED);
+    }
+
+    @Test
+    void anAnthropicCreditBalance400CompressedWithGzipStillSetsTheKeyAside() throws Exception {
+        upstream.on(K1, gzipped(400, ANTHROPIC_CREDIT)).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.anthropic());
+
+        assertThat(acceptingGzip(chain.post("/v1/messages", "{\"model\":\"claude-test\"}")).status()).isEqualTo(200);
+
+        assertThat(key(0).state()).isEqualTo(KeyState.EXHAUSTED);
+    }
+
+    @Test
+    void aCompressedPlain400ReachesTheClientStillCompressedByteForByte() throws Exception {
+        byte[] compressed = gzip(ANTHROPIC_BAD_REQUEST);
+        upstream.on(K1, gzipped(400, ANTHROPIC_BAD_REQUEST)).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.anthropic());
+
+        ChainFixture.Answer answer = acceptingGzip(chain.post("/v1/messages", "{\"model\":\"claude-test\"}"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(answer.bytes()).isEqualTo(compressed);
+        assertThat(upstream.keysSeen()).containsExactly(K1);
+    }
+
+    @Test
+    void aLargeCompressedQuotaAnswerIsJudgedFromTheStartOfWhatItDecodesTo() throws Exception {
+        // Incompressible padding: the compressed body is far beyond the bytes the judgement reads.
+        byte[] noise = new byte[512 * 1024];
+        new Random(3).nextBytes(noise);
+        String padded = OPENAI_QUOTA.substring(0, OPENAI_QUOTA.length() - 1) + ",\"padding\":\""
+                + java.util.Base64.getEncoder().encodeToString(noise) + "\"}";
+        upstream.on(K1, gzipped(429, padded)).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.openAi());
+
+        assertThat(acceptingGzip(chain.chat("gpt-a")).status()).isEqualTo(200);
+
+        assertThat(key(0).state()).isEqualTo(KeyState.EXHAUSTED);
+        assertThat(chain.client().connectionStats().getLeased()).isZero();
+    }
+
+    @Test
+    void aDeflatedQuotaAnswerIsRecognisedToo() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(bytes)) {
+            out.write(OPENAI_QUOTA.getBytes(StandardCharsets.UTF_8));
+        }
+        upstream.on(K1, FakeUpstream.json(429, "").withBody(bytes.toByteArray()).withHeader("Content-Encoding",
+                "deflate")).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.openAi());
+
+        acceptingGzip(chain.chat("gpt-a"));
+
+        assertThat(key(0).state()).isEqualTo(KeyState.EXHAUSTED);
+    }
+
+    @Test
+    void aCompressionBombIsDecodedOnlyAsFarAsTheJudgementReads() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) {
+                out.write(zeros);
+            }
+        }
+        upstream.on(K1, FakeUpstream.rateLimited("30").withBody(bytes.toByteArray())
+                .withHeader("Content-Encoding", "gzip")).on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.openAi());
+
+        assertThat(acceptingGzip(chain.chat("gpt-a")).status()).isEqualTo(200);
+
+        assertThat(key(0).models()).singleElement().satisfies(model ->
+                assertThat(model.cooldownRemaining()).isEqualTo(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aBodyInAnEncodingThatCannotBeDecodedKeepsTheVerdictOfItsStatus() throws Exception {
+        byte[] opaque = {(byte) 0x1b, 0x2a, 0x00, 0x7f, 0x42};
+        upstream.on(K1, FakeUpstream.json(400, "").withBody(opaque).withHeader("Content-Encoding", "br"))
+                .on(K2, FakeUpstream.ok("{}"));
+        chain.client(chain.anthropic());
+
+        ChainFixture.Answer answer = acceptingGzip(chain.post("/v1/messages", "{\"model\":\"claude-test\"}"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.bytes()).isEqualTo(opaque);
+        assertThat(key(0).state()).isEqualTo(KeyState.VALID);
+    }
+
     /** A client with one pooled connection and a short wait for it: a leaked lease shows as a timeout. */
     private void oneConnectionClient(Provider provider) {
         chain.client(provider, null, FailoverSettings.defaults(),
