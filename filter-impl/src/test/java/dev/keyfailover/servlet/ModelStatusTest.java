@@ -143,7 +143,8 @@ class ModelStatusTest {
 
         String html = get("/app/status");
 
-        assertThat(html).contains("gpt-a: cooling 15 s; requests 0/100; tokens 39000/40000<br>gpt-b: cooling 25 s");
+        assertThat(html).contains("gpt-a: cooling 15 s; requests 0/100 (reset 2026-11-24T10:00:20Z);"
+                + " tokens 39000/40000<br>gpt-b: cooling 25 s");
         assertThat(html).contains("<td class=\"EXHAUSTED\">EXHAUSTED</td><td>3595 s</td>");
         assertThat(html).contains("sk-s…0001", "sk-s…0002", "sk-s…0003");
     }

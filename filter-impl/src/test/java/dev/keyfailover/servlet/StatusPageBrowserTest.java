@@ -95,7 +95,7 @@ class StatusPageBrowserTest {
                 "1|sk-…002|EXHAUSTED|429",
                 "2|sk-…003|VALID|200");
         assertThat(cells(dom, 8)).containsExactly(
-                "gpt-a: cooling 20 s; requests 0/100<br>gpt-b: cooling 30 s", "-", "-");
+                "gpt-a: cooling 20 s; requests 0/100 (reset 2026-11-24T10:00:20Z)<br>gpt-b: cooling 30 s", "-", "-");
         assertThat(cells(dom, 3)).containsExactly("-", "3600 s", "-");
         assertThat(dom).doesNotContain("sk-models-00000000001", "sk-quota-000000000002", "sk-good-0000000000003");
     }
