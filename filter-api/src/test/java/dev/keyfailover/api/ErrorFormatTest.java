@@ -98,6 +98,52 @@ class ErrorFormatTest {
         assertThat(json.getJsonObject("error").getString("message")).contains("failed authentication");
     }
 
+    private static KeyPoolExhaustion quota() {
+        return new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED, Duration.ZERO);
+    }
+
+    @Test
+    void openAiQuotaExhaustedIsOpenAisOwn429InsufficientQuotaThatSdksDoNotRetry() throws Exception {
+        ClassicHttpResponse response = ErrorFormat.OPENAI.exhausted(quota());
+
+        assertThat(response.getCode()).isEqualTo(429);
+        assertThat(response.containsHeader("Retry-After")).isFalse();
+        assertThat(response.getFirstHeader("x-should-retry").getValue()).isEqualTo("false");
+        JsonObject error = body(response).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("insufficient_quota");
+        assertThat(error.getString("code")).isEqualTo("insufficient_quota");
+        assertThat(error.getString("message")).contains("run out of credit or quota");
+    }
+
+    @Test
+    void anthropicQuotaExhaustedIsAnthropicsOwn400InvalidRequestError() throws Exception {
+        ClassicHttpResponse response = ErrorFormat.ANTHROPIC.exhausted(quota());
+
+        assertThat(response.getCode()).isEqualTo(400);
+        assertThat(response.containsHeader("Retry-After")).isFalse();
+        assertThat(response.getFirstHeader("x-should-retry").getValue()).isEqualTo("false");
+        JsonObject json = body(response);
+        assertThat(json.getString("type")).isEqualTo("error");
+        assertThat(json.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(json.getJsonObject("error").getString("message")).contains("credit or quota");
+    }
+
+    @Test
+    void aQuotaExhaustionNeverCarriesRetryAfterEvenWithAWait() {
+        KeyPoolExhaustion withWait = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED,
+                Duration.ofSeconds(30));
+
+        assertThat(ErrorFormat.OPENAI.exhausted(withWait).containsHeader("Retry-After")).isFalse();
+        assertThat(ErrorFormat.ANTHROPIC.exhausted(withWait).containsHeader("Retry-After")).isFalse();
+    }
+
+    @Test
+    void rateLimitAndAuthenticationAnswersDoNotSayShouldRetryFalse() {
+        assertThat(ErrorFormat.OPENAI.exhausted(rateLimited(Duration.ofSeconds(3))).containsHeader("x-should-retry"))
+                .isFalse();
+        assertThat(ErrorFormat.ANTHROPIC.exhausted(authFailed()).containsHeader("x-should-retry")).isFalse();
+    }
+
     @ParameterizedTest
     @EnumSource(ProxyFailure.class)
     void everyProxyFailureGetsItsStatusInBothShapes(ProxyFailure failure) throws Exception {

@@ -209,6 +209,9 @@ public class StatusServlet extends HttpServlet {
                 text.append("; ").append(escape(window.name())).append(' ')
                         .append(window.remaining() < 0 ? "?" : Long.toString(window.remaining())).append('/')
                         .append(window.limit() < 0 ? "?" : Long.toString(window.limit()));
+                if (window.reset() != null) {
+                    text.append(" (reset ").append(window.reset()).append(')');
+                }
             }
         }
         return text.toString();

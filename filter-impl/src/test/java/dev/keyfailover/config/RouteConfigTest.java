@@ -285,6 +285,115 @@ class RouteConfigTest {
     }
 
     @Test
+    void modelAwareSettingsTakeTheirDefaults() throws ConfigException {
+        validBase();
+
+        RouteConfig config = parse();
+
+        assertThat(config.pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.MODEL);
+        assertThat(config.pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.PRIORITY);
+        assertThat(config.pool().quotaRecheck()).contains(Duration.ofHours(1));
+        assertThat(config.exposeKeyHint()).isFalse();
+    }
+
+    @Test
+    void cooldownScopeIsModelOrKeyInAnyCase() throws ConfigException {
+        validBase();
+        own.put("cooldownScope", "key");
+        assertThat(parse().pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.KEY);
+        own.put("cooldownScope", " Model ");
+        assertThat(parse().pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.MODEL);
+    }
+
+    @Test
+    void keyOrderIsPriorityHeadroomOrRoundRobin() throws ConfigException {
+        validBase();
+        own.put("keyOrder", "headroom");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.HEADROOM);
+        own.put("keyOrder", "round-robin");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.ROUND_ROBIN);
+        own.put("keyOrder", "Round-Robin");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.ROUND_ROBIN);
+        own.put("keyOrder", "PRIORITY");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.PRIORITY);
+    }
+
+    @Test
+    void quotaRecheckIsADurationOrNever() throws ConfigException {
+        validBase();
+        own.put("quotaRecheck", "6h");
+        assertThat(parse().pool().quotaRecheck()).contains(Duration.ofHours(6));
+        own.put("quotaRecheck", "PT30M");
+        assertThat(parse().pool().quotaRecheck()).contains(Duration.ofMinutes(30));
+        own.put("quotaRecheck", "never");
+        assertThat(parse().pool().quotaRecheck()).isEmpty();
+        own.put("quotaRecheck", "Never");
+        assertThat(parse().pool().quotaRecheck()).isEmpty();
+        assertThat(parse().pool().authRecheck()).as("quotaRecheck is its own setting")
+                .contains(PoolSettings.DEFAULT_AUTH_RECHECK);
+    }
+
+    @Test
+    void exposeKeyHintIsTrueOrFalse() throws ConfigException {
+        validBase();
+        own.put("exposeKeyHint", "true");
+        assertThat(parse().exposeKeyHint()).isTrue();
+        own.put("exposeKeyHint", " FALSE ");
+        assertThat(parse().exposeKeyHint()).isFalse();
+    }
+
+    @Test
+    void modelAwareSettingsMayComeFromContextDefaults() throws ConfigException {
+        validBase();
+        context.put("keyfailover.keyOrder", "round-robin");
+        context.put("keyfailover.cooldownScope", "key");
+        context.put("keyfailover.exposeKeyHint", "true");
+        own.put("keyOrder", "headroom");
+
+        RouteConfig config = parse();
+
+        assertThat(config.pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.HEADROOM);
+        assertThat(config.pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.KEY);
+        assertThat(config.exposeKeyHint()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"request", "models", "keys", "none", "global"})
+    void badCooldownScope(String value) {
+        validBase();
+        own.put("cooldownScope", value);
+
+        assertThat(failure("'cooldownScope'")).contains("'model'", "'key'", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "roundrobin", "round robin", "least-used", "first"})
+    void badKeyOrder(String value) {
+        validBase();
+        own.put("keyOrder", value);
+
+        assertThat(failure("'keyOrder'")).contains("'priority'", "'headroom'", "'round-robin'", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sometimes", "0s", "PT0S", "60", "-1h", "nevermore"})
+    void badQuotaRecheck(String value) {
+        validBase();
+        own.put("quotaRecheck", value);
+
+        assertThat(failure("'quotaRecheck'")).containsAnyOf("is not a duration", "must be a positive duration");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "1", "on", "truthy"})
+    void badExposeKeyHint(String value) {
+        validBase();
+        own.put("exposeKeyHint", value);
+
+        assertThat(failure("'exposeKeyHint'")).contains("'true' or 'false'", value);
+    }
+
+    @Test
     void relativeBaseUrlIsKeptAndTrailingSlashesAreStripped() throws ConfigException {
         validBase();
         own.put("baseUrl", "/demo");
