@@ -142,4 +142,12 @@ class ErrorBodyJudgementTest {
 
         assertThat(judge(response(429), cut)).isEqualTo(KeyVerdict.EXHAUST);
     }
+
+    @Test
+    void aStatusNamedInFailoverOnKeepsItsRuleWhateverTheBodySays() {
+        FailoverRules rules = FailoverRules.builder().failoverOn("400:skip").build();
+
+        assertThat(rules.judge(response(400), ANTHROPIC_CREDIT, NOW)).isEqualTo(KeyVerdict.SKIP);
+        assertThat(FailoverRules.defaults().judge(response(400), ANTHROPIC_CREDIT, NOW)).isEqualTo(KeyVerdict.EXHAUST);
+    }
 }

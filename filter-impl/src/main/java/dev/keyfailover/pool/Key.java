@@ -22,6 +22,12 @@ public final class Key {
     /** The scope of what is known for the key as a whole, or for requests without a model. */
     public static final String ANY_MODEL = "*";
 
+    /**
+     * The most models a key keeps state for: model names come from clients, so they are bounded.
+     * Past it, a model's mark cools the whole key (after ended cooldowns are let go).
+     */
+    static final int MAX_MODELS = 64;
+
     private final int index;
     private final String secret;
     private final String hint;
@@ -100,8 +106,24 @@ public final class Key {
      * @return whether this call made the model unusable on a key that was usable for it
      */
     boolean coolModelUntil(String model, Instant until, Instant now) {
+        if (!hasRoomFor(model, now)) {
+            return coolUntil(until, now);
+        }
         KeyStates.Transition change = states.update(model, current -> cooler(current, until, now));
         return change.before().effectiveState(now) == KeyState.VALID && change.changed() && isUsable(now);
+    }
+
+    private boolean hasRoomFor(String model, Instant now) {
+        Map<String, KeyStatus> models = states.models();
+        if (models.containsKey(model) || models.size() < MAX_MODELS) {
+            return true;
+        }
+        models.forEach((name, status) -> {
+            if (status.effectiveState(now) == KeyState.VALID) {
+                states.update(name, current -> current.effectiveState(now) == KeyState.VALID ? KeyStatus.VALID : current);
+            }
+        });
+        return states.models().size() < MAX_MODELS;
     }
 
     /** The cooldowns of single models that have not ended at {@code now}. */
@@ -115,9 +137,12 @@ public final class Key {
         return cooling;
     }
 
-    /** Keeps what the provider said about this key's limits for a model. */
+    /** Keeps what the provider said about this key's limits for a model (for at most {@link #MAX_MODELS} models). */
     void observe(String model, RateLimits observed) {
-        limits.put(model == null ? ANY_MODEL : model, observed);
+        String scope = model == null ? ANY_MODEL : model;
+        if (limits.size() < MAX_MODELS || limits.containsKey(scope)) {
+            limits.put(scope, observed);
+        }
     }
 
     /** The provider's last word on this key's limits for a model, or {@code null}. */

@@ -60,7 +60,8 @@ public final class LocalKeyStateStore implements KeyStateStore {
             if (kept == null) {
                 return expected.equals(KeyStatus.VALID) && models.putIfAbsent(scope, next) == null;
             }
-            return models.replace(scope, expected, next);
+            // A model back to VALID takes no room.
+            return next.equals(KeyStatus.VALID) ? models.remove(scope, expected) : models.replace(scope, expected, next);
         }
 
         /** Takes a state as it is (from the cluster), without comparing. */

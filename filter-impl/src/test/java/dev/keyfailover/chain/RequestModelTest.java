@@ -254,4 +254,15 @@ class RequestModelTest {
         assertThat(TopLevelString.find("{\"other\":1}".getBytes(StandardCharsets.UTF_8), new byte[0], true, "model"))
                 .isNull();
     }
+
+    @Test
+    void aModelNameNoProviderWouldHaveCountsAsNone() throws Exception {
+        // The pool keeps state per model name, and names come from clients: they are bounded.
+        assertThat(modelOf("/v1/chat/completions", "{\"model\":\"" + "m".repeat(129) + "\"}",
+                ContentType.APPLICATION_JSON, BodyLimits.defaults())).isNull();
+        assertThat(modelOf("/v1/chat/completions", "{\"model\":\"" + "m".repeat(128) + "\"}",
+                ContentType.APPLICATION_JSON, BodyLimits.defaults())).hasSize(128);
+        assertThat(modelOf("/v1/chat/completions", "{\"model\":\"gpt\\u0000x\"}",
+                ContentType.APPLICATION_JSON, BodyLimits.defaults())).isNull();
+    }
 }
