@@ -22,10 +22,12 @@ public class DemoMode implements ServletContextListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
 
+    /** One key per case of the pool, in this order: see {@link DemoUpstreamServlet}. */
     static final String[] OPENAI_KEYS = {"sk-demo-ratelimited-00000001", "sk-demo-revoked-000000000002",
-            "sk-demo-good-000000000000003"};
+            "sk-demo-noquota-000000000003", "sk-demo-busy4o-0000000000004", "sk-demo-countdown-000000005",
+            "sk-demo-good-000000000000006"};
     static final String[] ANTHROPIC_KEYS = {"sk-ant-demo-ratelimited-0001", "sk-ant-demo-revoked-00000002",
-            "sk-ant-demo-good-00000000003"};
+            "sk-ant-demo-noquota-0000003", "sk-ant-demo-countdown-000004", "sk-ant-demo-good-00000000005"};
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -46,8 +48,10 @@ public class DemoMode implements ServletContextListener {
         }
         registration.setInitParameter("baseUrl", "/demo-upstream/" + servlet);
         registration.setInitParameter("keys", String.join(",", demoKeys));
-        LOG.info("{}_BASE_URL is not set: {} goes to the built-in demo upstream, with a rate-limited, a revoked and "
-                + "a good demo key", prefix, servlet);
+        // The demo shows which key served each answer; a real deployment keeps that to itself by default.
+        registration.setInitParameter("exposeKeyHint", "true");
+        LOG.info("{}_BASE_URL is not set: {} goes to the built-in demo upstream, with one demo key per case "
+                + "(rate-limited, revoked, out of quota, ..., good)", prefix, servlet);
     }
 
     /** The variable's value; unset or blank gives the default. */

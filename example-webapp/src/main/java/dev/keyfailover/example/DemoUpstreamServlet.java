@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 import dev.keyfailover.pool.KeyHint;
@@ -15,41 +17,52 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows failover at once:
- * a key containing {@code ratelimited} gets 429 (Retry-After 30 s), one containing {@code revoked}
- * gets 401, any other key is served. {@code "stream": true} answers as server-sent events.
- * Mapped at {@code /demo-upstream/*}: {@code /openai/v1/chat/completions}, {@code /openai/v1/models},
- * {@code /anthropic/v1/messages}.
+ * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows every case of the
+ * pool at once. By what the key contains:
+ * <ul>
+ *   <li>{@code ratelimited}: 429 with {@code Retry-After: 30}, for every model;</li>
+ *   <li>{@code revoked}: 401;</li>
+ *   <li>{@code noquota}: the account is out of credit (OpenAI 429 {@code insufficient_quota},
+ *       Anthropic 400 about the credit balance);</li>
+ *   <li>{@code busy4o}: 429 for the model {@code gpt-4o} only, served for every other model;</li>
+ *   <li>{@code countdown}: served, with rate-limit headers that count down from 3 requests to 0
+ *       and refill 20 s after the first request of a window;</li>
+ *   <li>any other key: served.</li>
+ * </ul>
+ * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}.
  *
  * <p>Two models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
- * rate-limited on every key (the pool runs dry: an exhaustion), and {@value #HANG_UP_MODEL} makes
- * the upstream hang up in the middle of its answer (a transport failure).
+ * rate-limited (429) on every key, so the pool runs dry (an exhaustion), and {@value #HANG_UP_MODEL}
+ * makes the upstream hang up in the middle of its answer (a transport failure, 502).
  */
 public class DemoUpstreamServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final long EVENT_GAP_MILLIS = 150;
+    private static final int COUNTDOWN_LIMIT = 3;
+    private static final Duration COUNTDOWN_WINDOW = Duration.ofSeconds(20);
     static final String RATE_LIMITED_MODEL = "demo-rate-limited";
     static final String HANG_UP_MODEL = "demo-hang-up";
+
+    private final transient CountdownLimits countdown = new CountdownLimits(COUNTDOWN_LIMIT, COUNTDOWN_WINDOW);
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         boolean anthropic = path.startsWith("/anthropic/");
         String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
-        JsonObject body = path.equals("/openai/v1/chat/completions") || path.equals("/anthropic/v1/messages")
-                ? body(request) : JsonObject.EMPTY_JSON_OBJECT;
         if (key == null) {
             error(response, anthropic, 401, "authentication_error", "no API key");
             return;
         }
-        String model = body.getString("model", "demo-model");
-        if (HANG_UP_MODEL.equals(model)) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        JsonObject body = path.endsWith("/models") ? JsonObject.EMPTY_JSON_OBJECT : body(request);
+        if (HANG_UP_MODEL.equals(body.getString("model", ""))) {
             hangUp(response);
             return;
         }
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (lower.contains("ratelimited") || RATE_LIMITED_MODEL.equals(model)) {
+        if (lower.contains("ratelimited") || RATE_LIMITED_MODEL.equals(body.getString("model", ""))) {
             response.setHeader("Retry-After", "30");
             error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited");
             return;
@@ -57,6 +70,24 @@ public class DemoUpstreamServlet extends HttpServlet {
         if (lower.contains("revoked")) {
             error(response, anthropic, 401, "authentication_error", "demo: this key was revoked");
             return;
+        }
+        if (lower.contains("noquota")) {
+            if (anthropic) {
+                error(response, true, 400, "invalid_request_error",
+                        "Your credit balance is too low to access the Anthropic API (demo)");
+            } else {
+                errorWithCode(response, 429, "insufficient_quota",
+                        "You exceeded your current quota, please check your plan and billing details (demo)");
+            }
+            return;
+        }
+        if (lower.contains("busy4o") && "gpt-4o".equals(body.getString("model", ""))) {
+            response.setHeader("Retry-After", "30");
+            error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited for gpt-4o only");
+            return;
+        }
+        if (lower.contains("countdown")) {
+            countdown.answer(key, anthropic, response);
         }
         String served = "served by the demo upstream with key " + KeyHint.of(key);
         if (path.equals("/openai/v1/models")) {
@@ -66,7 +97,7 @@ public class DemoUpstreamServlet extends HttpServlet {
                 streamOpenAi(response, served);
             } else {
                 json(response, Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion")
-                        .add("created", System.currentTimeMillis() / 1000).add("model", model)
+                        .add("created", System.currentTimeMillis() / 1000).add("model", body.getString("model", "demo-model"))
                         .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
                                 .add("message", Json.createObjectBuilder().add("role", "assistant").add("content", served))
                                 .add("finish_reason", "stop")))
@@ -76,10 +107,10 @@ public class DemoUpstreamServlet extends HttpServlet {
             }
         } else if (path.equals("/anthropic/v1/messages")) {
             if (body.getBoolean("stream", false)) {
-                streamAnthropic(response, served, model);
+                streamAnthropic(response, served, body.getString("model", "demo-model"));
             } else {
                 json(response, Json.createObjectBuilder().add("id", "msg_demo").add("type", "message").add("role", "assistant")
-                        .add("model", model)
+                        .add("model", body.getString("model", "demo-model"))
                         .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "text").add("text", served)))
                         .add("stop_reason", "end_turn").addNull("stop_sequence")
                         .add("usage", Json.createObjectBuilder().add("input_tokens", 5).add("output_tokens", 9))
@@ -95,7 +126,7 @@ public class DemoUpstreamServlet extends HttpServlet {
         response.setStatus(429);
         response.setContentType("application/json");
         response.setContentLength(1024);
-        response.getOutputStream().write("{\"error\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        response.getOutputStream().write("{\"error\":".getBytes(StandardCharsets.UTF_8));
         response.flushBuffer();
         throw new IOException("demo: hanging up in the middle of an answer");
     }
@@ -173,6 +204,13 @@ public class DemoUpstreamServlet extends HttpServlet {
                 : Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
                         .add("type", type).addNull("code")).build().toString();
         json(response, body);
+    }
+
+    private static void errorWithCode(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        json(response, Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
+                .add("type", code).addNull("param").add("code", code)).build().toString());
     }
 
     private static void json(HttpServletResponse response, String body) throws IOException {

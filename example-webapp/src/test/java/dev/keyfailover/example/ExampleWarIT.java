@@ -54,19 +54,45 @@ class ExampleWarIT {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    @Test
-    void theFirstChatCompletionFailsOverPastTheDemoKeysToTheGoodOne() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/openai/v1/chat/completions"))
+    private HttpResponse<String> chat(String model) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/openai/v1/chat/completions"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String status() throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/status.json")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    @Test
+    void theFirstChatCompletionFailsOverPastTheDemoKeysToOneThatServesItsModel() throws Exception {
+        HttpResponse<String> response = chat("gpt-4o-mini");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("served by the demo upstream with key sk-d…0003");
-        String status = client.send(HttpRequest.newBuilder(uri("/status.json")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(status).contains("\"name\":\"openai\"").contains("\"state\":\"COOLING\"")
-                .contains("\"state\":\"DISABLED\"").doesNotContain("sk-demo-good-000000000000003");
+        // Rate-limited (for this model), revoked, out of quota: the key limited for gpt-4o only serves gpt-4o-mini.
+        assertThat(response.body()).contains("served by the demo upstream with key sk-d…0004");
+        assertThat(response.headers().firstValue("X-Keyfailover-Key")).contains("sk-d...0004");
+        assertThat(response.headers().firstValue("X-Keyfailover-Attempts")).hasValueSatisfying(n ->
+                assertThat(Integer.parseInt(n)).isBetween(2, 4));
+        assertThat(status()).contains("\"name\":\"openai\"").contains("\"state\":\"DISABLED\"")
+                .contains("\"state\":\"EXHAUSTED\"").contains("\"model\":\"gpt-4o-mini\"")
+                .doesNotContain("sk-demo-busy4o-0000000000004");
+    }
+
+    @Test
+    void headersCountingDownToZeroMoveTheNextRequestOnWithoutA429() throws Exception {
+        List<String> servedBy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = chat("gpt-4o");
+            assertThat(response.statusCode()).isEqualTo(200);
+            servedBy.add(response.headers().firstValue("X-Keyfailover-Key").orElse("none"));
+        }
+
+        // The countdown key serves 3 (its limit), says 0 left on the third, and the fourth goes on to the good key.
+        assertThat(servedBy).containsExactly("sk-d...0005", "sk-d...0005", "sk-d...0005", "sk-d...0006");
+        assertThat(status()).contains("\"model\":\"gpt-4o\"").contains("\"remaining\":0");
     }
 
     @Test

@@ -110,6 +110,16 @@ class MetricsWarIT {
         return KeyHint.of(OPENAI[index]);
     }
 
+    /** The hint of the demo key that plays this part ({@code ratelimited}, {@code revoked}, … see DemoUpstreamServlet). */
+    private static String hint(String part) {
+        for (String key : OPENAI) {
+            if (key.contains(part)) {
+                return KeyHint.of(key);
+            }
+        }
+        throw new IllegalArgumentException("no demo key " + part);
+    }
+
     @Test
     void aScriptedRunIsCountedOnceEachAndASecondDeploymentStartsFromZero() throws Exception {
         WebAppContext first = deploy();
@@ -123,19 +133,28 @@ class MetricsWarIT {
         Scrape scrape = scrapeAfter(4);
 
         assertRequests(scrape, Map.of("served", 1, "byok", 1, "exhausted", 1, "proxy_error", 1, "client_error", 0));
+        // 1st: ratelimited 429, revoked 401, noquota out of quota, busy4o serves (not gpt-4o). 2nd: ratelimited,
+        // usable for another model, hangs up. 3rd: every key not out of service answers 429 for that model.
         assertAttempts(scrape, Map.of(
-                hint(0) + " rate_limited", 2, hint(0) + " transport", 1,
-                hint(1) + " unauthorized", 1,
-                hint(2) + " ok", 1, hint(2) + " rate_limited", 1));
-        assertTransitions(scrape, Map.of(hint(0) + " cooling", 2, hint(1) + " disabled", 1, hint(2) + " cooling", 1));
+                hint("ratelimited") + " rate_limited", 2, hint("ratelimited") + " transport", 1,
+                hint("revoked") + " unauthorized", 1,
+                hint("noquota") + " quota", 1,
+                hint("busy4o") + " ok", 1, hint("busy4o") + " rate_limited", 1,
+                hint("countdown") + " rate_limited", 1,
+                hint("good") + " rate_limited", 1));
+        assertTransitions(scrape, Map.of(hint("ratelimited") + " cooling", 2, hint("revoked") + " disabled", 1,
+                hint("noquota") + " exhausted", 1, hint("busy4o") + " cooling", 1, hint("countdown") + " cooling", 1,
+                hint("good") + " cooling", 1));
         assertThat(scrape.value("keyfailover_exhaustions_total", "provider", "openai", "kind", "rate_limited")).isEqualTo(1);
         assertThat(scrape.sum("keyfailover_exhaustions_total", "provider", "openai")).isEqualTo(1);
         assertThat(scrape.value("keyfailover_upstream_duration_seconds_count", "provider", "openai", "outcome", "ok"))
-                .as("the good key's answer and the BYOK one").isEqualTo(2);
+                .as("the pool key's answer and the BYOK one").isEqualTo(2);
         assertThat(scrape.value("keyfailover_upstream_duration_seconds_count", "provider", "openai", "outcome",
-                "rate_limited")).isEqualTo(3);
+                "rate_limited")).isEqualTo(5);
         assertThat(scrape.value("keyfailover_upstream_duration_seconds_count", "provider", "openai", "outcome",
                 "unauthorized")).isEqualTo(1);
+        assertThat(scrape.value("keyfailover_upstream_duration_seconds_count", "provider", "openai", "outcome",
+                "quota")).isEqualTo(1);
         assertThat(scrape.value("keyfailover_upstream_duration_seconds_count", "provider", "openai", "outcome",
                 "transport")).isEqualTo(1);
         assertThat(scrape.sum("keyfailover_upstream_duration_seconds_sum", "provider", "openai")).isPositive();
@@ -156,12 +175,12 @@ class MetricsWarIT {
             assertThat(fresh.find(counter)).as(counter).isNotEmpty();
             assertThat(fresh.sum(counter)).as(counter + " after a redeployment").isZero();
         }
-        assertThat(fresh.value("keyfailover_keys", "provider", "openai", "state", "VALID")).isEqualTo(3);
+        assertThat(fresh.value("keyfailover_keys", "provider", "openai", "state", "VALID")).isEqualTo(OPENAI.length);
         assertThat(chat("gpt-4o-mini")).isEqualTo(200);
         Scrape again = scrapeAfter(1);
         assertThat(again.value("keyfailover_requests_total", "provider", "openai", "outcome", "served")).isEqualTo(1);
-        assertThat(again.value("keyfailover_key_transitions_total", "provider", "openai", "key", hint(0), "to",
-                "cooling")).isEqualTo(1);
+        assertThat(again.value("keyfailover_key_transitions_total", "provider", "openai", "key", hint("ratelimited"),
+                "to", "cooling")).isEqualTo(1);
     }
 
     private static void assertRequests(Scrape scrape, Map<String, Integer> expected) {
@@ -206,8 +225,9 @@ class MetricsWarIT {
             }
         }
         assertThat(scrape.value("keyfailover_keys", "provider", "openai", "state", "DISABLED")).isEqualTo(1);
+        assertThat(scrape.value("keyfailover_keys", "provider", "openai", "state", "EXHAUSTED")).isEqualTo(1);
         assertThat(scrape.value("keyfailover_keys", "provider", "openai", "state", "VALID"))
-                .as("a key cooling for one model only is VALID").isEqualTo(2);
+                .as("keys cooling for some models only are VALID").isEqualTo(OPENAI.length - 2);
     }
 
     private static void assertNoWholeKeyIn(Scrape scrape) {
@@ -223,7 +243,7 @@ class MetricsWarIT {
                 keyLabels.add(sample.labels().get("key"));
             }
         });
-        assertThat(keyLabels).hasSize(6).allSatisfy(key -> assertThat(key).contains("…").hasSizeLessThanOrEqualTo(9));
+        assertThat(keyLabels).hasSize(OPENAI.length + DemoMode.ANTHROPIC_KEYS.length).allSatisfy(key -> assertThat(key).contains("…").hasSizeLessThanOrEqualTo(9));
     }
 
     private static void assertTheAlertRulesNameOnlyWhatIsScraped(Scrape scrape) throws Exception {

@@ -93,6 +93,12 @@ public enum ErrorFormat {
             case GATEWAY_TIMEOUT:
                 kind = ErrorKind.TIMEOUT;
                 break;
+            case REQUEST_TIMEOUT:
+                kind = ErrorKind.REQUEST_TIMEOUT;
+                break;
+            case OVERLOADED:
+                kind = ErrorKind.OVERLOADED;
+                break;
             default:
                 kind = ErrorKind.BAD_GATEWAY;
         }
@@ -123,7 +129,11 @@ public enum ErrorFormat {
         METHOD_NOT_ALLOWED("invalid_request_error", "method_not_allowed", "invalid_request_error"),
         REQUEST_TOO_LARGE("invalid_request_error", "request_too_large", "request_too_large"),
         BAD_GATEWAY("api_error", "bad_gateway", "api_error"),
-        TIMEOUT("api_error", "timeout", "timeout_error");
+        TIMEOUT("api_error", "timeout", "timeout_error"),
+        // The client was too slow, not the API: an invalid request in both families (Anthropic has no 408 type).
+        REQUEST_TIMEOUT("invalid_request_error", "request_timeout", "invalid_request_error"),
+        // The shapes both APIs use when they are overloaded themselves (OpenAI 503, Anthropic 529).
+        OVERLOADED("server_error", "overloaded", "overloaded_error");
 
         final String openAiType;
         final String openAiCode;

@@ -119,10 +119,12 @@ public final class FailoverRules {
      * {@code insufficient_quota} (OpenAI) or a 400 {@code invalid_request_error} about the credit
      * balance (Anthropic) is an empty balance ({@link KeyVerdict#EXHAUST}); a 429 whose message
      * begins "Request too large" refuses this request for the key's tier only
-     * ({@link KeyVerdict#SKIP}). Otherwise the verdict stands.
+     * ({@link KeyVerdict#SKIP}). Otherwise, and for a status named in {@code failoverOn}, the
+     * verdict stands.
      */
     public KeyVerdict refine(KeyVerdict verdict, int status, String errorBody) {
-        if (errorBody == null || !readsErrorBody(status)) {
+        if (errorBody == null || !readsErrorBody(status) || extraStatuses.containsKey(status)) {
+            // A status the route configured with failoverOn keeps the rule it was given.
             return verdict;
         }
         ErrorBody error = ErrorBody.parse(errorBody);

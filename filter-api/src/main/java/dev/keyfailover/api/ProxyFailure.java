@@ -14,7 +14,14 @@ public enum ProxyFailure {
     /** Upstream could not be reached, reset the connection, or answered something unreadable. */
     BAD_GATEWAY(502),
     /** Upstream did not answer within the response timeout. */
-    GATEWAY_TIMEOUT(504);
+    GATEWAY_TIMEOUT(504),
+    /** The client did not send its whole body within the route's {@code clientIdleTimeout}. */
+    REQUEST_TIMEOUT(408),
+    /**
+     * The route already serves its {@code maxConcurrentStreams}: refused at once (with a short
+     * {@code Retry-After}) instead of waiting unseen in the container's queue.
+     */
+    OVERLOADED(503);
 
     private final int status;
 

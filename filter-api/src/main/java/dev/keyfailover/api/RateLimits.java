@@ -35,6 +35,9 @@ public record RateLimits(List<Window> windows) {
 
     private static final String[] OPENAI = {"requests", "tokens"};
     private static final String[] ANTHROPIC = {"requests", "tokens", "input-tokens", "output-tokens"};
+    /** Header names by family and limit, made once: every answer to a pool key is read for them. */
+    private static final String[][] OPENAI_HEADERS = headerNames(OPENAI, "x-ratelimit-%2$s-%1$s");
+    private static final String[][] ANTHROPIC_HEADERS = headerNames(ANTHROPIC, "anthropic-ratelimit-%1$s-%2$s");
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Duration CEILING = Duration.ofDays(3650);
 
@@ -45,17 +48,15 @@ public record RateLimits(List<Window> windows) {
     /** Reads the rate-limit headers of an answer; {@link #NONE} when it has none. */
     public static RateLimits read(HttpResponse response, Instant now) {
         List<Window> windows = null;
-        for (String name : OPENAI) {
-            Window window = window(name, response.getFirstHeader("x-ratelimit-limit-" + name),
-                    response.getFirstHeader("x-ratelimit-remaining-" + name),
-                    resetAfter(response.getFirstHeader("x-ratelimit-reset-" + name), now));
-            windows = add(windows, window);
+        for (int i = 0; i < OPENAI.length; i++) {
+            String[] names = OPENAI_HEADERS[i];
+            windows = add(windows, window(OPENAI[i], response.getFirstHeader(names[0]),
+                    response.getFirstHeader(names[1]), resetAfter(response.getFirstHeader(names[2]), now)));
         }
-        for (String name : ANTHROPIC) {
-            String prefix = "anthropic-ratelimit-" + name + "-";
-            Window window = window(name, response.getFirstHeader(prefix + "limit"),
-                    response.getFirstHeader(prefix + "remaining"), resetAt(response.getFirstHeader(prefix + "reset")));
-            windows = add(windows, window);
+        for (int i = 0; i < ANTHROPIC.length; i++) {
+            String[] names = ANTHROPIC_HEADERS[i];
+            windows = add(windows, window(ANTHROPIC[i], response.getFirstHeader(names[0]),
+                    response.getFirstHeader(names[1]), resetAt(response.getFirstHeader(names[2]))));
         }
         return windows == null ? NONE : new RateLimits(windows);
     }
@@ -96,6 +97,16 @@ public record RateLimits(List<Window> windows) {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(Math.min(1.0, (double) requests.get().remaining() / requests.get().limit()));
+    }
+
+    /** For each limit, its limit, remaining and reset header names, from a pattern of (limit, field). */
+    private static String[][] headerNames(String[] limits, String pattern) {
+        String[][] names = new String[limits.length][];
+        for (int i = 0; i < limits.length; i++) {
+            names[i] = new String[] {String.format(pattern, limits[i], "limit"),
+                String.format(pattern, limits[i], "remaining"), String.format(pattern, limits[i], "reset")};
+        }
+        return names;
     }
 
     private static List<Window> add(List<Window> windows, Window window) {

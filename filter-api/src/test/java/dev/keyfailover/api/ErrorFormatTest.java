@@ -98,6 +98,52 @@ class ErrorFormatTest {
         assertThat(json.getJsonObject("error").getString("message")).contains("failed authentication");
     }
 
+    private static KeyPoolExhaustion quota() {
+        return new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED, Duration.ZERO);
+    }
+
+    @Test
+    void openAiQuotaExhaustedIsOpenAisOwn429InsufficientQuotaThatSdksDoNotRetry() throws Exception {
+        ClassicHttpResponse response = ErrorFormat.OPENAI.exhausted(quota());
+
+        assertThat(response.getCode()).isEqualTo(429);
+        assertThat(response.containsHeader("Retry-After")).isFalse();
+        assertThat(response.getFirstHeader("x-should-retry").getValue()).isEqualTo("false");
+        JsonObject error = body(response).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("insufficient_quota");
+        assertThat(error.getString("code")).isEqualTo("insufficient_quota");
+        assertThat(error.getString("message")).contains("run out of credit or quota");
+    }
+
+    @Test
+    void anthropicQuotaExhaustedIsAnthropicsOwn400InvalidRequestError() throws Exception {
+        ClassicHttpResponse response = ErrorFormat.ANTHROPIC.exhausted(quota());
+
+        assertThat(response.getCode()).isEqualTo(400);
+        assertThat(response.containsHeader("Retry-After")).isFalse();
+        assertThat(response.getFirstHeader("x-should-retry").getValue()).isEqualTo("false");
+        JsonObject json = body(response);
+        assertThat(json.getString("type")).isEqualTo("error");
+        assertThat(json.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+        assertThat(json.getJsonObject("error").getString("message")).contains("credit or quota");
+    }
+
+    @Test
+    void aQuotaExhaustionNeverCarriesRetryAfterEvenWithAWait() {
+        KeyPoolExhaustion withWait = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED,
+                Duration.ofSeconds(30));
+
+        assertThat(ErrorFormat.OPENAI.exhausted(withWait).containsHeader("Retry-After")).isFalse();
+        assertThat(ErrorFormat.ANTHROPIC.exhausted(withWait).containsHeader("Retry-After")).isFalse();
+    }
+
+    @Test
+    void rateLimitAndAuthenticationAnswersDoNotSayShouldRetryFalse() {
+        assertThat(ErrorFormat.OPENAI.exhausted(rateLimited(Duration.ofSeconds(3))).containsHeader("x-should-retry"))
+                .isFalse();
+        assertThat(ErrorFormat.ANTHROPIC.exhausted(authFailed()).containsHeader("x-should-retry")).isFalse();
+    }
+
     @ParameterizedTest
     @EnumSource(ProxyFailure.class)
     void everyProxyFailureGetsItsStatusInBothShapes(ProxyFailure failure) throws Exception {
@@ -115,7 +161,9 @@ class ErrorFormatTest {
         "BAD_REQUEST, 400, invalid_request_error, invalid_request, invalid_request_error",
         "REQUEST_TOO_LARGE, 413, invalid_request_error, request_too_large, request_too_large",
         "BAD_GATEWAY, 502, api_error, bad_gateway, api_error",
-        "GATEWAY_TIMEOUT, 504, api_error, timeout, timeout_error"})
+        "GATEWAY_TIMEOUT, 504, api_error, timeout, timeout_error",
+        "REQUEST_TIMEOUT, 408, invalid_request_error, request_timeout, invalid_request_error",
+        "OVERLOADED, 503, server_error, overloaded, overloaded_error"})
     void proxyFailuresInBothShapes(ProxyFailure failure, int status, String openAiType, String openAiCode,
                                    String anthropicType) throws Exception {
         ClassicHttpResponse openAi = ErrorFormat.OPENAI.failure(failure, "what happened");

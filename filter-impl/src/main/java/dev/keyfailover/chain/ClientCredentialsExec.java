@@ -12,7 +12,7 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 /**
  * Client credentials, outermost (behaviour.md §5): decides once whether the request is BYOK and
  * strips what must not travel upstream, delegating both to the route's {@link HeaderPolicy}.
- * Works on a copy: the request it is given is never changed.
+ * Works on a copy when there is something to strip: the request it is given is never changed.
  */
 final class ClientCredentialsExec implements ExecChainHandler {
 
@@ -26,6 +26,11 @@ final class ClientCredentialsExec implements ExecChainHandler {
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         Exchange exchange = Exchange.of(scope.clientContext);
+        if (!policy.carriesClientCredentials(request, exchange)) {
+            // Nothing to strip, so nothing to copy: the common case of a pool request costs nothing here.
+            exchange.byok(policy.isByok(request));
+            return chain.proceed(request, scope);
+        }
         ClassicHttpRequest stripped = ClassicRequestBuilder.copy(request).build();
         exchange.byok(policy.stripClientCredentials(stripped, exchange));
         return chain.proceed(stripped, Scopes.of(scope, stripped));

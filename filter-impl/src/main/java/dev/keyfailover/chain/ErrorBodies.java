@@ -1,11 +1,15 @@
 package dev.keyfailover.chain;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
@@ -24,7 +28,10 @@ final class ErrorBodies {
     private ErrorBodies() {
     }
 
-    /** The first {@link #LIMIT} bytes of the body as text, or {@code null} for an answer without one. */
+    /**
+     * The first {@link #LIMIT} bytes of the body as text (see {@link #text}), or {@code null} for an
+     * answer without one.
+     */
     static String peek(ClassicHttpResponse response) throws IOException {
         HttpEntity entity = response.getEntity();
         if (entity == null) {
@@ -36,7 +43,48 @@ final class ErrorBodies {
         }
         byte[] head = content.readNBytes(LIMIT);
         response.setEntity(new Peeked(entity, head, content));
-        return new String(head, StandardCharsets.UTF_8);
+        return text(head, entity.getContentEncoding());
+    }
+
+    /**
+     * The text of the bytes read: decoded from {@code gzip} or {@code deflate} first (clients such
+     * as the official SDKs accept those, and the proxy passes their {@code Accept-Encoding} on), at
+     * most {@link #LIMIT} bytes of it, as far as the bytes read go; {@code null} for another
+     * encoding, which is then not judged by its body. The client still gets the bytes as sent.
+     */
+    private static String text(byte[] head, String contentEncoding) {
+        String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        InputStream decoded;
+        try {
+            switch (encoding) {
+                case "":
+                case "identity":
+                    return new String(head, StandardCharsets.UTF_8);
+                case "gzip":
+                case "x-gzip":
+                    decoded = new GZIPInputStream(new ByteArrayInputStream(head));
+                    break;
+                case "deflate":
+                    decoded = new InflaterInputStream(new ByteArrayInputStream(head));
+                    break;
+                default:
+                    return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (decoded) {
+            int n;
+            while (text.size() < LIMIT
+                    && (n = decoded.read(buffer, 0, Math.min(buffer.length, LIMIT - text.size()))) >= 0) {
+                text.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // Cut at the read limit, or not what it claims to be: what was decoded so far stands.
+        }
+        return new String(text.toByteArray(), StandardCharsets.UTF_8);
     }
 
     /** The original entity, its first bytes already read and replayed first. */

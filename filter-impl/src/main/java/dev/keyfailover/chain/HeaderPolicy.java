@@ -70,6 +70,29 @@ public class HeaderPolicy {
         return !hopByHop.contains(name) && !NOT_COPIED_UPSTREAM.contains(name);
     }
 
+    /** Whether the request goes upstream with the client's own credential ({@code byok=allow} and the provider says so). */
+    public boolean isByok(HttpRequest request) {
+        return byokAllowed && provider.isByok(request);
+    }
+
+    /** Whether {@link #stripClientCredentials} would remove anything from this request. */
+    public boolean carriesClientCredentials(HttpRequest request, Exchange exchange) {
+        if (exchange.containerLogin() && request.containsHeader("Authorization")) {
+            return true;
+        }
+        for (String header : clientAuthHeaders) {
+            if (request.containsHeader(header)) {
+                return true;
+            }
+        }
+        for (String header : provider.credentialHeaders()) {
+            if (request.containsHeader(header)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Takes the client's credentials off the upstream request: its login to the proxy (container
      * login, {@code clientAuthHeaders}) always, its provider credential unless the request is BYOK.
@@ -83,7 +106,7 @@ public class HeaderPolicy {
         if (exchange.containerLogin()) {
             request.removeHeaders("Authorization");
         }
-        boolean byok = byokAllowed && provider.isByok(request);
+        boolean byok = isByok(request);
         if (!byok) {
             for (String header : provider.credentialHeaders()) {
                 request.removeHeaders(header);
@@ -100,7 +123,8 @@ public class HeaderPolicy {
     public void addPoolHeaders(HttpResponse answer, int attempts, Key servedBy) {
         answer.setHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
         if (exposeKeyHint && servedBy != null) {
-            answer.setHeader(KEY_HEADER, servedBy.hint());
+            // Header values are ASCII: the hint's ellipsis is written as three dots.
+            answer.setHeader(KEY_HEADER, servedBy.hint().replace("…", "..."));
         }
     }
 

@@ -23,9 +23,25 @@ final class RequestModel {
     private RequestModel() {
     }
 
+    /** Longer names are no model a provider has: the request counts as one without a model. */
+    static final int MAX_NAME_LENGTH = 128;
+
     static String of(ClassicHttpRequest request, ReplayableBody body) {
         String model = body == null ? null : fromBody(request.getEntity(), body);
-        return model != null && !model.isBlank() ? model : fromPath(request.getRequestUri());
+        return plausible(model != null && !model.isBlank() ? model : fromPath(request.getRequestUri()));
+    }
+
+    /** The name, or {@code null} for one no provider would have (the pool keeps state per model name). */
+    private static String plausible(String model) {
+        if (model == null || model.length() > MAX_NAME_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i))) {
+                return null;
+            }
+        }
+        return model;
     }
 
     private static String fromBody(HttpEntity entity, ReplayableBody body) {

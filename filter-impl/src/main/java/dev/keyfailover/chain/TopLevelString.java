@@ -22,17 +22,29 @@ final class TopLevelString {
     private TopLevelString() {
     }
 
+    /** A first, shorter pair of scans: SDKs put the field within a few hundred bytes of one end. */
+    static final int FIRST_WINDOW = 1024;
+
     /** The field's string value in a body held in memory; {@code null} when absent, not a string, or not JSON. */
     static String find(byte[] body, String field) {
         byte[] name = field.getBytes(StandardCharsets.UTF_8);
-        Found found = forward(body, 0, Math.min(body.length, WINDOW), body.length <= WINDOW, name);
-        if (found == null && body.length > WINDOW) {
-            found = backward(body, Math.max(0, body.length - WINDOW), body.length, name);
+        Found found = scans(body, FIRST_WINDOW, name);
+        if (found == null && body.length > FIRST_WINDOW) {
+            found = scans(body, WINDOW, name);
         }
         if (found != null) {
             return found.value(body);
         }
         return parse(new ByteArrayInputStream(body), field);
+    }
+
+    /** A forward scan of the first {@code window} bytes, then a backward one of the last; {@code null} when they cannot tell. */
+    private static Found scans(byte[] body, int window, byte[] name) {
+        Found found = forward(body, 0, Math.min(body.length, window), body.length <= window, name);
+        if (found == null && body.length > window) {
+            found = backward(body, Math.max(0, body.length - window), body.length, name);
+        }
+        return found;
     }
 
     /**

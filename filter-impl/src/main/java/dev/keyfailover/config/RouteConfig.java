@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.keyfailover.api.HeaderNames;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
+import dev.keyfailover.settings.StateStoreSettings;
 
 /**
  * The parsed configuration of one proxy route (a servlet or filter): every init-param checked,
@@ -30,9 +33,11 @@ public final class RouteConfig {
     private final Path dumpDir;
     private final boolean byokAllowed;
     private final boolean exposeKeyHint;
+    private final StateStoreSettings stateStore;
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
+    private final InboundLimits inbound;
     private final List<String> clientAuthHeaders;
     private final List<String> dropResponseHeaders;
     private final Map<String, String> properties;
@@ -78,6 +83,19 @@ public final class RouteConfig {
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
                 order);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
+        StateStoreSettings storeDefaults = StateStoreSettings.local();
+        this.stateStore = new StateStoreSettings(
+                reader.parse("stateStore", value -> Values.choice(value, StateStoreSettings.Kind.class))
+                        .orElse(storeDefaults.kind()),
+                reader.optional("stateStoreName").orElse(storeDefaults.cacheName()),
+                reader.parse("stateStoreConfig", RouteConfig::uri).orElse(null),
+                reader.parse("stateStoreTimeout", value -> Require.positive(Values.duration(value), "stateStoreTimeout"))
+                        .orElse(storeDefaults.timeout()));
+        OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+        Duration clientIdle = reader.parse("clientIdleTimeout", value -> Require.positive(Values.duration(value),
+                "clientIdleTimeout")).orElse(InboundLimits.DEFAULT_CLIENT_IDLE_TIMEOUT);
+        this.inbound = new InboundLimits(maxStreams, clientIdle);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
                 ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
@@ -126,6 +144,11 @@ public final class RouteConfig {
         return exposeKeyHint;
     }
 
+    /** Where the route's key states live. */
+    public StateStoreSettings stateStore() {
+        return stateStore;
+    }
+
     /** How bodies are buffered, and the largest accepted. */
     public BodyLimits bodyLimits() {
         return bodyLimits;
@@ -137,6 +160,11 @@ public final class RouteConfig {
 
     public PoolSettings pool() {
         return pool;
+    }
+
+    /** How many requests the route serves at once, and how long a client may stall it. */
+    public InboundLimits inbound() {
+        return inbound;
     }
 
     /** Headers that authenticate the client to the proxy: never forwarded, never read as BYOK. */
@@ -184,6 +212,14 @@ public final class RouteConfig {
             result = result.substring(0, result.length() - 1);
         }
         return result;
+    }
+
+    private static URI uri(String value) {
+        try {
+            return new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a URI");
+        }
     }
 
     private static boolean byok(String value) {

@@ -5,15 +5,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 import dev.keyfailover.api.RateLimits;
 
 /**
- * One API key of a pool with its state. Every state change is one compare-and-set of an immutable
+ * One API key of a pool with its states (the key's own and per model), kept in a
+ * {@link KeyStateStore}. Every state change is one compare-and-set of an immutable
  * {@link KeyStatus}, so that among concurrent marks exactly one reports the transition.
  *
  * <p>{@link #toString()} shows the masked hint only; the secret is reachable through
@@ -21,23 +19,28 @@ import dev.keyfailover.api.RateLimits;
  */
 public final class Key {
 
-    private final int index;
-    private final String secret;
-    private final String hint;
-    private final AtomicReference<KeyStatus> status = new AtomicReference<>(KeyStatus.VALID);
-    /** Per-model cooldown deadlines (behaviour.md §9); a deadline in the past is no cooldown. */
-    private final ConcurrentHashMap<String, Instant> modelCooldowns = new ConcurrentHashMap<>();
-    /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown). */
-    private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
-    private final KeyCounters counters = new KeyCounters();
-
     /** The scope of what is known for the key as a whole, or for requests without a model. */
     public static final String ANY_MODEL = "*";
 
-    Key(int index, String secret) {
+    /**
+     * The most models a key keeps state for: model names come from clients, so they are bounded.
+     * Past it, a model's mark cools the whole key (after ended cooldowns are let go).
+     */
+    static final int MAX_MODELS = 64;
+
+    private final int index;
+    private final String secret;
+    private final String hint;
+    private final KeyStates states;
+    /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
+    private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
+    private final KeyCounters counters = new KeyCounters();
+
+    Key(int index, String secret, String providerName, KeyStateStore store) {
         this.index = index;
         this.secret = secret;
         this.hint = KeyHint.of(secret);
+        this.states = store.statesOf(providerName, this);
     }
 
     /** The key's position in the configured list, from 0. */
@@ -50,14 +53,14 @@ public final class Key {
         return hint;
     }
 
-    /** The secret itself: only for putting on an outgoing request. */
+    /** The secret itself: only for putting on an outgoing request (and a store's fingerprint of it). */
     public String secret() {
         return secret;
     }
 
-    /** The state at {@code now}. */
+    /** The state of the key as a whole at {@code now}. */
     public KeyState state(Instant now) {
-        return status.get().effectiveState(now);
+        return status().effectiveState(now);
     }
 
     /** Counters of this key's attempts. */
@@ -66,7 +69,7 @@ public final class Key {
     }
 
     KeyStatus status() {
-        return status.get();
+        return states.get(ANY_MODEL);
     }
 
     /** Whether ordinary traffic may use the key at {@code now}. */
@@ -76,12 +79,7 @@ public final class Key {
 
     /** Whether ordinary traffic for this model ({@code null}: unknown) may use the key at {@code now}. */
     boolean isUsable(Instant now, String model) {
-        return isUsable(now) && (model == null || !isModelCooling(model, now));
-    }
-
-    private boolean isModelCooling(String model, Instant now) {
-        Instant until = modelCooldowns.get(model);
-        return until != null && now.isBefore(until);
+        return isUsable(now) && (model == null || states.get(model).effectiveState(now) == KeyState.VALID);
     }
 
     /**
@@ -89,15 +87,13 @@ public final class Key {
      * later; {@code null} when neither cools now (or the key is out of service altogether).
      */
     Instant coolingEnds(String model, Instant now) {
-        KeyStatus current = status.get();
+        KeyStatus current = status();
         if (current.isSuspended()) {
             return null;
         }
         Instant wide = current.effectiveState(now) == KeyState.COOLING ? current.until() : null;
-        Instant own = model == null ? null : modelCooldowns.get(model);
-        if (own != null && !now.isBefore(own)) {
-            own = null;
-        }
+        KeyStatus forModel = model == null ? KeyStatus.VALID : states.get(model);
+        Instant own = forModel.effectiveState(now) == KeyState.COOLING ? forModel.until() : null;
         if (wide == null) {
             return own;
         }
@@ -110,29 +106,43 @@ public final class Key {
      * @return whether this call made the model unusable on a key that was usable for it
      */
     boolean coolModelUntil(String model, Instant until, Instant now) {
-        boolean[] started = new boolean[1];
-        modelCooldowns.compute(model, (name, current) -> {
-            boolean cooling = current != null && now.isBefore(current);
-            started[0] = !cooling;
-            return cooling && !current.isBefore(until) ? current : until;
+        if (!hasRoomFor(model, now)) {
+            return coolUntil(until, now);
+        }
+        KeyStates.Transition change = states.update(model, current -> cooler(current, until, now));
+        return change.before().effectiveState(now) == KeyState.VALID && change.changed() && isUsable(now);
+    }
+
+    private boolean hasRoomFor(String model, Instant now) {
+        Map<String, KeyStatus> models = states.models();
+        if (models.containsKey(model) || models.size() < MAX_MODELS) {
+            return true;
+        }
+        models.forEach((name, status) -> {
+            if (status.effectiveState(now) == KeyState.VALID) {
+                states.update(name, current -> current.effectiveState(now) == KeyState.VALID ? KeyStatus.VALID : current);
+            }
         });
-        return started[0] && isUsable(now);
+        return states.models().size() < MAX_MODELS;
     }
 
     /** The cooldowns of single models that have not ended at {@code now}. */
     Map<String, Instant> modelCooldowns(Instant now) {
         Map<String, Instant> cooling = new TreeMap<>();
-        modelCooldowns.forEach((model, until) -> {
-            if (now.isBefore(until)) {
-                cooling.put(model, until);
+        states.models().forEach((model, status) -> {
+            if (status.effectiveState(now) == KeyState.COOLING) {
+                cooling.put(model, status.until());
             }
         });
         return cooling;
     }
 
-    /** Keeps what the provider said about this key's limits for a model. */
+    /** Keeps what the provider said about this key's limits for a model (for at most {@link #MAX_MODELS} models). */
     void observe(String model, RateLimits observed) {
-        limits.put(model == null ? ANY_MODEL : model, observed);
+        String scope = model == null ? ANY_MODEL : model;
+        if (limits.size() < MAX_MODELS || limits.containsKey(scope)) {
+            limits.put(scope, observed);
+        }
     }
 
     /** The provider's last word on this key's limits for a model, or {@code null}. */
@@ -145,24 +155,24 @@ public final class Key {
     }
 
     /**
-     * Cools the key down until {@code until}. An existing later deadline is kept; a DISABLED key
-     * stays disabled.
+     * Cools the key down until {@code until}. An existing later deadline is kept; a DISABLED or
+     * EXHAUSTED key stays so.
      *
      * @return whether this call moved the key from VALID to COOLING
      */
     boolean coolUntil(Instant until, Instant now) {
-        KeyStatus[] before = new KeyStatus[1];
-        KeyStatus after = update(current -> {
-            before[0] = current;
-            if (current.isSuspended()) {
-                return current;
-            }
-            if (current.effectiveState(now) == KeyState.COOLING && !current.until().isBefore(until)) {
-                return current;
-            }
-            return KeyStatus.cooling(until);
-        });
-        return before[0].effectiveState(now) == KeyState.VALID && after.state() == KeyState.COOLING;
+        KeyStates.Transition change = states.update(ANY_MODEL,
+                current -> current.isSuspended() ? current : cooler(current, until, now));
+        return change.before().effectiveState(now) == KeyState.VALID && change.after().state() == KeyState.COOLING
+                && change.changed();
+    }
+
+    /** COOLING until {@code until}, unless it already cools until then or later: a mark never shortens a cooldown. */
+    private static KeyStatus cooler(KeyStatus current, Instant until, Instant now) {
+        if (current.effectiveState(now) == KeyState.COOLING && !current.until().isBefore(until)) {
+            return current;
+        }
+        return KeyStatus.cooling(until);
     }
 
     /**
@@ -183,9 +193,7 @@ public final class Key {
      * @return whether this call moved the key into {@code state} from another state
      */
     boolean suspend(KeyState state, Instant now, Duration firstInterval, Duration maxInterval) {
-        KeyStatus[] before = new KeyStatus[1];
-        update(current -> {
-            before[0] = current;
+        KeyStates.Transition change = states.update(ANY_MODEL, current -> {
             if (current.state() != state) {
                 return firstInterval == null
                         ? KeyStatus.suspended(state, null, null)
@@ -198,42 +206,41 @@ public final class Key {
             Duration next = doubled.compareTo(maxInterval) > 0 ? maxInterval : doubled;
             return KeyStatus.suspended(state, now.plus(next), next);
         });
-        return before[0].state() != state;
+        return change.before().state() != state;
     }
 
-    /** Reserves the key for a re-check probe when one is due and none is in flight. */
+    /** Reserves the key for a re-check probe when one is due and none holds it (on any node). */
     boolean tryStartProbe(Instant now) {
-        KeyStatus current = status.get();
-        return current.isRecheckDue(now) && status.compareAndSet(current, current.withProbing(true));
+        if (!status().isRecheckDue(now)) {
+            return false;
+        }
+        KeyStates.Transition change = states.update(ANY_MODEL,
+                current -> current.isRecheckDue(now) ? current.withProbe(now) : current);
+        return change.changed();
     }
 
     /**
-     * Ends a probe that proved the key authenticates.
+     * Ends a probe that proved the key works.
      *
      * @return whether the key became VALID by this call
      */
     boolean probeSucceeded() {
-        KeyStatus[] before = new KeyStatus[1];
-        update(current -> {
-            before[0] = current;
-            return current.isSuspended() && current.probing() ? KeyStatus.VALID : current;
-        });
-        return before[0].isSuspended() && before[0].probing();
+        KeyStates.Transition change = states.update(ANY_MODEL,
+                current -> current.isSuspended() && current.probing() ? KeyStatus.VALID : current);
+        return change.changed();
     }
 
-    /** Ends a probe that proved nothing: the key stays disabled and its re-check stays due. */
+    /** Ends a probe that proved nothing: the key stays out of service and its re-check stays due. */
     void abandonProbe() {
-        update(current -> current.isSuspended() && current.probing()
-                ? current.withProbing(false)
-                : current);
+        states.update(ANY_MODEL, current -> current.isSuspended() && current.probing() ? current.withProbe(null) : current);
     }
 
     /**
-     * Ends a probe that was rate-limited: the key stays disabled and its next re-check is due no
-     * earlier than {@code notBefore}.
+     * Ends a probe that was rate-limited: the key stays out of service and its next re-check is
+     * due no earlier than {@code notBefore}.
      */
     void postponeRecheck(Instant notBefore) {
-        update(current -> {
+        states.update(ANY_MODEL, current -> {
             if (!current.isSuspended() || !current.probing()) {
                 return current;
             }
@@ -244,24 +251,18 @@ public final class Key {
 
     /** Back to VALID whatever the state, per-model cooldowns too: an administrator's reset. */
     boolean reset(Instant now) {
-        boolean modelsCooling = !modelCooldowns(now).isEmpty();
-        modelCooldowns.clear();
-        return status.getAndSet(KeyStatus.VALID).effectiveState(now) != KeyState.VALID || modelsCooling;
-    }
-
-    private KeyStatus update(UnaryOperator<KeyStatus> change) {
-        while (true) {
-            KeyStatus current = status.get();
-            KeyStatus next = change.apply(current);
-            if (next == current || status.compareAndSet(current, next)) {
-                return next;
-            }
+        boolean changed = false;
+        for (String model : states.models().keySet()) {
+            KeyStates.Transition change = states.update(model, current -> KeyStatus.VALID);
+            changed |= change.before().effectiveState(now) != KeyState.VALID;
         }
+        KeyStates.Transition change = states.update(ANY_MODEL, current -> KeyStatus.VALID);
+        return change.before().effectiveState(now) != KeyState.VALID || changed;
     }
 
     @Override
     public String toString() {
-        return "Key[" + index + " " + hint + " " + status.get().state() + "]";
+        return "Key[" + index + " " + hint + " " + status().state() + "]";
     }
 
     /** Attempt counters of one key, for the status page and metrics. */

@@ -22,12 +22,23 @@ public final class KeyPool {
     private final PoolSettings settings;
     private final Sleeper sleeper;
     private final WalkOrder order;
+    private final KeyStateStore store;
 
     /**
      * @throws IllegalArgumentException when a key is blank or repeated; the message names the
      *     provider and the key's index, never the key
      */
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings, Sleeper sleeper) {
+        this(providerName, secrets, clock, settings, sleeper, LocalKeyStateStore.INSTANCE);
+    }
+
+    /**
+     * @param store where the keys' states live: this node's memory, or a store shared by nodes
+     * @throws IllegalArgumentException when a key is blank or repeated; the message names the
+     *     provider and the key's index, never the key
+     */
+    public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings, Sleeper sleeper,
+                   KeyStateStore store) {
         this.providerName = Objects.requireNonNull(providerName, "providerName");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -39,10 +50,12 @@ public final class KeyPool {
         }
         List<Key> keys = new ArrayList<>(secrets.size());
         for (int i = 0; i < secrets.size(); i++) {
-            keys.add(new Key(i, secrets.get(i)));
+            keys.add(new Key(i, secrets.get(i), providerName, store));
         }
         this.keys = List.copyOf(keys);
         this.order = WalkOrder.of(settings.keyOrder());
+        this.store = store;
+        store.started();
     }
 
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings) {
@@ -85,6 +98,11 @@ public final class KeyPool {
             view.add(KeySnapshot.of(key, now));
         }
         return view;
+    }
+
+    /** Where the keys' states live. */
+    public KeyStateStore store() {
+        return store;
     }
 
     /** An administrator's reset of one key to VALID. */

@@ -11,14 +11,19 @@ import java.time.Instant;
  *     ({@code null} with re-checks off)
  * @param recheckInterval DISABLED and EXHAUSTED: the wait before the next re-check, doubled after
  *     each failure
- * @param probing DISABLED and EXHAUSTED: a request is re-checking the key right now
+ * @param probeLease DISABLED and EXHAUSTED: a request (on this or another node) is re-checking the
+ *     key, until this instant at the latest; {@code null} when none is. A lease, not a flag, so
+ *     that a probe whose node went away does not block re-checks forever.
  */
-record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolean probing) {
+record KeyStatus(KeyState state, Instant until, Duration recheckInterval, Instant probeLease) {
 
-    static final KeyStatus VALID = new KeyStatus(KeyState.VALID, null, null, false);
+    static final KeyStatus VALID = new KeyStatus(KeyState.VALID, null, null, null);
+
+    /** How long a re-check probe may hold the key before another request may probe it. */
+    static final Duration PROBE_LEASE = Duration.ofMinutes(15);
 
     static KeyStatus cooling(Instant until) {
-        return new KeyStatus(KeyState.COOLING, until, null, false);
+        return new KeyStatus(KeyState.COOLING, until, null, null);
     }
 
     static KeyStatus disabled(Instant due, Duration interval) {
@@ -27,15 +32,21 @@ record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolea
 
     /** DISABLED or EXHAUSTED: out of ordinary traffic until a re-check succeeds. */
     static KeyStatus suspended(KeyState state, Instant due, Duration interval) {
-        return new KeyStatus(state, due, interval, false);
+        return new KeyStatus(state, due, interval, null);
     }
 
     boolean isSuspended() {
         return state == KeyState.DISABLED || state == KeyState.EXHAUSTED;
     }
 
-    KeyStatus withProbing(boolean value) {
-        return new KeyStatus(state, until, recheckInterval, value);
+    /** Holds a probe lease from {@code now}, or ({@code null}) gives it back. */
+    KeyStatus withProbe(Instant now) {
+        return new KeyStatus(state, until, recheckInterval, now == null ? null : now.plus(PROBE_LEASE));
+    }
+
+    /** Whether a probe holds the key (its lease may have lapsed: see {@link #isRecheckDue}). */
+    boolean probing() {
+        return probeLease != null;
     }
 
     /** The state as it stands at {@code now}: an ended cooldown reads as VALID. */
@@ -47,6 +58,7 @@ record KeyStatus(KeyState state, Instant until, Duration recheckInterval, boolea
     }
 
     boolean isRecheckDue(Instant now) {
-        return isSuspended() && until != null && !probing && !now.isBefore(until);
+        return isSuspended() && until != null && !now.isBefore(until)
+                && (probeLease == null || !now.isBefore(probeLease));
     }
 }

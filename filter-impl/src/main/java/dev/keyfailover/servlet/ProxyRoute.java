@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.keyfailover.api.Provider;
@@ -22,6 +23,10 @@ import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.RouteMeters;
 import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeyStateStore;
+import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.Sleeper;
+import dev.keyfailover.settings.InboundLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -41,31 +46,46 @@ public final class ProxyRoute implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
     private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
 
+    private static final Runnable NOTHING_TO_RELEASE = () -> { };
+
     private final String baseUrl;
     private final ProviderClient client;
     private final HeaderPolicy headers;
     private final UpstreamRequests requests;
+    private final KeyStateStore store;
+    private final InFlightRequests inFlight;
+    private final ClientWatchdog watchdog;
     private final RouteMeters meters;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, RouteMeters meters) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, KeyStateStore store,
+                       InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.headers = headers;
         this.requests = new UpstreamRequests(headers);
+        this.store = store;
+        this.inFlight = inFlight;
+        this.watchdog = watchdog;
         this.meters = meters;
     }
 
-    /** Builds the route's provider, pool, dump and client from its configuration, without meters. */
+    /** Builds the route's provider, pool, dump and client from its configuration. */
     public static ProxyRoute create(String where, RouteConfig config, Clock clock) throws ConfigException {
-        return create(where, config, clock, null);
+        return create(where, config, clock, LocalKeyStateStore.INSTANCE);
+    }
+
+    /** As {@link #create(String, RouteConfig, Clock)}, with the key states in {@code store}. */
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store)
+            throws ConfigException {
+        return create(where, config, clock, store, null);
     }
 
     /**
-     * Builds the route's provider, pool, dump and client from its configuration, with its meters
-     * on {@code registry} ({@code null}: none), removed again by {@link #close()}.
+     * As {@link #create(String, RouteConfig, Clock, KeyStateStore)}, with the route's meters on
+     * {@code registry} ({@code null}: none), removed again by {@link #close()}.
      */
-    public static ProxyRoute create(String where, RouteConfig config, Clock clock, MeterRegistry registry)
-            throws ConfigException {
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store,
+                                    MeterRegistry registry) throws ConfigException {
         Map<String, ProviderFactory> factories = ProviderFactories.discover();
         ProviderFactory factory = factories.get(config.providerType());
         if (factory == null) {
@@ -86,7 +106,8 @@ public final class ProxyRoute implements Closeable {
         }
         KeyPool pool;
         try {
-            pool = config.keys().isEmpty() ? null : new KeyPool(provider.name(), config.keys(), clock, config.pool());
+            pool = config.keys().isEmpty() ? null
+                    : new KeyPool(provider.name(), config.keys(), clock, config.pool(), Sleeper.THREAD, store);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
         }
@@ -97,9 +118,13 @@ public final class ProxyRoute implements Closeable {
         RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
         ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
                 config.client(), clock, meters.events());
-        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), dump {}", where, provider.name(), config.providerType(),
-                config.baseUrl(), config.keys().size(), dump == null ? "off" : dump.directory());
-        return new ProxyRoute(config.baseUrl(), client, headers, meters);
+        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
+                config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
+                dump == null ? "off" : dump.directory());
+        InboundLimits inbound = config.inbound();
+        return new ProxyRoute(config.baseUrl(), client, headers, store,
+                new InFlightRequests(inbound.maxConcurrentStreams()),
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
     }
 
     public Provider provider() {
@@ -139,62 +164,110 @@ public final class ProxyRoute implements Closeable {
         return changed;
     }
 
+    /** Where the route's key states live. */
+    public KeyStateStore stateStore() {
+        return store;
+    }
+
     /**
-     * Forwards one client request.
+     * Requests of this route in flight now: from entering the route until their response is
+     * written, streams included. At most {@code maxConcurrentStreams} when that is set.
+     */
+    public int inFlight() {
+        return inFlight.count();
+    }
+
+    /**
+     * Forwards one client request, or refuses it at once with a 503 when the route already serves
+     * its {@code maxConcurrentStreams}.
      *
      * @param rawRest the encoded path after the route prefix, as the client sent it
      */
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
-        HttpClientContext context = HttpClientContext.create();
-        Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
         // What a request that ends in an exception counts as: the container answers it with an error.
         RequestOutcome outcome = RequestOutcome.PROXY_ERROR;
         try {
-            outcome = forward(request, response, rawRest, context, exchange);
+            Optional<InFlightRequests.Admission> admission = inFlight.tryAdmit();
+            if (admission.isEmpty()) {
+                outcome = refuseOverloaded(response);
+                return;
+            }
+            try (InFlightRequests.Admission counted = admission.get()) {
+                outcome = forwardAdmitted(request, response, rawRest);
+            }
+        } catch (ClientStalledException e) {
+            outcome = RequestOutcome.CLIENT_ERROR;
+            throw e;
         } finally {
             meters.request(outcome);
         }
     }
 
-    /** Forwards one client request and says how it ended. */
-    private RequestOutcome forward(HttpServletRequest request, HttpServletResponse response, String rawRest,
-                                   HttpClientContext context, Exchange exchange) throws IOException {
+    /** Forwards one admitted request and says how it ended. */
+    private RequestOutcome forwardAdmitted(HttpServletRequest request, HttpServletResponse response, String rawRest)
+            throws IOException {
+        HttpClientContext context = HttpClientContext.create();
+        Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
         if (NOT_FORWARDED.contains(request.getMethod())) {
             // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
             return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
                     response, exchange);
         }
         HttpUriRequestBase upstream;
-        try {
-            upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest));
-        } catch (IllegalArgumentException e) {
-            return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
-                    exchange);
-        }
         ClassicHttpResponse answer;
-        try {
-            answer = client.httpClient().executeOpen(null, upstream, context);
-        } catch (ClientAbortedException e) {
-            LOG.debug("{}: client went away while sending its body", provider().name());
-            return RequestOutcome.CLIENT_ERROR;
-        } catch (IOException e) {
-            ProxyFailure failure = UpstreamFailures.of(e);
-            LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(), e.toString());
-            return answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
-                    : "upstream could not be reached", response, exchange);
+        // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
+        try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
+            try {
+                upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest), upload);
+            } catch (IllegalArgumentException e) {
+                return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
+                        exchange);
+            }
+            try {
+                answer = client.httpClient().executeOpen(null, upstream, context);
+            } catch (ClientBodyTimeoutException e) {
+                LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
+                if (request.getProtocol().startsWith("HTTP/1")) {
+                    // The rest of the body may still trickle in: the connection cannot be reused.
+                    response.setHeader("Connection", "close");
+                }
+                return answer(ProxyFailure.REQUEST_TIMEOUT, "request body not received within clientIdleTimeout",
+                        response, exchange);
+            } catch (ClientAbortedException e) {
+                LOG.debug("{}: client went away while sending its body", provider().name());
+                return RequestOutcome.CLIENT_ERROR;
+            } catch (IOException e) {
+                ProxyFailure failure = UpstreamFailures.of(e);
+                LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
+                        e.toString());
+                return answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+                        : "upstream could not be reached", response, exchange);
+            }
         }
+        // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
+        try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
+            return copyAnswer(answer, upstream, response, exchange, writes);
+        }
+    }
+
+    private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
+                                      HttpServletResponse response, Exchange exchange, ClientWatchdog.Watch writes)
+            throws IOException {
         try {
-            ResponseStreamer.copy(answer, response, headers, exchange);
+            ResponseStreamer.copy(answer, response, headers, exchange, writes);
             answer.close();
             return RequestOutcome.answered(exchange);
-        } catch (ClientAbortedException e) {
-            upstream.cancel();
-            closeQuietly(answer);
-            LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
-            return RequestOutcome.CLIENT_ERROR;
         } catch (IOException e) {
             upstream.cancel();
             closeQuietly(answer);
+            if (writes.expired()) {
+                // Whether the blocked write failed or finally went out, the answer is cut: abort, never a clean end.
+                throw new ClientStalledException(provider().name(), e);
+            }
+            if (e instanceof ClientAbortedException) {
+                LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
+                return RequestOutcome.CLIENT_ERROR;
+            }
             if (!response.isCommitted()) {
                 response.reset();
                 return answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
@@ -214,11 +287,29 @@ public final class ProxyRoute implements Closeable {
         return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
     }
 
+    /**
+     * The 503 over {@code maxConcurrentStreams}, with a short {@code Retry-After}: nothing of the
+     * request is read, no thread waits for a slot.
+     */
+    private RequestOutcome refuseOverloaded(HttpServletResponse response) throws IOException {
+        LOG.debug("{}: refused a request over maxConcurrentStreams", provider().name());
+        long retryAfter = InboundLimits.OVERLOAD_RETRY_AFTER.toSeconds();
+        ClassicHttpResponse refusal = ProxyResponses.failure(provider(), ProxyFailure.OVERLOADED, provider().name()
+                + ": the proxy is serving as many requests as it may at once; retry after " + retryAfter + " s");
+        refusal.setHeader("Retry-After", Long.toString(retryAfter));
+        return answer(refusal, response, Exchange.start(HttpClientContext.create(), false));
+    }
+
     /** An answer of the proxy itself, in the provider's error format. */
     private RequestOutcome answer(ProxyFailure failure, String message, HttpServletResponse response,
                                   Exchange exchange) throws IOException {
-        try {
-            ResponseStreamer.copy(ProxyResponses.failure(provider(), failure, message), response, headers, exchange);
+        return answer(ProxyResponses.failure(provider(), failure, message), response, exchange);
+    }
+
+    private RequestOutcome answer(ClassicHttpResponse own, HttpServletResponse response, Exchange exchange)
+            throws IOException {
+        try (ClientWatchdog.Watch writes = watchdog.watch(NOTHING_TO_RELEASE)) {
+            ResponseStreamer.copy(own, response, headers, exchange, writes);
             return RequestOutcome.PROXY_ERROR;
         } catch (ClientAbortedException e) {
             LOG.debug("client went away before the proxy's own answer was written");
@@ -234,13 +325,18 @@ public final class ProxyRoute implements Closeable {
         }
     }
 
-    /** Closes the client and removes the route's meters. */
+    /** Stops the watchdog, closes the client and the state store, and removes the route's meters. */
     @Override
     public void close() throws IOException {
+        watchdog.close();
         try {
             client.close();
         } finally {
-            meters.close();
+            try {
+                store.close();
+            } finally {
+                meters.close();
+            }
         }
     }
 

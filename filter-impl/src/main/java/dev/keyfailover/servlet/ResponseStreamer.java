@@ -18,7 +18,8 @@ import org.apache.hc.core5.http.HttpEntity;
 /**
  * Copies an upstream answer to the client: status, end-to-end headers, and the body as bytes.
  * Streams (event streams, bodies of unknown length) are flushed after every read, so each chunk
- * reaches the client as upstream sends it.
+ * reaches the client as upstream sends it. Every write runs under the request's
+ * {@link ClientWatchdog.Watch}, so a client that stops reading cannot hold the exchange.
  */
 final class ResponseStreamer {
 
@@ -30,11 +31,14 @@ final class ResponseStreamer {
     /**
      * @param headers which headers are passed on
      * @param exchange the exchange the answer belongs to
-     * @throws ClientAbortedException when writing to the client fails (it went away)
+     * @param writes armed during every write to the client, so that a write a client leaves
+     *     blocked (it stopped reading) fires it
+     * @throws ClientAbortedException when writing to the client fails (it went away, or the watch
+     *     interrupted a blocked write)
      * @throws IOException any other: reading the upstream body failed, as it is
      */
     static void copy(ClassicHttpResponse upstream, HttpServletResponse response, HeaderPolicy headers,
-                     Exchange exchange) throws IOException {
+                     Exchange exchange, ClientWatchdog.Watch writes) throws IOException {
         response.setStatus(upstream.getCode());
         copyHeaders(upstream, response, headers, exchange);
         HttpEntity entity = upstream.getEntity();
@@ -48,19 +52,45 @@ final class ResponseStreamer {
         byte[] buffer = new byte[bufferSize(entity.getContentLength())];
         try {
             if (streaming) {
-                response.flushBuffer();
+                flushBuffer(response, writes);
             }
             int n;
             while ((n = readUpstream(in, buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                if (streaming) {
-                    out.flush();
-                }
+                write(out, buffer, n, streaming, writes);
             }
+            // The last bytes go out now, under the watch, while the request still counts as in flight;
+            // not later, when the container completes the response.
+            flushBuffer(response, writes);
         } catch (UpstreamReadException e) {
             throw e.upstreamFailure;
         } catch (IOException e) {
             throw e instanceof ClientAbortedException ? (ClientAbortedException) e : new ClientAbortedException(e);
+        }
+    }
+
+    private static void write(ServletOutputStream out, byte[] buffer, int length, boolean flush,
+                              ClientWatchdog.Watch writes) throws IOException {
+        writes.arm();
+        writes.enterCall();
+        try {
+            out.write(buffer, 0, length);
+            if (flush) {
+                out.flush();
+            }
+        } finally {
+            writes.leaveCall();
+            writes.disarm();
+        }
+    }
+
+    private static void flushBuffer(HttpServletResponse response, ClientWatchdog.Watch writes) throws IOException {
+        writes.arm();
+        writes.enterCall();
+        try {
+            response.flushBuffer();
+        } finally {
+            writes.leaveCall();
+            writes.disarm();
         }
     }
 

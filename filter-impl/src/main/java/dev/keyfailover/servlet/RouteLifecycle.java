@@ -7,6 +7,7 @@ import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ParameterSource;
 import dev.keyfailover.config.Placeholders;
 import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.pool.KeyStateStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import jakarta.servlet.ServletContext;
@@ -45,8 +46,15 @@ public final class RouteLifecycle {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
             Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
-            ProxyRoute route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
-                    meterRegistry(where, context));
+            KeyStateStore store = StateStores.open(where, config.stateStore(), context);
+            ProxyRoute route;
+            try {
+                route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
+                        store, meterRegistry(where, context));
+            } catch (ConfigException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
             RouteRegistry.of(context).add(route);
             return route;
         } catch (ConfigException e) {

@@ -120,6 +120,8 @@ public class StatusServlet extends HttpServlet {
                     .add("name", route.provider().name())
                     .add("pool", route.pool() != null)
                     .add("keys", keys)
+                    .add("stateStore", Json.createObjectBuilder().add("kind", route.stateStore().description())
+                            .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
             providers.add(provider);
         }
@@ -159,6 +161,9 @@ public class StatusServlet extends HttpServlet {
         }
         for (ProxyRoute route : routes) {
             out.println("<h2 class=\"provider\">" + escape(route.provider().name()) + "</h2>");
+            out.println("<p class=\"store\">Key states: " + escape(route.stateStore().description())
+                    + (route.stateStore().reachable() ? "" : " <strong>(not answering: this node uses its own)</strong>")
+                    + "</p>");
             if (route.pool() == null) {
                 out.println("<p>No key pool: requests are forwarded as they are.</p>");
                 continue;
@@ -210,6 +215,9 @@ public class StatusServlet extends HttpServlet {
                 text.append("; ").append(escape(window.name())).append(' ')
                         .append(window.remaining() < 0 ? "?" : Long.toString(window.remaining())).append('/')
                         .append(window.limit() < 0 ? "?" : Long.toString(window.limit()));
+                if (window.reset() != null) {
+                    text.append(" (reset ").append(window.reset()).append(')');
+                }
             }
         }
         return text.toString();

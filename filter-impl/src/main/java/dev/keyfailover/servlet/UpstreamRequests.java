@@ -28,9 +28,11 @@ final class UpstreamRequests {
     }
 
     /**
+     * @param uploadDeadline the watch the body's reads run under
      * @throws IllegalArgumentException when the request cannot be forwarded as it is (answered 400)
      */
-    HttpUriRequestBase build(HttpServletRequest request, String baseUrl, String rawRest) throws IOException {
+    HttpUriRequestBase build(HttpServletRequest request, String baseUrl, String rawRest,
+                             ClientWatchdog.Watch uploadDeadline) throws IOException {
         String query = request.getQueryString();
         URI uri = URI.create(baseUrl + rawRest + (query == null ? "" : "?" + query));
         HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), uri);
@@ -42,8 +44,8 @@ final class UpstreamRequests {
                 // HttpCore refuses to send it (RFC 9110 9.3.7); say so instead of a misleading 502.
                 throw new IllegalArgumentException("an OPTIONS request with a body needs a Content-Type");
             }
-            upstream.setEntity(new InputStreamEntity(new ClientBodyStream(request.getInputStream()), length,
-                    type == null ? null : ContentType.parseLenient(type)));
+            ClientBodyStream body = new ClientBodyStream(request.getInputStream(), uploadDeadline);
+            upstream.setEntity(new InputStreamEntity(body, length, type == null ? null : ContentType.parseLenient(type)));
         }
         return upstream;
     }

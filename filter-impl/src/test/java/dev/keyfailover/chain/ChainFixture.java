@@ -19,6 +19,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
@@ -160,6 +161,42 @@ final class ChainFixture implements AfterEachCallback {
     String send(ClassicHttpRequest request, HttpClientContext context) throws Exception {
         try (ClassicHttpResponse response = execute(request, context)) {
             return response.getCode() + " " + EntityUtils.toString(response.getEntity());
+        }
+    }
+
+    /** A chat request for {@code model}: {@code POST /v1/chat/completions} with a small JSON body naming it. */
+    ClassicHttpRequest chat(String model) {
+        return post("/v1/chat/completions", "{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    }
+
+    /** Sends through the client, reads the whole answer and closes it. */
+    Answer answer(ClassicHttpRequest request) throws Exception {
+        try (ClassicHttpResponse response = execute(request)) {
+            byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            return new Answer(response.getCode(), body, response.getHeaders());
+        }
+    }
+
+    /** An answer read whole. */
+    record Answer(int status, byte[] bytes, Header[] headers) {
+        String body() {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        /** The first value of the header, {@code null} when absent. */
+        String header(String name) {
+            for (Header header : headers) {
+                if (header.getName().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body();
         }
     }
 

@@ -15,9 +15,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,9 @@ class RouteConfigTest {
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
+        assertThat(config.inbound()).isEqualTo(InboundLimits.defaults());
+        assertThat(config.inbound().maxConcurrentStreams()).isEmpty();
+        assertThat(config.inbound().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.clientAuthHeaders()).isEmpty();
         assertThat(config.dropResponseHeaders()).containsExactly("openai-organization", "openai-project",
                 "anthropic-organization-id", "set-cookie");
@@ -243,6 +248,8 @@ class RouteConfigTest {
         own.put("maxCooldown", "2h");
         own.put("maxWaitForKey", "5s");
         own.put("clientAuthHeaders", "Authorization, X-Proxy-Token");
+        own.put("maxConcurrentStreams", "2000");
+        own.put("clientIdleTimeout", "1500ms");
 
         RouteConfig config = parse();
 
@@ -254,6 +261,7 @@ class RouteConfigTest {
         assertThat(config.pool().maxCooldown()).isEqualTo(Duration.ofHours(2));
         assertThat(config.pool().maxWaitForKey()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.clientAuthHeaders()).containsExactly("Authorization", "X-Proxy-Token");
+        assertThat(config.inbound()).isEqualTo(new InboundLimits(OptionalInt.of(2000), Duration.ofMillis(1500)));
     }
 
     @Test
@@ -274,6 +282,115 @@ class RouteConfigTest {
         assertThat(parse().pool().authRecheck()).isEmpty();
         own.put("authRecheck", "NEVER");
         assertThat(parse().pool().authRecheck()).isEmpty();
+    }
+
+    @Test
+    void modelAwareSettingsTakeTheirDefaults() throws ConfigException {
+        validBase();
+
+        RouteConfig config = parse();
+
+        assertThat(config.pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.MODEL);
+        assertThat(config.pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.PRIORITY);
+        assertThat(config.pool().quotaRecheck()).contains(Duration.ofHours(1));
+        assertThat(config.exposeKeyHint()).isFalse();
+    }
+
+    @Test
+    void cooldownScopeIsModelOrKeyInAnyCase() throws ConfigException {
+        validBase();
+        own.put("cooldownScope", "key");
+        assertThat(parse().pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.KEY);
+        own.put("cooldownScope", " Model ");
+        assertThat(parse().pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.MODEL);
+    }
+
+    @Test
+    void keyOrderIsPriorityHeadroomOrRoundRobin() throws ConfigException {
+        validBase();
+        own.put("keyOrder", "headroom");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.HEADROOM);
+        own.put("keyOrder", "round-robin");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.ROUND_ROBIN);
+        own.put("keyOrder", "Round-Robin");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.ROUND_ROBIN);
+        own.put("keyOrder", "PRIORITY");
+        assertThat(parse().pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.PRIORITY);
+    }
+
+    @Test
+    void quotaRecheckIsADurationOrNever() throws ConfigException {
+        validBase();
+        own.put("quotaRecheck", "6h");
+        assertThat(parse().pool().quotaRecheck()).contains(Duration.ofHours(6));
+        own.put("quotaRecheck", "PT30M");
+        assertThat(parse().pool().quotaRecheck()).contains(Duration.ofMinutes(30));
+        own.put("quotaRecheck", "never");
+        assertThat(parse().pool().quotaRecheck()).isEmpty();
+        own.put("quotaRecheck", "Never");
+        assertThat(parse().pool().quotaRecheck()).isEmpty();
+        assertThat(parse().pool().authRecheck()).as("quotaRecheck is its own setting")
+                .contains(PoolSettings.DEFAULT_AUTH_RECHECK);
+    }
+
+    @Test
+    void exposeKeyHintIsTrueOrFalse() throws ConfigException {
+        validBase();
+        own.put("exposeKeyHint", "true");
+        assertThat(parse().exposeKeyHint()).isTrue();
+        own.put("exposeKeyHint", " FALSE ");
+        assertThat(parse().exposeKeyHint()).isFalse();
+    }
+
+    @Test
+    void modelAwareSettingsMayComeFromContextDefaults() throws ConfigException {
+        validBase();
+        context.put("keyfailover.keyOrder", "round-robin");
+        context.put("keyfailover.cooldownScope", "key");
+        context.put("keyfailover.exposeKeyHint", "true");
+        own.put("keyOrder", "headroom");
+
+        RouteConfig config = parse();
+
+        assertThat(config.pool().keyOrder()).isEqualTo(PoolSettings.KeyOrder.HEADROOM);
+        assertThat(config.pool().cooldownScope()).isEqualTo(PoolSettings.CooldownScope.KEY);
+        assertThat(config.exposeKeyHint()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"request", "models", "keys", "none", "global"})
+    void badCooldownScope(String value) {
+        validBase();
+        own.put("cooldownScope", value);
+
+        assertThat(failure("'cooldownScope'")).contains("'model'", "'key'", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "roundrobin", "round robin", "least-used", "first"})
+    void badKeyOrder(String value) {
+        validBase();
+        own.put("keyOrder", value);
+
+        assertThat(failure("'keyOrder'")).contains("'priority'", "'headroom'", "'round-robin'", value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sometimes", "0s", "PT0S", "60", "-1h", "nevermore"})
+    void badQuotaRecheck(String value) {
+        validBase();
+        own.put("quotaRecheck", value);
+
+        assertThat(failure("'quotaRecheck'")).containsAnyOf("is not a duration", "must be a positive duration");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "1", "on", "truthy"})
+    void badExposeKeyHint(String value) {
+        validBase();
+        own.put("exposeKeyHint", value);
+
+        assertThat(failure("'exposeKeyHint'")).contains("'true' or 'false'", value);
     }
 
     @Test
@@ -413,6 +530,24 @@ class RouteConfigTest {
         own.put("keys", "${OPENAI KEYS:-" + KEY_A + "}");
 
         assertThat(failure("'keys'")).contains("not a valid reference");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "-2000", "many", "1.5", "99999999999"})
+    void badMaxConcurrentStreams(String value) {
+        validBase();
+        own.put("maxConcurrentStreams", value);
+
+        assertThat(failure("'maxConcurrentStreams'")).contains("is not a positive whole number").contains(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "PT0S", "PT-1S", "soon", "30"})
+    void badClientIdleTimeout(String value) {
+        validBase();
+        own.put("clientIdleTimeout", value);
+
+        assertThat(failure("'clientIdleTimeout'")).containsAnyOf("is not a duration", "must be a positive duration");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.pool.KeyState;
+import dev.keyfailover.servlet.RouteLifecycle;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.ProxyServer;
 import io.micrometer.core.instrument.Meter;
@@ -60,7 +61,8 @@ class MetricsEndToEndTest {
         for (int i = 0; i < more.length; i += 2) {
             params.put(more[i], more[i + 1]);
         }
-        proxy = ProxyServer.servlet(params, null, meterRegistry);
+        proxy = ProxyServer.servlet(params, null, meterRegistry == null ? Map.of()
+                : Map.of(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meterRegistry));
         return proxy;
     }
 

@@ -380,4 +380,41 @@ class KeyMarkingTest {
 
         assertThat(first().state()).isEqualTo(KeyState.DISABLED);
     }
+
+    @Test
+    void aKeyKeepsStateForAtMostSixtyFourModelsAndThenCoolsAsAWhole() {
+        KeyPool pool = new KeyPool("openai", java.util.List.of("sk-many-models-000000000001"), clock,
+                PoolSettings.defaults());
+        Key key = pool.keys().get(0);
+        java.time.Instant now = clock.instant();
+        for (int i = 0; i < Key.MAX_MODELS; i++) {
+            assertThat(key.coolModelUntil("model-" + i, now.plusSeconds(30), now)).isTrue();
+        }
+        assertThat(key.state(now)).isEqualTo(KeyState.VALID);
+
+        // One model too many, while the others still cool: the whole key cools instead of growing the map.
+        key.coolModelUntil("model-one-too-many", now.plusSeconds(30), now);
+
+        assertThat(key.state(now)).isEqualTo(KeyState.COOLING);
+        assertThat(pool.snapshot().get(0).models()).hasSize(Key.MAX_MODELS);
+    }
+
+    @Test
+    void endedModelCooldownsMakeRoomForNewModels() {
+        KeyPool pool = new KeyPool("openai", java.util.List.of("sk-many-models-000000000002"), clock,
+                PoolSettings.defaults());
+        Key key = pool.keys().get(0);
+        java.time.Instant now = clock.instant();
+        for (int i = 0; i < Key.MAX_MODELS; i++) {
+            key.coolModelUntil("model-" + i, now.plusSeconds(30), now);
+        }
+        clock.advance(java.time.Duration.ofSeconds(31));
+        java.time.Instant later = clock.instant();
+
+        assertThat(key.coolModelUntil("a-new-model", later.plusSeconds(30), later)).isTrue();
+
+        assertThat(key.state(later)).isEqualTo(KeyState.VALID);
+        assertThat(pool.snapshot().get(0).models()).extracting(KeySnapshot.ModelSnapshot::model)
+                .containsExactly("a-new-model");
+    }
 }

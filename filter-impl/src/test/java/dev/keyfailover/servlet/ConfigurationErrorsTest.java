@@ -137,6 +137,18 @@ class ConfigurationErrorsTest {
                 Arguments.of("bad byok",
                         params("provider", "openai", "baseUrl", "http://127.0.0.1:9", "keys", KEY_1, "byok", "maybe"),
                         "'byok'", List.of("'allow' or 'deny'")),
+                Arguments.of("bad cooldownScope",
+                        params("provider", "openai", "baseUrl", "http://127.0.0.1:9", "keys", KEY_1, "cooldownScope", "request"),
+                        "'cooldownScope'", List.of("'model'", "'key'", "request")),
+                Arguments.of("bad keyOrder",
+                        params("provider", "openai", "baseUrl", "http://127.0.0.1:9", "keys", KEY_1, "keyOrder", "random"),
+                        "'keyOrder'", List.of("'priority'", "'headroom'", "'round-robin'", "random")),
+                Arguments.of("bad quotaRecheck",
+                        params("provider", "openai", "baseUrl", "http://127.0.0.1:9", "keys", KEY_1, "quotaRecheck", "0s"),
+                        "'quotaRecheck'", List.of("positive")),
+                Arguments.of("bad exposeKeyHint",
+                        params("provider", "anthropic", "baseUrl", "http://127.0.0.1:9", "keys", KEY_1, "exposeKeyHint", "yes"),
+                        "'exposeKeyHint'", List.of("'true' or 'false'")),
                 Arguments.of("unset reference without default",
                         params("provider", "openai", "baseUrl", "${sys:keyfailover.test.surely.unset.base.url}", "keys", KEY_1),
                         "'baseUrl'", List.of("sys:keyfailover.test.surely.unset.base.url", "not set")));
@@ -216,6 +228,24 @@ class ConfigurationErrorsTest {
         server.stop();
         assertThat(RouteRegistry.of(context.getServletContext()).routes()).isEmpty();
         server = null;
+    }
+
+    @Test
+    void modelAwareSettingsReachTheRunningRoute() throws Exception {
+        newServer();
+        Map<String, String> params = valid();
+        params.put("cooldownScope", "key");
+        params.put("keyOrder", "round-robin");
+        params.put("quotaRecheck", "never");
+        params.put("exposeKeyHint", "true");
+        addServlet("openai", params);
+
+        server.start();
+
+        ProxyRoute route = RouteRegistry.of(context.getServletContext()).routes().get(0);
+        assertThat(route.pool().settings().cooldownScope()).isEqualTo(dev.keyfailover.settings.PoolSettings.CooldownScope.KEY);
+        assertThat(route.pool().settings().keyOrder()).isEqualTo(dev.keyfailover.settings.PoolSettings.KeyOrder.ROUND_ROBIN);
+        assertThat(route.pool().settings().quotaRecheck()).isEmpty();
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.MutableClock;
 import dev.keyfailover.testing.ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -68,6 +69,37 @@ class StatusPageBrowserTest {
         assertThat(proxy.requestedPaths()).contains("/app/status");
     }
 
+    @Test
+    void theRenderedPageShowsPerModelCooldownsAndLimitsAndAnExhaustedKey(@TempDir Path profile) throws Exception {
+        upstream.on("sk-models-00000000001", "gpt-a", FakeUpstream.withHeaders(FakeUpstream.ok("{}"),
+                        "x-ratelimit-limit-requests", "100", "x-ratelimit-remaining-requests", "0",
+                        "x-ratelimit-reset-requests", "20s"))
+                .on("sk-models-00000000001", "gpt-b", FakeUpstream.rateLimited("30"))
+                .on("sk-quota-000000000002", FakeUpstream.json(429, "{\"error\":{\"message\":\"You exceeded your"
+                        + " current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}"))
+                .on("sk-good-0000000000003", FakeUpstream.ok("{}"));
+        proxy = ProxyServer.servlet(Map.of("provider", "openai", "baseUrl", upstream.baseUri().toString(),
+                "keys", "sk-models-00000000001,sk-quota-000000000002,sk-good-0000000000003"),
+                MutableClock.atFixedStart());
+        for (String model : List.of("gpt-a", "gpt-b")) {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[]}"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+        }
+
+        String dom = chromium(profile, "--dump-dom", proxy.uri("/app/status").toString());
+
+        assertThat(rows(dom)).containsExactly(
+                "0|sk-…001|VALID|429",
+                "1|sk-…002|EXHAUSTED|429",
+                "2|sk-…003|VALID|200");
+        assertThat(cells(dom, 8)).containsExactly(
+                "gpt-a: cooling 20 s; requests 0/100 (reset 2026-11-24T10:00:20Z)<br>gpt-b: cooling 30 s", "-", "-");
+        assertThat(cells(dom, 3)).containsExactly("-", "3600 s", "-");
+        assertThat(dom).doesNotContain("sk-models-00000000001", "sk-quota-000000000002", "sk-good-0000000000003");
+    }
+
     /** "index|hint|state|last status" of every key row, read from the rendered DOM. */
     private static List<String> rows(String dom) {
         List<String> rows = new ArrayList<>();
@@ -85,6 +117,20 @@ class StatusPageBrowserTest {
             rows.add(cells.get(0) + "|" + cells.get(1) + "|" + cells.get(2) + "|" + cells.get(7));
         }
         return rows;
+    }
+
+    /** The cell at {@code column} of every key row, read from the rendered DOM. */
+    private static List<String> cells(String dom, int column) {
+        List<String> cells = new ArrayList<>();
+        for (String row : dom.split("<tr>")) {
+            if (!row.startsWith("<td>")) {
+                continue;
+            }
+            String[] parts = row.split("<td[^>]*>");
+            String cell = parts[column + 1];
+            cells.add(cell.substring(0, cell.indexOf("</td>")));
+        }
+        return cells;
     }
 
     private static String chromium(Path profile, String... arguments) throws Exception {

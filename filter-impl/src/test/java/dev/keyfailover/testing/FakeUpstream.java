@@ -63,6 +63,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final ServerConnector connector;
     private final Queue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+    /** Per key, then per model: what {@link #on(String, String, Behaviour)} scripted. */
+    private final Map<String, Map<String, Behaviour>> modelBehaviours = new ConcurrentHashMap<>();
     private final List<String> keyHeaders = new CopyOnWriteArrayList<>(List.of("Authorization", "X-Api-Key"));
     private final Set<Stall> stalls = ConcurrentHashMap.newKeySet();
     private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
@@ -108,6 +110,17 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Scripts the answer to requests carrying {@code key} for {@code model} (see
+     * {@link RecordedRequest#model()}); wins over {@link #on(String, Behaviour)} for that model, which
+     * still answers the key's other models.
+     */
+    public FakeUpstream on(String key, String model, Behaviour behaviour) {
+        modelBehaviours.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new ConcurrentHashMap<>())
+                .put(Objects.requireNonNull(model, "model"), Objects.requireNonNull(behaviour, "behaviour"));
+        return this;
+    }
+
     /** The answer to requests without a key or with an unscripted one (initially a plain 401). */
     public FakeUpstream otherwise(Behaviour behaviour) {
         this.fallback = Objects.requireNonNull(behaviour, "behaviour");
@@ -132,6 +145,15 @@ public final class FakeUpstream implements AutoCloseable {
             keys.add(request.key());
         }
         return keys;
+    }
+
+    /** {@code "<key> <model>"} of every request received so far, in arrival order ({@code null} for none). */
+    public List<String> keysAndModelsSeen() {
+        List<String> seen = new ArrayList<>();
+        for (RecordedRequest request : requests) {
+            seen.add(request.key() + " " + request.model());
+        }
+        return seen;
     }
 
     /** Forgets the recorded requests (scripts stay). */
@@ -179,6 +201,18 @@ public final class FakeUpstream implements AutoCloseable {
     /** 429 with {@code Retry-After: <value>} (delta-seconds or an HTTP-date, sent as given). */
     public static Reply rateLimited(String retryAfter) {
         return status(429).withHeader("Retry-After", retryAfter);
+    }
+
+    /**
+     * The answer with more headers, e.g. the provider's rate-limit headers:
+     * {@code withHeaders(ok("{}"), "x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "2s")}.
+     */
+    public static Reply withHeaders(Reply reply, String... namesAndValues) {
+        Reply result = reply;
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            result = result.withHeader(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return result;
     }
 
     /** 429 with {@code retry-after-ms: <millis>}. */
@@ -359,6 +393,47 @@ public final class FakeUpstream implements AutoCloseable {
             return values;
         }
 
+        /**
+         * The model the request is for, as the fake provider reads it: the top-level {@code "model"}
+         * string of a JSON body, else the path segment after {@code /deployments/} or
+         * {@code /models/} (up to a {@code :action}); {@code null} when none. A full parse, on
+         * purpose independent of the proxy's own quick scan.
+         */
+        public String model() {
+            String fromBody = topLevelModel(body);
+            if (fromBody != null) {
+                return fromBody;
+            }
+            for (String marker : List.of("/deployments/", "/models/")) {
+                int at = path.indexOf(marker);
+                if (at >= 0) {
+                    String rest = path.substring(at + marker.length());
+                    int end = rest.indexOf('/');
+                    String segment = end < 0 ? rest : rest.substring(0, end);
+                    int action = segment.indexOf(':');
+                    segment = action < 0 ? segment : segment.substring(0, action);
+                    return segment.isEmpty() ? null : segment;
+                }
+            }
+            return null;
+        }
+
+        private static String topLevelModel(byte[] body) {
+            if (body.length == 0) {
+                return null;
+            }
+            try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(body))) {
+                jakarta.json.JsonValue value = reader.readValue();
+                if (value instanceof jakarta.json.JsonObject object
+                        && object.get("model") instanceof jakarta.json.JsonString model) {
+                    return model.getString();
+                }
+                return null;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
         /** The body as UTF-8 text. */
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
@@ -388,6 +463,13 @@ public final class FakeUpstream implements AutoCloseable {
         requests.add(recorded);
 
         Behaviour behaviour = key == null ? fallback : behaviours.getOrDefault(key, fallback);
+        Map<String, Behaviour> byModel = key == null ? null : modelBehaviours.get(key);
+        if (byModel != null) {
+            String model = recorded.model();
+            if (model != null && byModel.containsKey(model)) {
+                behaviour = byModel.get(model);
+            }
+        }
         if (behaviour instanceof Reply reply) {
             reply(reply, response, callback);
         } else if (behaviour instanceof Stall stall) {

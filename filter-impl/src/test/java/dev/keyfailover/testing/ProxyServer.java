@@ -14,6 +14,7 @@ import dev.keyfailover.servlet.RouteLifecycle;
 import dev.keyfailover.servlet.RouteRegistry;
 import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -85,21 +86,17 @@ public final class ProxyServer implements AutoCloseable {
 
     /** As {@link #servlet(Map)}, with the pool's time taken from {@code clock} (e.g. a {@link MutableClock}). */
     public static ProxyServer servlet(Map<String, String> initParams, Clock clock) throws Exception {
-        return servlet(initParams, clock, null);
+        return servlet(initParams, clock, Map.of());
     }
 
-    /**
-     * As {@link #servlet(Map, Clock)}, with the route's meters on {@code registry} (the context
-     * attribute {@link RouteLifecycle#METER_REGISTRY_ATTRIBUTE}; {@code null}: the global registry).
-     */
-    public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Object registry) throws Exception {
+    /** As {@link #servlet(Map, Clock)}, with servlet-context attributes set before the routes start. */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Map<String, Object> attributes)
+            throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         if (clock != null) {
             context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
         }
-        if (registry != null) {
-            context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, registry);
-        }
+        attributes.forEach(context::setAttribute);
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
         proxy.setInitOrder(1);
@@ -108,6 +105,20 @@ public final class ProxyServer implements AutoCloseable {
         ServletHolder status = new ServletHolder("status", StatusServlet.class);
         context.addServlet(status, "/status");
         context.addServlet(status, "/status.json");
+        return new ProxyServer(context);
+    }
+
+    /**
+     * As {@link #servlet(Map)}, with {@code inFront} filtering every request on its way to the proxy
+     * (e.g. to stand in for another container's behaviour).
+     */
+    public static ProxyServer servletBehind(Filter inFront, Map<String, String> initParams) throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.addFilter(new FilterHolder(inFront), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
         return new ProxyServer(context);
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.InternalServerException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.models.messages.Message;
@@ -32,6 +33,7 @@ class AnthropicSdkIT {
     private static final String LIMITED = "sk-ant-sdkit-limited-00000002";
     private static final String LIMITED_TOO = "sk-ant-sdkit-limited-00000003";
     private static final String REVOKED = "sk-ant-sdkit-revoked-00000004";
+    private static final String NO_CREDIT = "sk-ant-sdkit-nocredit-0000005";
 
     @RegisterExtension
     final ProxyFixture fixture = new ProxyFixture();
@@ -114,6 +116,24 @@ class AnthropicSdkIT {
         assertThat(error.statusCode()).isEqualTo(502);
         assertThat(error.getMessage()).contains("all configured keys failed authentication").doesNotContain(REVOKED);
         assertThat(error.body().toString()).contains("api_error");
+    }
+
+    @Test
+    void whenTheKeysAreOutOfCreditTheSdkSeesItsOwnBadRequestErrorAndDoesNotRetry() throws Exception {
+        upstream.on(NO_CREDIT, anthropicError(400, "invalid_request_error",
+                "Your credit balance is too low to access the Anthropic API."));
+        AnthropicClient client = poolClient(NO_CREDIT + "," + REVOKED, -1);
+
+        BadRequestException error = catchThrowableOfType(BadRequestException.class,
+                () -> client.messages().create(question()));
+
+        assertThat(error).as("the SDK's own 400 exception").isNotNull();
+        assertThat(error.statusCode()).isEqualTo(400);
+        assertThat(error.body().toString()).contains("invalid_request_error");
+        assertThat(error.getMessage()).doesNotContain(NO_CREDIT).doesNotContain(REVOKED);
+        assertThat(upstream.keysSeen()).containsExactly(NO_CREDIT, REVOKED);
+        // With its default retries on, the SDK sent the request once (it does retry a rate-limited 429).
+        assertThat(fixture.proxy().requestsReceived()).isEqualTo(1);
     }
 
     @Test

@@ -32,6 +32,7 @@ class OpenAiSdkIT {
     private static final String LIMITED = "sk-sdkit-openai-limited-00000002";
     private static final String LIMITED_TOO = "sk-sdkit-openai-limited-00000003";
     private static final String REVOKED = "sk-sdkit-openai-revoked-00000004";
+    private static final String NO_QUOTA = "sk-sdkit-openai-noquota-00000005";
     private static final String SDK_PLACEHOLDER_KEY = "sk-placeholder-the-proxy-strips";
 
     @RegisterExtension
@@ -118,6 +119,25 @@ class OpenAiSdkIT {
         assertThat(error.getMessage()).contains("all configured keys failed authentication");
         assertThat(error.body().toString()).contains("api_error", "server_error");
         assertThat(error.getMessage()).doesNotContain(REVOKED);
+    }
+
+    @Test
+    void whenTheKeysAreOutOfQuotaTheSdkSeesItsOwnInsufficientQuotaErrorAndDoesNotRetry() throws Exception {
+        upstream.on(NO_QUOTA, WireUpstream.json(429, "{\"error\":{\"message\":\"You exceeded your current quota\","
+                + "\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}"));
+        OpenAIClient client = poolClient(NO_QUOTA + "," + REVOKED, -1);
+
+        RateLimitException error = catchThrowableOfType(RateLimitException.class,
+                () -> client.chat().completions().create(question()));
+
+        assertThat(error).as("the SDK's own 429 exception").isNotNull();
+        assertThat(error.statusCode()).isEqualTo(429);
+        assertThat(error.headers().values("Retry-After")).isEmpty();
+        assertThat(error.body().toString()).contains("insufficient_quota");
+        assertThat(error.getMessage()).doesNotContain(NO_QUOTA).doesNotContain(REVOKED);
+        assertThat(upstream.keysSeen()).containsExactly(NO_QUOTA, REVOKED);
+        // With its default retries on, the SDK sent the request once (it does retry a rate-limited 429).
+        assertThat(fixture.proxy().requestsReceived()).isEqualTo(1);
     }
 
     @Test

@@ -1,12 +1,17 @@
 package dev.keyfailover.sdk;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.keyfailover.servlet.KeyFailoverServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * {@link KeyFailoverServlet} on an embedded Jetty 12 (ee10) at 127.0.0.1 and a free port, one
@@ -16,10 +21,12 @@ final class Proxy implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final AtomicInteger requests;
 
-    private Proxy(Server server, ServerConnector connector) {
+    private Proxy(Server server, ServerConnector connector, AtomicInteger requests) {
         this.server = server;
         this.connector = connector;
+        this.requests = requests;
     }
 
     /** @param parameters the route's init-params ({@code baseUrl}, {@code keys}, {@code byok}, …) */
@@ -36,9 +43,21 @@ final class Proxy implements AutoCloseable {
         holder.setInitOrder(1);
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/" + provider + "/*");
-        server.setHandler(context);
+        AtomicInteger requests = new AtomicInteger();
+        server.setHandler(new Handler.Wrapper(context) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                requests.incrementAndGet();
+                return super.handle(request, response, callback);
+            }
+        });
         server.start();
-        return new Proxy(server, connector);
+        return new Proxy(server, connector, requests);
+    }
+
+    /** How many requests clients have sent to the proxy so far (an SDK's retries included). */
+    int requestsReceived() {
+        return requests.get();
     }
 
     /** {@code http://127.0.0.1:<port>/<path>}. */

@@ -52,6 +52,11 @@ final class ProxyFixture implements AfterEachCallback {
         return proxy;
     }
 
+    /** The proxy started last. */
+    Proxy proxy() {
+        return proxy;
+    }
+
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         try {

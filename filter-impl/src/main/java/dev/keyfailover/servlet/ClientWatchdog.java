@@ -1,0 +1,187 @@
+package dev.keyfailover.servlet;
+
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a client that stalls its socket (uploads a byte a second, or stops reading the answer)
+ * from holding a request thread or an upstream connection past the route's
+ * {@code clientIdleTimeout}. Each request watches its client I/O with a {@link Watch}; one sweeper
+ * thread per route fires the watches whose deadline has passed.
+ *
+ * <p>A sweep rather than a timer task per I/O call: a stream writes once per event, and thousands
+ * of streams would schedule and cancel hundreds of thousands of tasks a second, where arming a
+ * watch is one volatile write. The price is precision: a watch fires up to one sweep interval
+ * (a quarter of the timeout, at most 1 s) after its deadline.
+ *
+ * <p>The Servlet API offers no portable way to unblock a thread blocked in a read or write of the
+ * client's socket. A firing watch interrupts the request thread, but only while that thread is
+ * inside the watched call: Jetty 12 ends the blocked call with an {@code InterruptedIOException};
+ * Tomcat ignores interrupts, so there its {@code connectionTimeout} (the socket timeout of
+ * blocking servlet I/O) bounds the call.
+ */
+final class ClientWatchdog implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientWatchdog.class);
+    private static final long MAX_SWEEP_INTERVAL_MILLIS = 1_000;
+    private static final long MIN_SWEEP_INTERVAL_MILLIS = 10;
+
+    private final long timeoutMillis;
+    private final Clock clock;
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * @param sweeper the thread that calls {@link #sweep()}, shut down by {@link #close()};
+     *     {@code null} when the caller sweeps itself (tests)
+     */
+    ClientWatchdog(Duration timeout, Clock clock, ScheduledExecutorService sweeper) {
+        this.timeoutMillis = timeout.toMillis();
+        this.clock = clock;
+        this.sweeper = sweeper;
+    }
+
+    /** A watchdog on the system clock with its own daemon sweeper thread. */
+    static ClientWatchdog start(String routeName, Duration timeout) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "keyfailover-" + routeName + "-client-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ClientWatchdog watchdog = new ClientWatchdog(timeout, Clock.systemUTC(), sweeper);
+        long interval = sweepIntervalMillis(timeout);
+        sweeper.scheduleWithFixedDelay(watchdog::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        return watchdog;
+    }
+
+    static long sweepIntervalMillis(Duration timeout) {
+        return Math.max(MIN_SWEEP_INTERVAL_MILLIS, Math.min(MAX_SWEEP_INTERVAL_MILLIS, timeout.toMillis() / 4));
+    }
+
+    /**
+     * A watch on the calling thread's client I/O, disarmed until {@link Watch#arm()}; close it when
+     * the request is done.
+     *
+     * @param onExpiry what to let go of when it fires (runs on the sweeper thread, before the
+     *     interrupt), e.g. cancelling the upstream exchange
+     */
+    Watch watch(Runnable onExpiry) {
+        Watch watch = new Watch(Thread.currentThread(), onExpiry);
+        watches.add(watch);
+        return watch;
+    }
+
+    /** Fires every armed watch whose deadline has passed. */
+    void sweep() {
+        long now = clock.millis();
+        for (Watch watch : watches) {
+            try {
+                watch.fireIfDue(now);
+            } catch (RuntimeException e) {
+                // The sweeper must outlive one failing action, or no watch would fire again.
+                LOG.warn("client watchdog: an expiry action failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Watches open now (for tests: each request closes its own). */
+    int openWatches() {
+        return watches.size();
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    /**
+     * The deadline of one request's client I/O: armed, it fires {@code clientIdleTimeout} later
+     * unless disarmed first; fired, it stays expired.
+     */
+    final class Watch implements AutoCloseable {
+
+        private static final long DISARMED = Long.MAX_VALUE;
+
+        private final Thread owner;
+        private final Runnable onExpiry;
+        private final AtomicBoolean expired = new AtomicBoolean();
+        private volatile long deadline = DISARMED;
+        // Guarded by this: whether the owner is inside a watched call, and whether we interrupted it there.
+        private boolean inCall;
+        private boolean interruptedInCall;
+
+        private Watch(Thread owner, Runnable onExpiry) {
+            this.owner = owner;
+            this.onExpiry = onExpiry;
+        }
+
+        /** Starts the countdown: the watch fires {@code clientIdleTimeout} from now unless disarmed. */
+        void arm() {
+            deadline = clock.millis() + timeoutMillis;
+        }
+
+        void disarm() {
+            deadline = DISARMED;
+        }
+
+        /** Whether the watch has fired. */
+        boolean expired() {
+            return expired.get();
+        }
+
+        /** The owner enters a blocking call on the client's socket, which a firing may interrupt. */
+        synchronized void enterCall() {
+            inCall = true;
+        }
+
+        /**
+         * The owner left the call. An interrupt this watch sent is cleared here, so it can never
+         * reach later work of the request or of the container's pooled thread.
+         */
+        synchronized void leaveCall() {
+            inCall = false;
+            if (interruptedInCall) {
+                interruptedInCall = false;
+                Thread.interrupted();
+            }
+        }
+
+        private void fireIfDue(long now) {
+            if (now < deadline || !expired.compareAndSet(false, true)) {
+                return;
+            }
+            watches.remove(this);
+            try {
+                onExpiry.run();
+            } finally {
+                interruptCall();
+            }
+        }
+
+        private synchronized void interruptCall() {
+            if (inCall) {
+                interruptedInCall = true;
+                owner.interrupt();
+            }
+        }
+
+        /** Stops watching; the request is done with its client. */
+        @Override
+        public void close() {
+            disarm();
+            watches.remove(this);
+        }
+    }
+}

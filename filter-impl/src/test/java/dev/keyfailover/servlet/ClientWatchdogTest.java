@@ -1,0 +1,182 @@
+package dev.keyfailover.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.keyfailover.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+/** clientIdleTimeout's deadlines on a clock the test moves, swept by the test itself. */
+class ClientWatchdogTest {
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final ClientWatchdog watchdog = new ClientWatchdog(Duration.ofSeconds(1), clock, null);
+    private final AtomicInteger fired = new AtomicInteger();
+
+    @Test
+    void anArmedWatchFiresOnceAtItsDeadline() {
+        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+        watch.arm();
+
+        clock.advance(Duration.ofMillis(999));
+        watchdog.sweep();
+        assertThat(watch.expired()).isFalse();
+
+        clock.advance(Duration.ofMillis(1));
+        watchdog.sweep();
+        watchdog.sweep();
+        assertThat(watch.expired()).isTrue();
+        assertThat(fired).hasValue(1);
+    }
+
+    @Test
+    void aWatchNotArmedOrDisarmedNeverFires() {
+        ClientWatchdog.Watch neverArmed = watchdog.watch(fired::incrementAndGet);
+        ClientWatchdog.Watch disarmed = watchdog.watch(fired::incrementAndGet);
+        disarmed.arm();
+        disarmed.disarm();
+
+        clock.advance(Duration.ofHours(1));
+        watchdog.sweep();
+
+        assertThat(neverArmed.expired()).isFalse();
+        assertThat(disarmed.expired()).isFalse();
+        assertThat(fired).hasValue(0);
+    }
+
+    @Test
+    void armingAgainRestartsTheCountdown() {
+        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+        watch.arm();
+        clock.advance(Duration.ofMillis(800));
+        watch.disarm();
+        watch.arm();
+
+        clock.advance(Duration.ofMillis(800));
+        watchdog.sweep();
+        assertThat(watch.expired()).as("1.6 s after the first arm, 0.8 s after the second").isFalse();
+
+        clock.advance(Duration.ofMillis(200));
+        watchdog.sweep();
+        assertThat(watch.expired()).isTrue();
+    }
+
+    @Test
+    void aClosedWatchIsForgottenAndNeverFires() {
+        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+        watch.arm();
+        watch.close();
+
+        clock.advance(Duration.ofHours(1));
+        watchdog.sweep();
+
+        assertThat(watchdog.openWatches()).isZero();
+        assertThat(fired).hasValue(0);
+    }
+
+    @Test
+    void aFiredWatchLeavesTheSweep() {
+        watchdog.watch(fired::incrementAndGet).arm();
+        clock.advance(Duration.ofSeconds(1));
+
+        watchdog.sweep();
+
+        assertThat(watchdog.openWatches()).isZero();
+    }
+
+    @Test
+    void aFailingExpiryActionDoesNotKeepOtherWatchesFromFiring() {
+        ClientWatchdog.Watch failing = watchdog.watch(() -> {
+            throw new IllegalStateException("cancel failed");
+        });
+        ClientWatchdog.Watch other = watchdog.watch(fired::incrementAndGet);
+        failing.arm();
+        other.arm();
+        clock.advance(Duration.ofSeconds(1));
+
+        watchdog.sweep();
+
+        assertThat(failing.expired()).isTrue();
+        assertThat(other.expired()).isTrue();
+        assertThat(fired).hasValue(1);
+    }
+
+    @Test
+    void firingInterruptsTheOwnerInsideAWatchedCallAndTheInterruptEndsThere() throws Exception {
+        CountDownLatch inCall = new CountDownLatch(1);
+        CompletableFuture<String> owner = CompletableFuture.supplyAsync(() -> {
+            ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+            watch.arm();
+            String outcome;
+            watch.enterCall();
+            try {
+                inCall.countDown();
+                // Stands for a read or write blocked on the client's socket.
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+                outcome = "never interrupted";
+            } catch (InterruptedException e) {
+                outcome = "interrupted";
+                Thread.currentThread().interrupt(); // as a container might leave it
+            } finally {
+                watch.leaveCall();
+            }
+            return outcome + (Thread.currentThread().isInterrupted() ? ", flag left set" : ", flag cleared");
+        }, runnable -> new Thread(runnable, "owner").start());
+
+        inCall.await();
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.sweep();
+
+        assertThat(owner.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted, flag cleared");
+        assertThat(fired).hasValue(1);
+    }
+
+    @Test
+    void firingOutsideAWatchedCallInterruptsNothing() throws Exception {
+        CountDownLatch armed = new CountDownLatch(1);
+        CountDownLatch swept = new CountDownLatch(1);
+        CompletableFuture<Boolean> interruptedOutsideACall = CompletableFuture.supplyAsync(() -> {
+            ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+            watch.arm();
+            armed.countDown();
+            try {
+                swept.await(30, TimeUnit.SECONDS);
+                return Thread.currentThread().isInterrupted();
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }, runnable -> new Thread(runnable, "owner").start());
+
+        armed.await();
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.sweep();
+        assertThat(fired).hasValue(1);
+        swept.countDown();
+
+        assertThat(interruptedOutsideACall.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void aStartedWatchdogSweepsByItselfOnRealTime() {
+        try (ClientWatchdog running = ClientWatchdog.start("test", Duration.ofMillis(100))) {
+            ClientWatchdog.Watch watch = running.watch(fired::incrementAndGet);
+            watch.arm();
+
+            await().atMost(Duration.ofSeconds(10)).until(watch::expired);
+            assertThat(fired).hasValue(1);
+        }
+    }
+
+    @Test
+    void theSweepIntervalIsAQuarterOfTheTimeoutWithinTenMillisecondsAndOneSecond() {
+        assertThat(ClientWatchdog.sweepIntervalMillis(Duration.ofSeconds(30))).isEqualTo(1_000);
+        assertThat(ClientWatchdog.sweepIntervalMillis(Duration.ofSeconds(1))).isEqualTo(250);
+        assertThat(ClientWatchdog.sweepIntervalMillis(Duration.ofMillis(20))).isEqualTo(10);
+    }
+}
