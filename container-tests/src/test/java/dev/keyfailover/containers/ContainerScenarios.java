@@ -180,6 +180,22 @@ abstract class ContainerScenarios {
     }
 
     @Test
+    @Order(6)
+    void theMetricsAreServedInPrometheusTextFormatWithMaskedKeysOnly() throws Exception {
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/metrics")).timeout(TIMEOUT).build());
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain").contains("version=0.0.4"));
+        assertThat(metrics.body()).contains("# TYPE keyfailover_requests_total counter",
+                "keyfailover_keys{provider=\"openai\",state=\"DISABLED\"} 1.0",
+                "keyfailover_key_transitions_total{key=\"sk-k…", "keyfailover_upstream_duration_seconds_count");
+        assertThat(metrics.body()).containsPattern(
+                "keyfailover_requests_total\\{outcome=\"served\",provider=\"openai\"} [1-9]");
+        assertNoKeyIn(metrics.body());
+    }
+
+    @Test
     @Order(90)
     void whenEveryOpenAiKeyIsRateLimitedTheClientGetsA429InOpenAiShapeWithRetryAfter() throws Exception {
         String testId = newTestId();
