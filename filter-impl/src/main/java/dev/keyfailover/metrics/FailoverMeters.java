@@ -28,9 +28,11 @@ final class FailoverMeters implements FailoverEvents {
     private final Counter[][] transitions;
     private final Counter[] exhaustions = new Counter[KINDS.length];
     private final Timer[] upstream = new Timer[OUTCOMES.length];
+    private final RegisteredMeters meters;
 
     /** @param keys the pool's keys, empty for a route without a pool */
     FailoverMeters(RegisteredMeters meters, String provider, List<Key> keys) {
+        this.meters = meters;
         Tags route = Tags.of(MeterNames.PROVIDER, provider);
         String[] keyTags = KeyTags.of(keys);
         attempts = new Counter[keys.size()][OUTCOMES.length];
@@ -63,6 +65,9 @@ final class FailoverMeters implements FailoverEvents {
     @Override
     public void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
                         long upstreamNanos) {
+        if (!meters.recording()) {
+            return;
+        }
         AttemptOutcome outcome = AttemptOutcome.of(status, verdict.action());
         attempts[key.index()][outcome.ordinal()].increment();
         time(outcome, upstreamNanos);
@@ -76,32 +81,50 @@ final class FailoverMeters implements FailoverEvents {
 
     @Override
     public void transportFailure(Key key, long upstreamNanos) {
+        if (!meters.recording()) {
+            return;
+        }
         attempts[key.index()][AttemptOutcome.TRANSPORT.ordinal()].increment();
         time(AttemptOutcome.TRANSPORT, upstreamNanos);
     }
 
     @Override
     public void limitUsedUp(Key key, String model) {
+        if (!meters.recording()) {
+            return;
+        }
         transitions[key.index()][Transition.COOLING.ordinal()].increment();
     }
 
     @Override
     public void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
+        if (!meters.recording()) {
+            return;
+        }
         exhaustions[ExhaustionKind.of(exhaustion.kind()).ordinal()].increment();
     }
 
     @Override
     public void refusalRelayed(int attempts) {
+        if (!meters.recording()) {
+            return;
+        }
         exhaustions[ExhaustionKind.FORBIDDEN.ordinal()].increment();
     }
 
     @Override
     public void directAttempt(int status, long upstreamNanos) {
+        if (!meters.recording()) {
+            return;
+        }
         time(AttemptOutcome.direct(status), upstreamNanos);
     }
 
     /** An administrator's reset that changed the key: a transition to VALID. */
     void reset(Key key) {
+        if (!meters.recording()) {
+            return;
+        }
         transitions[key.index()][Transition.VALID.ordinal()].increment();
     }
 

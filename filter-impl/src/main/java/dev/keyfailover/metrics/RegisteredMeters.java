@@ -2,6 +2,7 @@ package dev.keyfailover.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
@@ -10,15 +11,33 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
-/** The meters one route registered, so that stopping it removes exactly those. */
+/**
+ * The meters one route registered, so that stopping it removes exactly those; and whether using
+ * them records anything at all.
+ */
 final class RegisteredMeters {
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
+    /** For a composite registry, the registries it passes on to (a live view); otherwise {@code null}. */
+    private final Set<MeterRegistry> composed;
 
     RegisteredMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.composed = registry instanceof CompositeMeterRegistry
+                ? ((CompositeMeterRegistry) registry).getRegistries() : null;
+    }
+
+    /**
+     * Whether an increment records anything: not on a composite registry that holds none
+     * (Micrometer's global registry until the application adds one), whose meters would only
+     * allocate an iterator per use to find no one. Once a registry is added, the composite's meters
+     * pass on from then, as they would anyway.
+     */
+    boolean recording() {
+        return composed == null || !composed.isEmpty();
     }
 
     Counter counter(String name, String description, Tags tags) {

@@ -79,7 +79,7 @@ public final class RouteMeters implements Closeable {
 
     /** Counts one client request, once, by how it ended. */
     public void request(RequestOutcome outcome) {
-        if (requests != null) {
+        if (requests != null && meters.recording()) {
             requests[outcome.ordinal()].increment();
         }
     }

@@ -113,6 +113,26 @@ class RouteMetersTest {
         assertThat(registry.getMeters()).extracting(Meter::getId).isEmpty();
     }
 
+    @Test
+    void onACompositeHoldingNoRegistryNothingIsRecordedUntilOneIsAdded() {
+        CompositeMeterRegistry composite = new CompositeMeterRegistry();
+        KeyPool pool = pool("sk-aaaa-000000000001");
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool);
+        meters.request(RequestOutcome.SERVED);
+        meters.events().attempt(pool.keys().get(0), 200, KeyVerdict.ACCEPT, false, false, 1_000);
+
+        composite.add(registry);
+        meters.request(RequestOutcome.SERVED);
+        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), true, false, 1_000);
+
+        assertThat(count(MeterNames.REQUESTS, "outcome", "served")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "outcome", "ok")).isZero();
+        assertThat(count(MeterNames.ATTEMPTS, "outcome", "rate_limited")).isEqualTo(1);
+        assertThat(count(MeterNames.TRANSITIONS, "to", "cooling")).isEqualTo(1);
+        meters.close();
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
     private double count(String name, String... tags) {
         return registry.get(name).tags(tags).counter().count();
     }
