@@ -116,8 +116,14 @@ public final class ProxyRoute implements Closeable {
         HeaderPolicy headers = new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
                 config.dropResponseHeaders(), config.exposeKeyHint());
         RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
-        ProviderClient client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(),
-                config.client(), clock, meters.events());
+        ProviderClient client;
+        try {
+            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(), clock,
+                    meters.events());
+        } catch (RuntimeException e) {
+            meters.close();
+            throw e;
+        }
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
