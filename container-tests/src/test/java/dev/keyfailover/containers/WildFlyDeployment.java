@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 final class WildFlyDeployment implements Deployment {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** The io subsystem's worker, as {@code standalone.xml} ships it: every attribute at its default. */
+    private static final String DEFAULT_WORKER = "<worker name=\"default\"/>";
 
     private final Process process;
     private final Path dumpDir;
@@ -38,10 +40,32 @@ final class WildFlyDeployment implements Deployment {
 
     /** {@code standalone.xml} as shipped; the API dump in the directory the build gave WildFly. */
     static WildFlyDeployment start() throws Exception {
-        return start(Path.of(System.getProperty("wildfly.dump.dir")));
+        return start(Path.of(System.getProperty("wildfly.dump.dir")), null);
     }
 
-    private static WildFlyDeployment start(Path dumpDir) throws Exception {
+    /**
+     * A copy of {@code standalone.xml} whose default io worker (the one Undertow's HTTP listener uses)
+     * has {@code task-max-threads} raised, as the CLI's
+     * {@code /subsystem=io/worker=default:write-attribute(name=task-max-threads,value=…)} would; no dump.
+     */
+    static WildFlyDeployment startWithWorkerThreads(int taskMaxThreads) throws Exception {
+        Path configuration = home().resolve("standalone/configuration");
+        String shipped = Files.readString(configuration.resolve("standalone.xml"), StandardCharsets.UTF_8);
+        if (!shipped.contains(DEFAULT_WORKER)) {
+            throw new IllegalStateException("standalone.xml no longer declares " + DEFAULT_WORKER
+                    + ": see how this WildFly version configures its io worker");
+        }
+        String config = "standalone-worker-" + taskMaxThreads + ".xml";
+        Files.writeString(configuration.resolve(config), shipped.replace(DEFAULT_WORKER,
+                "<worker name=\"default\" task-max-threads=\"" + taskMaxThreads + "\"/>"), StandardCharsets.UTF_8);
+        return start(null, config);
+    }
+
+    /**
+     * @param dumpDir the API dump directory, {@code null} for none
+     * @param serverConfig a file of {@code standalone/configuration}, {@code null} for {@code standalone.xml}
+     */
+    private static WildFlyDeployment start(Path dumpDir, String serverConfig) throws Exception {
         Path home = home();
         Path standalone = home.resolve("standalone");
         for (String leftover : List.of("deployments", "data", "tmp", "log")) {
@@ -57,11 +81,19 @@ final class WildFlyDeployment implements Deployment {
                 "jboss.management.https.port", "jboss.ajp.port")) {
             command.add("-D" + port + "=" + System.getProperty("wildfly." + port.substring("jboss.".length())));
         }
+        if (serverConfig != null) {
+            command.add("--server-config=" + serverConfig);
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectErrorStream(true).redirectOutput(console.toFile());
         Map<String, String> environment = builder.environment();
         Env.copyInto(environment);
-        environment.put("KEYFAILOVER_DUMP_DIR", dumpDir.toString());
+        if (dumpDir != null) {
+            environment.put("KEYFAILOVER_DUMP_DIR", dumpDir.toString());
+        } else {
+            environment.remove("KEYFAILOVER_DUMP_DIR");
+        }
+        // The JVM running the tests: Java 17 for the scenario suite, Java 25 for the 2,000-stream run.
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         // standalone.sh then relays signals to the server's JVM (close() signals the JVM itself: see there).
         environment.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
@@ -94,7 +126,23 @@ final class WildFlyDeployment implements Deployment {
 
     @Override
     public Path dumpDir() {
+        if (dumpDir == null) {
+            throw new IllegalStateException("this WildFly was started without an API dump");
+        }
         return dumpDir;
+    }
+
+    /** The threads of WildFly's JVM now, as Linux counts them ({@code /proc/<pid>/status}). */
+    int serverThreads() throws IOException {
+        ProcessHandle jvm = process.descendants()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("WildFly's JVM is not running"));
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(jvm.pid()), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no thread count in /proc/" + jvm.pid() + "/status");
     }
 
     /**
