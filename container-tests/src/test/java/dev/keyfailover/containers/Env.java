@@ -12,7 +12,9 @@ import java.util.Map;
 final class Env {
 
     static final List<String> VARIABLES = List.of("OPENAI_BASE_URL", "OPENAI_API_KEYS", "ANTHROPIC_BASE_URL",
-            "ANTHROPIC_API_KEYS", "KEYFAILOVER_DUMP_DIR", "KEYFAILOVER_BYOK");
+            "ANTHROPIC_API_KEYS", "KEYFAILOVER_BYOK");
+    /** Not set, or blank, in some runs: the 2,000-stream runs dump nothing and raise the upstream connections. */
+    static final List<String> OPTIONAL_VARIABLES = List.of("KEYFAILOVER_DUMP_DIR", "KEYFAILOVER_MAX_CONNECTIONS");
 
     private Env() {
     }
@@ -41,6 +43,12 @@ final class Env {
     static void copyInto(Map<String, String> environment) {
         for (String name : VARIABLES) {
             environment.put(name, variable(name));
+        }
+        for (String name : OPTIONAL_VARIABLES) {
+            String value = System.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
         }
     }
 

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,8 +29,10 @@ import com.sun.net.httpserver.HttpServer;
  * {@code Retry-After: 30}, one containing {@code revoked} gets 401, any other key is served.
  * A request with the header {@code x-kf-test-spent: yes} is refused for every key (429 with
  * {@code Retry-After: 1} on the OpenAI paths, 401 on the Anthropic ones), so that a test can
- * exhaust a pool. Streamed answers ({@code "stream":true}) send their first event at once and
- * each further one only after {@link #releaseEvents(int)}.
+ * exhaust a pool. Streamed Anthropic messages ({@code "stream":true}) send their first event at
+ * once and each further one only after {@link #releaseEvents(int)}. Streamed chat completions send
+ * their first chunk at once and the others on a schedule (see {@link #holdChatStreams}), written by
+ * two pacing threads for all streams: an open stream holds no thread here.
  *
  * <p>Paths: {@code /openai/v1/chat/completions}, {@code /openai/v1/models},
  * {@code /anthropic/v1/messages}. Every request is recorded with its key and its
@@ -36,6 +43,9 @@ final class ScriptedUpstream implements AutoCloseable {
     static final String TEST_ID_HEADER = "x-kf-test-id";
     static final String SPENT_HEADER = "x-kf-test-spent";
     private static final long GATE_TIMEOUT_SECONDS = 30;
+    /** Connections waiting to be accepted: the proxy opens up to 2,000 at once (the kernel caps it at somaxconn). */
+    private static final int BACKLOG = 2048;
+    private static final Pattern USER = Pattern.compile("\"user\"\\s*:\\s*\"([^\"]*)\"");
 
     /** One request as received. */
     record Recorded(String method, String path, String key, String testId, String body) {
@@ -51,8 +61,21 @@ final class ScriptedUpstream implements AutoCloseable {
     private final Semaphore eventGate = new Semaphore(0);
     private final AtomicInteger eventsSent = new AtomicInteger();
 
+    private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "scripted-upstream-pacer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile int chatEvents = 3;
+    private volatile Duration chatInterval = Duration.ZERO;
+    private volatile CompletableFuture<Void> chatRelease = CompletableFuture.completedFuture(null);
+    private final Object chatStreamsChanged = new Object();
+    private final AtomicInteger openChatStreams = new AtomicInteger();
+    private final AtomicInteger peakChatStreams = new AtomicInteger();
+    private final AtomicInteger brokenChatStreams = new AtomicInteger();
+
     private ScriptedUpstream(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), BACKLOG);
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
@@ -88,15 +111,65 @@ final class ScriptedUpstream implements AutoCloseable {
         return eventsSent.get();
     }
 
+    /**
+     * From now on, a streamed chat completion sends its first chunk at once and holds the others
+     * until {@link #releaseChatStreams()}; then {@code events - 1} more chunks {@code interval} apart,
+     * then {@code data: [DONE]}, and ends. Each chunk's id is {@code chatcmpl-} and the request's
+     * {@code user} field, its content the chunk's number (0, 1, …).
+     */
+    void holdChatStreams(int events, Duration interval) {
+        chatEvents = events;
+        chatInterval = interval;
+        chatRelease = new CompletableFuture<>();
+    }
+
+    /** Lets every held chat stream, and every later one, go on. */
+    void releaseChatStreams() {
+        chatRelease.complete(null);
+    }
+
+    /** Waits until {@code count} chat streams are open at once; {@code false} if they were not in time. */
+    boolean awaitOpenChatStreams(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (chatStreamsChanged) {
+            while (openChatStreams.get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(chatStreamsChanged, left);
+            }
+            return true;
+        }
+    }
+
+    /** Chat streams open now: first chunk sent, {@code [DONE]} not yet. */
+    int openChatStreams() {
+        return openChatStreams.get();
+    }
+
+    /** The most chat streams that were ever open at once. */
+    int peakChatStreams() {
+        return peakChatStreams.get();
+    }
+
+    /** Chat streams that could not be written to the end (the proxy's connection broke). */
+    int brokenChatStreams() {
+        return brokenChatStreams.get();
+    }
+
     @Override
     public void close() {
         eventGate.release(1000);
         server.stop(0);
         threads.shutdownNow();
+        pacer.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        // A paced chat stream is answered on after this returns: the pacer closes it.
+        boolean answered = true;
+        try {
             String path = exchange.getRequestURI().getPath();
             boolean anthropic = path.startsWith("/anthropic/");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -119,6 +192,9 @@ final class ScriptedUpstream implements AutoCloseable {
                 json(exchange, 200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
                         + "\"model\":\"fake-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                         + "\"content\":\"served with key " + hint(key) + "\"},\"finish_reason\":\"stop\"}]}");
+            } else if (path.equals("/openai/v1/chat/completions")) {
+                startChatStream(exchange, body);
+                answered = false;
             } else if (path.equals("/anthropic/v1/messages") && streamed(body)) {
                 stream(exchange, List.of(
                         sse("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":"
@@ -134,6 +210,10 @@ final class ScriptedUpstream implements AutoCloseable {
                         + "[{\"type\":\"text\",\"text\":\"served with key " + hint(key) + "\"}]}");
             } else {
                 error(exchange, anthropic, 404, "not_found_error", "no such endpoint");
+            }
+        } finally {
+            if (answered) {
+                exchange.close();
             }
         }
     }
@@ -157,6 +237,84 @@ final class ScriptedUpstream implements AutoCloseable {
             out.write(events.get(i).getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
+    }
+
+    /** Sends the first chunk; the pacer sends the rest once the streams are released. */
+    private void startChatStream(HttpExchange exchange, String body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        Matcher user = USER.matcher(body);
+        ChatStream stream = new ChatStream(exchange, "chatcmpl-" + (user.find() ? user.group(1) : "1"), chatEvents,
+                chatInterval);
+        stream.sendChunk();
+        chatStreamOpened();
+        chatRelease.thenRun(stream::scheduleNext);
+    }
+
+    /** One paced chat stream: written by the pacer, one chunk per turn, never by two threads at once. */
+    private final class ChatStream {
+        private final HttpExchange exchange;
+        private final OutputStream out;
+        private final String id;
+        private final int events;
+        private final Duration interval;
+        private int sent;
+
+        ChatStream(HttpExchange exchange, String id, int events, Duration interval) {
+            this.exchange = exchange;
+            this.out = exchange.getResponseBody();
+            this.id = id;
+            this.events = events;
+            this.interval = interval;
+        }
+
+        void scheduleNext() {
+            pacer.schedule(this::next, interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        private void next() {
+            try {
+                if (sent < events) {
+                    sendChunk();
+                    scheduleNext();
+                    return;
+                }
+                write("data: [DONE]\n\n");
+                exchange.close();
+                chatStreamClosed(false);
+            } catch (IOException | RuntimeException e) {
+                exchange.close();
+                chatStreamClosed(true);
+            }
+        }
+
+        void sendChunk() throws IOException {
+            write("data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                    + "\"model\":\"fake-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + sent
+                    + "\"},\"finish_reason\":" + (sent == events - 1 ? "\"stop\"" : "null") + "}]}\n\n");
+            sent++;
+        }
+
+        private void write(String event) throws IOException {
+            out.write(event.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    private void chatStreamOpened() {
+        int open = openChatStreams.incrementAndGet();
+        peakChatStreams.accumulateAndGet(open, Math::max);
+        synchronized (chatStreamsChanged) {
+            chatStreamsChanged.notifyAll();
+        }
+    }
+
+    private void chatStreamClosed(boolean broken) {
+        if (broken) {
+            brokenChatStreams.incrementAndGet();
+        }
+        openChatStreams.decrementAndGet();
     }
 
     private static String sse(String event, String data) {

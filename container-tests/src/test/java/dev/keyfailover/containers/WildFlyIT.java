@@ -1,131 +1,13 @@
 package dev.keyfailover.containers;
 
-import static org.awaitility.Awaitility.await;
-
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
 /**
- * The WAR on the real WildFly distribution (unpacked by the build from {@code org.wildfly:wildfly-dist}):
- * {@code bin/standalone.sh} runs as a separate process on ports the build reserved, gets the WAR's
- * environment through {@link ProcessBuilder}, and deploys the file copied into
- * {@code standalone/deployments} as {@code ROOT.war}; the scanner's {@code .deployed} marker says when.
+ * The WAR on the real WildFly distribution, {@code standalone.xml} as shipped (see
+ * {@link WildFlyDeployment}).
  */
 class WildFlyIT extends ContainerScenarios {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-
     @Override
     protected Deployment deploy() throws Exception {
-        Path home = Path.of(System.getProperty("wildfly.home"));
-        Path standalone = home.resolve("standalone");
-        for (String leftover : List.of("deployments", "data", "tmp", "log")) {
-            deleteContents(standalone.resolve(leftover));
-        }
-        Path deployments = Files.createDirectories(standalone.resolve("deployments"));
-        Path dumpDir = Path.of(System.getProperty("wildfly.dump.dir"));
-        Path console = Path.of(System.getProperty("wildfly.console.log"));
-        Files.createDirectories(console.getParent());
-
-        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/standalone.sh").toString(),
-                "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1"));
-        for (String port : List.of("jboss.http.port", "jboss.https.port", "jboss.management.http.port",
-                "jboss.management.https.port", "jboss.ajp.port")) {
-            command.add("-D" + port + "=" + System.getProperty("wildfly." + port.substring("jboss.".length())));
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                .redirectErrorStream(true).redirectOutput(console.toFile());
-        Map<String, String> environment = builder.environment();
-        Env.copyInto(environment);
-        environment.put("KEYFAILOVER_DUMP_DIR", dumpDir.toString());
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        // standalone.sh then forwards a TERM to the server's JVM and waits for it.
-        environment.put("LAUNCH_JBOSS_IN_BACKGROUND", "true");
-        environment.remove("JAVA_OPTS");
-
-        Files.copy(Env.war(), deployments.resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
-        Process process = builder.start();
-        Deployment deployment = new WildFly(process, dumpDir);
-        try {
-            Path deployed = deployments.resolve("ROOT.war.deployed");
-            Path failed = deployments.resolve("ROOT.war.failed");
-            await("WildFly deploys ROOT.war").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.exists(deployed) || Files.exists(failed) || !process.isAlive());
-            if (!Files.exists(deployed)) {
-                throw new IllegalStateException("ROOT.war did not deploy on WildFly"
-                        + (Files.exists(failed) ? ": " + Files.readString(failed) : ", the server stopped")
-                        + "\n--- console (" + console + ") ---\n" + tail(console));
-            }
-        } catch (RuntimeException | Error e) {
-            deployment.close();
-            throw e;
-        }
-        return deployment;
-    }
-
-    private static final class WildFly implements Deployment {
-        private final Process process;
-        private final Path dumpDir;
-
-        WildFly(Process process, Path dumpDir) {
-            this.process = process;
-            this.dumpDir = dumpDir;
-        }
-
-        @Override
-        public URI baseUri() {
-            return URI.create("http://127.0.0.1:" + System.getProperty("wildfly.http.port"));
-        }
-
-        @Override
-        public Path dumpDir() {
-            return dumpDir;
-        }
-
-        @Override
-        public void close() throws Exception {
-            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            for (ProcessHandle child : tree) {
-                if (child.isAlive()) {
-                    child.destroyForcibly();
-                }
-            }
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                if (!file.equals(dir)) {
-                    Files.delete(file);
-                }
-            }
-        }
-    }
-
-    private static String tail(Path log) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no console output)";
-        }
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        return WildFlyDeployment.start();
     }
 }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS},
  * {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS}, {@code KEYFAILOVER_DUMP_DIR},
- * {@code KEYFAILOVER_BYOK}) and turns on the built-in demo upstream, with its demo keys, for a
+ * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}) and turns on the built-in demo upstream, with its demo keys, for a
  * provider whose base URL is not set. Runs before the proxy servlets start (listeners always do).
  *
  * <p>The values are set here as init-parameters rather than written in web.xml as
@@ -34,6 +34,8 @@ public class DemoMode implements ServletContextListener {
         ServletContext context = event.getServletContext();
         context.setInitParameter("keyfailover.dumpDir", environment("KEYFAILOVER_DUMP_DIR", ""));
         context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", "allow"));
+        // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
+        context.setInitParameter("keyfailover.maxConnections", environment("KEYFAILOVER_MAX_CONNECTIONS", ""));
         route(context, "openai", "OPENAI", OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
     }

@@ -1,0 +1,95 @@
+package dev.keyfailover.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.json.JsonObject;
+
+/** A candidate proxy ({@link Candidate}) running in a JVM of its own, with its memory reporter on a second port. */
+final class CandidateJvm {
+
+    /** Same for every candidate: GC, stack, logging. */
+    static final List<String> FLAGS = List.of("-XX:+UseG1GC", "-Xss1m",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+    static final String HEAP = "-Xmx512m";
+    /** Scenario 4's heap: small enough that a proxy holding a body in memory fails. */
+    static final String SMALL_HEAP = "-Xmx128m";
+    /** Every proxy's upstream connection pool, large enough never to be what limits a scenario. */
+    static final String MAX_UPSTREAM_CONNECTIONS = "2048";
+    /** Thread pools, as {@link Candidate} reads them: Jetty's default QueuedThreadPool, or a VirtualThreadPool. */
+    static final String PLATFORM_POOL = "qtp";
+    static final int VT_MAX_TASKS = 4096;
+    static final String VIRTUAL_POOL = "vt:" + VT_MAX_TASKS;
+
+    private final Processes processes;
+    private final Process process;
+    private final int port;
+    private final int admin;
+    private final Path log;
+
+    private CandidateJvm(Processes processes, Process process, int port, int admin, Path log) {
+        this.processes = processes;
+        this.process = process;
+        this.port = port;
+        this.admin = admin;
+        this.log = log;
+    }
+
+    /** Starts the candidate of {@code target}; with {@code jfr}, KeyFailoverServlet's JVM records into the run directory. */
+    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, boolean jfr,
+            int upstreamPort) throws Exception {
+        int port = Processes.freePort();
+        int admin = Processes.freePort();
+        List<String> flags = new ArrayList<>();
+        flags.add(heap);
+        flags.addAll(FLAGS);
+        if (jfr && target == Target.KEYFAILOVER) {
+            flags.add("-XX:StartFlightRecording=filename=" + processes.runDir().toAbsolutePath().resolve("keyfailover.jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
+        Path log = processes.logFor(target.kind() + "-" + pool.replace(':', '-'));
+        Process process = processes.start(log, java, flags, Candidate.class, List.of(target.kind(),
+                String.valueOf(port), String.valueOf(admin), String.valueOf(upstreamPort), pool, MAX_UPSTREAM_CONNECTIONS));
+        Processes.awaitHttp(admin, "/mem");
+        Processes.awaitPort(port);
+        return new CandidateJvm(processes, process, port, admin, log);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Heap, threads, CPU, allocation and RSS figures since the last reset. */
+    JsonObject memory() throws IOException {
+        return LocalHttp.getJson(admin, "/mem");
+    }
+
+    /** Resets the figures (after a {@code System.gc()}); answers the heap left then. */
+    JsonObject resetMemory() throws IOException {
+        return LocalHttp.getJson(admin, "/reset");
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The first WARN, ERROR or exception line of its log, shortened; "none" if there is none. */
+    String firstError() throws IOException {
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Exception")
+                    || line.contains("OutOfMemoryError")) {
+                String trimmed = line.replaceFirst("^\\S+ \\S+ ", "");
+                return trimmed.length() > 160 ? trimmed.substring(0, 160) + "…" : trimmed;
+            }
+        }
+        return "none";
+    }
+
+    void stop() throws InterruptedException {
+        processes.stop(process);
+    }
+}

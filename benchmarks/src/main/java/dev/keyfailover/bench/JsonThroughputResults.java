@@ -1,0 +1,59 @@
+package dev.keyfailover.bench;
+
+import static dev.keyfailover.bench.JsonResults.num;
+import static dev.keyfailover.bench.Markdown.addedMs;
+import static dev.keyfailover.bench.Markdown.errors;
+import static dev.keyfailover.bench.Markdown.fmt;
+import static dev.keyfailover.bench.Markdown.ms;
+import static dev.keyfailover.bench.Markdown.ratio;
+import static dev.keyfailover.bench.Markdown.row;
+
+import java.util.Map;
+
+import jakarta.json.JsonObject;
+
+/**
+ * Scenario 1's results and their tables, one per concurrency.
+ *
+ * @param byConcurrency per concurrency and target, the load generator's result with the proxy's
+ *     {@code cpuUsPerRequest} and {@code allocKiBPerRequest} added
+ */
+record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer, Map<Target, JsonObject>> byConcurrency)
+        implements Section {
+
+    @Override
+    public void writeTo(StringBuilder md) {
+        md.append("## Scenario 1: 1 KiB JSON POST, 1 KiB answer\n\n");
+        md.append("Closed loop, `c` client connections, ").append(measureSeconds).append(" s measured after ")
+                .append(warmupSeconds).append(" s warm-up. Latency of each request as the client sees it. Proxy CPU = ")
+                .append("CPU time of the candidate JVM (all threads, GC and JIT included) over the cell, divided by ")
+                .append("its requests: on 2 shared cores, throughput at c = 16 and 64 is bounded by the CPU each ")
+                .append("request costs the proxy, the upstream and the client together. Proxy alloc = heap bytes ")
+                .append("allocated by the candidate's threads per request (noise-free, unlike time).\n\n");
+        for (int c : JsonThroughput.CONCURRENCIES) {
+            Map<Target, JsonObject> results = byConcurrency.getOrDefault(c, Map.of());
+            JsonObject direct = results.get(Target.DIRECT);
+            JsonObject jetty = results.get(Target.JETTY);
+            md.append("### c = ").append(c).append("\n\n");
+            md.append("| candidate | req/s | p50 ms | p99 ms | req/s vs direct | req/s vs Jetty | p50 vs direct | "
+                    + "p50 vs Jetty | added p50 ms | proxy CPU µs/req | proxy alloc KiB/req | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (Target target : Target.ALL) {
+                JsonObject r = results.get(target);
+                if (r == null) {
+                    md.append("| ").append(target.name()).append(" | (no result) |||||||||\n");
+                    continue;
+                }
+                row(md, target.name(), fmt(num(r, "rps"), 0), ms(r, "p50us"), ms(r, "p99us"),
+                        ratio(num(r, "rps"), num(direct, "rps")),
+                        ratio(num(r, "rps"), num(jetty, "rps")),
+                        ratio(num(r, "p50us"), num(direct, "p50us")),
+                        ratio(num(r, "p50us"), num(jetty, "p50us")),
+                        target.direct() ? "" : addedMs(num(r, "p50us"), num(direct, "p50us")),
+                        fmt(num(r, "cpuUsPerRequest"), 0),
+                        fmt(num(r, "allocKiBPerRequest"), 1),
+                        errors(r, "status-200"));
+            }
+            md.append('\n');
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.keyfailover.bench;
+
+import java.util.List;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/** What a scenario measures with: the run's options, the running upstream, new candidate JVMs and load-generator runs. */
+record Lab(Options options, Processes processes, UpstreamJvm upstream, LoadGenerator loadGenerator) {
+
+    /** Starts the candidate of {@code target}; direct starts nothing, its endpoint is the upstream. */
+    Endpoint open(Target target, String java, String pool, String heap, boolean jfr) throws Exception {
+        if (target.direct()) {
+            return new Endpoint(target, upstream.port(), null);
+        }
+        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, jfr, upstream.port());
+        return new Endpoint(target, candidate.port(), candidate);
+    }
+
+    JsonObject load(String label, List<String> args) throws Exception {
+        return loadGenerator.run(label, args);
+    }
+
+    /** A load-generator run with the upstream's counters reset before and attached after (as "upstream"). */
+    JsonObject loadCountingUpstream(String label, List<String> args) throws Exception {
+        upstream.resetCounters();
+        JsonObject result = load(label, args);
+        return Json.createObjectBuilder(result).add("upstream", upstream.counters()).build();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.keyfailover.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.json.JsonObject;
+
+/** Runs the load generator ({@link LoadGen}) in a JVM of its own per measurement, and keeps every result for raw.json. */
+final class LoadGenerator {
+
+    private final Processes processes;
+    private final String java;
+    private final Map<String, JsonObject> raw = new LinkedHashMap<>();
+
+    LoadGenerator(Processes processes, String java) {
+        this.processes = processes;
+        this.java = java;
+    }
+
+    /** One run to its end; its {@code RESULT} line. The label names it in the log, raw.json and the console. */
+    JsonObject run(String label, List<String> args) throws Exception {
+        System.out.println("[bench] " + label);
+        Path log = processes.logFor("loadgen-" + label.replaceAll("[^A-Za-z0-9=]+", "-"));
+        Process process = processes.start(log, java, List.of("-Xmx1g", "-XX:+UseG1GC"), LoadGen.class, args);
+        if (!processes.awaitExit(process, 300)) {
+            throw new IllegalStateException("load generator hung: " + label);
+        }
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("RESULT ")) {
+                JsonObject result = JsonResults.parse(line.substring(7));
+                raw.put(label, result);
+                System.out.println("[bench]   " + result);
+                return result;
+            }
+        }
+        throw new IllegalStateException("no result from load generator '" + label + "', see " + log);
+    }
+
+    void writeRaw(Path file) throws IOException {
+        Files.writeString(file, raw.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\": " + e.getValue()).collect(Collectors.joining(",\n", "{\n", "\n}\n")));
+    }
+}

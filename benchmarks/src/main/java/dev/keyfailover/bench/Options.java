@@ -1,0 +1,68 @@
+package dev.keyfailover.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The command line of one run (benchmarks/README.md lists the options) and the durations it implies.
+ *
+ * @param quick short durations: a smoke run that proves the harness, its numbers are noise
+ * @param jfr record the KeyFailoverServlet JVM of scenarios 1 to 3 with JFR
+ * @param scenarios the numbers of the scenarios to run
+ * @param out the Markdown report
+ * @param java17 the java executable of the upstream, the load generator and the candidates
+ * @param java25 the java executable of scenario 5's virtual-thread candidates
+ */
+record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, String java17, String java25) {
+
+    static Options parse(String[] args) {
+        boolean quick = false;
+        boolean jfr = false;
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5));
+        Path out = Path.of("benchmarks/RESULTS.md");
+        String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                quick = true;
+            } else if (arg.equals("--jfr")) {
+                jfr = true;
+            } else if (arg.startsWith("--scenarios=")) {
+                scenarios = new TreeSet<>();
+                for (String s : arg.substring(12).split(",")) {
+                    scenarios.add(Integer.parseInt(s.trim()));
+                }
+            } else if (arg.startsWith("--out=")) {
+                out = Path.of(arg.substring(6));
+            } else if (arg.startsWith("--java17=")) {
+                java17 = arg.substring(9);
+            } else if (arg.startsWith("--java25=")) {
+                java25 = arg.substring(9);
+            } else {
+                throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        return new Options(quick, jfr, scenarios, out, java17, java25);
+    }
+
+    boolean runs(int scenario) {
+        return scenarios.contains(scenario);
+    }
+
+    /** Seconds of unmeasured load before each measured cell. */
+    int warmupSeconds() {
+        return quick ? 1 : 2;
+    }
+
+    /** Seconds measured per cell. */
+    int measureSeconds() {
+        return quick ? 2 : 6;
+    }
+
+    /** Seconds of load on a fresh JVM before anything is measured (JIT, pools, buffers). */
+    int jvmWarmupSeconds() {
+        return quick ? 5 : 10;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.keyfailover.bench;
+
+import static dev.keyfailover.bench.JsonResults.num;
+import static dev.keyfailover.bench.Markdown.addedMs;
+import static dev.keyfailover.bench.Markdown.errors;
+import static dev.keyfailover.bench.Markdown.fmt;
+import static dev.keyfailover.bench.Markdown.ms;
+import static dev.keyfailover.bench.Markdown.ratio;
+import static dev.keyfailover.bench.Markdown.row;
+
+import java.util.Map;
+
+import jakarta.json.JsonObject;
+
+/**
+ * Scenario 2's results and their table.
+ *
+ * @param byTarget the load generator's result per target (per-event delay percentiles in µs)
+ */
+record SseDelayResults(int measureSeconds, Map<Target, JsonObject> byTarget) implements Section {
+
+    @Override
+    public void writeTo(StringBuilder md) {
+        md.append("## Scenario 2: SSE, 50 events 10 ms apart\n\n");
+        md.append("16 streams at a time, opened back to back for ").append(measureSeconds)
+                .append(" s. Each event carries the upstream's send time (epoch µs); its delay is arrival at the ")
+                .append("client minus that. Added delay = candidate's percentile minus direct's. Stock Jetty ")
+                .append("ProxyServlet aggregates writes in its 32 KiB output buffer, so small events wait for the end ")
+                .append("of the stream; \"+ flush\" is the same servlet flushing after each chunk, as Jetty's ")
+                .append("maintainers advise for SSE (jetty/jetty.project#3459).\n\n");
+        md.append("| candidate | streams | events | delay p50 ms | p99 ms | max ms | added p50 ms | added p99 ms | "
+                + "p99 vs direct | p99 vs Jetty | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        JsonObject direct = byTarget.get(Target.DIRECT);
+        JsonObject jetty = byTarget.get(Target.JETTY);
+        for (Target target : Target.STREAMING) {
+            JsonObject r = byTarget.get(target);
+            if (r == null) {
+                md.append("| ").append(target.name()).append(" | (no result) ||||||||||\n");
+                continue;
+            }
+            row(md, target.name(), fmt(num(r, "streams"), 0), fmt(num(r, "count"), 0),
+                    ms(r, "p50us"), ms(r, "p99us"), ms(r, "maxus"),
+                    target.direct() ? "" : addedMs(num(r, "p50us"), num(direct, "p50us")),
+                    target.direct() ? "" : addedMs(num(r, "p99us"), num(direct, "p99us")),
+                    ratio(num(r, "p99us"), num(direct, "p99us")),
+                    ratio(num(r, "p99us"), num(jetty, "p99us")),
+                    errors(r, "ok"));
+        }
+        md.append('\n');
+    }
+}

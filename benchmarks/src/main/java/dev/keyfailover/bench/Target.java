@@ -1,0 +1,28 @@
+package dev.keyfailover.bench;
+
+import java.util.List;
+
+/**
+ * One way to reach the upstream: directly, or through one candidate proxy.
+ *
+ * @param name its name in the report
+ * @param kind the candidate's kind ({@link Candidate}'s first argument); null for direct
+ * @param prefix the route the load generator sends to
+ * @param auth the bearer key the client sends, or {@code none} (KeyFailoverServlet applies its own)
+ */
+record Target(String name, String kind, String prefix, String auth) {
+
+    static final Target DIRECT = new Target("direct", null, "", Candidate.GOOD_KEY);
+    static final Target KEYFAILOVER = new Target("KeyFailoverServlet", "keyfailover", "/k0", "none");
+    static final Target JETTY = new Target("Jetty ProxyServlet", "jetty", "/k0", Candidate.GOOD_KEY);
+    static final Target MITRE = new Target("MITRE ProxyServlet", "mitre", "/k0", Candidate.GOOD_KEY);
+    /** Jetty's ProxyServlet with a flush after each chunk (its maintainers' advice for SSE); streaming scenarios only. */
+    static final Target JETTY_FLUSH = new Target("Jetty ProxyServlet + flush", "jetty-flush", "/k0", Candidate.GOOD_KEY);
+
+    static final List<Target> STREAMING = List.of(DIRECT, KEYFAILOVER, JETTY, JETTY_FLUSH, MITRE);
+    static final List<Target> ALL = List.of(DIRECT, KEYFAILOVER, JETTY, MITRE);
+
+    boolean direct() {
+        return kind == null;
+    }
+}
