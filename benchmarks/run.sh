@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh            full run (about 8 to 10 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke run with short durations (about 5 minutes)
-#   options passed on: --scenarios=1,2,3,4,5  --out=FILE  --jfr  --java17=PATH  --java25=PATH
+#   options passed on: --scenarios=1,2,3,4,5,7  --out=FILE  --jfr  --java17=PATH  --java25=PATH
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default
 # /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1.
@@ -21,6 +21,15 @@ JAVA25_HOME="${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [[ ! -x "$JAVA25_HOME/bin/java" ]]; then
   echo "run.sh: no Java 25 at $JAVA25_HOME (set JAVA25_HOME); scenario 5's virtual-thread runs need it" >&2
   exit 1
+fi
+
+# Scenario 7 holds 10,000 streams: the candidate needs a descriptor for each client and each upstream connection
+# (20,000 and more), the upstream and the load generator 10,000 each. Raise the limit where allowed.
+if [[ "$(ulimit -n)" != unlimited && "$(ulimit -n)" -lt 65536 ]]; then
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fi
+if [[ "$(ulimit -n)" != unlimited && "$(ulimit -n)" -lt 30000 ]]; then
+  echo "run.sh: open-file limit $(ulimit -n); scenario 7 (10,000 streams) needs about 30,000" >&2
 fi
 
 CP="$(ls benchmarks/target/benchmarks-*.jar | head -1):benchmarks/target/lib/*"

@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * One proxy candidate on an embedded Jetty 12 (ee10) on 127.0.0.1, plus an in-process memory and
  * thread reporter on a second port ({@code /mem}, {@code /reset}).
  *
- * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections>} where kind is
+ * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections> [<acceptQueue>]} where kind is
  * {@code keyfailover}, {@code jetty}, {@code jetty-flush} (Jetty's, flushing each chunk) or {@code mitre}, and pool is {@code qtp} (Jetty's default
  * {@link QueuedThreadPool}: 8 to 200 platform threads) or {@code vt:<max>} (Jetty's
  * {@link VirtualThreadPool} with at most {@code max} concurrent tasks).
@@ -51,12 +51,13 @@ public final class Candidate {
         String upstream = "http://127.0.0.1:" + Integer.parseInt(args[3]);
         ThreadPool threads = threadPool(args[4]);
         String maxConnections = args[5];
+        int acceptQueue = args.length > 6 ? Integer.parseInt(args[6]) : 4096;
 
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
-        connector.setAcceptQueueSize(4096);
+        connector.setAcceptQueueSize(acceptQueue);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         switch (kind) {

@@ -42,6 +42,12 @@ final class CandidateJvm {
     /** Starts the candidate of {@code target}; with {@code jfr}, KeyFailoverServlet's JVM records into the run directory. */
     static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, boolean jfr,
             int upstreamPort) throws Exception {
+        return start(processes, target, java, pool, heap, jfr, upstreamPort, MAX_UPSTREAM_CONNECTIONS, 4096);
+    }
+
+    /** The same with another upstream connection pool and accept queue (scenario 7's 10,000 streams). */
+    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, boolean jfr,
+            int upstreamPort, String maxConnections, int acceptQueue) throws Exception {
         int port = Processes.freePort();
         int admin = Processes.freePort();
         List<String> flags = new ArrayList<>();
@@ -53,7 +59,7 @@ final class CandidateJvm {
         }
         Path log = processes.logFor(target.kind() + "-" + pool.replace(':', '-'));
         Process process = processes.start(log, java, flags, Candidate.class, List.of(target.kind(),
-                String.valueOf(port), String.valueOf(admin), String.valueOf(upstreamPort), pool, MAX_UPSTREAM_CONNECTIONS));
+                String.valueOf(port), String.valueOf(admin), String.valueOf(upstreamPort), pool, maxConnections, String.valueOf(acceptQueue)));
         Processes.awaitHttp(admin, "/mem");
         Processes.awaitPort(port);
         return new CandidateJvm(processes, process, port, admin, log);

@@ -17,6 +17,17 @@ record Lab(Options options, Processes processes, UpstreamJvm upstream, LoadGener
         return new Endpoint(target, candidate.port(), candidate);
     }
 
+    /** Starts the candidate of {@code target} with its own upstream connection pool and accept queue. */
+    Endpoint open(Target target, String java, String pool, String heap, String maxConnections, int acceptQueue)
+            throws Exception {
+        if (target.direct()) {
+            return new Endpoint(target, upstream.port(), null);
+        }
+        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, false, upstream.port(),
+                maxConnections, acceptQueue);
+        return new Endpoint(target, candidate.port(), candidate);
+    }
+
     JsonObject load(String label, List<String> args) throws Exception {
         return loadGenerator.run(label, args);
     }

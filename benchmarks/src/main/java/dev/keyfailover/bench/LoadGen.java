@@ -41,6 +41,7 @@ public final class LoadGen {
             case "sse" -> gen.sse();
             case "mem" -> gen.mem();
             case "hold" -> gen.hold();
+            case "streams" -> gen.streams();
             default -> throw new IllegalArgumentException("unknown mode");
         };
         System.out.println("RESULT " + result);
@@ -348,6 +349,88 @@ public final class LoadGen {
         finished.await();
         return "{\"maxConcurrentStreams\":" + maxLive.get() + ",\"firstEvent\":{" + histogramJson(firstEvent)
                 + "},\"duration\":{" + histogramJson(duration) + "},\"outcomes\":" + outcomesJson() + "}";
+    }
+
+    /**
+     * Scenario 7: {@code streams} SSE streams opened over {@code ramp} ms, each on a virtual thread
+     * of its own (this JVM must be Java 21 or later) and a blocking connection, held to their end.
+     * Every event's delay from the upstream's send time to its arrival is recorded (as in mode
+     * sse), and every stream's fate (as in mode hold: ok, error status, failed, cut, stalled when
+     * nothing arrives for {@code stall} ms).
+     */
+    private String streams() throws Exception {
+        int count = intArg("streams", 10_000);
+        int events = intArg("events", 60);
+        int interval = intArg("interval", 100);
+        int ramp = intArg("ramp", 4000);
+        int stall = intArg("stall", 8000);
+        String path = arg("prefix", "") + "/v1/sse?events=" + events + "&interval=" + interval;
+        String[] headers = authHeaders("Accept: text/event-stream");
+        Histogram delays = new Histogram(3_600_000_000L, 3);
+        Histogram firstEvent = new Histogram(3_600_000_000L, 3);
+        AtomicInteger live = new AtomicInteger();
+        AtomicInteger maxLive = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(count);
+        // Thread.ofVirtual() through reflection: this module compiles for Java 17.
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        java.lang.reflect.Method unstarted = Class.forName("java.lang.Thread$Builder")
+                .getMethod("unstarted", Runnable.class);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + (long) ramp * 1_000_000L * i / count;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                sleepNanos(wait);
+            }
+            Runnable stream = () -> {
+                long t0 = System.nanoTime();
+                long[] first = {-1};
+                try (MiniHttp conn = new MiniHttp("127.0.0.1", port(), stall)) {
+                    conn.send("GET", path, authority(), null, headers);
+                    conn.readHead();
+                    if (conn.status != 200) {
+                        conn.readBody(null);
+                        outcome("status-" + conn.status);
+                        return;
+                    }
+                    MiniHttp.SseSink sink = new MiniHttp.SseSink((delay, at) -> {
+                        if (first[0] < 0) {
+                            first[0] = at;
+                            maxLive.accumulateAndGet(live.incrementAndGet(), Math::max);
+                        }
+                        synchronized (delays) {
+                            delays.recordValue(Math.max(0, delay));
+                        }
+                    });
+                    conn.readBody(sink);
+                    if (sink.events == events && sink.done) {
+                        outcome("ok");
+                        synchronized (firstEvent) {
+                            firstEvent.recordValue(Math.max(1, (first[0] - t0) / 1000));
+                        }
+                    } else {
+                        outcome("cut-after-" + bucket(sink.events) + "-events");
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    outcome(first[0] < 0 ? "stalled-before-first-event" : "stalled-mid-stream");
+                } catch (IOException | RuntimeException e) {
+                    outcome((first[0] < 0 ? "failed-before-first-event: " : "failed-mid-stream: ")
+                            + MiniHttp.nameOf(e));
+                } finally {
+                    if (first[0] >= 0) {
+                        live.decrementAndGet();
+                    }
+                    finished.countDown();
+                }
+            };
+            ((Thread) unstarted.invoke(builder, stream)).start();
+        }
+        long rampNanos = System.nanoTime() - start;
+        finished.await();
+        long ok = outcomes.containsKey("ok") ? outcomes.get("ok").sum() : 0;
+        return "{\"streams\":" + count + ",\"okStreams\":" + ok + ",\"rampMs\":" + rampNanos / 1_000_000
+                + ",\"maxConcurrentStreams\":" + maxLive.get() + ",\"delay\":{" + histogramJson(delays)
+                + "},\"firstEvent\":{" + histogramJson(firstEvent) + "},\"outcomes\":" + outcomesJson() + "}";
     }
 
     private static String bucket(int events) {

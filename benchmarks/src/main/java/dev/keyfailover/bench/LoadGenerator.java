@@ -24,9 +24,14 @@ final class LoadGenerator {
 
     /** One run to its end; its {@code RESULT} line. The label names it in the log, raw.json and the console. */
     JsonObject run(String label, List<String> args) throws Exception {
+        return run(label, args, java, "-Xmx1g");
+    }
+
+    /** The same in another JVM ({@code java}) with another heap (scenario 7: Java 25, virtual threads). */
+    JsonObject run(String label, List<String> args, String java, String heap) throws Exception {
         System.out.println("[bench] " + label);
         Path log = processes.logFor("loadgen-" + label.replaceAll("[^A-Za-z0-9=]+", "-"));
-        Process process = processes.start(log, java, List.of("-Xmx1g", "-XX:+UseG1GC"), LoadGen.class, args);
+        Process process = processes.start(log, java, List.of(heap, "-XX:+UseG1GC"), LoadGen.class, args);
         if (!processes.awaitExit(process, 300)) {
             throw new IllegalStateException("load generator hung: " + label);
         }

@@ -65,7 +65,7 @@ final class OpenStreams implements Scenario {
      * The candidate's peak thread count, sampled every second while the streams are open: a candidate that the
      * streams kill cannot report it at the end.
      */
-    private static final class ThreadPeak {
+    static final class ThreadPeak {
         private final Thread sampler;
         private volatile long peak;
 

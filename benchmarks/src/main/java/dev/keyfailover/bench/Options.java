@@ -14,16 +14,19 @@ import java.util.TreeSet;
  * @param out the Markdown report
  * @param java17 the java executable of the upstream, the load generator and the candidates
  * @param java25 the java executable of scenario 5's virtual-thread candidates
+ * @param streams scenario 7's number of streams; 0 for its default (10,000, or 2,000 with {@code --quick})
  */
-record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, String java17, String java25) {
+record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, String java17, String java25,
+        int streams) {
 
     static Options parse(String[] args) {
         boolean quick = false;
         boolean jfr = false;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 7));
         Path out = Path.of("benchmarks/RESULTS.md");
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+        int streams = 0;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -40,11 +43,13 @@ record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, Str
                 java17 = arg.substring(9);
             } else if (arg.startsWith("--java25=")) {
                 java25 = arg.substring(9);
+            } else if (arg.startsWith("--streams=")) {
+                streams = Integer.parseInt(arg.substring(10));
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(quick, jfr, scenarios, out, java17, java25);
+        return new Options(quick, jfr, scenarios, out, java17, java25, streams);
     }
 
     boolean runs(int scenario) {

@@ -40,11 +40,13 @@ final class Report {
                 .append("` instead) |\n");
         markdown.append("| candidate thread pool | Jetty 12.1.14 `QueuedThreadPool` defaults (8..200 platform threads); ")
                 .append("scenario 5 also `VirtualThreadPool` (max ").append(CandidateJvm.VT_MAX_TASKS)
+                .append(" tasks) on Java 25; scenario 7 only `VirtualThreadPool` (max ").append(ManyStreams.VT_MAX_TASKS)
                 .append(" tasks) on Java 25 |\n");
         markdown.append("| upstream connection pool of every proxy | ").append(CandidateJvm.MAX_UPSTREAM_CONNECTIONS)
-                .append(" (KeyFailoverServlet `maxConnections`, Jetty `maxConnections`, MITRE `http.maxConnections`) |\n");
+                .append(" (KeyFailoverServlet `maxConnections`, Jetty `maxConnections`, MITRE `http.maxConnections`); scenario 7: ")
+                .append(ManyStreams.MAX_CONNECTIONS).append(" |\n");
         markdown.append("| load generator | separate JVM (`LoadGen`), closed loop, one blocking keep-alive HTTP/1.1 ")
-                .append("connection per thread, HdrHistogram 2.2.2 |\n");
+                .append("connection per thread, HdrHistogram 2.2.2; scenario 7: Java 25, one virtual thread per stream |\n");
         markdown.append("| everything on | 127.0.0.1, one machine: upstream, candidate and load generator share the ")
                 .append("cores |\n\n");
     }

@@ -71,7 +71,7 @@ public final class Upstream {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
-        connector.setAcceptQueueSize(4096);
+        connector.setAcceptQueueSize(16384); // scenario 7 opens 10,000 streams within seconds; the kernel caps it at somaxconn
         server.addConnector(connector);
         server.setHandler(new Upstream().handler());
         server.start();
