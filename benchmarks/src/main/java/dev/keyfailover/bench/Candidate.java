@@ -15,6 +15,9 @@ import java.util.Map;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.keyfailover.servlet.KeyFailoverServlet;
+import dev.keyfailover.servlet.RouteLifecycle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -61,7 +64,11 @@ public final class Candidate {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         switch (kind) {
-            case "keyfailover" -> {
+            case "keyfailover", "keyfailover-metrics" -> {
+                if (kind.equals("keyfailover-metrics")) {
+                    context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE,
+                            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                }
                 add(context, "k0", KeyFailoverServlet.class, Map.of("provider", "openai", "baseUrl", upstream,
                         "keys", GOOD_KEY, "maxConnections", maxConnections));
                 add(context, "k1", KeyFailoverServlet.class, Map.of("provider", "openai", "baseUrl", upstream,

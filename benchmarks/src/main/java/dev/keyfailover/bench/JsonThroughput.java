@@ -22,6 +22,11 @@ final class JsonThroughput implements WarmScenario {
     }
 
     @Override
+    public List<Target> targets() {
+        return Target.THROUGHPUT;
+    }
+
+    @Override
     public void measure(Endpoint endpoint, Lab lab) throws Exception {
         Options options = lab.options();
         for (int c : CONCURRENCIES) {

@@ -37,7 +37,7 @@ record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer,
             md.append("### c = ").append(c).append("\n\n");
             md.append("| candidate | req/s | p50 ms | p99 ms | req/s vs direct | req/s vs Jetty | p50 vs direct | "
                     + "p50 vs Jetty | added p50 ms | proxy CPU µs/req | proxy alloc KiB/req | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-            for (Target target : Target.ALL) {
+            for (Target target : Target.THROUGHPUT) {
                 JsonObject r = results.get(target);
                 if (r == null) {
                     md.append("| ").append(target.name()).append(" | (no result) |||||||||\n");
@@ -52,6 +52,14 @@ record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer,
                         fmt(num(r, "cpuUsPerRequest"), 0),
                         fmt(num(r, "allocKiBPerRequest"), 1),
                         errors(r, "status-200"));
+            }
+            JsonObject off = results.get(Target.KEYFAILOVER);
+            JsonObject on = results.get(Target.KEYFAILOVER_METRICS);
+            if (off != null && on != null) {
+                md.append("Metrics on minus off (issue 11, goal under 2 µs and 0.5 KiB): ")
+                        .append(fmt(num(on, "cpuUsPerRequest") - num(off, "cpuUsPerRequest"), 1)).append(" µs CPU, ")
+                        .append(fmt(num(on, "allocKiBPerRequest") - num(off, "allocKiBPerRequest"), 2))
+                        .append(" KiB allocated per request.\n");
             }
             md.append('\n');
         }

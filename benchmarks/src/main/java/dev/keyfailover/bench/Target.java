@@ -14,6 +14,9 @@ record Target(String name, String kind, String prefix, String auth) {
 
     static final Target DIRECT = new Target("direct", null, "", Candidate.GOOD_KEY);
     static final Target KEYFAILOVER = new Target("KeyFailoverServlet", "keyfailover", "/k0", "none");
+    /** The same routes with a Prometheus registry in the context, so every meter records (issue 11's cost). */
+    static final Target KEYFAILOVER_METRICS = new Target("KeyFailoverServlet + metrics", "keyfailover-metrics", "/k0",
+            "none");
     static final Target JETTY = new Target("Jetty ProxyServlet", "jetty", "/k0", Candidate.GOOD_KEY);
     static final Target MITRE = new Target("MITRE ProxyServlet", "mitre", "/k0", Candidate.GOOD_KEY);
     /** Jetty's ProxyServlet with a flush after each chunk (its maintainers' advice for SSE); streaming scenarios only. */
@@ -21,6 +24,8 @@ record Target(String name, String kind, String prefix, String auth) {
 
     static final List<Target> STREAMING = List.of(DIRECT, KEYFAILOVER, JETTY, JETTY_FLUSH, MITRE);
     static final List<Target> ALL = List.of(DIRECT, KEYFAILOVER, JETTY, MITRE);
+    /** Scenario 1 also measures the proxy with its metrics recording. */
+    static final List<Target> THROUGHPUT = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, MITRE);
 
     boolean direct() {
         return kind == null;
