@@ -26,7 +26,7 @@ record ModelLimitsResults(List<JsonObject> runs) implements Section {
                 .append(" ms and says so in OpenAI's `x-ratelimit-*-requests` headers (429 with `Retry-After` past it); "
                 + "the pool's capacity is ").append(perModel).append(" requests/s per model, ").append(2 * perModel)
                 .append("/s in all. ").append(String.format("%,d", requests)).append(" client requests, "
-                + "`maxCooldown=5s`. Counts, not times, so the shared machine does not blur them. Per 1,000 client "
+                + "`maxCooldown=5s`. Counts, not times; a starved machine still shifts them (the client's pacing bunches up). Per 1,000 client "
                 + "requests:\n\n");
         md.append("| client rate | proxy setting | upstream 429s | client errors | upstream attempts / request |\n"
                 + "|---|---|---:|---:|---:|\n");

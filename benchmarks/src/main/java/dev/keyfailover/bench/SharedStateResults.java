@@ -24,13 +24,15 @@ record SharedStateResults(JsonObject run) implements Section {
                 + "stores. ").append(clients).append(" client threads per node (closed loop, Java's `HttpClient`), ")
                 .append(run.getInt("requestsPerClient")).append(" requests each. Counts, not times:\n\n");
         md.append("| stateStore | client requests | upstream attempts / request | upstream 429s / 1,000 | "
-                + "client errors / 1,000 | flips in the run | time s |\n|---|---:|---:|---:|---:|---:|---:|\n");
+                + "client errors / 1,000 | flips in the run | upstream 429s per flip | time s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (JsonObject phase : run.getJsonArray("flipPhase").getValuesAs(JsonObject.class)) {
             double n = phase.getInt("requests");
             Markdown.row(md, "`" + phase.getString("store") + "`", fmt(n, 0),
                     fmt(phase.getJsonNumber("upstreamAttempts").longValue() / n, 3),
                     fmt(1000 * phase.getJsonNumber("upstream429s").longValue() / n, 1),
                     fmt(1000 * phase.getInt("errors") / n, 1), String.valueOf(phase.getInt("flips")),
+                    fmt((double) phase.getJsonNumber("upstream429s").longValue() / phase.getInt("flips"), 1),
                     fmt(phase.getJsonNumber("wallNanos").longValue() / 1e9, 1));
         }
         double local = medianCpu("local");
