@@ -45,7 +45,7 @@ record ModelLimitsResults(List<JsonObject> runs) implements Section {
         }
         md.append("\nA 429 (or a limit at 0) about one model cooling the whole key takes the key from the other model "
                 + "too; per-model state with the headers read (`cooldownScope=model`) keeps it to that model, and "
-                + "choosing the key with the most left (`keyOrder=headroom`) avoids the rest. Reproduce one rate: "
+                + "choosing the key with the most left (`keyOrder=headroom`) is meant to avoid the rest. Reproduce one rate: "
                 + "`java -cp \"benchmarks/target/benchmarks-*.jar:benchmarks/target/lib/*\" "
                 + "dev.keyfailover.bench.pool.ModelLimitsBench --rate=76` after `benchmarks/run.sh`'s build step.\n\n");
     }
