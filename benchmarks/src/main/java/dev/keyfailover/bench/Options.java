@@ -22,7 +22,7 @@ record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, Str
     static Options parse(String[] args) {
         boolean quick = false;
         boolean jfr = false;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 7));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         Path out = Path.of("benchmarks/RESULTS.md");
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";

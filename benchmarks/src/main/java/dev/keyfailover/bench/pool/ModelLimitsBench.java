@@ -35,8 +35,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code model}, and {@code model} with {@code keyOrder=headroom}; the table counts the 429s that
  * reached upstream and the errors clients saw. Counts, not times: stable on a shared machine.
  *
- * <p>Usage: {@code ModelLimitsBench [--requests=1000] [--rate=60] [--out=FILE]} (appends a Markdown
- * section to FILE, else prints it).
+ * <p>Usage: {@code ModelLimitsBench [--requests=1000] [--rate=60] [--out=FILE] [--json=FILE]} (appends a
+ * Markdown section to {@code --out}, else prints it; {@code --json} also writes the rows as JSON, which is how the
+ * harness's scenario 6 reads them).
  */
 public final class ModelLimitsBench {
 
@@ -55,11 +56,24 @@ public final class ModelLimitsBench {
         int requests = intOption(args, "--requests=", 1000);
         int rate = intOption(args, "--rate=", 60);
         String out = stringOption(args, "--out=", null);
+        String json = stringOption(args, "--json=", null);
         List<Row> rows = new ArrayList<>();
         rows.add(run("cooldownScope=key", Map.of("cooldownScope", "key"), requests, rate));
         rows.add(run("cooldownScope=model", Map.of("cooldownScope", "model"), requests, rate));
         rows.add(run("cooldownScope=model, keyOrder=headroom", Map.of("cooldownScope", "model", "keyOrder", "headroom"),
                 requests, rate));
+        if (json != null) {
+            jakarta.json.JsonArrayBuilder array = jakarta.json.Json.createArrayBuilder();
+            for (Row row : rows) {
+                array.add(jakarta.json.Json.createObjectBuilder().add("setting", row.setting())
+                        .add("clientRequests", row.clientRequests()).add("served", row.served())
+                        .add("clientErrors", row.clientErrors()).add("upstream429s", row.upstream429s())
+                        .add("upstreamAttempts", row.upstreamAttempts()));
+            }
+            Files.writeString(Path.of(json), jakarta.json.Json.createObjectBuilder().add("requests", requests)
+                    .add("rate", rate).add("limit", LIMIT).add("windowMillis", WINDOW_MILLIS).add("rows", array)
+                    .build().toString());
+        }
         String report = report(rows, requests, rate);
         if (out == null) {
             System.out.println(report);
@@ -68,6 +82,7 @@ public final class ModelLimitsBench {
                     StandardOpenOption.APPEND);
             System.out.println("appended to " + out);
         }
+        System.exit(0); // the clients' executors are not daemon threads
     }
 
     static Row run(String name, Map<String, String> settings, int requests, int rate) throws Exception {
