@@ -2,7 +2,10 @@ package dev.keyfailover.servlet;
 
 import java.io.IOException;
 
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.config.ParameterSource;
+import dev.keyfailover.config.RouteConfig;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
@@ -35,7 +38,15 @@ public class KeyFailoverFilter extends HttpFilter {
         route = RouteLifecycle.start(where, config.getFilterName(),
                 new ParameterSource(config::getInitParameter, config.getInitParameterNames(),
                         config.getServletContext()::getInitParameter, config.getServletContext().getInitParameterNames()),
-                config.getServletContext());
+                config.getServletContext(), this::headerPolicy);
+    }
+
+    /**
+     * The route's header policy (behaviour.md §5, §8). Override to change a rule: return a subclass
+     * of {@link HeaderPolicy} that overrides the rule's method.
+     */
+    protected HeaderPolicy headerPolicy(Provider provider, RouteConfig config) {
+        return HeaderPolicyFactory.DEFAULT.create(provider, config);
     }
 
     @Override

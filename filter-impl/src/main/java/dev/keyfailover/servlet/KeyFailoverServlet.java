@@ -2,7 +2,10 @@ package dev.keyfailover.servlet;
 
 import java.io.IOException;
 
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.config.ParameterSource;
+import dev.keyfailover.config.RouteConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +28,15 @@ public class KeyFailoverServlet extends HttpServlet {
         route = RouteLifecycle.start("servlet '" + getServletName() + "'", getServletName(),
                 new ParameterSource(this::getInitParameter, getInitParameterNames(),
                         getServletContext()::getInitParameter, getServletContext().getInitParameterNames()),
-                getServletContext());
+                getServletContext(), this::headerPolicy);
+    }
+
+    /**
+     * The route's header policy (behaviour.md §5, §8). Override to change a rule: return a subclass
+     * of {@link HeaderPolicy} that overrides the rule's method.
+     */
+    protected HeaderPolicy headerPolicy(Provider provider, RouteConfig config) {
+        return HeaderPolicyFactory.DEFAULT.create(provider, config);
     }
 
     @Override

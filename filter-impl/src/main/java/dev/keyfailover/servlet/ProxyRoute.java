@@ -86,6 +86,12 @@ public final class ProxyRoute implements Closeable {
      */
     public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store,
                                     MeterRegistry registry) throws ConfigException {
+        return create(where, config, clock, store, registry, HeaderPolicyFactory.DEFAULT);
+    }
+
+    /** As {@link #create(String, RouteConfig, Clock, KeyStateStore, MeterRegistry)}, with the header policy {@code headerPolicies} makes. */
+    public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store,
+                                    MeterRegistry registry, HeaderPolicyFactory headerPolicies) throws ConfigException {
         Map<String, ProviderFactory> factories = ProviderFactories.discover();
         ProviderFactory factory = factories.get(config.providerType());
         if (factory == null) {
@@ -113,8 +119,7 @@ public final class ProxyRoute implements Closeable {
         }
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
-        HeaderPolicy headers = new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
-                config.dropResponseHeaders(), config.exposeKeyHint());
+        HeaderPolicy headers = headerPolicies.create(provider, config);
         RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
         ProviderClient client;
         try {

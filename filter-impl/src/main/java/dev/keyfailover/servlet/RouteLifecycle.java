@@ -41,8 +41,8 @@ public final class RouteLifecycle {
      *     {@code ServletException}, not an {@code UnavailableException}: containers such as Jetty
      *     then fail the whole deployment instead of leaving the route quietly unavailable.
      */
-    static ProxyRoute start(String where, String name, ParameterSource parameters, ServletContext context)
-            throws ServletException {
+    static ProxyRoute start(String where, String name, ParameterSource parameters, ServletContext context,
+                            HeaderPolicyFactory headerPolicies) throws ServletException {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
             Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
@@ -50,7 +50,7 @@ public final class RouteLifecycle {
             ProxyRoute route;
             try {
                 route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
-                        store, meterRegistry(where, context));
+                        store, meterRegistry(where, context), headerPolicies);
             } catch (ConfigException | RuntimeException e) {
                 store.close();
                 throw e;
