@@ -24,6 +24,8 @@ record Target(String name, String kind, String prefix, String auth) {
 
     static final List<Target> STREAMING = List.of(DIRECT, KEYFAILOVER, JETTY, JETTY_FLUSH, MITRE);
     static final List<Target> ALL = List.of(DIRECT, KEYFAILOVER, JETTY, MITRE);
+    /** Every target, in the order the warm scenarios visit them (the two KeyFailoverServlet rows side by side). */
+    static final List<Target> EVERY = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, JETTY_FLUSH, MITRE);
     /** Scenario 1 also measures the proxy with its metrics recording. */
     static final List<Target> THROUGHPUT = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, MITRE);
 

@@ -90,20 +90,19 @@ class MetricsWarIT {
     }
 
     /** A scrape once {@code requests} requests of openai are counted (a request is counted just after its answer). */
+    /** The scrape once it counts {@code requests} (a request is counted after its answer is written). */
     private Scrape scrapeAfter(int requests) throws Exception {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            HttpResponse<String> response = get("/metrics");
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("text/plain").contains("version=0.0.4"));
-            Scrape scrape = Scrape.parse(response.body());
-            if (scrape.sum("keyfailover_requests_total", "provider", "openai") >= requests
-                    || System.nanoTime() > deadline) {
-                return scrape;
-            }
-            Thread.sleep(20);
-        }
+        Scrape[] last = new Scrape[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(20)).until(() -> {
+                    HttpResponse<String> response = get("/metrics");
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                            type -> assertThat(type).startsWith("text/plain").contains("version=0.0.4"));
+                    last[0] = Scrape.parse(response.body());
+                    return last[0].sum("keyfailover_requests_total", "provider", "openai") >= requests;
+                });
+        return last[0];
     }
 
     private static String hint(int index) {
