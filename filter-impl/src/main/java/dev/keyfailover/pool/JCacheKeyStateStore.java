@@ -138,6 +138,12 @@ public final class JCacheKeyStateStore implements KeyStateStore {
                     applyEvent(entry.getKey(), entry.getValue());
                 }
             }
+            // The first write of a fresh node takes longer than a mark may wait (class loading,
+            // connections): make it here, on an entry no view reads, so the first real mark is shared.
+            String warmUp = "keyfailover-warm-up|" + id + "|";
+            cache.putIfAbsent(warmUp, StoredStatus.encode(KeyStatus.VALID));
+            cache.replace(warmUp, StoredStatus.encode(KeyStatus.VALID), StoredStatus.encode(KeyStatus.VALID));
+            cache.remove(warmUp);
             return Boolean.TRUE;
         });
         LOG.info("state store {}: {}", cache.getName(), loaded != null ? "key states loaded from the cluster"
