@@ -1,5 +1,10 @@
 package dev.keyfailover.bench.pool;
 
+import static dev.keyfailover.bench.pool.LocalServers.intOption;
+import static dev.keyfailover.bench.pool.LocalServers.port;
+import static dev.keyfailover.bench.pool.LocalServers.server;
+import static dev.keyfailover.bench.pool.LocalServers.stringOption;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,10 +28,8 @@ import dev.keyfailover.servlet.KeyFailoverServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * Issue 10's scenario: 4 keys and 2 models behind an upstream that limits requests per (key, model)
@@ -87,7 +90,7 @@ public final class ModelLimitsBench {
 
     static Row run(String name, Map<String, String> settings, int requests, int rate) throws Exception {
         LimitedUpstream upstream = new LimitedUpstream();
-        Server upstreamServer = server(new ServletHolder(upstream), "/*");
+        Server upstreamServer = server(new ServletHolder(upstream), "/*", Map.of());
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameter("provider", "openai");
         proxy.setInitParameter("baseUrl", "http://127.0.0.1:" + port(upstreamServer));
@@ -95,7 +98,7 @@ public final class ModelLimitsBench {
         proxy.setInitParameter("maxCooldown", "5s");
         settings.forEach(proxy::setInitParameter);
         proxy.setInitOrder(1);
-        Server proxyServer = server(proxy, "/openai/*");
+        Server proxyServer = server(proxy, "/openai/*", Map.of());
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(8)).build();
@@ -193,37 +196,6 @@ public final class ModelLimitsBench {
             }
             response.getWriter().write("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"choices\":[]}");
         }
-    }
-
-    private static Server server(ServletHolder holder, String mapping) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(holder, mapping);
-        server.setHandler(context);
-        server.start();
-        return server;
-    }
-
-    private static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
-    private static int intOption(String[] args, String prefix, int otherwise) {
-        String value = stringOption(args, prefix, null);
-        return value == null ? otherwise : Integer.parseInt(value);
-    }
-
-    private static String stringOption(String[] args, String prefix, String otherwise) {
-        for (String arg : args) {
-            if (arg.startsWith(prefix)) {
-                return arg.substring(prefix.length());
-            }
-        }
-        return otherwise;
     }
 
     private ModelLimitsBench() {

@@ -1,5 +1,10 @@
 package dev.keyfailover.bench.pool;
 
+import static dev.keyfailover.bench.pool.LocalServers.intOption;
+import static dev.keyfailover.bench.pool.LocalServers.port;
+import static dev.keyfailover.bench.pool.LocalServers.server;
+import static dev.keyfailover.bench.pool.LocalServers.stringOption;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -13,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,10 +43,8 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * Issue 12's scenario, in one JVM: 3 real Hazelcast 5.7 members on loopback, 3 proxy nodes (KeyFailoverServlet on
@@ -76,7 +80,7 @@ public final class SharedStateBench {
         List<HazelcastInstance> members = startCluster(NODES);
         List<CacheManager> managers = members.stream().map(SharedStateBench::cacheManager).toList();
         FlippingUpstream upstream = new FlippingUpstream(schedule(seed, 120_000));
-        Server upstreamServer = server(new ServletHolder(upstream), "/*", null);
+        Server upstreamServer = server(new ServletHolder(upstream), "/*", Map.of());
         String baseUrl = "http://127.0.0.1:" + port(upstreamServer);
         JsonObjectBuilder out = Json.createObjectBuilder().add("nodes", NODES).add("clients", CLIENTS)
                 .add("keys", KEYS.length).add("requestsPerClient", requests).add("cpuRequestsPerClient", cpuRequests)
@@ -294,7 +298,8 @@ public final class SharedStateBench {
         proxy.setInitParameter("keys", String.join(",", KEYS));
         proxy.setInitParameter("stateStore", store);
         proxy.setInitOrder(1);
-        return server(proxy, "/openai/*", manager);
+        return server(proxy, "/openai/*",
+                manager == null ? Map.of() : Map.of("dev.keyfailover.cacheManager", manager));
     }
 
     static List<HazelcastInstance> startCluster(int size) throws Exception {
@@ -343,40 +348,6 @@ public final class SharedStateBench {
         HazelcastServerCachingProvider provider = new HazelcastServerCachingProvider(member);
         return provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
                 HazelcastCachingProvider.propertiesByInstanceItself(member));
-    }
-
-    private static Server server(ServletHolder holder, String mapping, CacheManager manager) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        if (manager != null) {
-            context.setAttribute("dev.keyfailover.cacheManager", manager);
-        }
-        context.addServlet(holder, mapping);
-        server.setHandler(context);
-        server.start();
-        return server;
-    }
-
-    static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
-    private static int intOption(String[] args, String prefix, int otherwise) {
-        String value = stringOption(args, prefix, null);
-        return value == null ? otherwise : Integer.parseInt(value);
-    }
-
-    private static String stringOption(String[] args, String prefix, String otherwise) {
-        for (String arg : args) {
-            if (arg.startsWith(prefix)) {
-                return arg.substring(prefix.length());
-            }
-        }
-        return otherwise;
     }
 
     private SharedStateBench() {
