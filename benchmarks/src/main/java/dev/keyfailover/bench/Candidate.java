@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * One proxy candidate on an embedded Jetty 12 (ee10) on 127.0.0.1, plus an in-process memory and
  * thread reporter on a second port ({@code /mem}, {@code /reset}).
  *
- * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections> [<acceptQueue>]} where kind is
+ * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections> [<acceptQueue>
+ * [<upstreamBufferSize>]]} (the last: KeyFailoverServlet's parameter of that name, else its default) where kind is
  * {@code keyfailover}, {@code jetty}, {@code jetty-flush} (Jetty's, flushing each chunk) or {@code mitre}, and pool is {@code qtp} (Jetty's default
  * {@link QueuedThreadPool}: 8 to 200 platform threads) or {@code vt:<max>} (Jetty's
  * {@link VirtualThreadPool} with at most {@code max} concurrent tasks).
@@ -55,6 +57,11 @@ public final class Candidate {
         ThreadPool threads = threadPool(args[4]);
         String maxConnections = args[5];
         int acceptQueue = args.length > 6 ? Integer.parseInt(args[6]) : 4096;
+        Map<String, String> routeParameters = new HashMap<>(Map.of("provider", "openai", "baseUrl", upstream,
+                "maxConnections", maxConnections));
+        if (args.length > 7) {
+            routeParameters.put("upstreamBufferSize", args[7]);
+        }
 
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
@@ -69,12 +76,10 @@ public final class Candidate {
                     context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE,
                             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
                 }
-                add(context, "k0", KeyFailoverServlet.class, Map.of("provider", "openai", "baseUrl", upstream,
-                        "keys", GOOD_KEY, "maxConnections", maxConnections));
-                add(context, "k1", KeyFailoverServlet.class, Map.of("provider", "openai", "baseUrl", upstream,
-                        "keys", LIMITED_KEY_1 + "," + GOOD_KEY, "maxConnections", maxConnections));
-                add(context, "k2", KeyFailoverServlet.class, Map.of("provider", "openai", "baseUrl", upstream,
-                        "keys", LIMITED_KEY_1 + "," + LIMITED_KEY_2 + "," + GOOD_KEY, "maxConnections", maxConnections));
+                add(context, "k0", KeyFailoverServlet.class, withKeys(routeParameters, GOOD_KEY));
+                add(context, "k1", KeyFailoverServlet.class, withKeys(routeParameters, LIMITED_KEY_1 + "," + GOOD_KEY));
+                add(context, "k2", KeyFailoverServlet.class, withKeys(routeParameters,
+                        LIMITED_KEY_1 + "," + LIMITED_KEY_2 + "," + GOOD_KEY));
             }
             case "jetty" -> add(context, "k0", ProxyServlet.Transparent.class, Map.of("proxyTo", upstream,
                     "prefix", "/k0", "maxConnections", maxConnections));
@@ -90,6 +95,12 @@ public final class Candidate {
         reporter.start(adminPort);
         System.out.println("candidate " + kind + " listening on " + port + ", pool " + threads);
         server.join();
+    }
+
+    private static Map<String, String> withKeys(Map<String, String> parameters, String keys) {
+        Map<String, String> all = new HashMap<>(parameters);
+        all.put("keys", keys);
+        return all;
     }
 
     /**

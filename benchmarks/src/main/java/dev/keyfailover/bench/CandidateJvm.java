@@ -39,27 +39,28 @@ final class CandidateJvm {
         this.log = log;
     }
 
-    /** Starts the candidate of {@code target}; with {@code jfr}, KeyFailoverServlet's JVM records into the run directory. */
-    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, boolean jfr,
+    /** Starts the candidate of {@code target}; {@code profiler} records its JVM into the run directory. */
+    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, Profiler profiler,
             int upstreamPort) throws Exception {
-        return start(processes, target, java, pool, heap, jfr, upstreamPort, MAX_UPSTREAM_CONNECTIONS, 4096);
+        return start(processes, target, java, pool, heap, profiler, upstreamPort, MAX_UPSTREAM_CONNECTIONS, 4096, null);
     }
 
     /** The same with another upstream connection pool and accept queue (scenario 7's 10,000 streams). */
-    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, boolean jfr,
-            int upstreamPort, String maxConnections, int acceptQueue) throws Exception {
+    static CandidateJvm start(Processes processes, Target target, String java, String pool, String heap, Profiler profiler,
+            int upstreamPort, String maxConnections, int acceptQueue, String upstreamBufferSize) throws Exception {
         int port = Processes.freePort();
         int admin = Processes.freePort();
         List<String> flags = new ArrayList<>();
         flags.add(heap);
         flags.addAll(FLAGS);
-        if (jfr && target == Target.KEYFAILOVER) {
-            flags.add("-XX:StartFlightRecording=filename=" + processes.runDir().toAbsolutePath().resolve("keyfailover.jfr")
-                    + ",settings=profile,dumponexit=true");
-        }
+        flags.addAll(profiler.flags(processes.runDir(), target.kind()));
         Path log = processes.logFor(target.kind() + "-" + pool.replace(':', '-'));
-        Process process = processes.start(log, java, flags, Candidate.class, List.of(target.kind(),
-                String.valueOf(port), String.valueOf(admin), String.valueOf(upstreamPort), pool, maxConnections, String.valueOf(acceptQueue)));
+        List<String> args = new ArrayList<>(List.of(target.kind(), String.valueOf(port), String.valueOf(admin),
+                String.valueOf(upstreamPort), pool, maxConnections, String.valueOf(acceptQueue)));
+        if (upstreamBufferSize != null) {
+            args.add(upstreamBufferSize);
+        }
+        Process process = processes.start(log, java, flags, Candidate.class, args);
         Processes.awaitHttp(admin, "/mem");
         Processes.awaitPort(port);
         return new CandidateJvm(processes, process, port, admin, log);

@@ -9,22 +9,25 @@ import jakarta.json.JsonObject;
 record Lab(Options options, Processes processes, UpstreamJvm upstream, LoadGenerator loadGenerator) {
 
     /** Starts the candidate of {@code target}; direct starts nothing, its endpoint is the upstream. */
-    Endpoint open(Target target, String java, String pool, String heap, boolean jfr) throws Exception {
+    Endpoint open(Target target, String java, String pool, String heap, Profiler profiler) throws Exception {
         if (target.direct()) {
             return new Endpoint(target, upstream.port(), null);
         }
-        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, jfr, upstream.port());
+        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, profiler, upstream.port());
         return new Endpoint(target, candidate.port(), candidate);
     }
 
-    /** Starts the candidate of {@code target} with its own upstream connection pool and accept queue. */
-    Endpoint open(Target target, String java, String pool, String heap, String maxConnections, int acceptQueue)
-            throws Exception {
+    /**
+     * Starts the candidate of {@code target} with its own upstream connection pool and accept queue, and
+     * KeyFailoverServlet's {@code upstreamBufferSize}.
+     */
+    Endpoint open(Target target, String java, String pool, String heap, String maxConnections, int acceptQueue,
+                  String upstreamBufferSize) throws Exception {
         if (target.direct()) {
             return new Endpoint(target, upstream.port(), null);
         }
-        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, false, upstream.port(),
-                maxConnections, acceptQueue);
+        CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, Profiler.NONE, upstream.port(),
+                maxConnections, acceptQueue, upstreamBufferSize);
         return new Endpoint(target, candidate.port(), candidate);
     }
 

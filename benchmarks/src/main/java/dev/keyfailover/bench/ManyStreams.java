@@ -19,6 +19,8 @@ final class ManyStreams implements Scenario {
     static final int VT_MAX_TASKS = 12_000;
     static final int ACCEPT_QUEUE = 16_384;
     static final String MAX_CONNECTIONS = "12000";
+    /** And lowers: each open stream holds three upstream buffers and a copy buffer of this size (default 8 KiB). */
+    static final String UPSTREAM_BUFFER_SIZE = "4k";
     static final String LOADGEN_HEAP = "-Xmx3g";
 
     @Override
@@ -48,7 +50,7 @@ final class ManyStreams implements Scenario {
         Options options = lab.options();
         String java25 = options.java25();
         try (Endpoint endpoint = lab.open(target, java25, "vt:" + VT_MAX_TASKS, CandidateJvm.HEAP, MAX_CONNECTIONS,
-                ACCEPT_QUEUE)) {
+                ACCEPT_QUEUE, UPSTREAM_BUFFER_SIZE)) {
             lab.loadGenerator().run(target.name() + " s7 warm-up", endpoint.loadArgs(warmup), java25, LOADGEN_HEAP);
             JsonObject afterWarmup = endpoint.resetMemory();
             lab.upstream().resetCounters();

@@ -57,7 +57,8 @@ record ManyStreamsResults(int streams, int events, int rampMs, List<Row> rows) i
                         + "`VirtualThreadPool(").append(String.format(Locale.ROOT, "%,d", ManyStreams.VT_MAX_TASKS))
                 .append(")`, connector `acceptQueueSize` ").append(ManyStreams.ACCEPT_QUEUE)
                 .append(" (the kernel caps it at `net.core.somaxconn`), upstream connection pool `maxConnections` ")
-                .append(ManyStreams.MAX_CONNECTIONS).append("; the upstream's accept queue is ")
+                .append(ManyStreams.MAX_CONNECTIONS).append(" and KeyFailoverServlet's `upstreamBufferSize` ")
+                .append(ManyStreams.UPSTREAM_BUFFER_SIZE).append("; the upstream's accept queue is ")
                 .append(ManyStreams.ACCEPT_QUEUE).append(". Each JVM is first warmed up with ")
                 .append(Math.min(streams, 1_000)).append(" streams of 20 events. Delay = each event's arrival "
                         + "minus the upstream's send time; added = candidate minus direct at the same load. Stalled = "

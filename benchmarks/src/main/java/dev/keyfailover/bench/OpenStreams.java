@@ -41,7 +41,7 @@ final class OpenStreams implements Scenario {
 
     private static OpenStreamsResults.Row measureIn(Lab lab, Target target, String jvm, String java, String pool,
             String[] load) throws Exception {
-        try (Endpoint endpoint = lab.open(target, java, pool, CandidateJvm.HEAP, false)) {
+        try (Endpoint endpoint = lab.open(target, java, pool, CandidateJvm.HEAP, Profiler.NONE)) {
             lab.upstream().resetCounters();
             endpoint.resetMemory();
             CandidateJvm candidate = endpoint.candidate();

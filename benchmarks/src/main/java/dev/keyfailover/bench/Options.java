@@ -9,19 +9,19 @@ import java.util.TreeSet;
  * The command line of one run (benchmarks/README.md lists the options) and the durations it implies.
  *
  * @param quick short durations: a smoke run that proves the harness, its numbers are noise
- * @param jfr record the KeyFailoverServlet JVM of scenarios 1 to 3 with JFR
+ * @param profiler how the candidate JVMs of scenarios 1 to 3 are recorded, if at all
  * @param scenarios the numbers of the scenarios to run
  * @param out the Markdown report
  * @param java17 the java executable of the upstream, the load generator and the candidates
  * @param java25 the java executable of scenario 5's virtual-thread candidates
  * @param streams scenario 7's number of streams; 0 for its default (10,000, or 2,000 with {@code --quick})
  */
-record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, String java17, String java25,
+record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
         int streams) {
 
     static Options parse(String[] args) {
         boolean quick = false;
-        boolean jfr = false;
+        Profiler profiler = Profiler.NONE;
         Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         Path out = Path.of("benchmarks/RESULTS.md");
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -31,7 +31,9 @@ record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, Str
             if (arg.equals("--quick")) {
                 quick = true;
             } else if (arg.equals("--jfr")) {
-                jfr = true;
+                profiler = Profiler.jfr();
+            } else if (arg.startsWith("--async-profiler=")) {
+                profiler = Profiler.asyncProfiler(arg.substring(17));
             } else if (arg.startsWith("--scenarios=")) {
                 scenarios = new TreeSet<>();
                 for (String s : arg.substring(12).split(",")) {
@@ -49,7 +51,7 @@ record Options(boolean quick, boolean jfr, Set<Integer> scenarios, Path out, Str
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(quick, jfr, scenarios, out, java17, java25, streams);
+        return new Options(quick, profiler, scenarios, out, java17, java25, streams);
     }
 
     boolean runs(int scenario) {

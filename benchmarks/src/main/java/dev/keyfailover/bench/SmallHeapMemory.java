@@ -24,7 +24,7 @@ final class SmallHeapMemory implements Scenario {
         Map<Target, SmallHeapMemoryResults.Transfers> byTarget = new LinkedHashMap<>();
         for (Target target : Target.ALL) {
             try (Endpoint endpoint = lab.open(target, options.java17(), CandidateJvm.PLATFORM_POOL,
-                    CandidateJvm.SMALL_HEAP, false)) {
+                    CandidateJvm.SMALL_HEAP, Profiler.NONE)) {
                 // KeyFailoverServlet fails over twice (route /k2); the others forward the body once.
                 String prefix = target == Target.KEYFAILOVER ? "/k2" : target.prefix();
                 JsonObject idle = endpoint.resetMemory();

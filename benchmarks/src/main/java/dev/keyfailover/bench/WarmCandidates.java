@@ -19,7 +19,7 @@ final class WarmCandidates {
                 continue;
             }
             try (Endpoint endpoint = lab.open(target, options.java17(), CandidateJvm.PLATFORM_POOL, CandidateJvm.HEAP,
-                    options.jfr())) {
+                    options.profiler())) {
                 warmUp(endpoint, lab);
                 for (WarmScenario scenario : here) {
                     scenario.measure(endpoint, lab);

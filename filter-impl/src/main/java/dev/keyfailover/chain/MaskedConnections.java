@@ -10,6 +10,7 @@ import org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.util.Timeout;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Upstream connections whose DEBUG logs hold no key. HttpClient's own connections log every
  * request header in clear at DEBUG ({@code org.apache.hc.client5.http.headers}) and every byte
  * ({@code org.apache.hc.client5.http.wire}), pool keys included. These log the headers with
- * credentials masked, under the same logger name, and never the wire.
+ * credentials masked, under the same logger name, and never the wire. Their buffers have the
+ * route's size (HttpCore's default is 32 KiB each, three per connection).
  */
 final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClientConnection> {
 
@@ -28,14 +30,16 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private final CredentialMasker masker;
+    private final Http1Config http1;
 
-    MaskedConnections(CredentialMasker masker) {
+    MaskedConnections(CredentialMasker masker, int bufferSize) {
         this.masker = masker;
+        this.http1 = Http1Config.custom().setBufferSize(bufferSize).build();
     }
 
     @Override
     public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
-        Connection connection = new Connection("http-outgoing-" + COUNTER.getAndIncrement(), masker);
+        Connection connection = new Connection("http-outgoing-" + COUNTER.getAndIncrement(), masker, http1);
         if (socket != null) {
             connection.bind(socket);
         }
@@ -46,8 +50,9 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         private final String id;
         private final CredentialMasker masker;
 
-        Connection(String id, CredentialMasker masker) {
-            super(id);
+        Connection(String id, CredentialMasker masker, Http1Config http1) {
+            // null: HttpCore's defaults for charsets, length strategies, writer and parser
+            super(id, null, null, http1, null, null, null, null);
             this.id = id;
             this.masker = masker;
         }

@@ -78,7 +78,8 @@ public final class ProviderClient implements Closeable {
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
-                .setConnectionFactory(new MaskedConnections(new CredentialMasker(provider.credentialHeaders())))
+                .setConnectionFactory(new MaskedConnections(new CredentialMasker(provider.credentialHeaders()),
+                        settings.bufferSize()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.responseTimeout()))

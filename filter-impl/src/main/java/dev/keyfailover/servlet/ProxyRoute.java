@@ -50,19 +50,19 @@ public final class ProxyRoute implements Closeable {
 
     private final String baseUrl;
     private final ProviderClient client;
-    private final HeaderPolicy headers;
     private final UpstreamRequests requests;
+    private final ResponseStreamer streamer;
     private final KeyStateStore store;
     private final InFlightRequests inFlight;
     private final ClientWatchdog watchdog;
     private final RouteMeters meters;
 
-    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, KeyStateStore store,
-                       InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
+    private ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, int streamBufferSize,
+                       KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
         this.baseUrl = baseUrl;
         this.client = client;
-        this.headers = headers;
         this.requests = new UpstreamRequests(headers);
+        this.streamer = new ResponseStreamer(headers, streamBufferSize);
         this.store = store;
         this.inFlight = inFlight;
         this.watchdog = watchdog;
@@ -133,7 +133,7 @@ public final class ProxyRoute implements Closeable {
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
         InboundLimits inbound = config.inbound();
-        return new ProxyRoute(config.baseUrl(), client, headers, store,
+        return new ProxyRoute(config.baseUrl(), client, headers, config.client().bufferSize(), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
     }
@@ -265,7 +265,7 @@ public final class ProxyRoute implements Closeable {
                                       HttpServletResponse response, Exchange exchange, ClientWatchdog.Watch writes)
             throws IOException {
         try {
-            ResponseStreamer.copy(answer, response, headers, exchange, writes);
+            streamer.copy(answer, response, exchange, writes);
             answer.close();
             return RequestOutcome.answered(exchange);
         } catch (IOException e) {
@@ -320,7 +320,7 @@ public final class ProxyRoute implements Closeable {
     private RequestOutcome answer(ClassicHttpResponse own, HttpServletResponse response, Exchange exchange)
             throws IOException {
         try (ClientWatchdog.Watch writes = watchdog.watch(NOTHING_TO_RELEASE)) {
-            ResponseStreamer.copy(own, response, headers, exchange, writes);
+            streamer.copy(own, response, exchange, writes);
             return RequestOutcome.PROXY_ERROR;
         } catch (ClientAbortedException e) {
             LOG.debug("client went away before the proxy's own answer was written");

@@ -23,13 +23,24 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 final class ResponseStreamer {
 
-    private static final int BUFFER_SIZE = 16 * 1024;
+    /** The copy buffer of a body of known length: at most this, or the length when smaller. */
+    private static final int MAX_BUFFER_SIZE = 16 * 1024;
 
-    private ResponseStreamer() {
-    }
+    private final HeaderPolicy headers;
+    private final int streamBufferSize;
 
     /**
      * @param headers which headers are passed on
+     * @param streamBufferSize the copy buffer of a body of unknown length: held for the whole
+     *     stream, so with thousands of open streams it counts (the route's upstreamBufferSize:
+     *     one read never gets more than the upstream connection's buffer holds)
+     */
+    ResponseStreamer(HeaderPolicy headers, int streamBufferSize) {
+        this.headers = headers;
+        this.streamBufferSize = streamBufferSize;
+    }
+
+    /**
      * @param exchange the exchange the answer belongs to
      * @param writes armed during every write to the client, so that a write a client leaves
      *     blocked (it stopped reading) fires it
@@ -37,8 +48,8 @@ final class ResponseStreamer {
      *     interrupted a blocked write)
      * @throws IOException any other: reading the upstream body failed, as it is
      */
-    static void copy(ClassicHttpResponse upstream, HttpServletResponse response, HeaderPolicy headers,
-                     Exchange exchange, ClientWatchdog.Watch writes) throws IOException {
+    void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
+              ClientWatchdog.Watch writes) throws IOException {
         response.setStatus(upstream.getCode());
         copyHeaders(upstream, response, headers, exchange);
         HttpEntity entity = upstream.getEntity();
@@ -95,12 +106,15 @@ final class ResponseStreamer {
     }
 
     /**
-     * A body of known length smaller than the buffer gets a buffer of its own size: a typical
-     * 1 KiB completion then costs 1 KiB, not 16 KiB, of garbage per request (JFR showed the
+     * A body of known length smaller than the largest buffer gets a buffer of its own size: a
+     * typical 1 KiB completion then costs 1 KiB, not 16 KiB, of garbage per request (JFR showed the
      * copy buffer as a fifth of all bytes the proxy allocated).
      */
-    static int bufferSize(long contentLength) {
-        return contentLength >= 0 && contentLength < BUFFER_SIZE ? (int) Math.max(contentLength, 1) : BUFFER_SIZE;
+    int bufferSize(long contentLength) {
+        if (contentLength < 0) {
+            return streamBufferSize;
+        }
+        return contentLength < MAX_BUFFER_SIZE ? (int) Math.max(contentLength, 1) : MAX_BUFFER_SIZE;
     }
 
     private static int readUpstream(InputStream in, byte[] buffer) throws UpstreamReadException {

@@ -24,6 +24,15 @@ public final class Require {
         return value;
     }
 
+    /** @throws IllegalArgumentException unless {@code min <= value <= max} (counted in {@code unit}) */
+    public static long between(long value, long min, long max, String name, String unit) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + " " + unit
+                    + ", not " + value);
+        }
+        return value;
+    }
+
     /** @throws IllegalArgumentException unless the count (of {@code unit}s) is at least 1 */
     public static long atLeastOne(long value, String name, String unit) {
         if (value < 1) {

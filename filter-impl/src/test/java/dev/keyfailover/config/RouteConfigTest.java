@@ -244,6 +244,7 @@ class RouteConfigTest {
         own.put("responseTimeout", "PT2M");
         own.put("connectionRequestTimeout", "750ms");
         own.put("maxConnections", "12");
+        own.put("upstreamBufferSize", "4KiB");
         own.put("authRecheck", "30m");
         own.put("maxCooldown", "2h");
         own.put("maxWaitForKey", "5s");
@@ -256,12 +257,32 @@ class RouteConfigTest {
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(8L << 20);
         assertThat(config.bodyLimits().memoryThreshold()).isEqualTo(64L << 10);
         assertThat(config.client()).isEqualTo(new ClientSettings(Duration.ofSeconds(3), Duration.ofMinutes(2),
-                Duration.ofMillis(750), 12));
+                Duration.ofMillis(750), 12, 4096));
         assertThat(config.pool().authRecheck()).contains(Duration.ofMinutes(30));
         assertThat(config.pool().maxCooldown()).isEqualTo(Duration.ofHours(2));
         assertThat(config.pool().maxWaitForKey()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.clientAuthHeaders()).containsExactly("Authorization", "X-Proxy-Token");
         assertThat(config.inbound()).isEqualTo(new InboundLimits(OptionalInt.of(2000), Duration.ofMillis(1500)));
+    }
+
+    @Test
+    void upstreamBuffersAreEightKibUnlessSet() throws ConfigException {
+        validBase();
+        assertThat(parse().client().bufferSize()).isEqualTo(8192);
+    }
+
+    @Test
+    void upstreamBufferSizeOutsideOneKibToOneMibStopsTheRouteNamingIt() {
+        validBase();
+        own.put("upstreamBufferSize", "512");
+        assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("parameter 'upstreamBufferSize' must be between 1024 and 1048576 bytes, not 512");
+        own.put("upstreamBufferSize", "2MiB");
+        assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'upstreamBufferSize' must be between");
+        own.put("upstreamBufferSize", "lots");
+        assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("upstreamBufferSize");
     }
 
     @Test

@@ -104,6 +104,30 @@ class HeadersAndBodiesTest {
     }
 
     @Test
+    void withTheSmallestUpstreamBuffersLongHeadersAndLargeBodiesStillPassWhole() throws Exception {
+        String longHeader = "v".repeat(6 * 1024);
+        byte[] requestBody = new byte[300 * 1024];
+        byte[] responseBody = new byte[300 * 1024];
+        new java.util.Random(7).nextBytes(requestBody);
+        new java.util.Random(8).nextBytes(responseBody);
+        upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}").withBody(responseBody)
+                .withHeader("X-Long", longHeader));
+        startProxy("upstreamBufferSize", "1k");
+
+        HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/files"))
+                .header("Content-Type", "application/octet-stream").header("X-Long-Request", longHeader)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(requestBody)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Long")).hasValue(longHeader);
+        assertThat(response.body()).isEqualTo(responseBody);
+        FakeUpstream.RecordedRequest seen = upstream.requests().get(0);
+        assertThat(seen.header("X-Long-Request")).isEqualTo(longHeader);
+        assertThat(seen.body()).isEqualTo(requestBody);
+    }
+
+    @Test
     void aNonUtf8BodyIsPassedAsBytes() throws Exception {
         byte[] latin1 = "caf\u00e9 \u00fcber".getBytes(StandardCharsets.ISO_8859_1);
         upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}"));

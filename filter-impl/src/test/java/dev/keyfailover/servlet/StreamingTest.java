@@ -55,6 +55,24 @@ class StreamingTest {
     }
 
     @Test
+    void aStreamOfEventsLargerThanTheSmallestBuffersArrivesWhole() throws Exception {
+        long total = 3 * 16 * 1024 + 100;
+        upstream.on("sk-good-0000000000002", FakeUpstream.flood(total));
+        proxy = ProxyServer.servlet(Map.of("provider", "openai", "baseUrl", upstream.baseUri().toString(),
+                "keys", "sk-good-0000000000002", "upstreamBufferSize", "1k"));
+
+        HttpResponse<InputStream> response = openStream();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (InputStream body = response.body()) {
+            byte[] all = body.readAllBytes();
+            assertThat(all).hasSize((int) total);
+            assertThat(new String(all, 0, 16 * 1024, StandardCharsets.US_ASCII))
+                    .isEqualTo("data: " + "x".repeat(16 * 1024 - 8) + "\n\n");
+        }
+    }
+
+    @Test
     void eachEventReachesTheClientBeforeUpstreamSendsTheNext() throws Exception {
         FakeUpstream.SseStream stream = FakeUpstream.sse("data: one\n\n", "data: two\n\n", "data: three\n\n",
                 "data: [DONE]\n\n");
