@@ -22,6 +22,11 @@ final class ManyStreams implements Scenario {
     /** And lowers: each open stream holds three upstream buffers and a copy buffer of this size (default 8 KiB). */
     static final String UPSTREAM_BUFFER_SIZE = "4k";
     static final String LOADGEN_HEAP = "-Xmx3g";
+    /**
+     * How long the candidates stay idle after the run before the heap is read once more: KeyFailoverServlet closes
+     * pooled upstream connections idle for 30 s, checked every 30 s, so after 65 s none of the run's is left.
+     */
+    static final int IDLE_SECONDS = 65;
 
     @Override
     public int number() {
@@ -62,12 +67,15 @@ final class ManyStreams implements Scenario {
             JsonObject upstream = lab.upstream().counters();
             JsonObject atEnd = null;
             JsonObject afterEnd = null;
+            JsonObject afterIdle = null;
             if (candidate != null && candidate.alive()) {
                 atEnd = endpoint.memory();
                 afterEnd = endpoint.resetMemory();
                 peakThreads = Math.max(peakThreads, (long) num(atEnd, "peakThreads"));
+                Thread.sleep(IDLE_SECONDS * 1000L);
+                afterIdle = endpoint.resetMemory();
             }
-            return new ManyStreamsResults.Row(target.name(), result, upstream, afterWarmup, atEnd, afterEnd,
+            return new ManyStreamsResults.Row(target.name(), result, upstream, afterWarmup, atEnd, afterEnd, afterIdle,
                     peakThreads, candidate != null && !candidate.alive(),
                     candidate == null ? "" : candidate.firstError());
         }

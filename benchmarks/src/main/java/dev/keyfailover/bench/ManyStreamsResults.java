@@ -27,12 +27,13 @@ record ManyStreamsResults(int streams, int events, int rampMs, List<Row> rows) i
      * @param afterWarmup the candidate's figures after warm-up and a {@code System.gc()}; null for direct
      * @param atEnd its figures at the end of the measured run (peaks since warm-up); null for direct or a dead JVM
      * @param afterEnd its figures after the run and a {@code System.gc()}; null for direct or a dead JVM
+     * @param afterIdle the same {@link ManyStreams#IDLE_SECONDS} later, the run's idle connections let go
      * @param peakThreads its thread count, sampled every second and its JVM's peak
      * @param died whether its JVM had ended
      * @param firstError the first WARN/ERROR line of its log; empty for direct
      */
     record Row(String candidate, JsonObject result, JsonObject upstream, JsonObject afterWarmup, JsonObject atEnd,
-            JsonObject afterEnd, long peakThreads, boolean died, String firstError) {
+            JsonObject afterEnd, JsonObject afterIdle, long peakThreads, boolean died, String firstError) {
 
         long outcomes(String prefix) {
             long n = 0;
@@ -62,13 +63,15 @@ record ManyStreamsResults(int streams, int events, int rampMs, List<Row> rows) i
                 .append(ManyStreams.ACCEPT_QUEUE).append(". Each JVM is first warmed up with ")
                 .append(Math.min(streams, 1_000)).append(" streams of 20 events. Delay = each event's arrival "
                         + "minus the upstream's send time; added = candidate minus direct at the same load. Stalled = "
-                        + "nothing for 8 s. Heap after warm-up and at end: used heap after a `System.gc()`; peak live "
+                        + "nothing for 8 s. Heap after warm-up, at end and idle: used heap after a `System.gc()`, idle "
+                        + "being " + ManyStreams.IDLE_SECONDS + " s after the end (pooled connections idle for 30 s "
+                        + "closed); peak live "
                         + "= largest heap left after a collection while the streams ran. CPU = the candidate "
                         + "process's CPU time during the measured run.\n\n");
         md.append("| candidate | ok | errors | cut | stalled | max concurrent | upstream max open | "
                 + "delay p50 / p99 / max ms | added p50 / p99 ms | heap after warm-up MiB | peak live heap MiB | "
-                + "heap at end MiB | peak RSS MiB | peak threads | CPU s |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "heap at end MiB | heap idle MiB | peak RSS MiB | peak threads | CPU s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         JsonObject direct = rows.get(0).result().getJsonObject("delay");
         for (Row r : rows) {
             JsonObject delay = r.result().getJsonObject("delay");
@@ -83,6 +86,7 @@ record ManyStreamsResults(int streams, int events, int rampMs, List<Row> rows) i
                     proxy ? mib(num(r.afterWarmup(), "heapUsed")) : "",
                     proxy ? mib(num(r.atEnd(), "peakHeapAfterGc")) : "",
                     proxy ? mib(num(r.afterEnd(), "heapUsed")) : "",
+                    proxy && r.afterIdle() != null ? mib(num(r.afterIdle(), "heapUsed")) : "",
                     proxy ? fmt(num(r.atEnd(), "vmHwmKb") / 1024, 0) : "",
                     proxy ? String.valueOf(r.peakThreads()) : "",
                     proxy ? fmt((num(r.atEnd(), "cpuNanos") - num(r.afterWarmup(), "cpuNanos")) / 1e9, 1) : "");
