@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh            full run (about 8 to 10 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke run with short durations (about 5 minutes)
-#   options passed on: --scenarios=1,2,3,4,5,7  --out=FILE  --jfr  --async-profiler=cpu  --java17=PATH  --java25=PATH
+#   options passed on: --scenarios=1,2,3,4,5,7  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default
 # /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1.

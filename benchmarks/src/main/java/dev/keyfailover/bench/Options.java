@@ -15,9 +15,11 @@ import java.util.TreeSet;
  * @param java17 the java executable of the upstream, the load generator and the candidates
  * @param java25 the java executable of scenario 5's virtual-thread candidates
  * @param streams scenario 7's number of streams; 0 for its default (10,000, or 2,000 with {@code --quick})
+ * @param virtualThreads scenarios 1 to 3 on Java 25 with Jetty's {@code VirtualThreadPool} instead of Java 17 and its
+ *     {@code QueuedThreadPool}
  */
 record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
-        int streams) {
+        int streams, boolean virtualThreads) {
 
     static Options parse(String[] args) {
         boolean quick = false;
@@ -27,6 +29,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
         int streams = 0;
+        boolean virtualThreads = false;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -45,13 +48,25 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 java17 = arg.substring(9);
             } else if (arg.startsWith("--java25=")) {
                 java25 = arg.substring(9);
+            } else if (arg.equals("--virtual-threads")) {
+                virtualThreads = true;
             } else if (arg.startsWith("--streams=")) {
                 streams = Integer.parseInt(arg.substring(10));
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(quick, profiler, scenarios, out, java17, java25, streams);
+        return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads);
+    }
+
+    /** The java executable of scenarios 1 to 3's candidates. */
+    String warmJava() {
+        return virtualThreads ? java25 : java17;
+    }
+
+    /** The thread pool of scenarios 1 to 3's candidates, as {@link Candidate} reads it. */
+    String warmPool() {
+        return virtualThreads ? CandidateJvm.VIRTUAL_POOL : CandidateJvm.PLATFORM_POOL;
     }
 
     boolean runs(int scenario) {

@@ -31,6 +31,11 @@ final class Report {
         markdown.append("| load average at start | ").append(Machine.loadAverage()).append(" |\n");
         markdown.append("| JDK (upstream, load generator, candidates) | ").append(Machine.javaVersion(options.java17()))
                 .append(" |\n");
+        if (options.virtualThreads()) {
+            markdown.append("| JDK and pool of scenarios 1 to 3's candidates (`--virtual-threads`) | ")
+                    .append(Machine.javaVersion(options.java25())).append(", `VirtualThreadPool` (max ")
+                    .append(CandidateJvm.VT_MAX_TASKS).append(" tasks) |\n");
+        }
         if (options.runs(5)) {
             markdown.append("| JDK (scenario 5, virtual threads) | ").append(Machine.javaVersion(options.java25()))
                     .append(" |\n");

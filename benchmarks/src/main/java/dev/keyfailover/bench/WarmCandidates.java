@@ -18,7 +18,7 @@ final class WarmCandidates {
             if (here.isEmpty()) {
                 continue;
             }
-            try (Endpoint endpoint = lab.open(target, options.java17(), CandidateJvm.PLATFORM_POOL, CandidateJvm.HEAP,
+            try (Endpoint endpoint = lab.open(target, options.warmJava(), options.warmPool(), CandidateJvm.HEAP,
                     options.profiler())) {
                 warmUp(endpoint, lab);
                 for (WarmScenario scenario : here) {
