@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import dev.keyfailover.settings.BodyLimits;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,8 @@ final class ReplayableBody implements Closeable {
         this.spillFile = spillFile;
     }
 
-    private static ReplayableBody inMemory(byte[] bytes, ContentType type, String encoding) {
-        return new ReplayableBody(new ByteArrayEntity(bytes, type, encoding, false), bytes, null);
+    private static ReplayableBody inMemory(byte[] bytes, String type, String encoding) {
+        return new ReplayableBody(new InMemoryEntity(bytes, type, encoding), bytes, null);
     }
 
     /** The body when it is held in memory (to be read, never changed); {@code null} when spilled or absent. */
@@ -66,7 +67,8 @@ final class ReplayableBody implements Closeable {
         if (original.getContentLength() > limits.maxBytes()) {
             throw new BodyTooLargeException(limits.maxBytes());
         }
-        ContentType type = original.getContentType() == null ? null : ContentType.parseLenient(original.getContentType());
+        // The client's Content-Type as it wrote it: parsing and formatting it again costs per request.
+        String type = original.getContentType();
         String encoding = original.getContentEncoding();
         try (InputStream in = original.getContent()) {
             int threshold = (int) Math.min(limits.memoryThreshold(), Integer.MAX_VALUE - 16);
@@ -91,7 +93,7 @@ final class ReplayableBody implements Closeable {
         }
     }
 
-    private static ReplayableBody spill(byte[] head, InputStream rest, BodyLimits limits, ContentType type,
+    private static ReplayableBody spill(byte[] head, InputStream rest, BodyLimits limits, String type,
                                         String encoding) throws IOException {
         Path file = limits.spillDirectory() == null
                 ? Files.createTempFile("keyfailover-body-", ".bin")
@@ -113,10 +115,50 @@ final class ReplayableBody implements Closeable {
                     out.write(buffer, 0, n);
                 }
             }
-            return new ReplayableBody(new FileEntity(file.toFile(), type, encoding), null, file);
+            ContentType contentType = type == null ? null : ContentType.parseLenient(type);
+            return new ReplayableBody(new FileEntity(file.toFile(), contentType, encoding), null, file);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(file);
             throw e;
+        }
+    }
+
+    /** A body held in memory, sent again for every attempt. */
+    private static final class InMemoryEntity extends AbstractHttpEntity {
+        private final byte[] bytes;
+
+        InMemoryEntity(byte[] bytes, String contentType, String contentEncoding) {
+            super(contentType, contentEncoding, false);
+            this.bytes = bytes;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public long getContentLength() {
+            return bytes.length;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return true;
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return false;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(bytes);
+        }
+
+        @Override
+        public void close() {
         }
     }
 

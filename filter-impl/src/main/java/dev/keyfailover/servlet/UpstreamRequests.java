@@ -11,8 +11,6 @@ import java.util.Set;
 import dev.keyfailover.chain.HeaderPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 
 /**
  * Builds the upstream request from the client's: method, base URL plus the encoded path rest and
@@ -39,13 +37,14 @@ final class UpstreamRequests {
         copyHeaders(request, upstream);
         if (hasBody(request)) {
             long length = request.getContentLengthLong();
-            String type = request.getContentType();
+            // The header as sent: some containers respell getContentType() (Jetty lower-cases a known type).
+            String type = request.getHeader("Content-Type");
             if (type == null && "OPTIONS".equals(request.getMethod())) {
                 // HttpCore refuses to send it (RFC 9110 9.3.7); say so instead of a misleading 502.
                 throw new IllegalArgumentException("an OPTIONS request with a body needs a Content-Type");
             }
             ClientBodyStream body = new ClientBodyStream(request.getInputStream(), uploadDeadline);
-            upstream.setEntity(new InputStreamEntity(body, length, type == null ? null : ContentType.parseLenient(type)));
+            upstream.setEntity(new ClientBodyEntity(body, length, type));
         }
         return upstream;
     }

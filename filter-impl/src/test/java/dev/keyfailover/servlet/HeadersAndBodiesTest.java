@@ -128,6 +128,19 @@ class HeadersAndBodiesTest {
     }
 
     @Test
+    void theClientsContentTypeReachesUpstreamSpelledAsTheClientWroteIt() throws Exception {
+        upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}"));
+        startProxy();
+
+        client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json;Charset=\"utf-8\"")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        assertThat(upstream.requests().get(0).header("Content-Type")).isEqualTo("application/json;Charset=\"utf-8\"");
+    }
+
+    @Test
     void aNonUtf8BodyIsPassedAsBytes() throws Exception {
         byte[] latin1 = "caf\u00e9 \u00fcber".getBytes(StandardCharsets.ISO_8859_1);
         upstream.on("sk-pool-0000000000001", FakeUpstream.ok("{}"));
