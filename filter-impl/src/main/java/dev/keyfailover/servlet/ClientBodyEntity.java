@@ -13,8 +13,6 @@ import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
  */
 final class ClientBodyEntity extends AbstractHttpEntity {
 
-    private static final int COPY_BUFFER_SIZE = 8 * 1024;
-
     private final InputStream body;
     private final long length;
 
@@ -40,23 +38,11 @@ final class ClientBodyEntity extends AbstractHttpEntity {
         return true;
     }
 
+    /** The container's stream ends where the client's body does (its Content-Length or last chunk). */
     @Override
     public void writeTo(OutputStream out) throws IOException {
         try (InputStream in = body) {
-            if (length < 0) {
-                in.transferTo(out);
-                return;
-            }
-            byte[] buffer = new byte[(int) Math.min(length, COPY_BUFFER_SIZE)];
-            long left = length;
-            while (left > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    break;
-                }
-                out.write(buffer, 0, n);
-                left -= n;
-            }
+            in.transferTo(out);
         }
     }
 
