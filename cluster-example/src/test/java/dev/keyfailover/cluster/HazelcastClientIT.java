@@ -19,7 +19,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.keyfailover.cluster.FakeOpenAi.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -123,11 +122,6 @@ class HazelcastClientIT {
 
     @Test
     @Order(3)
-    @Disabled("Known issue: a client that finds a new cluster (the whole Hazelcast cluster restarted) sends it its "
-            + "cache configs, listener configurations included; the members cannot read filter-impl's "
-            + "JCacheKeyStateStore$ListenerFactory (ClassNotFoundException in CacheCreateConfigMessageTask), the "
-            + "client retries without end (thousands of WARN a minute) and the nodes never share again until they "
-            + "restart. To be fixed in JCacheKeyStateStore; this test then passes as it stands.")
     void whenTheClusterIsBackTheNodesShareAgain() throws Exception {
         startMember();
         upstream.reset().on(KEYS.get(1), Answer.RATE_LIMITED);

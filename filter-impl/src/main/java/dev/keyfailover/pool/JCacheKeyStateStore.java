@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
@@ -22,13 +23,12 @@ import java.util.function.UnaryOperator;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.Factory;
+import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
-import javax.cache.event.CacheEntryListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 
@@ -50,8 +50,18 @@ import org.slf4j.LoggerFactory;
 public final class JCacheKeyStateStore implements KeyStateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JCacheKeyStateStore.class);
-    /** Stores open in this JVM, for listeners that the cache may have made from their factory. */
+    /** Stores open in this class loader, to which the cache's listeners hand its events. */
     private static final Map<String, JCacheKeyStateStore> OPEN = new ConcurrentHashMap<>();
+    /**
+     * The one listener configuration of every store: its factory is JCache's own class factory,
+     * which serializes to a class name. A client sends its listener configurations to the cluster
+     * (again whenever it finds a restarted cluster), and members that do not have keyfailover's
+     * classes can read a class name where they could not read a factory of ours.
+     */
+    private static final MutableCacheEntryListenerConfiguration<String, String> LISTENER =
+            new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Listener.class), null, false, false);
+    /** The stores of this class loader on each cache; the listener is registered once per cache. */
+    private static final Map<CacheIdentity, Listening> LISTENING = new HashMap<>();
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int CAS_ATTEMPTS = 16;
     /** Reading everything at start may take longer than a mark; it is not on a request's path. */
@@ -61,7 +71,6 @@ public final class JCacheKeyStateStore implements KeyStateStore {
     private final Cache<String, String> cache;
     private final Duration timeout;
     private final ExecutorService calls;
-    private final MutableCacheEntryListenerConfiguration<String, String> listener;
     /** The local views by cache-key prefix {@code <provider>|<fingerprint>|}. */
     private final Map<String, LocalKeyStateStore.Local> views = new ConcurrentHashMap<>();
     private final AtomicBoolean down = new AtomicBoolean();
@@ -75,7 +84,6 @@ public final class JCacheKeyStateStore implements KeyStateStore {
             thread.setDaemon(true);
             return thread;
         });
-        this.listener = new MutableCacheEntryListenerConfiguration<>(new ListenerFactory(id), null, false, false);
     }
 
     /**
@@ -117,8 +125,51 @@ public final class JCacheKeyStateStore implements KeyStateStore {
         }
         JCacheKeyStateStore store = new JCacheKeyStateStore(cache, timeout);
         OPEN.put(store.id, store);
-        cache.registerCacheEntryListener(store.listener);
+        listen(cache);
         return store;
+    }
+
+    private static void listen(Cache<String, String> cache) {
+        synchronized (LISTENING) {
+            Listening listening = LISTENING.computeIfAbsent(CacheIdentity.of(cache), identity -> new Listening());
+            if (listening.stores++ > 0) {
+                return;
+            }
+            try {
+                cache.registerCacheEntryListener(LISTENER);
+                listening.registeredHere = true;
+            } catch (IllegalArgumentException e) {
+                // Another node registered the same configuration in the cluster's cache config, and this
+                // node's cache made its listener from it when it was opened: events already arrive.
+                LOG.debug("state store {}: listener already registered from the cluster's configuration",
+                        cache.getName());
+            }
+        }
+    }
+
+    private static void stopListening(Cache<String, String> cache) {
+        synchronized (LISTENING) {
+            CacheIdentity identity = CacheIdentity.of(cache);
+            Listening listening = LISTENING.get(identity);
+            if (listening == null || --listening.stores > 0) {
+                return;
+            }
+            LISTENING.remove(identity);
+            if (!listening.registeredHere) {
+                return;
+            }
+            try {
+                cache.deregisterCacheEntryListener(LISTENER);
+            } catch (RuntimeException e) {
+                LOG.debug("state store: could not deregister the listener: {}", e.toString());
+            }
+        }
+    }
+
+    /** Guarded by {@link #LISTENING}. */
+    private static final class Listening {
+        int stores;
+        boolean registeredHere;
     }
 
     @Override
@@ -163,11 +214,7 @@ public final class JCacheKeyStateStore implements KeyStateStore {
     @Override
     public void close() {
         OPEN.remove(id);
-        try {
-            cache.deregisterCacheEntryListener(listener);
-        } catch (RuntimeException e) {
-            LOG.debug("state store: could not deregister the listener: {}", e.toString());
-        }
+        stopListening(cache);
         calls.shutdownNow();
     }
 
@@ -210,6 +257,11 @@ public final class JCacheKeyStateStore implements KeyStateStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
+    }
+
+    /** Whether {@code source}, a cache that sent an event, is this store's cache. */
+    private boolean uses(Cache<?, ?> source) {
+        return CacheIdentity.of(source).equals(CacheIdentity.of(cache));
     }
 
     private void applyEvent(String cacheKey, String value) {
@@ -272,40 +324,29 @@ public final class JCacheKeyStateStore implements KeyStateStore {
         }
     }
 
-    /** Makes the listener; serializable for caches that ship listener factories, finding its store by id. */
-    private static final class ListenerFactory implements Factory<CacheEntryListener<? super String, ? super String>>,
-            Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String storeId;
-
-        ListenerFactory(String storeId) {
-            this.storeId = storeId;
-        }
-
-        @Override
-        public CacheEntryListener<? super String, ? super String> create() {
-            return new Listener(storeId);
+    /** A cache as its manager knows it: managers compare by identity, so two clusters never mix. */
+    private record CacheIdentity(CacheManager manager, String name) {
+        static CacheIdentity of(Cache<?, ?> cache) {
+            return new CacheIdentity(cache.getCacheManager(), cache.getName());
         }
     }
 
-    /** Adopts every change of the cache into the local views of this JVM's store. */
-    private static final class Listener implements CacheEntryCreatedListener<String, String>,
+    /**
+     * Hands every change of a cache to this class loader's stores on that cache, to adopt into their
+     * local views. Public with a public constructor because JCache's class factory makes it by name.
+     */
+    public static final class Listener implements CacheEntryCreatedListener<String, String>,
             CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
             CacheEntryExpiredListener<String, String>, Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String storeId;
+        private static final long serialVersionUID = 2L;
 
-        Listener(String storeId) {
-            this.storeId = storeId;
-        }
-
-        private void adopt(Iterable<CacheEntryEvent<? extends String, ? extends String>> events, boolean gone) {
-            JCacheKeyStateStore store = OPEN.get(storeId);
-            if (store == null) {
-                return;
-            }
+        private static void adopt(Iterable<CacheEntryEvent<? extends String, ? extends String>> events, boolean gone) {
             for (CacheEntryEvent<? extends String, ? extends String> event : events) {
-                store.applyEvent(event.getKey(), gone ? null : event.getValue());
+                for (JCacheKeyStateStore store : OPEN.values()) {
+                    if (store.uses(event.getSource())) {
+                        store.applyEvent(event.getKey(), gone ? null : event.getValue());
+                    }
+                }
             }
         }
 

@@ -234,6 +234,22 @@ class SharedKeyStateTest {
 
     @Test
     @Order(7)
+    void nodesKeepSharingAfterOtherNodesOnTheSameCacheLeave() throws Exception {
+        startNodes("jcache");
+        // Node 0 opened the cache first and registered the listener; the others' caches took it from
+        // the cluster's configuration. Its leaving must not leave them deaf.
+        nodes.remove(0).close();
+        upstream.on(K1, FakeUpstream.status(401)).on(K2, FakeUpstream.ok("{}"));
+
+        assertThat(post(0)).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> firstKey(1).state() == KeyState.DISABLED);
+        assertThat(post(1)).isEqualTo(200);
+        assertThat(upstreamAttemptsWith(K1)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(8)
     void killingAMemberMidRunLeavesEveryRequestWithExactlyOneAnswer() throws Exception {
         startNodes("jcache", "stateStoreTimeout", "50ms");
         upstream.on(K1, FakeUpstream.ok("{}")).on(K2, FakeUpstream.ok("{}"));
