@@ -64,6 +64,8 @@ public final class JCacheKeyStateStore implements KeyStateStore {
     private static final Map<CacheIdentity, Listening> LISTENING = new HashMap<>();
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int CAS_ATTEMPTS = 16;
+    /** A key no view reads, looked up to see whether a store that was down answers again. */
+    private static final String PING_KEY = "keyfailover-ping";
     /** Reading everything at start may take longer than a mark; it is not on a request's path. */
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -206,8 +208,15 @@ public final class JCacheKeyStateStore implements KeyStateStore {
         return "jcache " + cache.getName();
     }
 
+    /**
+     * Whether the store answers. While it is down, asking checks it again (at most once a second,
+     * bounded by the timeout): a node that marks nothing would otherwise report it down for ever.
+     */
     @Override
     public boolean reachable() {
+        if (down.get() && System.nanoTime() >= retryAtNanos) {
+            call("check that it answers", () -> cache.containsKey(PING_KEY));
+        }
         return !down.get();
     }
 
