@@ -50,6 +50,7 @@ public final class ProxyRoute implements Closeable {
 
     private final String baseUrl;
     private final ProviderClient client;
+    private final HeaderPolicy headers;
     private final UpstreamRequests requests;
     private final ResponseStreamer streamer;
     private final KeyStateStore store;
@@ -61,6 +62,7 @@ public final class ProxyRoute implements Closeable {
                        KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
         this.baseUrl = baseUrl;
         this.client = client;
+        this.headers = headers;
         this.requests = new UpstreamRequests(headers);
         this.streamer = new ResponseStreamer(headers, streamBufferSize);
         this.store = store;
@@ -251,8 +253,14 @@ public final class ProxyRoute implements Closeable {
                 ProxyFailure failure = UpstreamFailures.of(e);
                 LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
                         e.toString());
-                return answer(failure, failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
-                        : "upstream could not be reached", response, exchange);
+                ClassicHttpResponse failed = ProxyResponses.failure(provider(), failure,
+                        failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+                                : "upstream could not be reached");
+                if (pool() != null && !exchange.byok()) {
+                    // Like every answer to a pool request: the attempt that failed is the last one made.
+                    headers.addPoolHeaders(failed, exchange.attempt(), null);
+                }
+                return answer(failed, response, exchange);
             }
         }
         // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.

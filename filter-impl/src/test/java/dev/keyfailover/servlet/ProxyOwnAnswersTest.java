@@ -154,6 +154,23 @@ class ProxyOwnAnswersTest {
     }
 
     @Test
+    void anUnreachableUpstreamIsA502ThatCountsThePoolsAttemptButNotAClientsOwn() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
+            closedPort = unused.getLocalPort();
+        }
+        start("openai", "keys", POOL_KEY, "baseUrl", "http://127.0.0.1:" + closedPort);
+
+        HttpResponse<String> pooled = post("/app/openai/v1/chat/completions", "{}");
+        HttpResponse<String> own = post("/app/openai/v1/chat/completions", "{}", "Authorization", "Bearer " + USER_KEY);
+
+        assertThat(pooled.statusCode()).isEqualTo(502);
+        assertThat(pooled.headers().firstValue("X-Keyfailover-Attempts")).hasValue("1");
+        assertThat(own.statusCode()).isEqualTo(502);
+        assertThat(own.headers().firstValue("X-Keyfailover-Attempts")).as("not a pool request").isEmpty();
+    }
+
+    @Test
     void aFullUpstreamConnectionPoolIsATimeoutAnswered504() throws Exception {
         FakeUpstream.Stall stall = FakeUpstream.stall();
         upstream.on(POOL_KEY, stall);
@@ -167,6 +184,7 @@ class ProxyOwnAnswersTest {
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(json(response.body()).getJsonObject("error").getString("code")).isEqualTo("timeout");
+        assertThat(response.headers().firstValue("X-Keyfailover-Attempts")).hasValue("1");
         stall.release();
         assertThat(holder.get().statusCode()).isNotEqualTo(504);
     }
