@@ -11,8 +11,8 @@ import java.util.List;
  * How every candidate JVM of scenarios 1 to 3 is recorded, each into a file named by its kind (keyfailover, jetty, ...),
  * so that the proxies' profiles of one run can be compared: not at all, with JFR ({@code --jfr}), or with
  * async-profiler ({@code --async-profiler=EVENT}, EVENT being cpu, alloc, wall or lock), whose agent comes out of its
- * Maven jar on the classpath. async-profiler writes collapsed stacks (one line per stack and its sample count), which
- * grep and sort read as they are and any flame-graph tool turns into a picture.
+ * Maven jar on the classpath. async-profiler writes collapsed stacks (one line per stack and its sample count, or its
+ * bytes for alloc), which grep and sort read as they are and any flame-graph tool turns into a picture.
  *
  * @param event null for none, "jfr", or an async-profiler event
  */
@@ -53,7 +53,8 @@ record Profiler(String event) {
             }
             Files.copy(in, agent, StandardCopyOption.REPLACE_EXISTING);
         }
-        String interval = event.equals("alloc") ? "" : ",interval=1ms";
+        // alloc: each stack weighed by the bytes it allocated; the others: samples every millisecond.
+        String interval = event.equals("alloc") ? ",total" : ",interval=1ms";
         return List.of("-agentpath:" + agent + "=start,event=" + event + interval + ",collapsed,file="
                 + dir.resolve(kind + "-" + event + ".collapsed"));
     }
