@@ -51,7 +51,7 @@ final class ResponseStreamer {
     void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
               ClientWatchdog.Watch writes) throws IOException {
         response.setStatus(upstream.getCode());
-        copyHeaders(upstream, response, headers, exchange);
+        copyHeaders(upstream, response, exchange);
         HttpEntity entity = upstream.getEntity();
         if (entity == null) {
             return;
@@ -131,8 +131,7 @@ final class ResponseStreamer {
                 || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
-    private static void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, HeaderPolicy headers,
-                                    Exchange exchange) {
+    private void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange) {
         Header[] connection = upstream.getHeaders("Connection");
         Set<String> hopByHop = headers.hopByHop(connection.length == 0 ? Collections.emptyIterator()
                 : Arrays.stream(connection).map(Header::getValue).iterator());
