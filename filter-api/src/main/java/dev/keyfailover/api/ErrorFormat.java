@@ -49,17 +49,11 @@ public enum ErrorFormat {
      * the official SDKs do not retry it.
      */
     public ClassicHttpResponse exhausted(KeyPoolExhaustion error) {
-        ErrorKind kind;
-        switch (error.kind()) {
-            case RATE_LIMITED:
-                kind = ErrorKind.RATE_LIMITED;
-                break;
-            case QUOTA_EXHAUSTED:
-                kind = ErrorKind.QUOTA;
-                break;
-            default:
-                kind = ErrorKind.AUTHENTICATION_FAILED;
-        }
+        ErrorKind kind = switch (error.kind()) {
+            case RATE_LIMITED -> ErrorKind.RATE_LIMITED;
+            case QUOTA_EXHAUSTED -> ErrorKind.QUOTA;
+            case AUTHENTICATION_FAILED -> ErrorKind.AUTHENTICATION_FAILED;
+        };
         String message = error.message();
         if (error.retryAfterHeaderValue() != null) {
             message += "; retry after " + error.retryAfterHeaderValue() + " s";
@@ -79,29 +73,15 @@ public enum ErrorFormat {
 
     /** The response for an error of the proxy itself. */
     public ClassicHttpResponse failure(ProxyFailure failure, String message) {
-        ErrorKind kind;
-        switch (failure) {
-            case BAD_REQUEST:
-                kind = ErrorKind.BAD_REQUEST;
-                break;
-            case METHOD_NOT_ALLOWED:
-                kind = ErrorKind.METHOD_NOT_ALLOWED;
-                break;
-            case REQUEST_TOO_LARGE:
-                kind = ErrorKind.REQUEST_TOO_LARGE;
-                break;
-            case GATEWAY_TIMEOUT:
-                kind = ErrorKind.TIMEOUT;
-                break;
-            case REQUEST_TIMEOUT:
-                kind = ErrorKind.REQUEST_TIMEOUT;
-                break;
-            case OVERLOADED:
-                kind = ErrorKind.OVERLOADED;
-                break;
-            default:
-                kind = ErrorKind.BAD_GATEWAY;
-        }
+        ErrorKind kind = switch (failure) {
+            case BAD_REQUEST -> ErrorKind.BAD_REQUEST;
+            case METHOD_NOT_ALLOWED -> ErrorKind.METHOD_NOT_ALLOWED;
+            case REQUEST_TOO_LARGE -> ErrorKind.REQUEST_TOO_LARGE;
+            case GATEWAY_TIMEOUT -> ErrorKind.TIMEOUT;
+            case REQUEST_TIMEOUT -> ErrorKind.REQUEST_TIMEOUT;
+            case OVERLOADED -> ErrorKind.OVERLOADED;
+            case BAD_GATEWAY -> ErrorKind.BAD_GATEWAY;
+        };
         return response(failure.status(), kind, message);
     }
 

@@ -73,14 +73,11 @@ public final class FailoverRules {
             return KeyVerdict.DISABLE;
         }
         if (status == 403) {
-            switch (on403) {
-                case SKIP:
-                    return KeyVerdict.SKIP;
-                case DISABLE:
-                    return KeyVerdict.DISABLE;
-                default:
-                    return KeyVerdict.ACCEPT;
-            }
+            return switch (on403) {
+                case SKIP -> KeyVerdict.SKIP;
+                case DISABLE -> KeyVerdict.DISABLE;
+                case PASS -> KeyVerdict.ACCEPT;
+            };
         }
         KeyVerdict.Action extra = extraStatuses.get(status);
         if (extra == KeyVerdict.Action.COOL_DOWN) {

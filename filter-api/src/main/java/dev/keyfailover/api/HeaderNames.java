@@ -1,13 +1,13 @@
 package dev.keyfailover.api;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
-/** Comma-separated lists of header names, checked against the token grammar of RFC 9110. */
+/**
+ * Comma-separated lists of header names, checked against the token grammar of RFC 9110. Part of
+ * the SPI so that a provider reads a header-list property of its own as the built-in ones do
+ * ({@link ProviderSettings#headerNames}).
+ */
 public final class HeaderNames {
 
     private HeaderNames() {
@@ -29,14 +29,5 @@ public final class HeaderNames {
             names.add(name);
         }
         return List.copyOf(names);
-    }
-
-    /** The names in lower case, for case-insensitive lookups on the request path. */
-    public static Set<String> lowerCase(Collection<String> names) {
-        Set<String> lower = new HashSet<>();
-        for (String name : names) {
-            lower.add(name.toLowerCase(Locale.ROOT));
-        }
-        return Set.copyOf(lower);
     }
 }

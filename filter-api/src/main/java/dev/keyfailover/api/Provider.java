@@ -15,6 +15,12 @@ import org.apache.hc.core5.http.HttpResponse;
  *
  * <p>A minimal custom provider implements {@link #name()}, {@link #credentialHeaders()},
  * {@link #applyKey} and {@link #exhaustedResponse}; the rest has sensible defaults.
+ *
+ * <p>Request headers play three roles, kept apart (behaviour.md §5): the headers a pool key
+ * travels in ({@link #keyHeaders()}), every header in which the API takes a credential
+ * ({@link #credentialHeaders()}), and the headers whose presence makes a request BYOK
+ * ({@link #byokHeaders()}). The engine masks all of them in every dump and log line, and on a pool
+ * request takes all of them off the client's request before the key is put on.
  */
 public interface Provider {
 
@@ -22,20 +28,39 @@ public interface Provider {
     String name();
 
     /**
-     * The request headers that carry a provider credential, such as {@code Authorization} or
-     * {@code X-Api-Key}. A client request carrying one of them is BYOK ({@link #isByok}); when the
-     * pool is used instead, the engine removes all of them before {@link #applyKey}, so a client
-     * credential never travels along with a pool key.
+     * Every request header in which this API accepts a credential, such as {@code Authorization}
+     * or {@code X-Api-Key}: on a pool request each is taken off the client's request, so that a
+     * client credential never travels along with a pool key; each is masked wherever the proxy
+     * writes a request down.
      */
     List<String> credentialHeaders();
 
     /**
+     * The headers {@link #applyKey} puts a pool key in. Always taken off the client's request
+     * before the key is put on and always masked, whatever {@link #byokHeaders()} says. The default,
+     * {@link #credentialHeaders()}, is safe for any provider; name the one header when there are
+     * several credential headers.
+     */
+    default List<String> keyHeaders() {
+        return credentialHeaders();
+    }
+
+    /**
+     * The headers whose presence makes a request BYOK (bring your own key): sent once, untouched.
+     * Configurable per route with {@code byokHeaders} ({@link ProviderSettings#byokHeaders}); the
+     * default is {@link #credentialHeaders()}. These are masked too.
+     */
+    default List<String> byokHeaders() {
+        return credentialHeaders();
+    }
+
+    /**
      * Whether the outgoing request already carries the user's own credential (bring your own key).
      * Such a request is sent once, untouched: no pool key, no marking, no failover. The default is
-     * true when any of the {@link #credentialHeaders()} is present.
+     * true when any of the {@link #byokHeaders()} is present.
      */
     default boolean isByok(HttpRequest request) {
-        for (String header : credentialHeaders()) {
+        for (String header : byokHeaders()) {
             if (request.containsHeader(header)) {
                 return true;
             }
@@ -73,6 +98,33 @@ public interface Provider {
      */
     default KeyVerdict judge(HttpResponse response, String errorBody, Instant now) {
         return failoverRules().refine(judge(response, now), response.getCode(), errorBody);
+    }
+
+    /**
+     * Where a request names its model, for the pool's per-model state (behaviour.md §9): by
+     * default the top-level {@code "model"} of a JSON body, else the path segment after
+     * {@code /deployments/} or {@code /models/}.
+     */
+    default ModelSource modelSource() {
+        return ModelSource.DEFAULT;
+    }
+
+    /**
+     * What an answer says is left of the key's rate limits (behaviour.md §10), read on every answer
+     * to a pool key. The default reads OpenAI's and Anthropic's headers ({@link RateLimits#read});
+     * return {@link RateLimits#NONE} to ignore them.
+     */
+    default RateLimits rateLimits(HttpResponse response, Instant now) {
+        return RateLimits.read(response, now);
+    }
+
+    /**
+     * Answer headers that name the account behind a pool key, dropped from answers to pool
+     * requests (a route's {@code dropResponseHeaders} replaces this list). Default: OpenAI's
+     * organisation and project, Anthropic's organisation, and cookies.
+     */
+    default List<String> accountHeaders() {
+        return List.of("openai-organization", "openai-project", "anthropic-organization-id", "set-cookie");
     }
 
     /**

@@ -22,6 +22,9 @@ import org.apache.hc.core5.http.HttpResponse;
  * {@code anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}}
  * (resets as RFC 3339 instants). A value that does not parse is left out, never an error.
  *
+ * <p>Part of the SPI because it is what {@link Provider#rateLimits} returns: a provider with other
+ * headers builds its own {@code RateLimits}, or starts from {@link #read}.
+ *
  * @param windows the limits the answer spoke of, in the order above
  */
 public record RateLimits(List<Window> windows) {

@@ -27,7 +27,7 @@ final class ApiDumpExec implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        String stem = dump.stem(scope.exchangeId, Exchange.of(scope.clientContext).attempt());
+        String stem = dump.stem(scope.exchangeId, Exchange.of(scope.clientContext).attempts());
 
         DumpSink requestSink = sink(stem + ".request.txt");
         requestSink.write(dump.head(request.getMethod() + " " + dump.masker().uri(requestUri(request)), request));

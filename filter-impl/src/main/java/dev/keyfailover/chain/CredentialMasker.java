@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyHint;
 
 /**
@@ -23,13 +24,18 @@ public final class CredentialMasker {
 
     private final Set<String> maskedHeaders;
 
-    /** @param credentialHeaders the provider's own credential headers, masked besides the usual ones */
-    public CredentialMasker(Collection<String> credentialHeaders) {
+    private CredentialMasker(Collection<String> credentialHeaders) {
         Set<String> names = new TreeSet<>(ALWAYS_MASKED);
-        for (String header : credentialHeaders) {
-            names.add(header.toLowerCase(Locale.ROOT));
-        }
+        names.addAll(credentialHeaders);
         this.maskedHeaders = Set.copyOf(names);
+    }
+
+    /**
+     * The masker of a provider's route: its key headers, credential headers and BYOK headers are
+     * masked besides the usual ones, whatever the route's {@code byokHeaders} says.
+     */
+    public static CredentialMasker of(Provider provider) {
+        return new CredentialMasker(CredentialHeaders.of(provider));
     }
 
     /** The header value as it may be written down. */

@@ -5,9 +5,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * What one client exchange knows about itself, kept in its {@link HttpContext}: handlers are
  * stateless, so what the servlet tells the chain, and what one handler decides for the others,
- * lives here, typed, decided once.
+ * lives here, typed, decided once. Others read it through {@link ExchangeView}.
  */
-public final class Exchange {
+public final class Exchange implements ExchangeView {
 
     private static final String ATTRIBUTE = Exchange.class.getName();
 
@@ -22,8 +22,9 @@ public final class Exchange {
     }
 
     private final boolean containerLogin;
-    private boolean byok;
-    private int attempt = 1;
+    private KeySource keySource = KeySource.UNDECIDED;
+    private int attempts;
+    private String servedBy;
     private ReplayableBody body;
     private Origin origin = Origin.UPSTREAM;
     private long upstreamNanos;
@@ -50,27 +51,53 @@ public final class Exchange {
         return exchange instanceof Exchange ? (Exchange) exchange : start(context, false);
     }
 
-    /** Whether the client's {@code Authorization} is its login to the proxy, not a provider key. */
+    @Override
     public boolean containerLogin() {
         return containerLogin;
     }
 
-    /** Whether the request goes upstream with the client's own credential (decided once, by {@link ClientCredentialsExec}). */
+    /** Decided once, by {@link ClientCredentialsExec}. */
+    @Override
+    public KeySource keySource() {
+        return keySource;
+    }
+
+    void keySource(KeySource value) {
+        this.keySource = value;
+    }
+
+    /** Whether the request walks the pool. */
+    public boolean pooled() {
+        return keySource == KeySource.POOL;
+    }
+
+    /** Whether the request goes upstream with the client's own credential. */
     public boolean byok() {
-        return byok;
+        return keySource == KeySource.CLIENT;
     }
 
-    void byok(boolean value) {
-        this.byok = value;
+    @Override
+    public int attempts() {
+        return attempts;
     }
 
-    /** The number of the current upstream attempt, from 1 (a request sent once has only attempt 1). */
-    public int attempt() {
-        return attempt;
+    /** Counts an attempt about to be sent and returns its number, from 1. */
+    int nextAttempt() {
+        return ++attempts;
     }
 
-    void attempt(int number) {
-        this.attempt = number;
+    @Override
+    public boolean poolAnswered() {
+        return origin == Origin.EXHAUSTION;
+    }
+
+    @Override
+    public String servedBy() {
+        return servedBy;
+    }
+
+    void servedBy(String hint) {
+        this.servedBy = hint;
     }
 
     /** Who made the answer the chain returned (set by the handler that made it, when not upstream). */

@@ -3,15 +3,14 @@ package dev.keyfailover.chain;
 import java.util.Objects;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
-import dev.keyfailover.api.KeyVerdict;
-import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyId;
 
 /**
  * What the chain reports about upstream attempts and key transitions, to whoever listens: the
  * log ({@link FailoverLog}, always) and the meters ({@code metrics.FailoverMeters}, when a route
- * has them). Called on the request's thread, in the order things happen; a transition is reported
- * once, by the request whose mark made it (the pool says which). Keys appear as {@link Key}, whose
- * text is its masked hint. Implementations must be cheap and must not throw.
+ * has them). Called on the request's thread, in the order things happen, every attempt from the
+ * one place that makes attempts ({@link KeyFailoverExec}). Keys appear as {@link KeyId}: index and
+ * masked hint, never the key. Implementations must be cheap and must not throw.
  */
 public interface FailoverEvents {
 
@@ -19,24 +18,12 @@ public interface FailoverEvents {
     FailoverEvents NONE = new FailoverEvents() {
     };
 
-    /**
-     * An answer to an attempt with a pool key, judged.
-     *
-     * @param transition whether the mark made by this verdict changed the key's state (→COOLING
-     *     for the key or this model, →DISABLED, →EXHAUSTED, a re-check back to VALID)
-     * @param probe whether the attempt was the key's re-check
-     * @param upstreamNanos request sent to response head received; 0 when not measured
-     */
-    default void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
-                         long upstreamNanos) {
-    }
-
-    /** An attempt with a pool key that failed in transport (no answer, or its error body could not be read). */
-    default void transportFailure(Key key, long upstreamNanos) {
+    /** An upstream attempt: answered and judged, failed in transport, or sent without a pool key. */
+    default void attempt(AttemptReport attempt) {
     }
 
     /** An answer's rate-limit headers said a limit is used up: the key (or this model on it) started cooling. */
-    default void limitUsedUp(Key key, String model) {
+    default void limitUsedUp(KeyId key, String model) {
     }
 
     /** The walk ran dry: the proxy answers with this exhaustion. */
@@ -45,14 +32,6 @@ public interface FailoverEvents {
 
     /** The walk ran dry after a key refused this request for itself: that refusal goes to the client. */
     default void refusalRelayed(int attempts) {
-    }
-
-    /**
-     * An attempt sent without a pool key (BYOK, or a route without a pool): nothing is judged.
-     *
-     * @param status the answer's status, {@code -1} for a transport failure
-     */
-    default void directAttempt(int status, long upstreamNanos) {
     }
 
     /** Both, {@code first} first; {@link #NONE} is left out. */
@@ -67,20 +46,13 @@ public interface FailoverEvents {
         }
         return new FailoverEvents() {
             @Override
-            public void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
-                                long upstreamNanos) {
-                first.attempt(key, status, verdict, transition, probe, upstreamNanos);
-                second.attempt(key, status, verdict, transition, probe, upstreamNanos);
+            public void attempt(AttemptReport attempt) {
+                first.attempt(attempt);
+                second.attempt(attempt);
             }
 
             @Override
-            public void transportFailure(Key key, long upstreamNanos) {
-                first.transportFailure(key, upstreamNanos);
-                second.transportFailure(key, upstreamNanos);
-            }
-
-            @Override
-            public void limitUsedUp(Key key, String model) {
+            public void limitUsedUp(KeyId key, String model) {
                 first.limitUsedUp(key, model);
                 second.limitUsedUp(key, model);
             }
@@ -95,12 +67,6 @@ public interface FailoverEvents {
             public void refusalRelayed(int attempts) {
                 first.refusalRelayed(attempts);
                 second.refusalRelayed(attempts);
-            }
-
-            @Override
-            public void directAttempt(int status, long upstreamNanos) {
-                first.directAttempt(status, upstreamNanos);
-                second.directAttempt(status, upstreamNanos);
             }
         };
     }

@@ -2,7 +2,7 @@ package dev.keyfailover.chain;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
-import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,42 +18,38 @@ final class FailoverLog implements FailoverEvents {
     }
 
     @Override
-    public void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
-                        long upstreamNanos) {
-        switch (verdict.action()) {
-            case COOL_DOWN:
-                if (transition) {
-                    LOG.warn("{}: key #{} {} rate-limited ({}), cooling down for {} ms", providerName, key.index(),
-                            key.hint(), status, verdict.cooldown().toMillis());
-                }
-                break;
-            case DISABLE:
-                if (transition) {
-                    LOG.warn("{}: key #{} {} disabled after {}", providerName, key.index(), key.hint(), status);
-                } else if (probe) {
-                    LOG.warn("{}: key #{} {} failed its re-check ({})", providerName, key.index(), key.hint(), status);
-                }
-                break;
-            case EXHAUST:
-                if (transition) {
-                    LOG.warn("{}: key #{} {} is out of credit or quota ({}), set aside until its re-check",
-                            providerName, key.index(), key.hint(), status);
-                }
-                break;
-            case ACCEPT:
-                if (transition) {
-                    LOG.info("{}: key #{} {} passed its re-check and is valid again", providerName, key.index(),
-                            key.hint());
-                }
-                break;
-            default:
-                LOG.debug("{}: key #{} {} refused this request ({}), trying the next key", providerName,
-                        key.index(), key.hint(), status);
+    public void attempt(AttemptReport attempt) {
+        if (!attempt.pooled() || attempt.transportFailed()) {
+            return;
+        }
+        KeyVerdict verdict = attempt.verdict();
+        boolean transition = attempt.transition();
+        int status = attempt.status();
+        String what = switch (verdict.action()) {
+            case COOL_DOWN -> transition ? "rate-limited (" + status + "), cooling down for "
+                    + verdict.cooldown().toMillis() + " ms" : null;
+            case DISABLE -> transition ? "disabled after " + status
+                    : attempt.probe() ? "failed its re-check (" + status + ")" : null;
+            case EXHAUST -> transition ? "is out of credit or quota (" + status + "), set aside until its re-check"
+                    : null;
+            case ACCEPT -> transition ? "passed its re-check and is valid again" : null;
+            case SKIP -> LOG.isDebugEnabled() ? "refused this request (" + status + "), trying the next key" : null;
+        };
+        if (what == null) {
+            return;
+        }
+        KeyId key = attempt.key();
+        if (verdict.action() == KeyVerdict.Action.SKIP) {
+            LOG.debug("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
+        } else if (verdict.action() == KeyVerdict.Action.ACCEPT) {
+            LOG.info("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
+        } else {
+            LOG.warn("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
         }
     }
 
     @Override
-    public void limitUsedUp(Key key, String model) {
+    public void limitUsedUp(KeyId key, String model) {
         LOG.info("{}: key #{} {} has used up a rate limit{}, cooling until it refills", providerName, key.index(),
                 key.hint(), model == null ? "" : " for " + printable(model));
     }

@@ -1,25 +1,45 @@
 package dev.keyfailover.chain;
 
 import java.time.Duration;
+import java.util.Objects;
 
-import dev.keyfailover.pool.Key;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import dev.keyfailover.api.KeyPoolExhaustion;
 
-/** What the failover does next, as {@link FailoverDecision} decides it. */
-sealed interface FailoverStep {
+/**
+ * What the failover does when its walk of the pool runs dry, as {@link FailoverStrategy} decides
+ * it: wait for a cooling key and walk again, relay the refusal a key made of this request, or
+ * answer with the pool's exhaustion.
+ *
+ * @param kind which of the three
+ * @param delay for {@link Kind#WAIT}: how long; zero otherwise
+ * @param exhaustion why no key is left (for {@link Kind#WAIT}, what the answer would be now)
+ */
+record FailoverStep(Kind kind, Duration delay, KeyPoolExhaustion exhaustion) {
 
-    /** Send the request with this key. */
-    record TryKey(Key key) implements FailoverStep {
+    enum Kind {
+        /** Every key cools and one is back within {@code maxWaitForKey}: wait, then walk again. */
+        WAIT,
+        /** A key refused this request for itself: its answer explains more than the exhaustion would. */
+        RELAY_REFUSAL,
+        /** The proxy answers with the exhaustion, in the provider's format. */
+        ANSWER_EXHAUSTION
     }
 
-    /** Every key cools and one is back within {@code maxWaitForKey}: wait this long, then walk again. */
-    record Wait(Duration duration) implements FailoverStep {
+    FailoverStep {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(exhaustion, "exhaustion");
     }
 
-    /**
-     * Done: this goes to the client (an upstream answer, the explaining refusal, or an exhaustion
-     * error); {@code servedBy} is the key whose answer it is, {@code null} for the proxy's own.
-     */
-    record Answer(ClassicHttpResponse response, Key servedBy) implements FailoverStep {
+    static FailoverStep waitFor(Duration wait, KeyPoolExhaustion exhaustion) {
+        return new FailoverStep(Kind.WAIT, wait, exhaustion);
+    }
+
+    static FailoverStep relayRefusal(KeyPoolExhaustion exhaustion) {
+        return new FailoverStep(Kind.RELAY_REFUSAL, Duration.ZERO, exhaustion);
+    }
+
+    static FailoverStep answer(KeyPoolExhaustion exhaustion) {
+        return new FailoverStep(Kind.ANSWER_EXHAUSTION, Duration.ZERO, exhaustion);
     }
 }

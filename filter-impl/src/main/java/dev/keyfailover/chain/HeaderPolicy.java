@@ -3,19 +3,24 @@ package dev.keyfailover.chain;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
-import dev.keyfailover.api.HeaderNames;
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.pool.Key;
 import org.apache.hc.core5.http.HttpRequest;
-import org.apache.hc.core5.http.HttpResponse;
 
 /**
  * Which headers cross the proxy, for one route, on both sides (behaviour.md §5 and §8), decided in
  * this one place and called where headers are copied: by the servlet for client headers and
  * upstream answers, by {@link ClientCredentialsExec} for credentials. Subclass it to change a rule,
  * as Jetty's proxy servlet lets you override {@code copyRequestHeaders} and
- * {@code filterServerResponseHeader}. Names passed in are lower-case.
+ * {@code filterServerResponseHeader}. Names passed in are lower-case; the exchange is seen
+ * read-only ({@link ExchangeView}).
+ *
+ * <p>Three header roles are kept apart: the client's login to the proxy ({@code clientAuthHeaders},
+ * a container's {@code Authorization}), always stripped; the provider's credential headers (where a
+ * pool key travels, where the API takes a credential, what makes a request BYOK), stripped from
+ * every request the client's own key does not serve; and what makes a request BYOK
+ * ({@link #isByok}).
  */
 public class HeaderPolicy {
 
@@ -31,7 +36,8 @@ public class HeaderPolicy {
 
     private final Provider provider;
     private final boolean byokAllowed;
-    private final Collection<String> clientAuthHeaders;
+    private final Set<String> clientAuthHeaders;
+    private final Set<String> providerCredentials;
     private final Set<String> accountHeaders;
     private final boolean exposeKeyHint;
 
@@ -40,20 +46,17 @@ public class HeaderPolicy {
      *     with it; otherwise client credentials are stripped and the pool is used
      * @param clientAuthHeaders headers that authenticate the client to the proxy: never forwarded
      * @param accountHeaders upstream answer headers naming the account behind a pool key
-     *     ({@code dropResponseHeaders}): dropped unless the request was BYOK
+     *     ({@code dropResponseHeaders}, else {@link Provider#accountHeaders()}): dropped unless the
+     *     request was BYOK
+     * @param exposeKeyHint whether answers to pool requests name the key that served, masked
      */
-    public HeaderPolicy(Provider provider, boolean byokAllowed, Collection<String> clientAuthHeaders,
-                        Collection<String> accountHeaders) {
-        this(provider, byokAllowed, clientAuthHeaders, accountHeaders, false);
-    }
-
-    /** @param exposeKeyHint whether answers to pool requests name the key that served, masked */
     public HeaderPolicy(Provider provider, boolean byokAllowed, Collection<String> clientAuthHeaders,
                         Collection<String> accountHeaders, boolean exposeKeyHint) {
         this.provider = provider;
         this.byokAllowed = byokAllowed;
-        this.clientAuthHeaders = HeaderNames.lowerCase(clientAuthHeaders);
-        this.accountHeaders = HeaderNames.lowerCase(accountHeaders);
+        this.clientAuthHeaders = CredentialHeaders.lowerCase(clientAuthHeaders);
+        this.providerCredentials = CredentialHeaders.of(provider);
+        this.accountHeaders = CredentialHeaders.lowerCase(accountHeaders);
         this.exposeKeyHint = exposeKeyHint;
     }
 
@@ -70,67 +73,55 @@ public class HeaderPolicy {
         return !hopByHop.contains(name) && !NOT_COPIED_UPSTREAM.contains(name);
     }
 
-    /** Whether the request goes upstream with the client's own credential ({@code byok=allow} and the provider says so). */
+    /**
+     * Whether the request goes upstream with the client's own credential: {@code byok=allow} and
+     * the provider's {@link Provider#byokHeaders()} say so. Asked once, of the request without the
+     * client's login to the proxy.
+     */
     public boolean isByok(HttpRequest request) {
         return byokAllowed && provider.isByok(request);
     }
 
-    /** Whether {@link #stripClientCredentials} would remove anything from this request. */
-    public boolean carriesClientCredentials(HttpRequest request, Exchange exchange) {
-        if (exchange.containerLogin() && request.containsHeader("Authorization")) {
+    /**
+     * Whether a client header is taken off the upstream request. The client's login to the proxy
+     * always; the provider's credential headers (key, credential and BYOK headers) whenever the
+     * client's own key does not serve the request, so that a client credential never travels along
+     * with a pool key. Before the key source is decided ({@link ExchangeView.KeySource#UNDECIDED})
+     * only the login counts.
+     *
+     * @param name the header's name in lower case
+     */
+    public boolean strips(String name, ExchangeView exchange) {
+        if (clientAuthHeaders.contains(name) || exchange.containerLogin() && name.equals("authorization")) {
             return true;
         }
-        for (String header : clientAuthHeaders) {
-            if (request.containsHeader(header)) {
-                return true;
-            }
-        }
-        for (String header : provider.credentialHeaders()) {
-            if (request.containsHeader(header)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Takes the client's credentials off the upstream request: its login to the proxy (container
-     * login, {@code clientAuthHeaders}) always, its provider credential unless the request is BYOK.
-     *
-     * @return whether the request is BYOK: sent once, with the client's own credential
-     */
-    public boolean stripClientCredentials(HttpRequest request, Exchange exchange) {
-        for (String header : clientAuthHeaders) {
-            request.removeHeaders(header);
-        }
-        if (exchange.containerLogin()) {
-            request.removeHeaders("Authorization");
-        }
-        boolean byok = isByok(request);
-        if (!byok) {
-            for (String header : provider.credentialHeaders()) {
-                request.removeHeaders(header);
-            }
-        }
-        return byok;
-    }
-
-    /**
-     * Marks the answer to a pool request: how many upstream attempts it took and, with
-     * {@code exposeKeyHint}, the masked hint of the key that served ({@code servedBy}, {@code null}
-     * for an answer of the proxy's own).
-     */
-    public void addPoolHeaders(HttpResponse answer, int attempts, Key servedBy) {
-        answer.setHeader(ATTEMPTS_HEADER, Integer.toString(attempts));
-        if (exposeKeyHint && servedBy != null) {
-            // Header values are ASCII: the hint's ellipsis is written as three dots.
-            answer.setHeader(KEY_HEADER, servedBy.hint().replace("…", "..."));
-        }
+        return switch (exchange.keySource()) {
+            case UNDECIDED, CLIENT -> false;
+            case POOL, NONE -> providerCredentials.contains(name);
+        };
     }
 
     /** Whether an upstream answer header is copied to the client. */
-    public boolean copiesResponseHeader(String name, Set<String> hopByHop, Exchange exchange) {
+    public boolean copiesResponseHeader(String name, Set<String> hopByHop, ExchangeView exchange) {
         return !hopByHop.contains(name) && !CONTAINER_OWN.contains(name)
-                && (exchange.byok() || !accountHeaders.contains(name));
+                && (exchange.keySource() == ExchangeView.KeySource.CLIENT || !accountHeaders.contains(name));
+    }
+
+    /**
+     * Marks the answer to a pool request, whoever made it: how many upstream attempts it took (0
+     * when the pool had no key to try) and, with {@code exposeKeyHint}, the masked hint of the key
+     * that served. Nothing for a request the pool does not serve, nor for an answer the proxy made
+     * before walking the pool (a 413).
+     */
+    public void addPoolHeaders(ExchangeView exchange, BiConsumer<String, String> setHeader) {
+        if (exchange.keySource() != ExchangeView.KeySource.POOL
+                || exchange.attempts() == 0 && !exchange.poolAnswered()) {
+            return;
+        }
+        setHeader.accept(ATTEMPTS_HEADER, Integer.toString(exchange.attempts()));
+        if (exposeKeyHint && exchange.servedBy() != null) {
+            // Header values are ASCII: the hint's ellipsis is written as three dots.
+            setHeader.accept(KEY_HEADER, exchange.servedBy().replace("…", "..."));
+        }
     }
 }

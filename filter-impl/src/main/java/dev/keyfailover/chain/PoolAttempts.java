@@ -8,30 +8,24 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 
 /**
  * What one client request has been through in the pool: its current walk (a new one per round
- * of {@code maxWaitForKey} waiting), the attempts made, how long it may still wait, and the
- * answer of a key that refused it for itself (returned when nothing else serves). Used by one
- * thread; closing it gives back a re-check probe that never got an answer.
+ * of {@code maxWaitForKey} waiting), when it started, and the answer of a key that refused it for
+ * itself (returned when nothing else serves). Used by one thread; closing it gives back a re-check
+ * probe that never got an answer.
  */
 final class PoolAttempts implements AutoCloseable {
 
     private final KeyPool pool;
     private final String model;
-    private final Instant waitDeadline;
-    private final Exchange exchange;
+    private final Instant startedAt;
     private KeyWalk walk;
     private int rounds;
-    private int count;
     private ClassicHttpResponse refusal;
 
-    /**
-     * @param model the model the request is for; {@code null} when unknown
-     * @param exchange the exchange the request belongs to
-     */
-    PoolAttempts(KeyPool pool, String model, Exchange exchange) {
+    /** @param model the model the request is for; {@code null} when unknown */
+    PoolAttempts(KeyPool pool, String model, Instant startedAt) {
         this.pool = pool;
         this.model = model;
-        this.exchange = exchange;
-        this.waitDeadline = pool.waitDeadline();
+        this.startedAt = startedAt;
         this.walk = pool.walk(model);
     }
 
@@ -51,22 +45,8 @@ final class PoolAttempts implements AutoCloseable {
         return rounds;
     }
 
-    Instant waitDeadline() {
-        return waitDeadline;
-    }
-
-    /** Counts an attempt and returns its number, from 1. */
-    int nextAttempt() {
-        return ++count;
-    }
-
-    int attempts() {
-        return count;
-    }
-
-    /** The current attempt's time from request sent to response head ({@link UpstreamTimingExec}); 0 when not measured. */
-    long upstreamNanos() {
-        return exchange.upstreamNanos();
+    Instant startedAt() {
+        return startedAt;
     }
 
     /** The last refusal of this request by a key for itself, kept to explain an exhaustion. */

@@ -27,8 +27,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
- * protocol element: client credentials, replayable body, key failover (routes with a pool), API
- * dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
+ * protocol element: client credentials, replayable body, the attempts (key failover on routes
+ * with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
  * settings of behaviour.md §8: no redirects, no decompression, no automatic retries, no cookies,
  * no system proxy, a pool sized for a proxy.
  */
@@ -55,20 +55,12 @@ public final class ProviderClient implements Closeable {
     }
 
     /**
-     * Builds the client.
+     * Builds the client, telling {@code events} of every attempt (timed by a handler innermost of
+     * ours, after the dump), transition and exhaustion; with {@link FailoverEvents#NONE}, no timing.
      *
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
      * @param headers the route's header policy (credentials are stripped by it)
-     */
-    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
-                                        BodyLimits bodyLimits, ClientSettings settings, Clock clock) {
-        return create(provider, pool, dump, headers, bodyLimits, settings, clock, FailoverEvents.NONE);
-    }
-
-    /**
-     * Builds the client, telling {@code events} of every attempt (timed by a handler innermost of
-     * ours, after the dump), transition and exhaustion; with {@link FailoverEvents#NONE}, no timing.
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
                                         BodyLimits bodyLimits, ClientSettings settings, Clock clock,
@@ -78,7 +70,7 @@ public final class ProviderClient implements Closeable {
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
-                .setConnectionFactory(new MaskedConnections(new CredentialMasker(provider.credentialHeaders()),
+                .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider),
                         settings.bufferSize()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -105,19 +97,17 @@ public final class ProviderClient implements Closeable {
                 .disableDefaultUserAgent()
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS, new ClientCredentialsExec(headers))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider));
-        // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
-        if (pool != null) {
-            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                    new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock, events), headers));
-        }
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
+                        new ClientCredentialsExec(headers, pool != null))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider))
+                // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
+                        new KeyFailoverExec(provider, pool, clock, events));
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }
         if (events != FailoverEvents.NONE) {
-            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TIMING,
-                    new UpstreamTimingExec(events, pool != null));
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TIMING, new UpstreamTimingExec());
         }
         return new ProviderClient(provider, pool, connections, builder.build());
     }

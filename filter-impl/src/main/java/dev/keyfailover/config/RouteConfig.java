@@ -39,12 +39,9 @@ public final class RouteConfig {
     private final PoolSettings pool;
     private final InboundLimits inbound;
     private final List<String> clientAuthHeaders;
-    private final List<String> dropResponseHeaders;
+    private final Optional<List<String>> dropResponseHeaders;
     private final Map<String, String> properties;
 
-    /** Upstream answer headers that name the organisation or project behind a pool key. */
-    public static final List<String> DEFAULT_DROP_RESPONSE_HEADERS = List.of("openai-organization", "openai-project",
-            "anthropic-organization-id", "set-cookie");
 
     private RouteConfig(ParameterReader reader) throws ConfigException {
         this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
@@ -103,7 +100,7 @@ public final class RouteConfig {
         this.inbound = new InboundLimits(maxStreams, clientIdle);
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
-                ? List.<String>of() : HeaderNames.parse(value)).orElse(DEFAULT_DROP_RESPONSE_HEADERS);
+                ? List.<String>of() : HeaderNames.parse(value));
         this.properties = reader.all();
     }
 
@@ -179,9 +176,10 @@ public final class RouteConfig {
 
     /**
      * Upstream answer headers dropped when the request used a pool key (kept for BYOK requests),
-     * because they tell the client whose account the key belongs to.
+     * because they tell the client whose account the key belongs to; empty when not configured
+     * (then the provider's own list applies).
      */
-    public List<String> dropResponseHeaders() {
+    public Optional<List<String>> dropResponseHeaders() {
         return dropResponseHeaders;
     }
 

@@ -1,6 +1,7 @@
 package dev.keyfailover.metrics;
 
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.chain.AttemptReport;
 
 /**
  * What one upstream attempt came to, as the {@code outcome} tag of {@link MeterNames#ATTEMPTS}
@@ -35,20 +36,20 @@ public enum AttemptOutcome {
         return tag;
     }
 
+    /** What an attempt came to: its verdict when judged, else its status. */
+    public static AttemptOutcome of(AttemptReport attempt) {
+        return attempt.verdict() == null ? direct(attempt.status()) : of(attempt.status(), attempt.verdict().action());
+    }
+
     /** The outcome of a pool key's answer judged so. */
     public static AttemptOutcome of(int status, KeyVerdict.Action action) {
-        switch (action) {
-            case COOL_DOWN:
-                return RATE_LIMITED;
-            case DISABLE:
-                return UNAUTHORIZED;
-            case SKIP:
-                return FORBIDDEN;
-            case EXHAUST:
-                return QUOTA;
-            default:
-                return direct(status);
-        }
+        return switch (action) {
+            case COOL_DOWN -> RATE_LIMITED;
+            case DISABLE -> UNAUTHORIZED;
+            case SKIP -> FORBIDDEN;
+            case EXHAUST -> QUOTA;
+            case ACCEPT -> direct(status);
+        };
     }
 
     /** The outcome of an attempt nothing judges (BYOK, no pool); status {@code -1} for a transport failure. */

@@ -25,13 +25,10 @@ public enum ExhaustionKind {
     }
 
     static ExhaustionKind of(KeyPoolExhaustion.Kind kind) {
-        switch (kind) {
-            case RATE_LIMITED:
-                return RATE_LIMITED;
-            case QUOTA_EXHAUSTED:
-                return QUOTA;
-            default:
-                return AUTH;
-        }
+        return switch (kind) {
+            case RATE_LIMITED -> RATE_LIMITED;
+            case QUOTA_EXHAUSTED -> QUOTA;
+            case AUTHENTICATION_FAILED -> AUTH;
+        };
     }
 }

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
-import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.chain.AttemptReport;
 import dev.keyfailover.chain.FailoverEvents;
 import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -63,33 +64,25 @@ final class FailoverMeters implements FailoverEvents {
     }
 
     @Override
-    public void attempt(Key key, int status, KeyVerdict verdict, boolean transition, boolean probe,
-                        long upstreamNanos) {
+    public void attempt(AttemptReport attempt) {
         if (!meters.recording()) {
             return;
         }
-        AttemptOutcome outcome = AttemptOutcome.of(status, verdict.action());
-        attempts[key.index()][outcome.ordinal()].increment();
-        time(outcome, upstreamNanos);
-        if (transition) {
-            Transition to = Transition.of(verdict.action());
-            if (to != null) {
-                transitions[key.index()][to.ordinal()].increment();
+        AttemptOutcome outcome = AttemptOutcome.of(attempt);
+        if (attempt.pooled()) {
+            attempts[attempt.key().index()][outcome.ordinal()].increment();
+            if (attempt.transition()) {
+                Transition to = Transition.of(attempt.verdict().action());
+                if (to != null) {
+                    transitions[attempt.key().index()][to.ordinal()].increment();
+                }
             }
         }
+        time(outcome, attempt.upstreamNanos());
     }
 
     @Override
-    public void transportFailure(Key key, long upstreamNanos) {
-        if (!meters.recording()) {
-            return;
-        }
-        attempts[key.index()][AttemptOutcome.TRANSPORT.ordinal()].increment();
-        time(AttemptOutcome.TRANSPORT, upstreamNanos);
-    }
-
-    @Override
-    public void limitUsedUp(Key key, String model) {
+    public void limitUsedUp(KeyId key, String model) {
         if (!meters.recording()) {
             return;
         }
@@ -112,16 +105,8 @@ final class FailoverMeters implements FailoverEvents {
         exhaustions[ExhaustionKind.FORBIDDEN.ordinal()].increment();
     }
 
-    @Override
-    public void directAttempt(int status, long upstreamNanos) {
-        if (!meters.recording()) {
-            return;
-        }
-        time(AttemptOutcome.direct(status), upstreamNanos);
-    }
-
     /** An administrator's reset that changed the key: a transition to VALID. */
-    void reset(Key key) {
+    void reset(KeyId key) {
         if (!meters.recording()) {
             return;
         }

@@ -35,13 +35,10 @@ public enum RequestOutcome {
 
     /** The outcome of an exchange whose answer the chain returned and the client got whole. */
     public static RequestOutcome answered(Exchange exchange) {
-        switch (exchange.origin()) {
-            case EXHAUSTION:
-                return EXHAUSTED;
-            case PROXY:
-                return PROXY_ERROR;
-            default:
-                return exchange.byok() ? BYOK : SERVED;
-        }
+        return switch (exchange.origin()) {
+            case EXHAUSTION -> EXHAUSTED;
+            case PROXY -> PROXY_ERROR;
+            case UPSTREAM -> exchange.byok() ? BYOK : SERVED;
+        };
     }
 }

@@ -4,7 +4,7 @@ import java.io.Closeable;
 import java.util.List;
 
 import dev.keyfailover.chain.FailoverEvents;
-import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyId;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
@@ -85,8 +85,8 @@ public final class RouteMeters implements Closeable {
     }
 
     /** An administrator reset this key of the route's pool, and it changed: a transition to VALID. */
-    public void keyReset(Key key) {
-        if (failover != null && pool != null && pool.keys().contains(key)) {
+    public void keyReset(KeyId key) {
+        if (failover != null && pool != null && key.index() < pool.keys().size()) {
             failover.reset(key);
         }
     }

@@ -26,17 +26,12 @@ public enum Transition {
 
     /** The transition a verdict makes when it makes one; {@code null} for one that never does. */
     static Transition of(KeyVerdict.Action action) {
-        switch (action) {
-            case COOL_DOWN:
-                return COOLING;
-            case DISABLE:
-                return DISABLED;
-            case EXHAUST:
-                return EXHAUSTED;
-            case ACCEPT:
-                return VALID;
-            default:
-                return null;
-        }
+        return switch (action) {
+            case COOL_DOWN -> COOLING;
+            case DISABLE -> DISABLED;
+            case EXHAUST -> EXHAUSTED;
+            case ACCEPT -> VALID;
+            case SKIP -> null;
+        };
     }
 }

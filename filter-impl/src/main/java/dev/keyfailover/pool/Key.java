@@ -7,15 +7,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.RateLimits;
+import org.apache.hc.core5.http.HttpRequest;
 
 /**
  * One API key of a pool with its states (the key's own and per model), kept in a
  * {@link KeyStateStore}. Every state change is one compare-and-set of an immutable
  * {@link KeyStatus}, so that among concurrent marks exactly one reports the transition.
  *
- * <p>{@link #toString()} shows the masked hint only; the secret is reachable through
- * {@link #secret()} alone, which only the failover handler calls, to put it on a request.
+ * <p>{@link #toString()} shows the masked hint only; the secret leaves the pool package only
+ * through {@link #putOn}, which hands it to the provider to put on an outgoing request.
  */
 public final class Key {
 
@@ -31,6 +33,7 @@ public final class Key {
     private final int index;
     private final String secret;
     private final String hint;
+    private final KeyId id;
     private final KeyStates states;
     /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
     private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
@@ -40,6 +43,7 @@ public final class Key {
         this.index = index;
         this.secret = secret;
         this.hint = KeyHint.of(secret);
+        this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
     }
 
@@ -53,8 +57,18 @@ public final class Key {
         return hint;
     }
 
-    /** The secret itself: only for putting on an outgoing request (and a store's fingerprint of it). */
-    public String secret() {
+    /** The key's index and hint, as listeners and reports see it. */
+    public KeyId id() {
+        return id;
+    }
+
+    /** Puts the key on an outgoing request, through the provider: the one way the secret leaves the pool. */
+    public void putOn(HttpRequest request, Provider provider) {
+        provider.applyKey(request, secret);
+    }
+
+    /** The secret itself: for a store's fingerprint of it. */
+    String secret() {
         return secret;
     }
 

@@ -157,11 +157,6 @@ public final class KeyPool {
         return false;
     }
 
-    /** The instant until which a request starting now may wait for a key. */
-    public Instant waitDeadline() {
-        return now().plus(settings.maxWaitForKey());
-    }
-
     @Override
     public String toString() {
         return "KeyPool[" + providerName + ", " + keys.size() + " keys]";

@@ -13,9 +13,14 @@ import dev.keyfailover.config.RouteConfig;
 @FunctionalInterface
 public interface HeaderPolicyFactory {
 
-    /** The policy of the route's settings: {@code byok}, {@code clientAuthHeaders}, {@code dropResponseHeaders}, {@code exposeKeyHint}. */
+    /**
+     * The policy of the route's settings: {@code byok}, {@code clientAuthHeaders},
+     * {@code dropResponseHeaders} (else the provider's {@link Provider#accountHeaders()}),
+     * {@code exposeKeyHint}.
+     */
     HeaderPolicyFactory DEFAULT = (provider, config) -> new HeaderPolicy(provider, config.byokAllowed(),
-            config.clientAuthHeaders(), config.dropResponseHeaders(), config.exposeKeyHint());
+            config.clientAuthHeaders(), config.dropResponseHeaders().orElseGet(provider::accountHeaders),
+            config.exposeKeyHint());
 
     HeaderPolicy create(Provider provider, RouteConfig config);
 }

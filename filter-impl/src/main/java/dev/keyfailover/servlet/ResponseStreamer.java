@@ -16,7 +16,9 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * Copies an upstream answer to the client: status, end-to-end headers, and the body as bytes.
+ * Copies an answer to the client, upstream's or the proxy's own: status, end-to-end headers, the
+ * pool's headers on an answer to a pool request (the one place they are added), and the body as
+ * bytes.
  * Streams (event streams, bodies of unknown length) are flushed after every read, so each chunk
  * reaches the client as upstream sends it. Every write runs under the request's
  * {@link ClientWatchdog.Watch}, so a client that stops reading cannot hold the exchange.
@@ -140,6 +142,7 @@ final class ResponseStreamer {
                 response.addHeader(header.getName(), header.getValue());
             }
         }
+        headers.addPoolHeaders(exchange, response::setHeader);
         HttpEntity entity = upstream.getEntity();
         if (entity != null) {
             // Answers the proxy makes itself carry these on the entity, not as headers.

@@ -49,7 +49,7 @@ public final class RouteLifecycle {
             KeyStateStore store = StateStores.open(where, config.stateStore(), context);
             ProxyRoute route;
             try {
-                route = ProxyRoute.create(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
+                route = RouteAssembly.assemble(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
                         store, meterRegistry(where, context), headerPolicies);
             } catch (ConfigException | RuntimeException e) {
                 store.close();

@@ -47,7 +47,7 @@ class ApiDumpExecTest {
 
     private void client(Path dumpDir, URI base) {
         Provider provider = chain.openAiAt(base);
-        dump = new ApiDump(dumpDir, provider.name(), clock, new CredentialMasker(provider.credentialHeaders()));
+        dump = new ApiDump(dumpDir, provider.name(), clock, CredentialMasker.of(provider));
         chain.client(provider, dump, FailoverSettings.defaults(),
                 ChainFixture.CLIENT_SETTINGS.withConnectTimeout(Duration.ofSeconds(2)));
     }

@@ -58,6 +58,7 @@ final class ChainFixture implements AfterEachCallback {
     private PoolSettings poolSettings = PoolSettings.defaults();
     private KeyPool pool;
     private ProviderClient client;
+    private HeaderPolicy headers;
 
     ChainFixture(String... keys) {
         this.keys = List.of(keys);
@@ -130,8 +131,9 @@ final class ChainFixture implements AfterEachCallback {
     private ProviderClient client(KeyPool pool, Provider provider, ApiDump dump, FailoverSettings failover,
             ClientSettings settings) {
         this.pool = pool;
-        this.client = ProviderClient.create(provider, pool, dump, failover.headerPolicy(provider),
-                failover.bodyLimits(), settings, clock);
+        this.headers = failover.headerPolicy(provider);
+        this.client = ProviderClient.create(provider, pool, dump, headers,
+                failover.bodyLimits(), settings, clock, FailoverEvents.NONE);
         return client;
     }
 
@@ -172,8 +174,11 @@ final class ChainFixture implements AfterEachCallback {
 
     /** Sends through the client, reads the whole answer and closes it. */
     Answer answer(ClassicHttpRequest request) throws Exception {
-        try (ClassicHttpResponse response = execute(request)) {
+        HttpClientContext context = HttpClientContext.create();
+        try (ClassicHttpResponse response = execute(request, context)) {
             byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            // As the servlet copies an answer: the pool's headers, from the exchange, replace upstream's of that name.
+            headers.addPoolHeaders(Exchange.of(context), response::setHeader);
             return new Answer(response.getCode(), body, response.getHeaders());
         }
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
@@ -82,7 +81,7 @@ class ConnectionReleaseTest {
                         .withHeader("Retry-After", "10"))
                 .on(K2, FakeUpstream.ok("{\"second\":true}"));
         client(new ApiDump(dumpRoot, "openai", clock,
-                new CredentialMasker(List.of())), Duration.ofSeconds(5));
+                CredentialMasker.of(chain.openAi())), Duration.ofSeconds(5));
 
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofSeconds(10));

@@ -2,16 +2,21 @@ package dev.keyfailover.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
+import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyHint;
+import dev.keyfailover.provider.GenericProviderFactory;
 import org.junit.jupiter.api.Test;
 
 /** Masking of credentials in dumps and logs (behaviour.md §7). */
 class CredentialMaskerTest {
 
     private static final String KEY = "sk-proj-abcdefghijklmnop9xQa";
-    private final CredentialMasker masker = new CredentialMasker(List.of("X-Custom-Key"));
+    private final CredentialMasker masker = CredentialMasker.of(new GenericProviderFactory().create(
+            new ProviderSettings("custom", URI.create("http://upstream.test"), Map.of("authHeader", "X-Custom-Key"))));
 
     @Test
     void bearerValueKeepsTheSchemeAndShowsOnlyAHint() {

@@ -23,7 +23,7 @@ import dev.keyfailover.pool.KeyWalk;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.MutableClock;
 
-/** behaviour.md §6: the failover decision classifying a walk that ran dry, and waiting for a key with maxWaitForKey. */
+/** behaviour.md §6: the failover strategy classifying a walk that ran dry, and waiting for a key with maxWaitForKey. */
 class ExhaustionTest {
 
     private static final List<String> SECRETS = List.of(
@@ -61,18 +61,22 @@ class ExhaustionTest {
         for (Key key = walk.next(); key != null; key = walk.next()) {
             walk.record(key, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
         }
-        return decision(pool).classify(walk);
+        return classify(pool, walk);
     }
 
-    private FailoverDecision decision(KeyPool pool) {
-        return new FailoverDecision(new OpenAiProviderFactory().create(new ProviderSettings("openai",
-                java.net.URI.create("http://upstream.test"), Map.of())), pool, clock);
+    private static FailoverStrategy strategy(KeyPool pool) {
+        return new FailoverStrategy(new OpenAiProviderFactory().create(new ProviderSettings("openai",
+                java.net.URI.create("http://upstream.test"), Map.of())), pool.settings().maxWaitForKey());
     }
 
-    /** What the failover handler does with the decision's wait: the pool's pause, then walk again. */
-    private boolean awaitKey(KeyPool pool, KeyPoolExhaustion exhaustion, Instant deadline)
+    private static KeyPoolExhaustion classify(KeyPool pool, KeyWalk walk) {
+        return strategy(pool).classify(PoolView.of(walk, pool));
+    }
+
+    /** What the failover handler does with the strategy's wait: the pool's pause, then walk again. */
+    private boolean awaitKey(KeyPool pool, KeyPoolExhaustion exhaustion, Instant startedAt)
             throws InterruptedException {
-        Optional<Duration> wait = decision(pool).waitForKey(exhaustion, deadline);
+        Optional<Duration> wait = strategy(pool).waitForKey(exhaustion, true, startedAt, clock.instant());
         if (wait.isPresent()) {
             pool.pause(wait.get());
         }
@@ -97,7 +101,7 @@ class ExhaustionTest {
         assertThat(walk.next()).isNull();
 
         clock.advance(Duration.ofSeconds(10));
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.kind().status()).isEqualTo(429);
@@ -116,7 +120,7 @@ class ExhaustionTest {
 
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(20));
@@ -131,7 +135,7 @@ class ExhaustionTest {
         KeyWalk walk = pool.walk();
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofMillis(1500)));
 
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1500));
         assertThat(e.retryAfterHeaderValue()).isEqualTo("2");
@@ -155,7 +159,7 @@ class ExhaustionTest {
             walk.record(key, 401, KeyVerdict.DISABLE);
         }
 
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
         assertThat(e.kind().status()).isEqualTo(502);
@@ -176,7 +180,7 @@ class ExhaustionTest {
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
 
-        assertThat(decision(pool).classify(walk).kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
+        assertThat(classify(pool, walk).kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
     }
 
     @Test
@@ -188,7 +192,7 @@ class ExhaustionTest {
 
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(45));
@@ -206,7 +210,7 @@ class ExhaustionTest {
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         assertThat(walk.next()).isNull();
 
-        KeyPoolExhaustion e = decision(pool).classify(walk);
+        KeyPoolExhaustion e = classify(pool, walk);
 
         assertThat(e.kind()).isEqualTo(KeyPoolExhaustion.Kind.RATE_LIMITED);
         assertThat(e.retryAfter()).isZero();
@@ -221,8 +225,8 @@ class ExhaustionTest {
         walk.next();
         List<KeySnapshot> before = pool.snapshot();
 
-        decision(pool).classify(walk);
-        decision(pool).classify(walk);
+        classify(pool, walk);
+        classify(pool, walk);
 
         assertThat(pool.snapshot()).isEqualTo(before);
     }
@@ -236,11 +240,11 @@ class ExhaustionTest {
         mark(pool, 1, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
         mark(pool, 2, 429, KeyVerdict.coolDown(Duration.ofSeconds(300)));
         Instant start = clock.instant();
-        Instant deadline = pool.waitDeadline();
+        Instant startedAt = clock.instant();
         KeyWalk walk = pool.walk();
         assertThat(walk.next()).isNull();
 
-        boolean walkAgain = awaitKey(pool, decision(pool).classify(walk), deadline);
+        boolean walkAgain = awaitKey(pool, classify(pool, walk), startedAt);
 
         assertThat(walkAgain).isTrue();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
@@ -253,7 +257,7 @@ class ExhaustionTest {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(60)));
         KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, clock.instant())).isTrue();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
     }
 
@@ -263,7 +267,7 @@ class ExhaustionTest {
         Instant start = clock.instant();
         KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
+        assertThat(awaitKey(pool, e, clock.instant())).isFalse();
 
         assertThat(sleeps).isEmpty();
         assertThat(clock.instant()).isEqualTo(start);
@@ -272,11 +276,11 @@ class ExhaustionTest {
     @Test
     void waitingCountsAgainstTheDeadlineOfTheRequestNotAFreshOne() throws InterruptedException {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(90)), SECRETS.subList(0, 1));
-        Instant deadline = pool.waitDeadline();
+        Instant startedAt = clock.instant();
 
-        assertThat(awaitKey(pool, drainAndClassify(pool), deadline)).isTrue();
+        assertThat(awaitKey(pool, drainAndClassify(pool), startedAt)).isTrue();
         // walked again, rate-limited again for 60 s: 120 s in total is beyond the 90 s allowed
-        assertThat(awaitKey(pool, drainAndClassify(pool), deadline)).isFalse();
+        assertThat(awaitKey(pool, drainAndClassify(pool), startedAt)).isFalse();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
     }
 
@@ -286,7 +290,7 @@ class ExhaustionTest {
         KeyPoolExhaustion e = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED,
                 Duration.ZERO);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
+        assertThat(awaitKey(pool, e, clock.instant())).isFalse();
         assertThat(sleeps).isEmpty();
     }
 
@@ -295,9 +299,8 @@ class ExhaustionTest {
         KeyPool pool = pool(PoolSettings.defaults());
         KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isFalse();
-        assertThat(awaitKey(pool, e, clock.instant().plus(Duration.ofDays(1)))).isFalse();
-        assertThat(sleeps).isEmpty();
+        assertThat(awaitKey(pool, e, clock.instant())).isFalse();
+                assertThat(sleeps).isEmpty();
     }
 
     @Test
@@ -305,7 +308,7 @@ class ExhaustionTest {
         KeyPool pool = pool(PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(30)));
         KeyPoolExhaustion e = new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.RATE_LIMITED, Duration.ZERO);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, clock.instant())).isTrue();
         assertThat(sleeps).isEmpty();
     }
 
@@ -329,7 +332,7 @@ class ExhaustionTest {
         holder[0] = pool;
         KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThat(awaitKey(pool, e, pool.waitDeadline())).isTrue();
+        assertThat(awaitKey(pool, e, clock.instant())).isTrue();
 
         assertThat(holdsLock).containsExactly(false);
         assertThat(handedMeanwhile).containsExactly(-1);
@@ -343,6 +346,6 @@ class ExhaustionTest {
                 });
         KeyPoolExhaustion e = drainAndClassify(pool);
 
-        assertThatThrownBy(() -> awaitKey(pool, e, pool.waitDeadline())).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> awaitKey(pool, e, clock.instant())).isInstanceOf(InterruptedException.class);
     }
 }

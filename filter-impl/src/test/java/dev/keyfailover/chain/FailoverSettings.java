@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.List;
 
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -25,14 +24,14 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
     }
 
     HeaderPolicy headerPolicy(Provider provider) {
-        return new HeaderPolicy(provider, byokAllowed, List.of(), RouteConfig.DEFAULT_DROP_RESPONSE_HEADERS);
+        return new HeaderPolicy(provider, byokAllowed, List.of(), provider.accountHeaders(), false);
     }
 
     /** Credentials, body and failover handlers as one, in chain order, for tests that mock the rest of the chain. */
     ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, Clock clock) {
-        List<ExecChainHandler> handlers = List.of(new ClientCredentialsExec(headerPolicy(provider)),
+        List<ExecChainHandler> handlers = List.of(new ClientCredentialsExec(headerPolicy(provider), pool != null),
                 new ReplayableBodyExec(bodyLimits, provider),
-                new KeyFailoverExec(provider, pool, new FailoverDecision(provider, pool, clock), headerPolicy(provider)));
+                new KeyFailoverExec(provider, pool, clock, FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }
 

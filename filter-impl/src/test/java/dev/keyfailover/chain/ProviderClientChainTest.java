@@ -10,11 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
-import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -50,7 +48,7 @@ class ProviderClientChainTest {
     @Test
     void bothHandlersAreInTheChainAndTheDumpSeesEveryAttempt() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("9")).on(K2, FakeUpstream.ok("{\"id\":2}"));
-        ApiDump dump = new ApiDump(dumpRoot, "openai", clock, new CredentialMasker(List.of("Authorization")));
+        ApiDump dump = new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi()));
         client(dump);
         HttpClientContext context = HttpClientContext.create();
 
@@ -67,7 +65,7 @@ class ProviderClientChainTest {
                     .anyMatch(n -> n.endsWith("-a1.request.txt"))
                     .anyMatch(n -> n.endsWith("-a2.response.txt"));
         }
-        assertThat(Exchange.of(context).attempt()).isEqualTo(2);
+        assertThat(Exchange.of(context).attempts()).isEqualTo(2);
         assertThat(Exchange.of(context).byok()).isFalse();
     }
 
@@ -90,7 +88,7 @@ class ProviderClientChainTest {
         FakeUpstream.SseStream stream = FakeUpstream.sse(
                 "data: {\"delta\":\"Hel\"}\n\n", "data: {\"delta\":\"lo\"}\n\n", "data: [DONE]\n\n");
         upstream.on(K1, stream);
-        client(new ApiDump(dumpRoot, "openai", clock, new CredentialMasker(List.of())));
+        client(new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi())));
 
         // Headers arrive before any event was released.
         try (ClassicHttpResponse response = chain.execute(post("/v1/chat/completions"));

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.api.ModelSource;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -167,7 +168,7 @@ class RequestModelTest {
                 bytes.length, type), limits)) {
             ClassicHttpRequest request = ClassicRequestBuilder.post("http://upstream.test" + path)
                     .setEntity(replayable.entity()).build();
-            return RequestModel.of(request, replayable);
+            return RequestModel.of(request, replayable, ModelSource.DEFAULT);
         }
     }
 
@@ -195,22 +196,37 @@ class RequestModelTest {
     void aRequestWithoutABodyTakesThePath() {
         ClassicHttpRequest get = ClassicRequestBuilder.get("http://upstream.test/v1/models/gpt-4o").build();
 
-        assertThat(RequestModel.of(get, null)).isEqualTo("gpt-4o");
+        assertThat(RequestModel.of(get, null, ModelSource.DEFAULT)).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    void aProvidersModelSourceNamesTheBodyFieldAndThePath() throws Exception {
+        ModelSource source = new ModelSource("engine", java.util.List.of("/engines/"));
+        byte[] bytes = "{\"model\":\"ignored\",\"engine\":\"e-1\"}".getBytes(StandardCharsets.UTF_8);
+        try (ReplayableBody body = ReplayableBody.of(new InputStreamEntity(new ByteArrayInputStream(bytes),
+                bytes.length, ContentType.APPLICATION_JSON), BodyLimits.defaults())) {
+            ClassicHttpRequest request = ClassicRequestBuilder.post("http://upstream.test/v1/models/other")
+                    .setEntity(body.entity()).build();
+            assertThat(RequestModel.of(request, body, source)).isEqualTo("e-1");
+        }
+        ClassicHttpRequest get = ClassicRequestBuilder.get("http://upstream.test/v1/engines/e-2/completions").build();
+        assertThat(RequestModel.of(get, null, source)).isEqualTo("e-2");
+        assertThat(RequestModel.of(get, null, ModelSource.NONE)).isNull();
     }
 
     @Test
     void modelsInPaths() {
-        assertThat(RequestModel.fromPath("/openai/deployments/gpt4o-east/chat/completions?api-version=2024-06-01"))
+        assertThat(RequestModel.fromPath("/openai/deployments/gpt4o-east/chat/completions?api-version=2024-06-01", ModelSource.DEFAULT.pathMarkers()))
                 .isEqualTo("gpt4o-east");
-        assertThat(RequestModel.fromPath("/v1beta/models/gemini-pro:generateContent")).isEqualTo("gemini-pro");
-        assertThat(RequestModel.fromPath("/v1beta/models/gemini-pro:streamGenerateContent?alt=sse"))
+        assertThat(RequestModel.fromPath("/v1beta/models/gemini-pro:generateContent", ModelSource.DEFAULT.pathMarkers())).isEqualTo("gemini-pro");
+        assertThat(RequestModel.fromPath("/v1beta/models/gemini-pro:streamGenerateContent?alt=sse", ModelSource.DEFAULT.pathMarkers()))
                 .isEqualTo("gemini-pro");
-        assertThat(RequestModel.fromPath("/v1/models/gpt-4o")).isEqualTo("gpt-4o");
-        assertThat(RequestModel.fromPath("/v1/models")).isNull();
-        assertThat(RequestModel.fromPath("/v1/models/")).isNull();
-        assertThat(RequestModel.fromPath("/openai/deployments//chat")).isNull();
-        assertThat(RequestModel.fromPath("/v1/chat/completions?model=x")).isNull();
-        assertThat(RequestModel.fromPath(null)).isNull();
+        assertThat(RequestModel.fromPath("/v1/models/gpt-4o", ModelSource.DEFAULT.pathMarkers())).isEqualTo("gpt-4o");
+        assertThat(RequestModel.fromPath("/v1/models", ModelSource.DEFAULT.pathMarkers())).isNull();
+        assertThat(RequestModel.fromPath("/v1/models/", ModelSource.DEFAULT.pathMarkers())).isNull();
+        assertThat(RequestModel.fromPath("/openai/deployments//chat", ModelSource.DEFAULT.pathMarkers())).isNull();
+        assertThat(RequestModel.fromPath("/v1/chat/completions?model=x", ModelSource.DEFAULT.pathMarkers())).isNull();
+        assertThat(RequestModel.fromPath(null, ModelSource.DEFAULT.pathMarkers())).isNull();
     }
 
     @Test

@@ -85,18 +85,17 @@ class RouteConfigTest {
         assertThat(config.inbound().maxConcurrentStreams()).isEmpty();
         assertThat(config.inbound().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.clientAuthHeaders()).isEmpty();
-        assertThat(config.dropResponseHeaders()).containsExactly("openai-organization", "openai-project",
-                "anthropic-organization-id", "set-cookie");
+        assertThat(config.dropResponseHeaders()).as("the provider's own list applies").isEmpty();
     }
 
     @Test
     void dropResponseHeadersTakesAListOrNone() throws ConfigException {
         validBase();
         own.put("dropResponseHeaders", "X-Team, openai-organization");
-        assertThat(parse().dropResponseHeaders()).containsExactly("X-Team", "openai-organization");
+        assertThat(parse().dropResponseHeaders()).contains(List.of("X-Team", "openai-organization"));
 
         own.put("dropResponseHeaders", "none");
-        assertThat(parse().dropResponseHeaders()).isEmpty();
+        assertThat(parse().dropResponseHeaders()).contains(List.of());
 
         own.put("dropResponseHeaders", "bad header");
         assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.chain.AttemptReport;
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.PoolSettings;
@@ -51,8 +52,8 @@ class RouteMetersTest {
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
                 .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 7);
-        meters.events().directAttempt(200, 1_000_000);
-        meters.events().directAttempt(-1, 2_000_000);
+        meters.events().attempt(new AttemptReport(null, 200, null, false, false, 1_000_000));
+        meters.events().attempt(new AttemptReport(null, -1, null, false, false, 2_000_000));
         meters.request(RequestOutcome.SERVED);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "ok").timer().count()).isEqualTo(1);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transport").timer().count()).isEqualTo(1);
@@ -76,15 +77,15 @@ class RouteMetersTest {
         KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
         RouteMeters meters = RouteMeters.register(registry, "openai", pool);
 
-        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), true, false, 5_000_000);
-        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), false, false, 5_000_000);
-        meters.events().attempt(pool.keys().get(1), 403, KeyVerdict.SKIP, false, false, 5_000_000);
-        meters.events().attempt(pool.keys().get(1), 500, KeyVerdict.ACCEPT, false, false, 5_000_000);
-        meters.events().attempt(pool.keys().get(1), 200, KeyVerdict.ACCEPT, true, true, 5_000_000);
+        meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), true, false, 5_000_000));
+        meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), false, false, 5_000_000));
+        meters.events().attempt(attempt(pool, 1, 403, KeyVerdict.SKIP, false, false, 5_000_000));
+        meters.events().attempt(attempt(pool, 1, 500, KeyVerdict.ACCEPT, false, false, 5_000_000));
+        meters.events().attempt(attempt(pool, 1, 200, KeyVerdict.ACCEPT, true, true, 5_000_000));
         meters.events().exhausted(new KeyPoolExhaustion("openai", KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED,
                 java.time.Duration.ZERO), 2);
         meters.events().refusalRelayed(2);
-        meters.keyReset(pool.keys().get(0));
+        meters.keyReset(pool.keys().get(0).id());
 
         assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "rate_limited")).isEqualTo(2);
         assertThat(count(MeterNames.TRANSITIONS, "key", A, "to", "cooling")).isEqualTo(1);
@@ -119,11 +120,11 @@ class RouteMetersTest {
         KeyPool pool = pool("sk-aaaa-000000000001");
         RouteMeters meters = RouteMeters.register(composite, "openai", pool);
         meters.request(RequestOutcome.SERVED);
-        meters.events().attempt(pool.keys().get(0), 200, KeyVerdict.ACCEPT, false, false, 1_000);
+        meters.events().attempt(attempt(pool, 0, 200, KeyVerdict.ACCEPT, false, false, 1_000));
 
         composite.add(registry);
         meters.request(RequestOutcome.SERVED);
-        meters.events().attempt(pool.keys().get(0), 429, KeyVerdict.coolDown(null), true, false, 1_000);
+        meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), true, false, 1_000));
 
         assertThat(count(MeterNames.REQUESTS, "outcome", "served")).isEqualTo(1);
         assertThat(count(MeterNames.ATTEMPTS, "outcome", "ok")).isZero();
@@ -135,5 +136,10 @@ class RouteMetersTest {
 
     private double count(String name, String... tags) {
         return registry.get(name).tags(tags).counter().count();
+    }
+
+    private static AttemptReport attempt(KeyPool pool, int index, int status, KeyVerdict verdict, boolean transition,
+                                         boolean probe, long nanos) {
+        return new AttemptReport(pool.keys().get(index).id(), status, verdict, transition, probe, nanos);
     }
 }

@@ -134,14 +134,4 @@ class KeyPoolTest {
         assertThat(pool.snapshot()).extracting(KeySnapshot::state)
                 .containsExactly(KeyState.DISABLED, KeyState.VALID);
     }
-
-    @Test
-    void waitDeadlineIsNowPlusMaxWaitForKey() {
-        KeyPool pool = new KeyPool("openai", List.of(K0), clock,
-                PoolSettings.defaults().withMaxWaitForKey(Duration.ofSeconds(90)), clock::advance);
-
-        assertThat(pool.waitDeadline()).isEqualTo(clock.instant().plusSeconds(90));
-        clock.advance(Duration.ofSeconds(10));
-        assertThat(pool.waitDeadline()).isEqualTo(clock.instant().plusSeconds(90));
-    }
 }

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.Set;
 
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.ExchangeView;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.testing.FakeUpstream;
@@ -33,9 +33,9 @@ class HeaderPolicyOverrideTest {
         protected HeaderPolicy headerPolicy(Provider provider, RouteConfig config) {
             HeaderPolicy standard = super.headerPolicy(provider, config);
             return new HeaderPolicy(provider, config.byokAllowed(), config.clientAuthHeaders(),
-                    config.dropResponseHeaders()) {
+                    config.dropResponseHeaders().orElseGet(provider::accountHeaders), config.exposeKeyHint()) {
                 @Override
-                public boolean copiesResponseHeader(String name, Set<String> hopByHop, Exchange exchange) {
+                public boolean copiesResponseHeader(String name, Set<String> hopByHop, ExchangeView exchange) {
                     return !name.startsWith("x-internal-") && standard.copiesResponseHeader(name, hopByHop, exchange);
                 }
             };

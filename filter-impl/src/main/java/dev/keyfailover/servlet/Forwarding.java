@@ -1,0 +1,174 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.util.Set;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.chain.ProxyResponses;
+import dev.keyfailover.metrics.RequestOutcome;
+import dev.keyfailover.settings.InboundLimits;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One admitted client request of a route, end to end (behaviour.md §8): the refusals the proxy
+ * makes before forwarding (405, 400), the exchange through the provider's client, transport
+ * failures as 502/504, the answer copied back, and how the request ended. The route counts it.
+ */
+final class Forwarding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
+    private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
+    private static final Runnable NOTHING_TO_RELEASE = () -> { };
+
+    private final String baseUrl;
+    private final ProviderClient client;
+    private final UpstreamRequests requests;
+    private final ResponseStreamer streamer;
+    private final ClientWatchdog watchdog;
+
+    Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
+               ClientWatchdog watchdog) {
+        this.baseUrl = baseUrl;
+        this.client = client;
+        this.requests = requests;
+        this.streamer = streamer;
+        this.watchdog = watchdog;
+    }
+
+    private Provider provider() {
+        return client.provider();
+    }
+
+    /** Forwards one admitted request and says how it ended. */
+    RequestOutcome forward(HttpServletRequest request, HttpServletResponse response, String rawRest)
+            throws IOException {
+        HttpClientContext context = HttpClientContext.create();
+        Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
+        if (NOT_FORWARDED.contains(request.getMethod())) {
+            // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
+            return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
+                    response, exchange);
+        }
+        HttpUriRequestBase upstream;
+        ClassicHttpResponse answer;
+        // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
+        try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
+            try {
+                upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest), upload);
+            } catch (IllegalArgumentException e) {
+                return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
+                        exchange);
+            }
+            try {
+                answer = client.httpClient().executeOpen(null, upstream, context);
+            } catch (ClientBodyTimeoutException e) {
+                LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
+                if (request.getProtocol().startsWith("HTTP/1")) {
+                    // The rest of the body may still trickle in: the connection cannot be reused.
+                    response.setHeader("Connection", "close");
+                }
+                return answer(ProxyFailure.REQUEST_TIMEOUT, "request body not received within clientIdleTimeout",
+                        response, exchange);
+            } catch (ClientAbortedException e) {
+                LOG.debug("{}: client went away while sending its body", provider().name());
+                return RequestOutcome.CLIENT_ERROR;
+            } catch (IOException e) {
+                ProxyFailure failure = UpstreamFailures.of(e);
+                LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
+                        e.toString());
+                ClassicHttpResponse failed = ProxyResponses.failure(provider(), failure,
+                        failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
+                                : "upstream could not be reached");
+                return answer(failed, response, exchange);
+            }
+        }
+        // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
+        try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
+            return copyAnswer(answer, upstream, response, exchange, writes);
+        }
+    }
+
+    private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
+                                      HttpServletResponse response, Exchange exchange, ClientWatchdog.Watch writes)
+            throws IOException {
+        try {
+            streamer.copy(answer, response, exchange, writes);
+            answer.close();
+            return RequestOutcome.answered(exchange);
+        } catch (IOException e) {
+            upstream.cancel();
+            closeQuietly(answer);
+            if (writes.expired()) {
+                // Whether the blocked write failed or finally went out, the answer is cut: abort, never a clean end.
+                throw new ClientStalledException(provider().name(), e);
+            }
+            if (e instanceof ClientAbortedException) {
+                LOG.debug("{}: client went away, upstream exchange aborted", provider().name());
+                return RequestOutcome.CLIENT_ERROR;
+            }
+            if (!response.isCommitted()) {
+                response.reset();
+                return answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
+            }
+            throw new UpstreamBrokeException(provider().name(), e);
+        }
+    }
+
+    private String targetBase(HttpServletRequest request) {
+        if (!baseUrl.startsWith("/")) {
+            return baseUrl;
+        }
+        String host = request.getLocalAddr();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
+    }
+
+    /**
+     * The 503 over {@code maxConcurrentStreams}, with a short {@code Retry-After}: nothing of the
+     * request is read, no thread waits for a slot.
+     */
+    RequestOutcome refuseOverloaded(HttpServletResponse response) throws IOException {
+        LOG.debug("{}: refused a request over maxConcurrentStreams", provider().name());
+        long retryAfter = InboundLimits.OVERLOAD_RETRY_AFTER.toSeconds();
+        ClassicHttpResponse refusal = ProxyResponses.failure(provider(), ProxyFailure.OVERLOADED, provider().name()
+                + ": the proxy is serving as many requests as it may at once; retry after " + retryAfter + " s");
+        refusal.setHeader("Retry-After", Long.toString(retryAfter));
+        return answer(refusal, response, Exchange.start(HttpClientContext.create(), false));
+    }
+
+    /** An answer of the proxy itself, in the provider's error format. */
+    private RequestOutcome answer(ProxyFailure failure, String message, HttpServletResponse response,
+                                  Exchange exchange) throws IOException {
+        return answer(ProxyResponses.failure(provider(), failure, message), response, exchange);
+    }
+
+    private RequestOutcome answer(ClassicHttpResponse own, HttpServletResponse response, Exchange exchange)
+            throws IOException {
+        try (ClientWatchdog.Watch writes = watchdog.watch(NOTHING_TO_RELEASE)) {
+            streamer.copy(own, response, exchange, writes);
+            return RequestOutcome.PROXY_ERROR;
+        } catch (ClientAbortedException e) {
+            LOG.debug("client went away before the proxy's own answer was written");
+            return RequestOutcome.CLIENT_ERROR;
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse answer) {
+        try {
+            answer.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing an aborted upstream answer: {}", e.toString());
+        }
+    }
+}

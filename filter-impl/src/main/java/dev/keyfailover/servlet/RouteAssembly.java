@@ -1,0 +1,89 @@
+package dev.keyfailover.servlet;
+
+import java.time.Clock;
+import java.util.Map;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProviderFactory;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.chain.ApiDump;
+import dev.keyfailover.chain.CredentialMasker;
+import dev.keyfailover.chain.HeaderPolicy;
+import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.config.ConfigException;
+import dev.keyfailover.config.ProviderFactories;
+import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.metrics.RouteMeters;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeyStateStore;
+import dev.keyfailover.pool.Sleeper;
+import dev.keyfailover.settings.InboundLimits;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts one route together from its configuration: the provider its factory makes, the key pool,
+ * the dump, the header policy, the meters and the HTTP client. A configuration error stops the
+ * route with a message naming the route and the parameter.
+ */
+final class RouteAssembly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
+
+    private RouteAssembly() {
+    }
+
+    /**
+     * @param store where the keys' states live (closed by the route)
+     * @param registry where the route's meters go; {@code null}: none
+     * @param headerPolicies makes the route's header policy
+     */
+    static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
+                               MeterRegistry registry, HeaderPolicyFactory headerPolicies) throws ConfigException {
+        Map<String, ProviderFactory> factories = ProviderFactories.discover();
+        ProviderFactory factory = factories.get(config.providerType());
+        if (factory == null) {
+            throw new ConfigException(where + ": parameter 'provider' names unknown type '" + config.providerType()
+                    + "'; known types: " + String.join(", ", factories.keySet()));
+        }
+        // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
+        String settingsUrl = config.baseUrl().startsWith("/") ? "http://localhost" + config.baseUrl() : config.baseUrl();
+        Provider provider;
+        try {
+            provider = factory.create(new ProviderSettings(config.providerName(), java.net.URI.create(settingsUrl),
+                    config.properties()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": provider '" + config.providerType() + "': " + e.getMessage());
+        }
+        if (provider == null) {
+            throw new ConfigException(where + ": provider factory '" + config.providerType() + "' returned nothing");
+        }
+        KeyPool pool;
+        try {
+            pool = config.keys().isEmpty() ? null
+                    : new KeyPool(provider.name(), config.keys(), clock, config.pool(), Sleeper.THREAD, store);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
+        }
+        ApiDump dump = config.dumpDir() == null ? null
+                : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider));
+        HeaderPolicy headers = headerPolicies.create(provider, config);
+        RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
+        ProviderClient client;
+        try {
+            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(), clock,
+                    meters.events());
+        } catch (RuntimeException e) {
+            meters.close();
+            throw e;
+        }
+        LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
+                config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
+                dump == null ? "off" : dump.directory());
+        InboundLimits inbound = config.inbound();
+        return new ProxyRoute(config.baseUrl(), client, headers, config.client().bufferSize(), store,
+                new InFlightRequests(inbound.maxConcurrentStreams()),
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
+    }
+}
