@@ -132,7 +132,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     }
 
     private static void streamOpenAi(HttpServletResponse response, String text) throws IOException {
-        response.setContentType("text/event-stream");
+        eventStream(response);
         PrintWriter out = response.getWriter();
         for (String word : text.split(" ")) {
             String chunk = Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion.chunk")
@@ -146,7 +146,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     }
 
     private static void streamAnthropic(HttpServletResponse response, String text, String model) throws IOException {
-        response.setContentType("text/event-stream");
+        eventStream(response);
         PrintWriter out = response.getWriter();
         event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_demo\",\"type\":\"message\","
                 + "\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"stop_reason\":null,"
@@ -162,6 +162,12 @@ public class DemoUpstreamServlet extends HttpServlet {
         event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}");
         event(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    /** Starts an event stream in UTF-8, as the JSON answers are: a key's hint ("sk-d…0004") arrives whole. */
+    private static void eventStream(HttpServletResponse response) {
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
     }
 
     private static void event(PrintWriter out, String name, String data) throws IOException {

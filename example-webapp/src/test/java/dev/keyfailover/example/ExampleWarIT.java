@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -104,17 +107,45 @@ class ExampleWarIT {
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type.replace(" ", "")).containsIgnoringCase("text/event-stream;charset=utf-8"));
         List<String> events = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("event: ")) {
                     events.add(line.substring(7));
+                } else if (line.startsWith("data: ") && line.contains("\"text_delta\"")) {
+                    text.append(json(line.substring(6)).getJsonObject("delta").getString("text"));
                 }
             }
         }
         assertThat(events).startsWith("message_start", "content_block_start", "content_block_delta")
                 .endsWith("content_block_stop", "message_delta", "message_stop");
+        // The key's hint arrives as the demo wrote it, "…" included (UTF-8, as in the JSON answers).
+        assertThat(text.toString()).matches("served by the demo upstream with key sk-a…\\d{4} ");
+    }
+
+    @Test
+    void aStreamedChatCompletionArrivesInUtf8() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type.replace(" ", "")).containsIgnoringCase("text/event-stream;charset=utf-8"));
+        StringBuilder text = new StringBuilder();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data: {")) {
+                text.append(json(line.substring(6)).getJsonArray("choices").getJsonObject(0)
+                        .getJsonObject("delta").getString("content"));
+            }
+        }
+        assertThat(text.toString()).matches("served by the demo upstream with key sk-d…\\d{4} ");
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
     }
 
     @Test
@@ -124,6 +155,12 @@ class ExampleWarIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("demo-model");
+    }
+
+    private static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
     }
 
     @Test
