@@ -30,7 +30,8 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>any other key: served.</li>
  * </ul>
  * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
- * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}.
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages};
+ * {@code /credentials-seen} counts the credentials it was sent, as masked hints ({@link CredentialsSeen}).
  *
  * <p>Two models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
  * rate-limited (429) on every key, so the pool runs dry (an exhaustion), and {@value #HANG_UP_MODEL}
@@ -46,10 +47,16 @@ public class DemoUpstreamServlet extends HttpServlet {
     static final String HANG_UP_MODEL = "demo-hang-up";
 
     private final transient CountdownLimits countdown = new CountdownLimits(COUNTDOWN_LIMIT, COUNTDOWN_WINDOW);
+    private final transient CredentialsSeen credentialsSeen = new CredentialsSeen();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (path.equals("/credentials-seen")) {
+            credentialsSeen.write(response);
+            return;
+        }
+        credentialsSeen.record(request);
         boolean anthropic = path.startsWith("/anthropic/");
         String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
         if (key == null) {
