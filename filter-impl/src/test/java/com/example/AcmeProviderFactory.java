@@ -1,6 +1,6 @@
 package com.example;
 
-// The custom provider of the README, word for word: CustomProviderTest proves the guide works.
+// The custom provider of docs/custom-providers.md, word for word: CustomProviderTest proves the guide works.
 
 import dev.keyfailover.api.*;
 import java.util.List;

@@ -15,7 +15,7 @@ import org.apache.catalina.util.ServerInfo;
 
 /**
  * Embedded Tomcat on 127.0.0.1 and a free port, with the WAR file as the root context (as if
- * dropped in {@code webapps/ROOT.war}), and {@code failCtxIfServletStartFails} set as the README
+ * dropped in {@code webapps/ROOT.war}), and {@code failCtxIfServletStartFails} set as docs/deploying.md
  * advises. Compiled against Tomcat 10.1; the Tomcat 11 run swaps the jar on the classpath.
  */
 final class TomcatDeployment {

@@ -30,7 +30,8 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>any other key: served.</li>
  * </ul>
  * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
- * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}.
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages};
+ * {@code /credentials-seen} counts the credentials it was sent, as masked hints ({@link CredentialsSeen}).
  *
  * <p>Two models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
  * rate-limited (429) on every key, so the pool runs dry (an exhaustion), and {@value #HANG_UP_MODEL}
@@ -46,10 +47,16 @@ public class DemoUpstreamServlet extends HttpServlet {
     static final String HANG_UP_MODEL = "demo-hang-up";
 
     private final transient CountdownLimits countdown = new CountdownLimits(COUNTDOWN_LIMIT, COUNTDOWN_WINDOW);
+    private final transient CredentialsSeen credentialsSeen = new CredentialsSeen();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if (path.equals("/credentials-seen")) {
+            credentialsSeen.write(response);
+            return;
+        }
+        credentialsSeen.record(request);
         boolean anthropic = path.startsWith("/anthropic/");
         String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
         if (key == null) {
@@ -132,7 +139,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     }
 
     private static void streamOpenAi(HttpServletResponse response, String text) throws IOException {
-        response.setContentType("text/event-stream");
+        eventStream(response);
         PrintWriter out = response.getWriter();
         for (String word : text.split(" ")) {
             String chunk = Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion.chunk")
@@ -146,7 +153,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     }
 
     private static void streamAnthropic(HttpServletResponse response, String text, String model) throws IOException {
-        response.setContentType("text/event-stream");
+        eventStream(response);
         PrintWriter out = response.getWriter();
         event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_demo\",\"type\":\"message\","
                 + "\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],\"stop_reason\":null,"
@@ -162,6 +169,12 @@ public class DemoUpstreamServlet extends HttpServlet {
         event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}");
         event(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    /** Starts an event stream in UTF-8, as the JSON answers are: a key's hint ("sk-d…0004") arrives whole. */
+    private static void eventStream(HttpServletResponse response) {
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
     }
 
     private static void event(PrintWriter out, String name, String data) throws IOException {

@@ -66,8 +66,10 @@ class FailoverRulesTest {
 
     @Test
     void rateLimitWithoutAnyHintCoolsDownForSixtySeconds() {
-        assertThat(judge(response(429))).isEqualTo(KeyVerdict.coolDown(Duration.ofSeconds(60)));
-        assertThat(KeyVerdict.DEFAULT_COOLDOWN).isEqualTo(Duration.ofSeconds(60));
+        KeyVerdict verdict = judge(response(429));
+
+        assertThat(verdict.action()).isEqualTo(KeyVerdict.Action.COOL_DOWN);
+        assertThat(verdict.cooldown()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @ParameterizedTest(name = "Retry-After: [{0}]")

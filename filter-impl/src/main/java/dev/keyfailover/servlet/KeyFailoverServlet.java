@@ -14,7 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Maps a route prefix (the servlet's mapping, e.g. {@code /openai/*}) to one provider: every
  * request below it is forwarded to the provider's base URL with key failover. Configured through
- * init-params (README, "Configuration"); an invalid value stops it from starting. Holds no lock
+ * init-params (docs/configuration.md); an invalid value stops it from starting. Holds no lock
  * while streaming, so it may be declared {@code asyncSupported} and run on virtual threads.
  */
 public class KeyFailoverServlet extends HttpServlet {

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Durations, sizes and counts as written in init-params (README configuration table). */
+/** Durations, sizes and counts as written in init-params (docs/configuration.md). */
 class ValuesTest {
 
     @ParameterizedTest

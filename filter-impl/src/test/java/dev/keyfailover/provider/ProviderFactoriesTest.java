@@ -52,7 +52,7 @@ class ProviderFactoriesTest {
         List<String> types = ServiceLoader.load(ProviderFactory.class).stream()
                 .map(p -> p.get().type()).sorted().toList();
 
-        // "acme" is the README's custom provider, registered by the test sources.
+        // "acme" is the custom provider of docs/custom-providers.md, registered by the test sources.
         assertThat(types).containsExactly("acme", "anthropic", "generic", "openai");
         assertThat(factories().get("openai")).isInstanceOf(OpenAiProviderFactory.class);
         assertThat(factories().get("anthropic")).isInstanceOf(AnthropicProviderFactory.class);

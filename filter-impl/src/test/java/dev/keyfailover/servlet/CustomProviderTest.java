@@ -12,7 +12,7 @@ import dev.keyfailover.testing.ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The README's custom provider (com.example.AcmeProviderFactory), found through its service file and run end to end. */
+/** The custom provider of docs/custom-providers.md (com.example.AcmeProviderFactory), found through its service file and run end to end. */
 class CustomProviderTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official OpenAI Java SDK with its base URL at the proxy ({@code http://host/openai/v1}).
- * The SDK always sends a key of its own, so pool routes run with {@code byok=deny} (README).
+ * The SDK always sends a key of its own, so pool routes run with {@code byok=deny} (docs/deploying.md).
  */
 class OpenAiSdkIT {
 
