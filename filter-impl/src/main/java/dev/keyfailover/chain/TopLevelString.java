@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
 
@@ -74,7 +73,7 @@ final class TopLevelString {
 
     /** A streaming parse of the whole body: the last resort. */
     static String parse(InputStream body, String field) {
-        try (JsonParser parser = Json.createParser(body)) {
+        try (JsonParser parser = Jsons.parser(body)) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return null;
             }
