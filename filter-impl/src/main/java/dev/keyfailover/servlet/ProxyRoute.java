@@ -94,12 +94,7 @@ public final class ProxyRoute implements Closeable {
     /** As {@link #create(String, RouteConfig, Clock, KeyStateStore, MeterRegistry)}, with the header policy {@code headerPolicies} makes. */
     public static ProxyRoute create(String where, RouteConfig config, Clock clock, KeyStateStore store,
                                     MeterRegistry registry, HeaderPolicyFactory headerPolicies) throws ConfigException {
-        Map<String, ProviderFactory> factories = ProviderFactories.discover();
-        ProviderFactory factory = factories.get(config.providerType());
-        if (factory == null) {
-            throw new ConfigException(where + ": parameter 'provider' names unknown type '" + config.providerType()
-                    + "'; known types: " + String.join(", ", factories.keySet()));
-        }
+        ProviderFactory factory = ProviderFactories.require(where, config.providerType());
         // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
         String settingsUrl = config.baseUrl().startsWith("/") ? "http://localhost" + config.baseUrl() : config.baseUrl();
         Provider provider;
