@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.keyfailover.pool.KeyHint;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,6 +40,8 @@ import jakarta.servlet.http.HttpServletResponse;
 public class DemoUpstreamServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    /** Looked up once: each of {@code jakarta.json.Json}'s factory methods looks it up again. */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final long EVENT_GAP_MILLIS = 150;
     private static final int COUNTDOWN_LIMIT = 3;
     private static final Duration COUNTDOWN_WINDOW = Duration.ofSeconds(20);
@@ -103,12 +105,12 @@ public class DemoUpstreamServlet extends HttpServlet {
             if (body.getBoolean("stream", false)) {
                 streamOpenAi(response, served);
             } else {
-                json(response, Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion")
+                json(response, JSON.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion")
                         .add("created", System.currentTimeMillis() / 1000).add("model", body.getString("model", "demo-model"))
-                        .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
-                                .add("message", Json.createObjectBuilder().add("role", "assistant").add("content", served))
+                        .add("choices", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("index", 0)
+                                .add("message", JSON.createObjectBuilder().add("role", "assistant").add("content", served))
                                 .add("finish_reason", "stop")))
-                        .add("usage", Json.createObjectBuilder().add("prompt_tokens", 5).add("completion_tokens", 9)
+                        .add("usage", JSON.createObjectBuilder().add("prompt_tokens", 5).add("completion_tokens", 9)
                                 .add("total_tokens", 14))
                         .build().toString());
             }
@@ -116,11 +118,11 @@ public class DemoUpstreamServlet extends HttpServlet {
             if (body.getBoolean("stream", false)) {
                 streamAnthropic(response, served, body.getString("model", "demo-model"));
             } else {
-                json(response, Json.createObjectBuilder().add("id", "msg_demo").add("type", "message").add("role", "assistant")
+                json(response, JSON.createObjectBuilder().add("id", "msg_demo").add("type", "message").add("role", "assistant")
                         .add("model", body.getString("model", "demo-model"))
-                        .add("content", Json.createArrayBuilder().add(Json.createObjectBuilder().add("type", "text").add("text", served)))
+                        .add("content", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("type", "text").add("text", served)))
                         .add("stop_reason", "end_turn").addNull("stop_sequence")
-                        .add("usage", Json.createObjectBuilder().add("input_tokens", 5).add("output_tokens", 9))
+                        .add("usage", JSON.createObjectBuilder().add("input_tokens", 5).add("output_tokens", 9))
                         .build().toString());
             }
         } else {
@@ -142,10 +144,10 @@ public class DemoUpstreamServlet extends HttpServlet {
         eventStream(response);
         PrintWriter out = response.getWriter();
         for (String word : text.split(" ")) {
-            String chunk = Json.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion.chunk")
+            String chunk = JSON.createObjectBuilder().add("id", "chatcmpl-demo").add("object", "chat.completion.chunk")
                     .add("created", System.currentTimeMillis() / 1000).add("model", "demo-model")
-                    .add("choices", Json.createArrayBuilder().add(Json.createObjectBuilder().add("index", 0)
-                            .add("delta", Json.createObjectBuilder().add("content", word + " ")).addNull("finish_reason")))
+                    .add("choices", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("index", 0)
+                            .add("delta", JSON.createObjectBuilder().add("content", word + " ")).addNull("finish_reason")))
                     .build().toString();
             event(out, null, chunk);
         }
@@ -161,8 +163,8 @@ public class DemoUpstreamServlet extends HttpServlet {
         event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
                 + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
         for (String word : text.split(" ")) {
-            event(out, "content_block_delta", Json.createObjectBuilder().add("type", "content_block_delta").add("index", 0)
-                    .add("delta", Json.createObjectBuilder().add("type", "text_delta").add("text", word + " "))
+            event(out, "content_block_delta", JSON.createObjectBuilder().add("type", "content_block_delta").add("index", 0)
+                    .add("delta", JSON.createObjectBuilder().add("type", "text_delta").add("text", word + " "))
                     .build().toString());
         }
         event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
@@ -200,7 +202,7 @@ public class DemoUpstreamServlet extends HttpServlet {
             if (text.isBlank()) {
                 return JsonObject.EMPTY_JSON_OBJECT;
             }
-            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(text))) {
                 return reader.readObject();
             } catch (RuntimeException e) {
                 return JsonObject.EMPTY_JSON_OBJECT;
@@ -212,9 +214,9 @@ public class DemoUpstreamServlet extends HttpServlet {
             throws IOException {
         response.setStatus(status);
         String body = anthropic
-                ? Json.createObjectBuilder().add("type", "error").add("error", Json.createObjectBuilder()
+                ? JSON.createObjectBuilder().add("type", "error").add("error", JSON.createObjectBuilder()
                         .add("type", type).add("message", message)).build().toString()
-                : Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
+                : JSON.createObjectBuilder().add("error", JSON.createObjectBuilder().add("message", message)
                         .add("type", type).addNull("code")).build().toString();
         json(response, body);
     }
@@ -222,7 +224,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     private static void errorWithCode(HttpServletResponse response, int status, String code, String message)
             throws IOException {
         response.setStatus(status);
-        json(response, Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("message", message)
+        json(response, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder().add("message", message)
                 .add("type", code).addNull("param").add("code", code)).build().toString());
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §11 on the packaged WAR, deployed on an embedded Jetty as a newcomer would: after a
+ * behaviour.md §11 on the packaged WAR, deployed on an embedded Jetty as a newcomer would: after a
  * scripted run, {@code /metrics} is scraped over HTTP and parsed; then the WAR is deployed again in
  * the same JVM and its meters start from zero.
  */

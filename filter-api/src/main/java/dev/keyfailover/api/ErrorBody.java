@@ -3,7 +3,6 @@ package dev.keyfailover.api;
 import java.io.StringReader;
 import java.util.Locale;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
 
@@ -25,7 +24,7 @@ record ErrorBody(String type, String code, String message) {
         String type = "";
         String code = "";
         String message = "";
-        try (JsonParser parser = Json.createParser(new StringReader(json))) {
+        try (JsonParser parser = Jsons.parser(new StringReader(json))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return EMPTY;
             }

@@ -1,6 +1,5 @@
 package dev.keyfailover.api;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
@@ -19,13 +18,13 @@ public enum ErrorFormat {
     OPENAI {
         @Override
         String body(ErrorKind kind, String message) {
-            JsonObjectBuilder error = Json.createObjectBuilder()
+            JsonObjectBuilder error = Jsons.objectBuilder()
                     .add("message", message)
                     .add("type", kind.openAiType);
             if (kind.openAiCode != null) {
                 error.add("code", kind.openAiCode);
             }
-            return Json.createObjectBuilder().add("error", error).build().toString();
+            return Jsons.objectBuilder().add("error", error).build().toString();
         }
     },
 
@@ -33,9 +32,9 @@ public enum ErrorFormat {
     ANTHROPIC {
         @Override
         String body(ErrorKind kind, String message) {
-            return Json.createObjectBuilder()
+            return Jsons.objectBuilder()
                     .add("type", "error")
-                    .add("error", Json.createObjectBuilder().add("type", kind.anthropicType).add("message", message))
+                    .add("error", Jsons.objectBuilder().add("type", kind.anthropicType).add("message", message))
                     .build().toString();
         }
     };

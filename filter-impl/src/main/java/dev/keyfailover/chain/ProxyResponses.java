@@ -3,7 +3,6 @@ package dev.keyfailover.chain;
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
-import jakarta.json.Json;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
@@ -32,8 +31,8 @@ public final class ProxyResponses {
 
     /** {@code {"error":{"message":…,"type":…}}} with the given status. */
     static ClassicHttpResponse generic(int status, String type, String message) {
-        String body = Json.createObjectBuilder()
-                .add("error", Json.createObjectBuilder().add("message", message).add("type", type))
+        String body = Jsons.objectBuilder()
+                .add("error", Jsons.objectBuilder().add("message", message).add("type", type))
                 .build().toString();
         BasicClassicHttpResponse response = new BasicClassicHttpResponse(status);
         response.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));

@@ -1,7 +1,7 @@
 package dev.keyfailover.metrics;
 
 /**
- * The names and tag keys of the meters (SPEC §11). Prometheus renders dots as underscores, adds
+ * The names and tag keys of the meters (behaviour.md §11). Prometheus renders dots as underscores, adds
  * {@code _total} to counters and {@code _seconds} to timers.
  */
 public final class MeterNames {

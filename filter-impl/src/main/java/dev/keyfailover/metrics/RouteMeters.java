@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The meters of one route (SPEC §11), all registered when it starts and all removed when it stops,
+ * The meters of one route (behaviour.md §11), all registered when it starts and all removed when it stops,
  * so a redeployment starts from zero and leaves nothing behind on a registry that outlives it.
  * Requests are counted here; attempts, transitions, exhaustions and upstream times through
  * {@link #events()}; the key-state gauge reads the pool when the registry is scraped.

@@ -1,7 +1,6 @@
 package dev.keyfailover.servlet;
 
 import java.time.Clock;
-import java.util.Map;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
@@ -41,12 +40,7 @@ final class RouteAssembly {
      */
     static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
                                MeterRegistry registry, HeaderPolicyFactory headerPolicies) throws ConfigException {
-        Map<String, ProviderFactory> factories = ProviderFactories.discover();
-        ProviderFactory factory = factories.get(config.providerType());
-        if (factory == null) {
-            throw new ConfigException(where + ": parameter 'provider' names unknown type '" + config.providerType()
-                    + "'; known types: " + String.join(", ", factories.keySet()));
-        }
+        ProviderFactory factory = ProviderFactories.require(where, config.providerType());
         // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
         String settingsUrl = config.baseUrl().startsWith("/") ? "http://localhost" + config.baseUrl() : config.baseUrl();
         Provider provider;

@@ -28,7 +28,7 @@ public final class RouteLifecycle {
 
     /**
      * A servlet-context attribute holding the Micrometer {@code MeterRegistry} the routes of the
-     * context register their meters on (SPEC §11); without it, Micrometer's global registry, which
+     * context register their meters on (behaviour.md §11); without it, Micrometer's global registry, which
      * records nothing until the application adds a registry to it.
      */
     public static final String METER_REGISTRY_ATTRIBUTE = "dev.keyfailover.meterRegistry";

@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import dev.keyfailover.api.RateLimits;
+import dev.keyfailover.chain.Jsons;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServlet;
@@ -83,7 +83,7 @@ public class StatusServlet extends HttpServlet {
                 changed ? "not valid" : "already valid");
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder().add("provider", providerName).add("index", index)
+        response.getWriter().write(Jsons.objectBuilder().add("provider", providerName).add("index", index)
                 .add("hint", key.hint()).add("state", key.state().name()).add("changed", changed).build().toString());
     }
 
@@ -91,8 +91,8 @@ public class StatusServlet extends HttpServlet {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder()
-                .add("error", Json.createObjectBuilder().add("message", message)).build().toString());
+        response.getWriter().write(Jsons.objectBuilder()
+                .add("error", Jsons.objectBuilder().add("message", message)).build().toString());
     }
 
     /** The name as echoed back: only plain characters, so no input is reflected as it came. */
@@ -101,11 +101,11 @@ public class StatusServlet extends HttpServlet {
     }
 
     static String json(List<ProxyRoute> routes) {
-        JsonArrayBuilder providers = Json.createArrayBuilder();
+        JsonArrayBuilder providers = Jsons.arrayBuilder();
         for (ProxyRoute route : routes) {
-            JsonArrayBuilder keys = Json.createArrayBuilder();
+            JsonArrayBuilder keys = Jsons.arrayBuilder();
             for (KeySnapshot key : snapshot(route)) {
-                keys.add(Json.createObjectBuilder()
+                keys.add(Jsons.objectBuilder()
                         .add("index", key.index())
                         .add("hint", key.hint())
                         .add("state", key.state().name())
@@ -116,32 +116,32 @@ public class StatusServlet extends HttpServlet {
                         .add("lastStatus", key.lastStatus())
                         .add("models", models(key)));
             }
-            JsonObjectBuilder provider = Json.createObjectBuilder()
+            JsonObjectBuilder provider = Jsons.objectBuilder()
                     .add("name", route.provider().name())
                     .add("pool", route.pool() != null)
                     .add("keys", keys)
-                    .add("stateStore", Json.createObjectBuilder().add("kind", route.stateStore().description())
+                    .add("stateStore", Jsons.objectBuilder().add("kind", route.stateStore().description())
                             .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
             providers.add(provider);
         }
-        return Json.createObjectBuilder().add("providers", providers).build().toString();
+        return Jsons.objectBuilder().add("providers", providers).build().toString();
     }
 
     /** Per model: its own cooldown on the key and the provider's last rate-limit counts (behaviour.md §10). */
     private static JsonArrayBuilder models(KeySnapshot key) {
-        JsonArrayBuilder models = Json.createArrayBuilder();
+        JsonArrayBuilder models = Jsons.arrayBuilder();
         for (KeySnapshot.ModelSnapshot model : key.models()) {
-            JsonObjectBuilder limits = Json.createObjectBuilder();
+            JsonObjectBuilder limits = Jsons.objectBuilder();
             for (RateLimits.Window window : model.limits().windows()) {
-                JsonObjectBuilder entry = Json.createObjectBuilder().add("limit", window.limit())
+                JsonObjectBuilder entry = Jsons.objectBuilder().add("limit", window.limit())
                         .add("remaining", window.remaining());
                 if (window.reset() != null) {
                     entry.add("reset", window.reset().toString());
                 }
                 limits.add(window.name(), entry);
             }
-            models.add(Json.createObjectBuilder().add("model", model.model())
+            models.add(Jsons.objectBuilder().add("model", model.model())
                     .add("cooldownRemainingMs", model.cooldownRemaining().toMillis())
                     .add("limits", limits));
         }

@@ -1,8 +1,11 @@
 package dev.keyfailover.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +17,7 @@ import dev.keyfailover.provider.GenericProviderFactory;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 3: built-in providers are found through ServiceLoader, by type. */
 class ProviderFactoriesTest {
@@ -53,5 +57,48 @@ class ProviderFactoriesTest {
         HttpGet request = new HttpGet("https://example.openai.azure.com/x");
         provider.applyKey(request, "k1");
         assertThat(request.getFirstHeader("api-key").getValue()).isEqualTo("k1");
+    }
+
+    @Test
+    void aBrokenFactoryIsRememberedAndTheOthersAreStillFound(@TempDir Path dir) throws Exception {
+        try (URLClassLoader loader = BrokenFactories.loader(dir)) {
+            ProviderFactories.Discovery found = ProviderFactories.discover(List.of(loader));
+
+            assertThat(found.byType()).containsOnlyKeys("openai", "anthropic", "generic", "acme", "late");
+            assertThat(found.broken()).hasSize(2);
+            assertThat(found.broken()).anySatisfy(error -> assertThat(error)
+                    .contains(BrokenFactories.MISSING, "not found"));
+            assertThat(found.broken()).anySatisfy(error -> assertThat(error)
+                    .contains(BrokenFactories.Throwing.class.getName(), "no licence file in /etc/acme"));
+        }
+    }
+
+    @Test
+    void aRouteNamingATypeNoFactoryLoadedIsToldWhichFactoriesAreBrokenAndWhy(@TempDir Path dir) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        try (URLClassLoader loader = BrokenFactories.loader(dir)) {
+            thread.setContextClassLoader(loader);
+
+            assertThat(ProviderFactories.require("servlet 'late'", "late")).isInstanceOf(BrokenFactories.Late.class);
+            assertThat(ProviderFactories.require("servlet 'chat'", "openai")).isInstanceOf(OpenAiProviderFactory.class);
+            assertThatThrownBy(() -> ProviderFactories.require("servlet 'acme-eu'", "throwing"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("servlet 'acme-eu': parameter 'provider' names unknown type 'throwing'")
+                    .hasMessageContaining(BrokenFactories.Throwing.class.getName() + " could not be instantiated")
+                    .hasMessageContaining("IllegalStateException: no licence file in /etc/acme")
+                    .hasMessageContaining(BrokenFactories.MISSING + " not found");
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
+
+    @Test
+    void anUnknownTypeWithNothingBrokenSaysOnlyWhichTypesAreKnown() {
+        assertThatThrownBy(() -> ProviderFactories.require("filter 'f'", "gemini"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("filter 'f': parameter 'provider' names unknown type 'gemini'; known types: ")
+                .hasMessageContaining("openai")
+                .hasMessageNotContaining("could not be loaded");
     }
 }

@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §11 end to end: the meters of a route served by the servlet on Jetty, a fake upstream, real sockets. */
+/** behaviour.md §11 end to end: the meters of a route served by the servlet on Jetty, a fake upstream, real sockets. */
 class MetricsEndToEndTest {
 
     private static final String LIMITED = "sk-limited-000000001";

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-/** The meters of one route: made at start, counted without lookups, removed at stop (SPEC §11). */
+/** The meters of one route: made at start, counted without lookups, removed at stop (behaviour.md §11). */
 class RouteMetersTest {
 
     private static final String A = KeyHint.of("sk-aaaa-000000000001");
