@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.keyfailover.config.BrokenFactories;
 import dev.keyfailover.config.ConfigException;
+import dev.keyfailover.pool.LocalKeyStateStore;
 import dev.keyfailover.config.ParameterSource;
 import dev.keyfailover.config.Placeholders;
 import dev.keyfailover.config.RouteConfig;
@@ -49,8 +50,8 @@ class BrokenProviderFactoryRouteTest {
                 "keys", "sk-test-ROUTE-KEY-0001");
         ParameterSource source = new ParameterSource(params::get, Collections.enumeration(params.keySet()),
                 name -> null, Collections.emptyEnumeration());
-        return ProxyRoute.create(where, RouteConfig.parse(where, provider, source, Placeholders.system()),
-                Clock.systemUTC());
+        return RouteAssembly.assemble(where, RouteConfig.parse(where, provider, source, Placeholders.system()),
+                Clock.systemUTC(), LocalKeyStateStore.INSTANCE, null, HeaderPolicyFactory.DEFAULT);
     }
 
     @Test
