@@ -7,7 +7,11 @@ import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 
-/** {@code anthropic}: key as {@code X-Api-Key}; BYOK when {@code X-Api-Key} or {@code Authorization} is present. */
+/**
+ * {@code anthropic}: key as {@code X-Api-Key}; the API takes a credential in {@code X-Api-Key} or
+ * {@code Authorization}, so either makes a request BYOK (unless {@code byokHeaders} says otherwise)
+ * and both are stripped from a pool request.
+ */
 public final class AnthropicProviderFactory implements ProviderFactory {
 
     @Override
@@ -17,8 +21,8 @@ public final class AnthropicProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(ProviderSettings settings) {
-        return new HeaderKeyProvider(settings.name(), "X-Api-Key", null,
-                settings.byokHeaders(List.of("X-Api-Key", "Authorization")), ErrorFormat.ANTHROPIC,
-                settings.failoverRules());
+        List<String> credentials = List.of("X-Api-Key", "Authorization");
+        return new HeaderKeyProvider(settings.name(), "X-Api-Key", null, credentials,
+                settings.byokHeaders(credentials), ErrorFormat.ANTHROPIC, settings.failoverRules());
     }
 }

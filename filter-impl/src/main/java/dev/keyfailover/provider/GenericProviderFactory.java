@@ -36,6 +36,6 @@ public final class GenericProviderFactory implements ProviderFactory {
         }
         ErrorFormat format = ErrorFormat.parse(settings.property("errorFormat", "openai"));
         return new HeaderKeyProvider(settings.name(), authHeader, scheme.equalsIgnoreCase("none") ? null : scheme,
-                settings.byokHeaders(List.of(authHeader)), format, settings.failoverRules());
+                List.of(authHeader), settings.byokHeaders(List.of(authHeader)), format, settings.failoverRules());
     }
 }

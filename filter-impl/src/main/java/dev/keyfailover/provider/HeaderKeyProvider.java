@@ -21,19 +21,23 @@ final class HeaderKeyProvider implements Provider {
     private final String authHeader;
     private final String authPrefix;
     private final List<String> credentialHeaders;
+    private final List<String> byokHeaders;
     private final ErrorFormat errorFormat;
     private final FailoverRules rules;
 
     /**
+     * @param authHeader the header the pool key travels in
      * @param authScheme e.g. {@code Bearer}; {@code null} or empty for the bare key
-     * @param credentialHeaders headers whose presence makes a request BYOK
+     * @param credentialHeaders every header the API takes a credential in ({@code authHeader} among them)
+     * @param byokHeaders headers whose presence makes a request BYOK (the route's {@code byokHeaders})
      */
     HeaderKeyProvider(String name, String authHeader, String authScheme, List<String> credentialHeaders,
-                      ErrorFormat errorFormat, FailoverRules rules) {
+                      List<String> byokHeaders, ErrorFormat errorFormat, FailoverRules rules) {
         this.name = name;
         this.authHeader = authHeader;
         this.authPrefix = authScheme == null || authScheme.isBlank() ? "" : authScheme.trim() + " ";
         this.credentialHeaders = List.copyOf(credentialHeaders);
+        this.byokHeaders = List.copyOf(byokHeaders);
         this.errorFormat = errorFormat;
         this.rules = rules;
     }
@@ -46,6 +50,16 @@ final class HeaderKeyProvider implements Provider {
     @Override
     public List<String> credentialHeaders() {
         return credentialHeaders;
+    }
+
+    @Override
+    public List<String> keyHeaders() {
+        return List.of(authHeader);
+    }
+
+    @Override
+    public List<String> byokHeaders() {
+        return byokHeaders;
     }
 
     @Override
@@ -66,10 +80,6 @@ final class HeaderKeyProvider implements Provider {
     @Override
     public ClassicHttpResponse failureResponse(ProxyFailure failure, String message) {
         return errorFormat.failure(failure, message);
-    }
-
-    ErrorFormat errorFormat() {
-        return errorFormat;
     }
 
     @Override

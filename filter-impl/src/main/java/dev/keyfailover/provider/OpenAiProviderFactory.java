@@ -17,7 +17,8 @@ public final class OpenAiProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(ProviderSettings settings) {
-        return new HeaderKeyProvider(settings.name(), "Authorization", "Bearer",
-                settings.byokHeaders(List.of("Authorization")), ErrorFormat.OPENAI, settings.failoverRules());
+        List<String> credentials = List.of("Authorization");
+        return new HeaderKeyProvider(settings.name(), "Authorization", "Bearer", credentials,
+                settings.byokHeaders(credentials), ErrorFormat.OPENAI, settings.failoverRules());
     }
 }

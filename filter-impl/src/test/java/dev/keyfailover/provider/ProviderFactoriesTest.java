@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.ErrorFormat;
+import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -132,7 +133,10 @@ class ProviderFactoriesTest {
         ClassicHttpRequest request = request();
         request.addHeader("X-User-Key", "mine");
 
-        assertThat(provider.credentialHeaders()).containsExactly("X-User-Key", "Authorization");
+        assertThat(provider.byokHeaders()).containsExactly("X-User-Key", "Authorization");
+        assertThat(provider.keyHeaders()).as("the pool key's header is the provider's own").containsExactly(
+                "Authorization");
+        assertThat(provider.credentialHeaders()).containsExactly("Authorization");
         assertThat(provider.isByok(request)).isTrue();
     }
 
@@ -200,15 +204,26 @@ class ProviderFactoriesTest {
     }
 
     @Test
-    void errorFormatSelectsTheShape() {
+    void errorFormatSelectsTheShape() throws Exception {
         Provider anthropicShaped = create("generic", Map.of("errorFormat", "anthropic"));
         Provider openAiShaped = create("generic", Map.of());
 
-        assertThat(((HeaderKeyProvider) anthropicShaped).errorFormat()).isEqualTo(ErrorFormat.ANTHROPIC);
-        assertThat(((HeaderKeyProvider) openAiShaped).errorFormat()).isEqualTo(ErrorFormat.OPENAI);
-        assertThat(((HeaderKeyProvider) create("openai", Map.of())).errorFormat()).isEqualTo(ErrorFormat.OPENAI);
-        assertThat(((HeaderKeyProvider) create("anthropic", Map.of())).errorFormat())
-                .isEqualTo(ErrorFormat.ANTHROPIC);
+        assertThat(shapeOf(anthropicShaped)).isEqualTo(shapeOf(ErrorFormat.ANTHROPIC));
+        assertThat(shapeOf(openAiShaped)).isEqualTo(shapeOf(ErrorFormat.OPENAI));
+        assertThat(shapeOf(create("openai", Map.of()))).isEqualTo(shapeOf(ErrorFormat.OPENAI));
+        assertThat(shapeOf(create("anthropic", Map.of()))).isEqualTo(shapeOf(ErrorFormat.ANTHROPIC));
+        assertThat(shapeOf(ErrorFormat.ANTHROPIC)).isNotEqualTo(shapeOf(ErrorFormat.OPENAI));
+    }
+
+    private static final KeyPoolExhaustion LIMITED = new KeyPoolExhaustion("p", KeyPoolExhaustion.Kind.RATE_LIMITED,
+            java.time.Duration.ofSeconds(3));
+
+    private static String shapeOf(Provider provider) throws Exception {
+        return org.apache.hc.core5.http.io.entity.EntityUtils.toString(provider.exhaustedResponse(LIMITED).getEntity());
+    }
+
+    private static String shapeOf(ErrorFormat format) throws Exception {
+        return org.apache.hc.core5.http.io.entity.EntityUtils.toString(format.exhausted(LIMITED).getEntity());
     }
 
     @ParameterizedTest
