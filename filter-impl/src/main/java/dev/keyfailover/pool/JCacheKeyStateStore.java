@@ -5,26 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.FactoryBuilder;
-import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
@@ -38,32 +26,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Key states in a JSR-107 cache shared by every node (behaviour.md §12); Hazelcast is the tested
  * provider. The cache key is {@code <provider>|<SHA-256 of the key>|<scope>} (never the key), the
- * value a {@link StoredStatus} line. A mark is a compare-and-set on the cache
- * ({@code putIfAbsent}, {@code replace(k, old, new)}), so a transition happens once in the
- * cluster, a deadline is never shortened there, and one probe at a time holds cluster-wide.
+ * value a versioned {@link StoredStatus} line. A mark is a compare-and-set on the cache
+ * ({@link SharedKeyStates}), so a transition happens once in the cluster, a deadline is never
+ * shortened there, and one probe at a time holds cluster-wide.
  *
- * <p>Requests never wait for the cache to read a state: each node keeps a local view, filled at
- * start and kept current by a cache entry listener. A cache call that does not answer within
- * {@code stateStoreTimeout} never fails a request: the node marks its local view instead, logs
- * the fall-back once, and tries the cache again a second later.
+ * <p>Requests never wait for the cache to read a state: each node keeps a {@link SharedView} of
+ * each key, filled at start and kept current by a cache entry listener ({@link CacheListeners});
+ * the view adopts only states newer than its own. A cache call that does not answer within
+ * {@code stateStoreTimeout} never fails a request ({@link StoreCalls}).
  */
 public final class JCacheKeyStateStore implements KeyStateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JCacheKeyStateStore.class);
-    /** Stores open in this class loader, to which the cache's listeners hand its events. */
-    private static final Map<String, JCacheKeyStateStore> OPEN = new ConcurrentHashMap<>();
-    /**
-     * The one listener configuration of every store: its factory is JCache's own class factory,
-     * which serializes to a class name. A client sends its listener configurations to the cluster
-     * (again whenever it finds a restarted cluster), and members that do not have keyfailover's
-     * classes can read a class name where they could not read a factory of ours.
-     */
-    private static final MutableCacheEntryListenerConfiguration<String, String> LISTENER =
-            new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(Listener.class), null, false, false);
-    /** The stores of this class loader on each cache; the listener is registered once per cache. */
-    private static final Map<CacheIdentity, Listening> LISTENING = new HashMap<>();
-    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int CAS_ATTEMPTS = 16;
     /** A key no view reads, looked up to see whether a store that was down answers again. */
     private static final String PING_KEY = "keyfailover-ping";
     /** Reading everything at start may take longer than a mark; it is not on a request's path. */
@@ -71,21 +45,15 @@ public final class JCacheKeyStateStore implements KeyStateStore {
 
     private final String id = UUID.randomUUID().toString();
     private final Cache<String, String> cache;
-    private final Duration timeout;
-    private final ExecutorService calls;
-    /** The local views by cache-key prefix {@code <provider>|<fingerprint>|}. */
-    private final Map<String, LocalKeyStateStore.Local> views = new ConcurrentHashMap<>();
-    private final AtomicBoolean down = new AtomicBoolean();
-    private volatile long retryAtNanos;
+    private final StoreCalls calls;
+    /** The views by cache-key prefix {@code <provider>|<fingerprint>|}. */
+    private final Map<String, SharedView> views = new ConcurrentHashMap<>();
+    /** This store as its cache's listener sees it: one instance, so that closing takes away this one. */
+    private final CacheListeners.Subscriber subscriber = this::changed;
 
     private JCacheKeyStateStore(Cache<String, String> cache, Duration timeout) {
         this.cache = cache;
-        this.timeout = timeout;
-        this.calls = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "keyfailover-state-store");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.calls = new StoreCalls(cache.getName(), timeout);
     }
 
     /**
@@ -126,76 +94,33 @@ public final class JCacheKeyStateStore implements KeyStateStore {
             }
         }
         JCacheKeyStateStore store = new JCacheKeyStateStore(cache, timeout);
-        OPEN.put(store.id, store);
-        listen(cache);
+        CacheListeners.subscribe(cache, store.subscriber);
         return store;
-    }
-
-    private static void listen(Cache<String, String> cache) {
-        synchronized (LISTENING) {
-            Listening listening = LISTENING.computeIfAbsent(CacheIdentity.of(cache), identity -> new Listening());
-            if (listening.stores++ > 0) {
-                return;
-            }
-            try {
-                cache.registerCacheEntryListener(LISTENER);
-                listening.registeredHere = true;
-            } catch (IllegalArgumentException e) {
-                // Another node registered the same configuration in the cluster's cache config, and this
-                // node's cache made its listener from it when it was opened: events already arrive.
-                LOG.debug("state store {}: listener already registered from the cluster's configuration",
-                        cache.getName());
-            }
-        }
-    }
-
-    private static void stopListening(Cache<String, String> cache) {
-        synchronized (LISTENING) {
-            CacheIdentity identity = CacheIdentity.of(cache);
-            Listening listening = LISTENING.get(identity);
-            if (listening == null || --listening.stores > 0) {
-                return;
-            }
-            LISTENING.remove(identity);
-            if (!listening.registeredHere) {
-                return;
-            }
-            try {
-                cache.deregisterCacheEntryListener(LISTENER);
-            } catch (RuntimeException e) {
-                LOG.debug("state store: could not deregister the listener: {}", e.toString());
-            }
-        }
-    }
-
-    /** Guarded by {@link #LISTENING}. */
-    private static final class Listening {
-        int stores;
-        boolean registeredHere;
     }
 
     @Override
     public KeyStates statesOf(String providerName, Key key) {
         String prefix = providerName + '|' + fingerprint(key.secret()) + '|';
-        LocalKeyStateStore.Local view = views.computeIfAbsent(prefix, p -> new LocalKeyStateStore.Local());
-        return new Shared(prefix, view);
+        SharedView view = views.computeIfAbsent(prefix, p -> new SharedView());
+        return new SharedKeyStates(cache, calls, prefix, key.hint(), view);
     }
 
     /** Takes what the cluster already knows of this pool's keys: a restarted node starts where the others are. */
     @Override
     public void started() {
-        Boolean loaded = call("read the cluster's key states", STARTUP_TIMEOUT, () -> {
+        Boolean loaded = calls.call("read the cluster's key states", STARTUP_TIMEOUT, () -> {
             for (Iterator<Cache.Entry<String, String>> entries = cache.iterator(); entries.hasNext(); ) {
                 Cache.Entry<String, String> entry = entries.next();
                 if (entry != null) {
-                    applyEvent(entry.getKey(), entry.getValue());
+                    changed(entry.getKey(), entry.getValue());
                 }
             }
             // The first write of a fresh node takes longer than a mark may wait (class loading,
             // connections): make it here, on an entry no view reads, so the first real mark is shared.
             String warmUp = "keyfailover-warm-up|" + id + "|";
-            cache.putIfAbsent(warmUp, StoredStatus.encode(KeyStatus.VALID));
-            cache.replace(warmUp, StoredStatus.encode(KeyStatus.VALID), StoredStatus.encode(KeyStatus.VALID));
+            String line = StoredStatus.NONE.line();
+            cache.putIfAbsent(warmUp, line);
+            cache.replace(warmUp, line, line);
             cache.remove(warmUp);
             return Boolean.TRUE;
         });
@@ -214,49 +139,16 @@ public final class JCacheKeyStateStore implements KeyStateStore {
      */
     @Override
     public boolean reachable() {
-        if (down.get() && System.nanoTime() >= retryAtNanos) {
-            call("check that it answers", () -> cache.containsKey(PING_KEY));
+        if (calls.isDown() && calls.retryDue()) {
+            calls.call("check that it answers", () -> cache.containsKey(PING_KEY));
         }
-        return !down.get();
+        return !calls.isDown();
     }
 
     @Override
     public void close() {
-        OPEN.remove(id);
-        stopListening(cache);
-        calls.shutdownNow();
-    }
-
-    private <T> T call(String what, Callable<T> action) {
-        return call(what, timeout, action);
-    }
-
-    /** A cache call bounded by a timeout; {@code null} (after noting the store down) when it fails or is late. */
-    private <T> T call(String what, Duration limit, Callable<T> action) {
-        if (down.get() && System.nanoTime() < retryAtNanos) {
-            return null;
-        }
-        Future<T> result = calls.submit(action);
-        try {
-            T value = result.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-            if (down.compareAndSet(true, false)) {
-                LOG.info("state store {} answers again; key states are shared again", cache.getName());
-            }
-            return value;
-        } catch (TimeoutException | ExecutionException | RuntimeException e) {
-            result.cancel(true);
-            retryAtNanos = System.nanoTime() + RETRY_NANOS;
-            if (down.compareAndSet(false, true)) {
-                LOG.warn("state store {} did not answer ({}: {}) within {} ms; this node uses its own key states "
-                        + "until it does", cache.getName(), what, e instanceof ExecutionException ? e.getCause() : e,
-                        limit.toMillis());
-            }
-            return null;
-        } catch (InterruptedException e) {
-            result.cancel(true);
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        CacheListeners.unsubscribe(cache, subscriber);
+        calls.close();
     }
 
     static String fingerprint(String secret) {
@@ -268,115 +160,58 @@ public final class JCacheKeyStateStore implements KeyStateStore {
         }
     }
 
-    /** Whether {@code source}, a cache that sent an event, is this store's cache. */
-    private boolean uses(Cache<?, ?> source) {
-        return CacheIdentity.of(source).equals(CacheIdentity.of(cache));
-    }
-
-    private void applyEvent(String cacheKey, String value) {
+    /** An entry of the cache changed ({@code line} {@code null}: it is gone); the view of its key adopts it. */
+    private void changed(String cacheKey, String line) {
         int scopeAt = cacheKey.lastIndexOf('|');
         if (scopeAt < 0) {
             return;
         }
-        LocalKeyStateStore.Local view = views.get(cacheKey.substring(0, scopeAt + 1));
-        if (view != null) {
-            view.adopt(cacheKey.substring(scopeAt + 1), StoredStatus.decode(value));
+        SharedView view = views.get(cacheKey.substring(0, scopeAt + 1));
+        if (view == null) {
+            return;
         }
-    }
-
-    /** One key's states: read from the local view, changed on the cache first. */
-    private final class Shared implements KeyStates {
-        private final String prefix;
-        private final LocalKeyStateStore.Local view;
-
-        Shared(String prefix, LocalKeyStateStore.Local view) {
-            this.prefix = prefix;
-            this.view = view;
-        }
-
-        @Override
-        public KeyStatus get(String scope) {
-            return view.get(scope);
-        }
-
-        @Override
-        public Transition update(String scope, UnaryOperator<KeyStatus> change) {
-            Transition shared = call("mark a key", () -> compareAndSet(prefix + scope, change));
-            if (shared == null) {
-                return view.update(scope, change);
-            }
-            view.adopt(scope, shared.after());
-            return shared;
-        }
-
-        /** The transition as the cluster made it, retried on concurrent changes by other nodes. */
-        private Transition compareAndSet(String cacheKey, UnaryOperator<KeyStatus> change) {
-            for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-                String stored = cache.get(cacheKey);
-                KeyStatus current = StoredStatus.decode(stored);
-                KeyStatus next = change.apply(current);
-                if (next.equals(current)) {
-                    return new Transition(current, current);
-                }
-                String line = StoredStatus.encode(next);
-                boolean done = stored == null ? cache.putIfAbsent(cacheKey, line) : cache.replace(cacheKey, stored, line);
-                if (done) {
-                    return new Transition(current, next);
-                }
-            }
-            throw new IllegalStateException("the key's state kept changing under " + CAS_ATTEMPTS + " attempts");
-        }
-
-        @Override
-        public Map<String, KeyStatus> models() {
-            return view.models();
-        }
-    }
-
-    /** A cache as its manager knows it: managers compare by identity, so two clusters never mix. */
-    private record CacheIdentity(CacheManager manager, String name) {
-        static CacheIdentity of(Cache<?, ?> cache) {
-            return new CacheIdentity(cache.getCacheManager(), cache.getName());
+        String scope = cacheKey.substring(scopeAt + 1);
+        if (line == null) {
+            view.forget(scope);
+        } else {
+            view.adopt(scope, StoredStatus.parse(line));
         }
     }
 
     /**
-     * Hands every change of a cache to this class loader's stores on that cache, to adopt into their
-     * local views. Public with a public constructor because JCache's class factory makes it by name.
+     * Hands every change of a cache to the stores open on it ({@link CacheListeners}). Public with a
+     * public constructor because JCache's class factory makes it by name; the name stays, as
+     * clusters keep it in their cache configuration.
      */
     public static final class Listener implements CacheEntryCreatedListener<String, String>,
             CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
             CacheEntryExpiredListener<String, String>, Serializable {
         private static final long serialVersionUID = 2L;
 
-        private static void adopt(Iterable<CacheEntryEvent<? extends String, ? extends String>> events, boolean gone) {
+        private static void deliver(Iterable<CacheEntryEvent<? extends String, ? extends String>> events, boolean gone) {
             for (CacheEntryEvent<? extends String, ? extends String> event : events) {
-                for (JCacheKeyStateStore store : OPEN.values()) {
-                    if (store.uses(event.getSource())) {
-                        store.applyEvent(event.getKey(), gone ? null : event.getValue());
-                    }
-                }
+                CacheListeners.deliver(event.getSource(), event.getKey(), gone ? null : event.getValue());
             }
         }
 
         @Override
         public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            adopt(events, false);
+            deliver(events, false);
         }
 
         @Override
         public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            adopt(events, false);
+            deliver(events, false);
         }
 
         @Override
         public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            adopt(events, true);
+            deliver(events, true);
         }
 
         @Override
         public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            adopt(events, true);
+            deliver(events, true);
         }
     }
 }

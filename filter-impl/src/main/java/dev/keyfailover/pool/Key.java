@@ -1,6 +1,5 @@
 package dev.keyfailover.pool;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +12,10 @@ import org.apache.hc.core5.http.HttpRequest;
 
 /**
  * One API key of a pool with its states (the key's own and per model), kept in a
- * {@link KeyStateStore}. Every state change is one compare-and-set of an immutable
- * {@link KeyStatus}, so that among concurrent marks exactly one reports the transition.
+ * {@link KeyStateStore}: what it is (index, hint), whether it is usable, its cooldowns (the key's
+ * and per model) and what the provider said of its limits. Taking it out of service and bringing it
+ * back by a re-check is {@link KeyRecheck}'s concern. Every state change is one compare-and-set of
+ * an immutable {@link KeyStatus}, so that among concurrent marks exactly one reports the transition.
  *
  * <p>{@link #toString()} shows the masked hint only; the secret leaves the pool package only
  * through {@link #putOn}, which hands it to the provider to put on an outgoing request.
@@ -38,6 +39,7 @@ public final class Key {
     /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
     private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
     private final KeyCounters counters = new KeyCounters();
+    private final KeyRecheck recheck;
 
     Key(int index, String secret, String providerName, KeyStateStore store) {
         this.index = index;
@@ -45,6 +47,7 @@ public final class Key {
         this.hint = KeyHint.of(secret);
         this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
+        this.recheck = new KeyRecheck(states);
     }
 
     /** The key's position in the configured list, from 0. */
@@ -189,78 +192,9 @@ public final class Key {
         return KeyStatus.cooling(until);
     }
 
-    /**
-     * Disables the key. When it was being re-checked, the re-check interval doubles (capped).
-     *
-     * @param firstInterval the first re-check wait; {@code null} for no re-checks
-     * @return whether this call moved the key into DISABLED from another state
-     */
-    boolean disable(Instant now, Duration firstInterval, Duration maxInterval) {
-        return suspend(KeyState.DISABLED, now, firstInterval, maxInterval);
-    }
-
-    /**
-     * Takes the key out of ordinary traffic as DISABLED (authentication) or EXHAUSTED (quota).
-     * When it was being re-checked in that same state, the re-check interval doubles (capped).
-     *
-     * @param firstInterval the first re-check wait; {@code null} for no re-checks
-     * @return whether this call moved the key into {@code state} from another state
-     */
-    boolean suspend(KeyState state, Instant now, Duration firstInterval, Duration maxInterval) {
-        KeyStates.Transition change = states.update(ANY_MODEL, current -> {
-            if (current.state() != state) {
-                return firstInterval == null
-                        ? KeyStatus.suspended(state, null, null)
-                        : KeyStatus.suspended(state, now.plus(firstInterval), firstInterval);
-            }
-            if (!current.probing() || current.recheckInterval() == null) {
-                return current;
-            }
-            Duration doubled = current.recheckInterval().multipliedBy(2);
-            Duration next = doubled.compareTo(maxInterval) > 0 ? maxInterval : doubled;
-            return KeyStatus.suspended(state, now.plus(next), next);
-        });
-        return change.before().state() != state;
-    }
-
-    /** Reserves the key for a re-check probe when one is due and none holds it (on any node). */
-    boolean tryStartProbe(Instant now) {
-        if (!status().isRecheckDue(now)) {
-            return false;
-        }
-        KeyStates.Transition change = states.update(ANY_MODEL,
-                current -> current.isRecheckDue(now) ? current.withProbe(now) : current);
-        return change.changed();
-    }
-
-    /**
-     * Ends a probe that proved the key works.
-     *
-     * @return whether the key became VALID by this call
-     */
-    boolean probeSucceeded() {
-        KeyStates.Transition change = states.update(ANY_MODEL,
-                current -> current.isSuspended() && current.probing() ? KeyStatus.VALID : current);
-        return change.changed();
-    }
-
-    /** Ends a probe that proved nothing: the key stays out of service and its re-check stays due. */
-    void abandonProbe() {
-        states.update(ANY_MODEL, current -> current.isSuspended() && current.probing() ? current.withProbe(null) : current);
-    }
-
-    /**
-     * Ends a probe that was rate-limited: the key stays out of service and its next re-check is
-     * due no earlier than {@code notBefore}.
-     */
-    void postponeRecheck(Instant notBefore) {
-        states.update(ANY_MODEL, current -> {
-            if (!current.isSuspended() || !current.probing()) {
-                return current;
-            }
-            Instant due = current.until() == null || current.until().isBefore(notBefore) ? notBefore : current.until();
-            return KeyStatus.suspended(current.state(), due, current.recheckInterval());
-        });
+    /** The key's re-checks while it is out of service (behaviour.md §1). */
+    KeyRecheck recheck() {
+        return recheck;
     }
 
     /** Back to VALID whatever the state, per-model cooldowns too: an administrator's reset. */

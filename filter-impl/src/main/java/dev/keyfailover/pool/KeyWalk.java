@@ -55,7 +55,7 @@ public final class KeyWalk implements AutoCloseable {
                 tried.set(key.index());
                 return key;
             }
-            if (key.tryStartProbe(now)) {
+            if (key.recheck().tryStartProbe(now)) {
                 tried.set(key.index());
                 probe = key;
                 return key;
@@ -81,35 +81,30 @@ public final class KeyWalk implements AutoCloseable {
         boolean probing = takeProbe(key);
         Instant now = pool.now();
         PoolSettings settings = pool.settings();
-        switch (verdict.action()) {
-            case DISABLE:
-                return key.suspend(KeyState.DISABLED, now, settings.authRecheck().orElse(null),
-                        settings.maxAuthRecheck());
-            case EXHAUST:
-                return key.suspend(KeyState.EXHAUSTED, now, settings.quotaRecheck().orElse(null),
-                        settings.maxAuthRecheck());
-            case COOL_DOWN:
+        KeyRecheck recheck = key.recheck();
+        return switch (verdict.action()) {
+            case DISABLE -> recheck.suspend(KeyState.DISABLED, now, settings.authRecheck().orElse(null),
+                    settings.maxAuthRecheck());
+            case EXHAUST -> recheck.suspend(KeyState.EXHAUSTED, now, settings.quotaRecheck().orElse(null),
+                    settings.maxAuthRecheck());
+            case COOL_DOWN -> {
                 if (probing) {
                     // Still out of service (a 429 proves nothing about the key), but not re-checked before the advised wait.
-                    key.postponeRecheck(now.plus(capped(verdict.cooldown(), settings)));
-                    return false;
+                    recheck.postponeRecheck(now.plus(capped(verdict.cooldown(), settings)));
+                    yield false;
                 }
-                return coolUntil(key, now.plus(capped(verdict.cooldown(), settings)), now);
-            case ACCEPT:
-                if (probing && status < 500) {
-                    return key.probeSucceeded();
-                }
-                if (probing) {
-                    key.abandonProbe();
-                }
-                return false;
-            default:
+                yield coolUntil(key, now.plus(capped(verdict.cooldown(), settings)), now);
+            }
+            // What the answer proves depends on why the key is out (behaviour.md §1, §9).
+            case ACCEPT -> probing && recheck.probeAnswered(status);
+            case SKIP -> {
                 refused = true;
                 if (probing) {
-                    key.abandonProbe();
+                    recheck.abandonProbe();
                 }
-                return false;
-        }
+                yield false;
+            }
+        };
     }
 
     /**
@@ -144,7 +139,7 @@ public final class KeyWalk implements AutoCloseable {
     public void recordTransportFailure(Key key) {
         key.counters().record(-1);
         if (takeProbe(key)) {
-            key.abandonProbe();
+            key.recheck().abandonProbe();
         }
     }
 
@@ -180,7 +175,7 @@ public final class KeyWalk implements AutoCloseable {
     @Override
     public void close() {
         if (probe != null) {
-            probe.abandonProbe();
+            probe.recheck().abandonProbe();
             probe = null;
         }
     }

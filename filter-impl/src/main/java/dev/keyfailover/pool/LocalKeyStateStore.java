@@ -64,17 +64,6 @@ public final class LocalKeyStateStore implements KeyStateStore {
             return next.equals(KeyStatus.VALID) ? models.remove(scope, expected) : models.replace(scope, expected, next);
         }
 
-        /** Takes a state as it is (from the cluster), without comparing. */
-        void adopt(String scope, KeyStatus status) {
-            if (Key.ANY_MODEL.equals(scope)) {
-                wide.set(status);
-            } else if (status.equals(KeyStatus.VALID)) {
-                models.remove(scope);
-            } else {
-                models.put(scope, status);
-            }
-        }
-
         @Override
         public Map<String, KeyStatus> models() {
             return new TreeMap<>(models);

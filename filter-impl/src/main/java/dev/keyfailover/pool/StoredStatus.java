@@ -4,40 +4,58 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A {@link KeyStatus} as a shared store keeps it: one short line of text,
- * {@code STATE;until;recheckMillis;probeLease} with instants in epoch milliseconds and {@code -}
- * for none. Text, so that any cache compares and ships it the same way, and an operator can read
- * an entry; it never holds a key.
+ * A {@link KeyStatus} as a shared store keeps it, with its version: one short line of text,
+ * {@code STATE;until;recheckMillis;probeLease;version} with instants in epoch milliseconds and
+ * {@code -} for none. Text, so that any cache compares and ships it the same way, and an operator
+ * can read an entry; it never holds a key.
+ *
+ * <p>The version grows by one with every write of the entry (each one a compare-and-set from the
+ * version before), so of two states of one entry the one with the higher version is the newer:
+ * a node's view adopts only those, whatever order the cache's events and its own writes reach it in.
+ *
+ * @param version 0 for an entry never written (or a line without a version, as written before
+ *     versions existed)
  */
-final class StoredStatus {
+record StoredStatus(KeyStatus status, long version) {
 
-    private StoredStatus() {
+    static final StoredStatus NONE = new StoredStatus(KeyStatus.VALID, 0);
+
+    /** The status that follows this one in the cache. */
+    StoredStatus next(KeyStatus changed) {
+        return new StoredStatus(changed, version + 1);
     }
 
-    static String encode(KeyStatus status) {
+    /** Whether a view holding {@code held} takes this: it is not older (the same version is the same write, seen twice). */
+    boolean supersedes(StoredStatus held) {
+        return version >= held.version;
+    }
+
+    String line() {
         return status.state().name() + ';' + millis(status.until()) + ';'
                 + (status.recheckInterval() == null ? "-" : Long.toString(status.recheckInterval().toMillis())) + ';'
-                + millis(status.probeLease());
+                + millis(status.probeLease()) + ';' + version;
     }
 
-    /** The status in a stored line; VALID for none, or for a line it cannot read. */
-    static KeyStatus decode(String line) {
+    /** The status in a stored line; {@link #NONE} for none, VALID for a line it cannot read. */
+    static StoredStatus parse(String line) {
         if (line == null) {
-            return KeyStatus.VALID;
+            return NONE;
         }
         String[] parts = line.split(";", -1);
-        if (parts.length != 4) {
-            return KeyStatus.VALID;
+        if (parts.length != 4 && parts.length != 5) {
+            return NONE;
         }
         try {
+            long version = parts.length == 5 ? Long.parseLong(parts[4]) : 0;
             KeyState state = KeyState.valueOf(parts[0]);
             if (state == KeyState.VALID) {
-                return KeyStatus.VALID;
+                return new StoredStatus(KeyStatus.VALID, version);
             }
-            return new KeyStatus(state, instant(parts[1]),
-                    parts[2].equals("-") ? null : Duration.ofMillis(Long.parseLong(parts[2])), instant(parts[3]));
+            return new StoredStatus(new KeyStatus(state, instant(parts[1]),
+                    parts[2].equals("-") ? null : Duration.ofMillis(Long.parseLong(parts[2])), instant(parts[3])),
+                    version);
         } catch (IllegalArgumentException e) {
-            return KeyStatus.VALID;
+            return NONE;
         }
     }
 

@@ -344,4 +344,49 @@ class ReCheckProbeTest {
         assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
         assertThat(pool.walk().next()).isSameAs(probe);
     }
+
+    /** Key 0 out of credit (a 402), its quota re-check due, and taken by a walk as its probe. */
+    private KeyWalk probeOfExhaustedFirstKey() {
+        KeyWalk exhauster = pool.walk();
+        assertThat(exhauster.record(exhauster.next(), 402, KeyVerdict.EXHAUST)).isTrue();
+        clock.advance(Duration.ofHours(1));
+        KeyWalk walk = pool.walk();
+        Key probe = walk.next();
+        assertThat(probe.index()).isZero();
+        assertThat(walk.isProbe(probe)).isTrue();
+        return walk;
+    }
+
+    @Test
+    void exhaustedKeyProbeAnsweredWithPlain400StaysExhausted() {
+        KeyWalk walk = probeOfExhaustedFirstKey();
+
+        // A 400 may refuse the request before the balance is looked at: no proof of credit (§1, §9).
+        assertThat(walk.record(pool.keys().get(0), 400, KeyVerdict.ACCEPT)).isFalse();
+
+        assertThat(first(pool).state()).isEqualTo(KeyState.EXHAUSTED);
+        KeyWalk next = pool.walk();
+        assertThat(next.next().index()).as("the re-check stays due").isZero();
+        assertThat(next.isProbe(pool.keys().get(0))).isTrue();
+    }
+
+    @Test
+    void exhaustedKeyProbeAnsweredWith2xxIsValidAgain() {
+        KeyWalk walk = probeOfExhaustedFirstKey();
+
+        assertThat(walk.record(pool.keys().get(0), 201, KeyVerdict.ACCEPT)).isTrue();
+
+        assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
+    }
+
+    @Test
+    void disabledKeyProbeAnsweredWithPlain400IsValidAgainBecauseTheKeyAuthenticated() {
+        disableFirstKey(pool);
+        clock.advance(Duration.ofMinutes(15));
+        KeyWalk walk = pool.walk();
+
+        assertThat(walk.record(walk.next(), 400, KeyVerdict.ACCEPT)).isTrue();
+
+        assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
+    }
 }
