@@ -38,7 +38,7 @@ public record KeySnapshot(int index, String hint, KeyState state, Duration coold
         if (state != KeyState.VALID && status.until() != null && now.isBefore(status.until())) {
             remaining = Duration.between(now, status.until());
         }
-        Key.KeyCounters counters = key.counters();
+        KeyCounters counters = key.counters();
         return new KeySnapshot(key.index(), key.hint(), state, remaining,
                 !status.isSuspended() || status.until() != null,
                 counters.attempts(), counters.successes(), counters.failures(), counters.lastStatus(),

@@ -15,14 +15,11 @@ abstract class WalkOrder {
     abstract int[] of(List<Key> keys, String model, Instant now);
 
     static WalkOrder of(PoolSettings.KeyOrder keyOrder) {
-        switch (keyOrder) {
-            case HEADROOM:
-                return new Headroom();
-            case ROUND_ROBIN:
-                return new RoundRobin();
-            default:
-                return new Priority();
-        }
+        return switch (keyOrder) {
+            case HEADROOM -> new Headroom();
+            case ROUND_ROBIN -> new RoundRobin();
+            case PRIORITY -> new Priority();
+        };
     }
 
     /** The configured order: no array, no cost. */
