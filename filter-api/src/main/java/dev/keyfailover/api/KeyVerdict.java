@@ -55,9 +55,4 @@ public record KeyVerdict(Action action, Duration cooldown) {
     public static KeyVerdict coolDown(Duration cooldown) {
         return new KeyVerdict(Action.COOL_DOWN, cooldown);
     }
-
-    /** Whether the request moves on to the next key. */
-    public boolean failsOver() {
-        return action != Action.ACCEPT;
-    }
 }

@@ -43,7 +43,7 @@ class FailoverRulesTest {
         KeyVerdict verdict = judge(response(429, "retry-after-ms", "1500"));
 
         assertThat(verdict).isEqualTo(KeyVerdict.coolDown(Duration.ofMillis(1500)));
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -119,7 +119,7 @@ class FailoverRulesTest {
         KeyVerdict verdict = judge(response(401));
 
         assertThat(verdict).isEqualTo(KeyVerdict.DISABLE);
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -135,7 +135,7 @@ class FailoverRulesTest {
 
         assertThat(FailoverRules.defaults().on403()).isEqualTo(FailoverRules.On403.SKIP);
         assertThat(verdict).isEqualTo(KeyVerdict.SKIP);
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -145,7 +145,7 @@ class FailoverRulesTest {
         KeyVerdict verdict = rules.judge(response(403), NOW);
 
         assertThat(verdict).isEqualTo(KeyVerdict.DISABLE);
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -155,7 +155,7 @@ class FailoverRulesTest {
         KeyVerdict verdict = rules.judge(response(403), NOW);
 
         assertThat(verdict).isEqualTo(KeyVerdict.ACCEPT);
-        assertThat(verdict.failsOver()).isFalse();
+        assertThat(verdict.action()).as("goes to the client").isEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -187,7 +187,7 @@ class FailoverRulesTest {
         KeyVerdict verdict = rules.judge(response(402), NOW);
 
         assertThat(verdict).isEqualTo(KeyVerdict.SKIP);
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     @Test
@@ -243,7 +243,7 @@ class FailoverRulesTest {
 
         assertThat(verdict).isEqualTo(KeyVerdict.ACCEPT);
         assertThat(verdict.cooldown()).isZero();
-        assertThat(verdict.failsOver()).isFalse();
+        assertThat(verdict.action()).as("goes to the client").isEqualTo(KeyVerdict.Action.ACCEPT);
     }
 
     // --- builder validation ---

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the view adopts only states newer than its own. A cache call that does not answer within
  * {@code stateStoreTimeout} never fails a request ({@link StoreCalls}).
  */
-public final class JCacheKeyStateStore implements KeyStateStore {
+public final class JCacheKeyStateStore extends KeyStateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JCacheKeyStateStore.class);
     /** A key no view reads, looked up to see whether a store that was down answers again. */
@@ -99,7 +99,7 @@ public final class JCacheKeyStateStore implements KeyStateStore {
     }
 
     @Override
-    public KeyStates statesOf(String providerName, Key key) {
+    KeyStates statesOf(String providerName, Key key) {
         String prefix = providerName + '|' + fingerprint(key.secret()) + '|';
         SharedView view = views.computeIfAbsent(prefix, p -> new SharedView());
         return new SharedKeyStates(cache, calls, prefix, key.hint(), view);

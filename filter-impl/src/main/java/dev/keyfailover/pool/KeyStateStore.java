@@ -3,24 +3,28 @@ package dev.keyfailover.pool;
 /**
  * Where the states of a pool's keys live (behaviour.md §12): this node's memory
  * ({@link LocalKeyStateStore}, the default) or a cache shared by every node behind a load balancer
- * ({@link JCacheKeyStateStore}). Counters stay per node either way.
+ * ({@link JCacheKeyStateStore}). Counters stay per node either way. Only the pool package makes
+ * stores: how a store holds a key's states is none of its users' business.
  */
-public interface KeyStateStore extends AutoCloseable {
+public abstract class KeyStateStore implements AutoCloseable {
+
+    KeyStateStore() {
+    }
 
     /** The state holder of one key of a pool, made once when the pool is built. */
-    KeyStates statesOf(String providerName, Key key);
+    abstract KeyStates statesOf(String providerName, Key key);
 
     /** Called once the pool has made the states of all its keys: a shared store loads what the cluster knows. */
-    default void started() {
+    public void started() {
     }
 
     /** {@code local}, or what the shared store is (e.g. {@code jcache keyfailover-state}). */
-    String description();
+    public abstract String description();
 
     /** Whether the store answers now; a local store always does. */
-    boolean reachable();
+    public abstract boolean reachable();
 
     @Override
-    default void close() {
+    public void close() {
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /** Key states in this node's memory: the rules of behaviour.md §1–§3 for a single node. */
-public final class LocalKeyStateStore implements KeyStateStore {
+public final class LocalKeyStateStore extends KeyStateStore {
 
     /** One is enough for any number of pools: it holds nothing itself. */
     public static final LocalKeyStateStore INSTANCE = new LocalKeyStateStore();
@@ -16,7 +16,7 @@ public final class LocalKeyStateStore implements KeyStateStore {
     }
 
     @Override
-    public KeyStates statesOf(String providerName, Key key) {
+    KeyStates statesOf(String providerName, Key key) {
         return new Local();
     }
 

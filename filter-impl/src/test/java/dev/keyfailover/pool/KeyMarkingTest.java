@@ -270,7 +270,7 @@ class KeyMarkingTest {
         Key key = walk.next();
         KeyVerdict verdict = FailoverRules.defaults().judge(response(403), clock.instant());
 
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
         assertThat(walk.record(key, 403, verdict)).isFalse();
 
         assertThat(first().state()).isEqualTo(KeyState.VALID);
@@ -296,7 +296,7 @@ class KeyMarkingTest {
         Key key = walk.next();
         KeyVerdict verdict = rules.judge(response(403), clock.instant());
 
-        assertThat(verdict.failsOver()).isFalse();
+        assertThat(verdict.action()).as("goes to the client").isEqualTo(KeyVerdict.Action.ACCEPT);
         assertThat(walk.record(key, 403, verdict)).isFalse();
         assertThat(first().state()).isEqualTo(KeyState.VALID);
     }
@@ -329,7 +329,7 @@ class KeyMarkingTest {
         Key key = walk.next();
         KeyVerdict verdict = rules.judge(response(402), clock.instant());
 
-        assertThat(verdict.failsOver()).isTrue();
+        assertThat(verdict.action()).as("fails over").isNotEqualTo(KeyVerdict.Action.ACCEPT);
         assertThat(walk.record(key, 402, verdict)).isFalse();
         assertThat(first().state()).isEqualTo(KeyState.VALID);
         assertThat(walk.next().index()).isEqualTo(1);
@@ -346,7 +346,7 @@ class KeyMarkingTest {
         Key key = walk.next();
         KeyVerdict verdict = FailoverRules.defaults().judge(answer, clock.instant());
 
-        assertThat(verdict.failsOver()).isFalse();
+        assertThat(verdict.action()).as("goes to the client").isEqualTo(KeyVerdict.Action.ACCEPT);
         assertThat(walk.record(key, status, verdict)).isFalse();
 
         assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
