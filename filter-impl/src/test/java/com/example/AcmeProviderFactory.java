@@ -17,7 +17,8 @@ public final class AcmeProviderFactory implements ProviderFactory {
         List<String> byokHeaders = settings.byokHeaders(List.of("X-Acme-Token"));
         return new Provider() {
             @Override public String name() { return settings.name(); }
-            @Override public List<String> credentialHeaders() { return byokHeaders; }
+            @Override public List<String> credentialHeaders() { return List.of("X-Acme-Token"); }
+            @Override public List<String> byokHeaders() { return byokHeaders; }
             @Override public FailoverRules failoverRules() { return rules; }
             @Override public void applyKey(HttpRequest request, String key) {
                 request.setHeader("X-Acme-Token", key);
@@ -32,7 +33,8 @@ public final class AcmeProviderFactory implements ProviderFactory {
                         ContentType.APPLICATION_JSON));
                 return response;
             }
-            // judge(), isByok() and failureResponse() have sensible defaults.
+            // keyHeaders(), judge(), modelSource(), rateLimits(), accountHeaders() and
+            // failureResponse() have sensible defaults.
         };
     }
 }
