@@ -149,22 +149,10 @@ class DocumentationLinksTest {
     /** The links of a page with their line numbers, leaving out code blocks and code spans. */
     static List<Link> links(List<String> lines) {
         List<Link> links = new ArrayList<>();
-        String fence = null;
+        boolean[] code = codeLines(lines);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            Matcher fenceStart = FENCE.matcher(line);
-            if (fenceStart.find()) {
-                String marker = fenceStart.group(1);
-                if (fence == null) {
-                    fence = marker;
-                    continue;
-                }
-                if (marker.charAt(0) == fence.charAt(0) && marker.length() >= fence.length()) {
-                    fence = null;
-                    continue;
-                }
-            }
-            if (fence != null) {
+            if (code[i]) {
                 continue;
             }
             String text = CODE_SPAN.matcher(line).replaceAll("");
@@ -184,24 +172,38 @@ class DocumentationLinksTest {
         return links;
     }
 
-    /** The anchors of a page's headings (ATX and setext) and of its {@code <a name|id="...">}, in order. */
-    static Set<String> anchors(List<String> lines) {
-        Set<String> anchors = new LinkedHashSet<>();
-        Map<String, Integer> seen = new HashMap<>();
+    /** Which lines are fenced code or its fences: neither links nor headings. */
+    private static boolean[] codeLines(List<String> lines) {
+        boolean[] code = new boolean[lines.size()];
         String fence = null;
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            Matcher fenceStart = FENCE.matcher(line);
+            Matcher fenceStart = FENCE.matcher(lines.get(i));
             if (fenceStart.find()) {
                 String marker = fenceStart.group(1);
                 if (fence == null) {
                     fence = marker;
-                } else if (marker.charAt(0) == fence.charAt(0) && marker.length() >= fence.length()) {
-                    fence = null;
+                    code[i] = true;
+                    continue;
                 }
-                continue;
+                if (marker.charAt(0) == fence.charAt(0) && marker.length() >= fence.length()) {
+                    fence = null;
+                    code[i] = true;
+                    continue;
+                }
             }
-            if (fence != null) {
+            code[i] = fence != null;
+        }
+        return code;
+    }
+
+    /** The anchors of a page's headings (ATX and setext) and of its {@code <a name|id="...">}, in order. */
+    static Set<String> anchors(List<String> lines) {
+        Set<String> anchors = new LinkedHashSet<>();
+        Map<String, Integer> seen = new HashMap<>();
+        boolean[] code = codeLines(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (code[i]) {
                 continue;
             }
             String heading = null;
