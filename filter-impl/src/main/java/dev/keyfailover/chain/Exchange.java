@@ -1,5 +1,7 @@
 package dev.keyfailover.chain;
 
+import dev.keyfailover.api.ModelSource;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
@@ -28,6 +30,13 @@ public final class Exchange implements ExchangeView {
     private ReplayableBody body;
     private Origin origin = Origin.UPSTREAM;
     private long upstreamNanos;
+    private String route;
+    private String renamedModel;
+    private boolean servingAsFallback;
+    private String model;
+    private boolean modelFound;
+    private String serverOrigin = "";
+    private String pathAndQuery = "";
 
     private Exchange(boolean containerLogin) {
         this.containerLogin = containerLogin;
@@ -119,6 +128,77 @@ public final class Exchange implements ExchangeView {
 
     void upstreamNanos(long value) {
         this.upstreamNanos = value;
+    }
+
+    @Override
+    public String route() {
+        return route;
+    }
+
+    void route(String name) {
+        this.route = name;
+    }
+
+    @Override
+    public String renamedModel() {
+        return renamedModel;
+    }
+
+    void renamedModel(String model) {
+        this.renamedModel = model;
+    }
+
+    /** Whether this exchange is another route's fallback: it falls back no further. */
+    boolean servingAsFallback() {
+        return servingAsFallback;
+    }
+
+    /** The model the request is for, found once (behaviour.md §9); {@code null} when it names none. */
+    String model(ClassicHttpRequest request, ModelSource source) {
+        if (!modelFound) {
+            model = RequestModel.of(request, body, source);
+            modelFound = true;
+        }
+        return model;
+    }
+
+    /**
+     * Where the client's request went, for a fallback route to send it on: the servlet's origin
+     * and context ({@code http://host:port/app}, for a base URL on this same server) and the path
+     * after the route's prefix with its query, as the client sent them.
+     */
+    public void forwarded(String serverOrigin, String pathAndQuery) {
+        this.serverOrigin = serverOrigin;
+        this.pathAndQuery = pathAndQuery;
+    }
+
+    String serverOrigin() {
+        return serverOrigin;
+    }
+
+    String pathAndQuery() {
+        return pathAndQuery;
+    }
+
+    /** A fresh exchange for a fallback route serving this one's request, in {@code context}. */
+    Exchange fallbackIn(HttpContext context) {
+        Exchange fallback = start(context, false);
+        fallback.servingAsFallback = true;
+        fallback.forwarded(serverOrigin, pathAndQuery);
+        return fallback;
+    }
+
+    /** A fallback route's attempts for this request count as this exchange's too. */
+    void countAttempts(Exchange fallback) {
+        attempts += fallback.attempts;
+    }
+
+    /** A fallback route served the request: its answer, key and route are this exchange's. */
+    void servedByFallback(Exchange fallback, String renamed) {
+        servedBy = fallback.servedBy;
+        route = fallback.route;
+        origin = fallback.origin;
+        renamedModel = renamed;
     }
 
     /** The client's body as buffered for replay; {@code null} before that or without a body. */

@@ -21,6 +21,16 @@ public interface ExchangeView {
     /** The masked hint of the pool key whose answer this is; {@code null} for any other answer. */
     String servedBy();
 
+    /** The route whose answer this is (a fallback route's when one served); {@code null} before any. */
+    default String route() {
+        return null;
+    }
+
+    /** The model a fallback route asked its provider for instead of the client's; {@code null} when not renamed. */
+    default String renamedModel() {
+        return null;
+    }
+
     /** Which credential a request goes upstream with, decided once per exchange. */
     enum KeySource {
         /** Not decided yet: the proxy answers before the chain runs (405, 400). */

@@ -53,6 +53,13 @@ final class FailedAttempts {
         return copy;
     }
 
+    /** {@code null} for an answer of another client, whose own close() lets its connection go. */
+    private static void discard(ExecRuntime runtime) {
+        if (runtime != null) {
+            runtime.discardEndpoint();
+        }
+    }
+
     private static byte[] readBounded(ClassicHttpResponse response, ExecRuntime runtime) {
         HttpEntity entity = response.getEntity();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -67,16 +74,16 @@ final class FailedAttempts {
                 complete = body.size() <= DRAIN_LIMIT;
                 if (!complete) {
                     // Drop the connection before close() would drain an endless body.
-                    runtime.discardEndpoint();
+                    discard(runtime);
                 }
             } catch (IOException e) {
-                runtime.discardEndpoint();
+                discard(runtime);
             }
         }
         try {
             response.close();
         } catch (IOException e) {
-            runtime.discardEndpoint();
+            discard(runtime);
         }
         return body.toByteArray();
     }

@@ -34,6 +34,10 @@ public interface FailoverEvents {
     default void refusalRelayed(int attempts) {
     }
 
+    /** The request goes to the fallback route {@code to}, for this reason. */
+    default void fallback(String to, FallbackReason reason) {
+    }
+
     /** Both, {@code first} first; {@link #NONE} is left out. */
     static FailoverEvents both(FailoverEvents first, FailoverEvents second) {
         Objects.requireNonNull(first, "first");
@@ -67,6 +71,12 @@ public interface FailoverEvents {
             public void refusalRelayed(int attempts) {
                 first.refusalRelayed(attempts);
                 second.refusalRelayed(attempts);
+            }
+
+            @Override
+            public void fallback(String to, FallbackReason reason) {
+                first.fallback(to, reason);
+                second.fallback(to, reason);
             }
         };
     }

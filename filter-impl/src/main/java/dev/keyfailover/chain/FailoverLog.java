@@ -54,6 +54,11 @@ final class FailoverLog implements FailoverEvents {
                 key.hint(), model == null ? "" : " for " + printable(model));
     }
 
+    @Override
+    public void fallback(String to, FallbackReason reason) {
+        LOG.info("{}: request goes to fallback route '{}' ({})", providerName, to, reason.tag());
+    }
+
     /** A client-chosen name as it may be logged: short, plain characters only. */
     private static String printable(String text) {
         String plain = text.replaceAll("[^A-Za-z0-9._:/@+-]", "?");

@@ -33,6 +33,10 @@ public class HeaderPolicy {
     public static final String ATTEMPTS_HEADER = "X-Keyfailover-Attempts";
     /** The masked hint of the key that served, with {@code exposeKeyHint=true}. */
     public static final String KEY_HEADER = "X-Keyfailover-Key";
+    /** The route whose answer a pool request got (a fallback route's when one served, behaviour.md §18). */
+    public static final String ROUTE_HEADER = "X-Keyfailover-Route";
+    /** The model a fallback route asked for instead of the client's, when it renamed it. */
+    public static final String MODEL_HEADER = "X-Keyfailover-Model";
 
     private final Provider provider;
     private final boolean byokAllowed;
@@ -108,8 +112,9 @@ public class HeaderPolicy {
     }
 
     /**
-     * Marks the answer to a pool request, whoever made it: how many upstream attempts it took (0
-     * when the pool had no key to try) and, with {@code exposeKeyHint}, the masked hint of the key
+     * Marks the answer to a pool request, whoever made it: how many upstream attempts it took on
+     * every route (0 when the pool had no key to try), the route that answered, the model a
+     * fallback route renamed it to, and, with {@code exposeKeyHint}, the masked hint of the key
      * that served. Nothing for a request the pool does not serve, nor for an answer the proxy made
      * before walking the pool (a 413).
      */
@@ -119,6 +124,12 @@ public class HeaderPolicy {
             return;
         }
         setHeader.accept(ATTEMPTS_HEADER, Integer.toString(exchange.attempts()));
+        if (exchange.route() != null) {
+            setHeader.accept(ROUTE_HEADER, exchange.route());
+        }
+        if (exchange.renamedModel() != null) {
+            setHeader.accept(MODEL_HEADER, exchange.renamedModel());
+        }
         if (exposeKeyHint && exchange.servedBy() != null) {
             // Header values are ASCII: the hint's ellipsis is written as three dots.
             setHeader.accept(KEY_HEADER, exchange.servedBy().replace("…", "..."));

@@ -51,10 +51,11 @@ final class KeyFailoverExec implements ExecChainHandler {
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         Exchange exchange = Exchange.of(scope.clientContext);
+        exchange.route(provider.name());
         if (!exchange.pooled()) {
             return sendOnce(request, scope, chain, exchange);
         }
-        String model = RequestModel.of(request, exchange.body(), provider.modelSource());
+        String model = exchange.model(request, provider.modelSource());
         try (PoolAttempts attempts = new PoolAttempts(pool, model, clock.instant())) {
             while (true) {
                 Key key = attempts.walk().next();

@@ -27,8 +27,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
- * protocol element: client credentials, replayable body, the attempts (key failover on routes
- * with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
+ * protocol element: client credentials, replayable body, fallback routes (routes that name
+ * some), the attempts (key failover on routes with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
  * settings of behaviour.md §8: no redirects, no decompression, no automatic retries, no cookies,
  * no system proxy, a pool sized for a proxy.
  */
@@ -37,6 +37,7 @@ public final class ProviderClient implements Closeable {
     /** Chain element names, to find the handlers in the chain. */
     static final String CREDENTIALS = "keyfailover-credentials";
     static final String BODY = "keyfailover-body";
+    static final String FALLBACK = "keyfailover-fallback";
     static final String FAILOVER = "keyfailover-failover";
     static final String DUMP = "keyfailover-dump";
     static final String TIMING = "keyfailover-timing";
@@ -61,10 +62,11 @@ public final class ProviderClient implements Closeable {
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
      * @param headers the route's header policy (credentials are stripped by it)
+     * @param fallback the route's fallback routes ({@code FallbackExec} joins the chain when it names any)
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
                                         BodyLimits bodyLimits, ClientSettings settings, Clock clock,
-                                        FailoverEvents events) {
+                                        FailoverEvents events, FallbackPlan fallback) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -99,10 +101,14 @@ public final class ProviderClient implements Closeable {
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
                         new ClientCredentialsExec(headers, pool != null))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider))
-                // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                        new KeyFailoverExec(provider, pool, clock, events));
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider));
+        // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
+        if (fallback.active()) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,
+                    new FallbackExec(provider, fallback, clock, events));
+        }
+        builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
+                new KeyFailoverExec(provider, pool, clock, events));
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

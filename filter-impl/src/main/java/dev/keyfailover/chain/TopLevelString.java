@@ -29,15 +29,30 @@ final class TopLevelString {
 
     /** The field's string value in a body held in memory; {@code null} when absent, not a string, or not JSON. */
     static String find(byte[] body, String field) {
+        Found found = quickScans(body, field);
+        if (found != null) {
+            return value(found, body);
+        }
+        return parse(new ByteArrayInputStream(body), field);
+    }
+
+    /**
+     * Where the field's string value lies in a body held in memory (the bytes between its quotes),
+     * when the quick scans find it; {@code null} otherwise.
+     */
+    static Found locate(byte[] body, String field) {
+        Found found = quickScans(body, field);
+        return found == null || found.start() < 0 ? null : found;
+    }
+
+    /** The shorter pair of scans, then the longer; {@code null} when neither can tell. */
+    private static Found quickScans(byte[] body, String field) {
         byte[] name = field.getBytes(StandardCharsets.UTF_8);
         Found found = scans(body, FIRST_WINDOW, name);
         if (found == null && body.length > FIRST_WINDOW) {
             found = scans(body, WINDOW, name);
         }
-        if (found != null) {
-            return value(found, body);
-        }
-        return parse(new ByteArrayInputStream(body), field);
+        return found;
     }
 
     /** A forward scan of the first {@code window} bytes, then a backward one of the last; {@code null} when they cannot tell. */

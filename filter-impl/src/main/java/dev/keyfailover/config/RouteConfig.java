@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import dev.keyfailover.api.HeaderNames;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.FallbackSettings;
 import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
@@ -40,6 +41,7 @@ public final class RouteConfig {
     private final InboundLimits inbound;
     private final List<String> clientAuthHeaders;
     private final Optional<List<String>> dropResponseHeaders;
+    private final FallbackSettings fallback;
     private final Map<String, String> properties;
 
 
@@ -101,6 +103,7 @@ public final class RouteConfig {
         this.clientAuthHeaders = reader.parse("clientAuthHeaders", HeaderNames::parse).orElse(List.of());
         this.dropResponseHeaders = reader.parse("dropResponseHeaders", value -> value.trim().equalsIgnoreCase("none")
                 ? List.<String>of() : HeaderNames.parse(value));
+        this.fallback = FallbackConfig.read(reader, providerName, providerType);
         this.properties = reader.all();
     }
 
@@ -181,6 +184,11 @@ public final class RouteConfig {
      */
     public Optional<List<String>> dropResponseHeaders() {
         return dropResponseHeaders;
+    }
+
+    /** The fallback routes, when to turn to them, the breaker, and the models as a fallback (behaviour.md §18). */
+    public FallbackSettings fallback() {
+        return fallback;
     }
 
     /** Every resolved parameter, for the provider factory. */

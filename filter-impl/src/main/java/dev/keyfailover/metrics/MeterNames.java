@@ -18,8 +18,12 @@ public final class MeterNames {
     public static final String KEYS = "keyfailover.keys";
     /** Timer: each attempt, request sent to response head received; tags provider, outcome ({@link AttemptOutcome}). */
     public static final String UPSTREAM_DURATION = "keyfailover.upstream.duration";
+    /** Requests sent on to a fallback route (behaviour.md §18). */
+    public static final String FALLBACKS = "keyfailover.fallbacks";
 
     static final String PROVIDER = "provider";
+    static final String FROM = "from";
+    static final String REASON = "reason";
     static final String KEY = "key";
     static final String OUTCOME = "outcome";
     static final String KIND = "kind";

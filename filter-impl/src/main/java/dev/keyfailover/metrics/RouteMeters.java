@@ -24,14 +24,18 @@ public final class RouteMeters implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteMeters.class);
     private static final RequestOutcome[] OUTCOMES = RequestOutcome.values();
-    private static final RouteMeters NONE = new RouteMeters(null, null, null, null);
+    private static final RouteMeters NONE = new RouteMeters(null, null, null, FailoverEvents.NONE, null);
 
     private final RegisteredMeters meters;
     private final Counter[] requests;
     private final FailoverMeters failover;
     private final KeyPool pool;
 
-    private RouteMeters(RegisteredMeters meters, Counter[] requests, FailoverMeters failover, KeyPool pool) {
+    private final FailoverEvents events;
+
+    private RouteMeters(RegisteredMeters meters, Counter[] requests, FailoverMeters failover, FailoverEvents events,
+                        KeyPool pool) {
+        this.events = events;
         this.meters = meters;
         this.requests = requests;
         this.failover = failover;
@@ -48,8 +52,9 @@ public final class RouteMeters implements Closeable {
      *
      * @param pool the route's key pool, {@code null} when it has none (then only requests and
      *     upstream times are measured)
+     * @param fallbacks the route's fallback routes, one {@code keyfailover.fallbacks} counter per reason each
      */
-    public static RouteMeters register(MeterRegistry registry, String provider, KeyPool pool) {
+    public static RouteMeters register(MeterRegistry registry, String provider, KeyPool pool, List<String> fallbacks) {
         if (registry.find(MeterNames.REQUESTS).tag(MeterNames.PROVIDER, provider).meter() != null) {
             LOG.warn("{}: the meter registry already has meters of this provider (two routes of one name, or one "
                     + "not stopped): their counts add up", provider);
@@ -69,12 +74,13 @@ public final class RouteMeters implements Closeable {
             }
         }
         FailoverMeters failover = new FailoverMeters(meters, provider, pool == null ? List.of() : pool.keys());
-        return new RouteMeters(meters, requests, failover, pool);
+        FailoverEvents events = FailoverEvents.both(failover, new FallbackMeters(meters, provider, fallbacks));
+        return new RouteMeters(meters, requests, failover, events, pool);
     }
 
     /** What the chain tells the meters. */
     public FailoverEvents events() {
-        return failover == null ? FailoverEvents.NONE : failover;
+        return events;
     }
 
     /** Counts one client request, once, by how it ended. */

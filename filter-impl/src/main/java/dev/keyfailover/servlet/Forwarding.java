@@ -63,7 +63,11 @@ final class Forwarding {
         // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
-                upstream = requests.build(request, targetBase(request), ForwardPath.check(rawRest), upload);
+                String rest = ForwardPath.check(rawRest);
+                String origin = serverOrigin(request);
+                upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
+                String query = request.getQueryString();
+                exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
             } catch (IllegalArgumentException e) {
                 return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
                         exchange);
@@ -123,15 +127,13 @@ final class Forwarding {
         }
     }
 
-    private String targetBase(HttpServletRequest request) {
-        if (!baseUrl.startsWith("/")) {
-            return baseUrl;
-        }
+    /** This server and context as the proxy reaches itself, for base URLs on the same server ({@code /path}). */
+    private static String serverOrigin(HttpServletRequest request) {
         String host = request.getLocalAddr();
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath() + baseUrl;
+        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath();
     }
 
     /**

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.util.Optional;
 
 import dev.keyfailover.api.Provider;
+import dev.keyfailover.chain.FallbackTarget;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.RouteMeters;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyStateStore;
+import dev.keyfailover.settings.FallbackSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,6 +23,8 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class ProxyRoute implements Closeable {
 
+    private final String baseUrl;
+    private final FallbackSettings fallback;
     private final ProviderClient client;
     private final Forwarding forwarding;
     private final KeyStateStore store;
@@ -28,15 +32,28 @@ public final class ProxyRoute implements Closeable {
     private final ClientWatchdog watchdog;
     private final RouteMeters meters;
 
-    ProxyRoute(String baseUrl, ProviderClient client, HeaderPolicy headers, int streamBufferSize,
+    ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
+               int streamBufferSize,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
         this.client = client;
+        this.baseUrl = baseUrl;
+        this.fallback = fallback;
         this.forwarding = new Forwarding(baseUrl, client, new UpstreamRequests(headers),
                 new ResponseStreamer(headers, streamBufferSize), watchdog);
         this.store = store;
         this.inFlight = inFlight;
         this.watchdog = watchdog;
         this.meters = meters;
+    }
+
+    /** The route's fallback routes and how it renames the model as another's fallback. */
+    FallbackSettings fallbackSettings() {
+        return fallback;
+    }
+
+    /** The route as another route's fallback sees it. */
+    FallbackTarget asFallbackTarget() {
+        return new FallbackTarget(provider().name(), baseUrl, provider(), fallback, client.httpClient());
     }
 
     public Provider provider() {

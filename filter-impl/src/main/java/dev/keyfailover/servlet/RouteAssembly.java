@@ -7,6 +7,8 @@ import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.chain.ApiDump;
 import dev.keyfailover.chain.CredentialMasker;
+import dev.keyfailover.chain.FallbackPlan;
+import dev.keyfailover.chain.FallbackTargets;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.config.ConfigException;
@@ -37,9 +39,11 @@ final class RouteAssembly {
      * @param store where the keys' states live (closed by the route)
      * @param registry where the route's meters go; {@code null}: none
      * @param headerPolicies makes the route's header policy
+     * @param targets where the route finds its fallback routes
      */
     static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
-                               MeterRegistry registry, HeaderPolicyFactory headerPolicies) throws ConfigException {
+                               MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets)
+            throws ConfigException {
         ProviderFactory factory = ProviderFactories.require(where, config.providerType());
         // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
         String settingsUrl = config.baseUrl().startsWith("/") ? "http://localhost" + config.baseUrl() : config.baseUrl();
@@ -63,11 +67,12 @@ final class RouteAssembly {
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider));
         HeaderPolicy headers = headerPolicies.create(provider, config);
-        RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
+        RouteMeters meters = registry == null ? RouteMeters.none()
+                : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes());
         ProviderClient client;
         try {
             client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(), clock,
-                    meters.events());
+                    meters.events(), new FallbackPlan(config.fallback(), targets, FallbackPlan.DEFAULT_TRANSIENT_STATUSES));
         } catch (RuntimeException e) {
             meters.close();
             throw e;
@@ -76,7 +81,7 @@ final class RouteAssembly {
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
         InboundLimits inbound = config.inbound();
-        return new ProxyRoute(config.baseUrl(), client, headers, config.client().bufferSize(), store,
+        return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
     }

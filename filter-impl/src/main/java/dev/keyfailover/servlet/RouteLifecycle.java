@@ -45,17 +45,19 @@ public final class RouteLifecycle {
                             HeaderPolicyFactory headerPolicies) throws ServletException {
         try {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
+            RouteRegistry routes = RouteRegistry.of(context);
+            routes.checkFallbacks(where, config);
             Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
             KeyStateStore store = StateStores.open(where, config.stateStore(), context);
             ProxyRoute route;
             try {
                 route = RouteAssembly.assemble(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
-                        store, meterRegistry(where, context), headerPolicies);
+                        store, meterRegistry(where, context), headerPolicies, routes);
             } catch (ConfigException | RuntimeException e) {
                 store.close();
                 throw e;
             }
-            RouteRegistry.of(context).add(route);
+            routes.add(route);
             return route;
         } catch (ConfigException e) {
             LOG.error("keyfailover configuration error: {}", e.getMessage());

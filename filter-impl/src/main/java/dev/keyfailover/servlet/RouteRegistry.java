@@ -1,12 +1,21 @@
 package dev.keyfailover.servlet;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.keyfailover.chain.FallbackTarget;
+import dev.keyfailover.chain.FallbackTargets;
+import dev.keyfailover.config.ConfigException;
+import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.settings.FallbackSettings;
 import jakarta.servlet.ServletContext;
 
-/** The routes of one web application, for the status page. Kept as a context attribute. */
-public final class RouteRegistry {
+/**
+ * The routes of one web application, for the status page and for the routes that fall back to
+ * one another (behaviour.md §18). Kept as a context attribute.
+ */
+public final class RouteRegistry implements FallbackTargets {
 
     static final String ATTRIBUTE = RouteRegistry.class.getName();
 
@@ -31,6 +40,36 @@ public final class RouteRegistry {
 
     void remove(ProxyRoute route) {
         routes.remove(route);
+    }
+
+    @Override
+    public Optional<FallbackTarget> find(String name) {
+        for (ProxyRoute route : routes) {
+            if (route.provider().name().equals(name)) {
+                return Optional.of(route.asFallbackTarget());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A fallback route speaks the same API as the route that names it: checked both ways as each
+     * route starts, since either may start first.
+     *
+     * @throws ConfigException naming both routes and their APIs
+     */
+    void checkFallbacks(String where, RouteConfig starting) throws ConfigException {
+        FallbackSettings mine = starting.fallback();
+        for (ProxyRoute route : routes) {
+            String name = route.provider().name();
+            FallbackSettings theirs = route.fallbackSettings();
+            boolean related = mine.routes().contains(name) || theirs.routes().contains(starting.providerName());
+            if (related && !theirs.apiFamily().equals(mine.apiFamily())) {
+                throw new ConfigException(where + ": parameter 'fallback': route '" + starting.providerName()
+                        + "' speaks the " + mine.apiFamily() + " API and route '" + name + "' the "
+                        + theirs.apiFamily() + " API; a fallback route must speak the same API");
+            }
+        }
     }
 
     /** The routes in the order they started. */
