@@ -10,6 +10,8 @@ import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.chain.AttemptReport;
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.PoolSettings;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -25,7 +27,8 @@ class RouteMetersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private static KeyPool pool(String... keys) {
-        return new KeyPool("openai", List.of(keys), Clock.systemUTC(), PoolSettings.defaults());
+        return new KeyPool("openai", List.of(keys), Clock.systemUTC(), PoolSettings.defaults(), Sleeper.THREAD,
+                LocalKeyStateStore.INSTANCE);
     }
 
     @Test

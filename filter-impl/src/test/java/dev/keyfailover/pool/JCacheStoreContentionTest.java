@@ -91,7 +91,7 @@ class JCacheStoreContentionTest {
                 KeyPool pool = nodes.get(t % nodes.size());
                 Duration wait = Duration.ofSeconds(base + t);
                 running.add(threads.submit(() -> {
-                    KeyWalk walk = pool.walk();
+                    KeyWalk walk = pool.walk(null);
                     Key key = pool.keys().get(0);
                     gate.await(10, TimeUnit.SECONDS);
                     walk.record(key, 429, KeyVerdict.coolDown(wait));
