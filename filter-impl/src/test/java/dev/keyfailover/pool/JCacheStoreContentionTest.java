@@ -133,7 +133,7 @@ class JCacheStoreContentionTest {
             // Another node writes between this mark's read and its write, every time.
             long write = otherWrites.incrementAndGet();
             cache.put(entry, new StoredStatus(KeyStatus.cooling(clock.instant().plusSeconds(write)), write).line());
-            return KeyStatus.disabled(null, null);
+            return KeyStatus.suspended(KeyState.DISABLED, null, null);
         });
 
         assertThat(mark.changed()).as("no transition reported by the mark that gave way").isFalse();
