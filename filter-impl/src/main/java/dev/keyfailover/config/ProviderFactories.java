@@ -40,11 +40,6 @@ public final class ProviderFactories {
     record Discovery(Map<String, ProviderFactory> byType, Set<String> broken) {
     }
 
-    /** Every factory found, by type; the first one found for a type wins. */
-    public static Map<String, ProviderFactory> discover() {
-        return discover(loaders()).byType();
-    }
-
     /**
      * The factory of the type a route names in its parameter {@code provider}.
      *

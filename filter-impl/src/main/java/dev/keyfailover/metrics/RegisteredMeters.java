@@ -69,10 +69,4 @@ final class RegisteredMeters {
             meters.clear();
         }
     }
-
-    int size() {
-        synchronized (meters) {
-            return meters.size();
-        }
-    }
 }

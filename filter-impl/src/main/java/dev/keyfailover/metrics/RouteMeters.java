@@ -97,11 +97,6 @@ public final class RouteMeters implements Closeable {
         }
     }
 
-    /** How many meters are registered now (0 once closed). */
-    public int size() {
-        return meters == null ? 0 : meters.size();
-    }
-
     /** Removes this route's meters from the registry. */
     @Override
     public void close() {

@@ -25,14 +25,6 @@ public final class KeyPool {
     private final KeyStateStore store;
 
     /**
-     * @throws IllegalArgumentException when a key is blank or repeated; the message names the
-     *     provider and the key's index, never the key
-     */
-    public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings, Sleeper sleeper) {
-        this(providerName, secrets, clock, settings, sleeper, LocalKeyStateStore.INSTANCE);
-    }
-
-    /**
      * @param store where the keys' states live: this node's memory, or a store shared by nodes
      * @throws IllegalArgumentException when a key is blank or repeated; the message names the
      *     provider and the key's index, never the key
@@ -58,23 +50,9 @@ public final class KeyPool {
         store.started();
     }
 
-    public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings) {
-        this(providerName, secrets, clock, settings, Sleeper.THREAD);
-    }
-
-    /** Starts the walk of one client request whose model is unknown. */
-    public KeyWalk walk() {
-        return walk(null);
-    }
-
     /** Starts the walk of one client request for this model ({@code null}: unknown), in the pool's {@code keyOrder}. */
     public KeyWalk walk(String model) {
         return new KeyWalk(this, model, order.of(keys, model, now()));
-    }
-
-    /** The provider this pool belongs to. */
-    public String providerName() {
-        return providerName;
     }
 
     /** The keys in their configured order. */

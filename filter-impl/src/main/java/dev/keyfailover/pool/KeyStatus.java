@@ -26,10 +26,6 @@ record KeyStatus(KeyState state, Instant until, Duration recheckInterval, Instan
         return new KeyStatus(KeyState.COOLING, until, null, null);
     }
 
-    static KeyStatus disabled(Instant due, Duration interval) {
-        return suspended(KeyState.DISABLED, due, interval);
-    }
-
     /** DISABLED or EXHAUSTED: out of ordinary traffic until a re-check succeeds. */
     static KeyStatus suspended(KeyState state, Instant due, Duration interval) {
         return new KeyStatus(state, due, interval, null);

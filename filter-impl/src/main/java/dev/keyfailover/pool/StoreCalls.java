@@ -41,23 +41,19 @@ final class StoreCalls implements AutoCloseable {
     private volatile long retryAtNanos;
 
     StoreCalls(String storeName, Duration timeout) {
-        this(storeName, timeout, boundedThreads(THREADS, QUEUE));
-    }
-
-    StoreCalls(String storeName, Duration timeout, ThreadPoolExecutor threads) {
         this.storeName = storeName;
         this.timeout = timeout;
-        this.threads = threads;
+        this.threads = boundedThreads();
     }
 
     /**
-     * At most {@code count} threads, none while idle, and at most {@code queueLength} calls waiting
+     * At most {@link #THREADS} threads, none while idle, and at most {@link #QUEUE} calls waiting
      * for one; past that a call is refused ({@link ThreadPoolExecutor.AbortPolicy}) and its caller
      * falls back at once.
      */
-    static ThreadPoolExecutor boundedThreads(int count, int queueLength) {
-        ThreadPoolExecutor threads = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueLength), runnable -> {
+    private static ThreadPoolExecutor boundedThreads() {
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), runnable -> {
                     Thread thread = new Thread(runnable, "keyfailover-state-store");
                     thread.setDaemon(true);
                     return thread;

@@ -94,11 +94,6 @@ final class ClientWatchdog implements Closeable {
         }
     }
 
-    /** Watches open now (for tests: each request closes its own). */
-    int openWatches() {
-        return watches.size();
-    }
-
     @Override
     public void close() {
         if (sweeper != null) {

@@ -69,11 +69,6 @@ public final class ProxyRoute implements Closeable {
         return client;
     }
 
-    /** The route's meters ({@link RouteMeters#none()} without a registry). */
-    public RouteMeters meters() {
-        return meters;
-    }
-
     /**
      * An administrator's reset of one key of the pool to VALID (behaviour.md §1), counted as a
      * transition when it changed the key.

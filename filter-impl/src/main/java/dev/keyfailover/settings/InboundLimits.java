@@ -29,9 +29,4 @@ public record InboundLimits(OptionalInt maxConcurrentStreams, Duration clientIdl
         maxConcurrentStreams.ifPresent(limit -> Require.atLeastOne(limit, "maxConcurrentStreams", "stream"));
         Require.positive(clientIdleTimeout, "clientIdleTimeout");
     }
-
-    /** No limit on streams, 30 s client idle timeout. */
-    public static InboundLimits defaults() {
-        return new InboundLimits(OptionalInt.empty(), DEFAULT_CLIENT_IDLE_TIMEOUT);
-    }
 }

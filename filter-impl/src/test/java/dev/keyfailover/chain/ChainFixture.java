@@ -10,6 +10,8 @@ import java.util.Map;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.OpenAiProviderFactory;
@@ -120,7 +122,8 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ProviderClient client(Provider provider, ApiDump dump, FailoverSettings failover, ClientSettings settings) {
-        return client(new KeyPool(provider.name(), keys, clock, poolSettings), provider, dump, failover, settings);
+        return client(new KeyPool(provider.name(), keys, clock, poolSettings, Sleeper.THREAD,
+                LocalKeyStateStore.INSTANCE), provider, dump, failover, settings);
     }
 
     /** A client for a provider that has no keys of its own to fail over with. */

@@ -20,6 +20,7 @@ import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyWalk;
+import dev.keyfailover.pool.LocalKeyStateStore;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.MutableClock;
 
@@ -38,7 +39,7 @@ class ExhaustionTest {
         return new KeyPool("openai", secrets, clock, settings, duration -> {
             sleeps.add(duration);
             clock.advance(duration);
-        });
+        }, LocalKeyStateStore.INSTANCE);
     }
 
     private KeyPool pool(PoolSettings settings) {
@@ -47,7 +48,7 @@ class ExhaustionTest {
 
     /** Marks one key from a walk of its own, as another request would. */
     private static void mark(KeyPool pool, int index, int status, KeyVerdict verdict) {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key;
         do {
             key = walk.next();
@@ -57,7 +58,7 @@ class ExhaustionTest {
     }
 
     private KeyPoolExhaustion drainAndClassify(KeyPool pool) {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         for (Key key = walk.next(); key != null; key = walk.next()) {
             walk.record(key, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
         }
@@ -95,7 +96,7 @@ class ExhaustionTest {
     void untriedKeyWhoseCooldownJustEndedGivesRateLimitedWithRetryAfterZero() {
         KeyPool pool = pool(PoolSettings.defaults());
         mark(pool, 2, 429, KeyVerdict.coolDown(Duration.ofSeconds(10)));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         assertThat(walk.next()).isNull();
@@ -118,7 +119,7 @@ class ExhaustionTest {
         mark(pool, 2, 401, KeyVerdict.DISABLE);
         clock.advance(Duration.ofSeconds(10));
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         assertThat(walk.next()).isNull();
         KeyPoolExhaustion e = classify(pool, walk);
 
@@ -132,7 +133,7 @@ class ExhaustionTest {
     @Test
     void rateLimitedRetryAfterHeaderIsRoundedUpToWholeSeconds() {
         KeyPool pool = pool(PoolSettings.defaults(), SECRETS.subList(0, 1));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofMillis(1500)));
 
         KeyPoolExhaustion e = classify(pool, walk);
@@ -154,7 +155,7 @@ class ExhaustionTest {
     @Test
     void everyKeyDisabledGivesAuthenticationFailed() {
         KeyPool pool = pool(PoolSettings.defaults());
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         for (Key key = walk.next(); key != null; key = walk.next()) {
             walk.record(key, 401, KeyVerdict.DISABLE);
         }
@@ -177,7 +178,7 @@ class ExhaustionTest {
         }
         clock.advance(Duration.ofDays(2));
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         assertThat(walk.next()).isNull();
 
         assertThat(classify(pool, walk).kind()).isEqualTo(KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED);
@@ -190,7 +191,7 @@ class ExhaustionTest {
         mark(pool, 1, 429, KeyVerdict.coolDown(Duration.ofSeconds(45)));
         mark(pool, 2, 401, KeyVerdict.DISABLE);
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         assertThat(walk.next()).isNull();
         KeyPoolExhaustion e = classify(pool, walk);
 
@@ -204,7 +205,7 @@ class ExhaustionTest {
         // authentication except key 1, and key 0 is usable again. The classification must not
         // say "all configured keys failed authentication" (behaviour.md §6: that is for every key DISABLED).
         KeyPool pool = pool(PoolSettings.defaults(), SECRETS.subList(0, 2));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(1)));
         clock.advance(Duration.ofSeconds(1));
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
@@ -221,7 +222,7 @@ class ExhaustionTest {
         KeyPool pool = pool(PoolSettings.defaults());
         mark(pool, 0, 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
         mark(pool, 1, 401, KeyVerdict.DISABLE);
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.next();
         List<KeySnapshot> before = pool.snapshot();
 
@@ -241,7 +242,7 @@ class ExhaustionTest {
         mark(pool, 2, 429, KeyVerdict.coolDown(Duration.ofSeconds(300)));
         Instant start = clock.instant();
         Instant startedAt = clock.instant();
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         assertThat(walk.next()).isNull();
 
         boolean walkAgain = awaitKey(pool, classify(pool, walk), startedAt);
@@ -249,7 +250,7 @@ class ExhaustionTest {
         assertThat(walkAgain).isTrue();
         assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
         assertThat(clock.instant()).isEqualTo(start.plusSeconds(60));
-        assertThat(pool.walk().next().index()).isEqualTo(1);
+        assertThat(pool.walk(null).next().index()).isEqualTo(1);
     }
 
     @Test
@@ -321,14 +322,14 @@ class ExhaustionTest {
                 PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)), duration -> {
                     holdsLock.add(Thread.holdsLock(holder[0]));
                     Thread other = new Thread(() -> {
-                        KeyWalk walk = holder[0].walk();
+                        KeyWalk walk = holder[0].walk(null);
                         Key key = walk.next();
                         handedMeanwhile.add(key == null ? -1 : key.index());
                     });
                     other.start();
                     other.join(10_000);
                     clock.advance(duration);
-                });
+                }, LocalKeyStateStore.INSTANCE);
         holder[0] = pool;
         KeyPoolExhaustion e = drainAndClassify(pool);
 
@@ -343,7 +344,7 @@ class ExhaustionTest {
         KeyPool pool = new KeyPool("openai", SECRETS, clock,
                 PoolSettings.defaults().withMaxWaitForKey(Duration.ofMinutes(2)), duration -> {
                     throw new InterruptedException("shutting down");
-                });
+                }, LocalKeyStateStore.INSTANCE);
         KeyPoolExhaustion e = drainAndClassify(pool);
 
         assertThatThrownBy(() -> awaitKey(pool, e, clock.instant())).isInstanceOf(InterruptedException.class);

@@ -22,6 +22,8 @@ import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.pool.KeyWalk;
+import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.MutableClock;
@@ -58,7 +60,8 @@ class KeyFailoverExecMockChainTest {
     void setUp() {
         provider = new OpenAiProviderFactory().create(
                 new ProviderSettings("openai", URI.create("http://upstream.test/"), Map.of()));
-        pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults());
+        pool = new KeyPool("openai", List.of(K1, K2), clock, PoolSettings.defaults(), Sleeper.THREAD,
+                LocalKeyStateStore.INSTANCE);
         exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
     }
 
@@ -112,7 +115,7 @@ class KeyFailoverExecMockChainTest {
         assertThat(probed.state()).isEqualTo(KeyState.DISABLED);
         assertThat(probed.cooldownRemaining()).isZero();
         assertThat(pool.snapshot().get(1).state()).isEqualTo(KeyState.VALID);
-        try (KeyWalk walk = pool.walk()) {
+        try (KeyWalk walk = pool.walk(null)) {
             Key next = walk.next();
             assertThat(next.index()).isZero();
             assertThat(walk.isProbe(next)).isTrue();
@@ -176,7 +179,7 @@ class KeyFailoverExecMockChainTest {
                 wait -> {
                     slept.add(wait);
                     clock.advance(wait);
-                });
+                }, LocalKeyStateStore.INSTANCE);
         exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
         BasicClassicHttpResponse first = new BasicClassicHttpResponse(429);
         first.addHeader("Retry-After", "5");
@@ -199,7 +202,8 @@ class KeyFailoverExecMockChainTest {
     void maxWaitForKeyDoesNotWaitForACooldownBeyondIt() throws Exception {
         List<java.time.Duration> slept = new java.util.ArrayList<>();
         pool = new KeyPool("openai", List.of(K1, K2), clock,
-                PoolSettings.defaults().withMaxWaitForKey(java.time.Duration.ofSeconds(3)), slept::add);
+                PoolSettings.defaults().withMaxWaitForKey(java.time.Duration.ofSeconds(3)), slept::add,
+                        LocalKeyStateStore.INSTANCE);
         exec = FailoverSettings.defaults().failoverHandlers(provider, pool, clock);
         BasicClassicHttpResponse limited = new BasicClassicHttpResponse(429);
         limited.addHeader("Retry-After", "5");

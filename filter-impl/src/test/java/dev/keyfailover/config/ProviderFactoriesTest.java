@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.keyfailover.api.Provider;
-import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.GenericProviderFactory;
@@ -22,35 +21,38 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 3: built-in providers are found through ServiceLoader, by type. */
 class ProviderFactoriesTest {
 
-    @Test
-    void discoversTheBuiltInProvidersByType() {
-        Map<String, ProviderFactory> factories = ProviderFactories.discover();
+    private static final String WHERE = "servlet 'test'";
 
-        assertThat(factories).containsKeys("openai", "anthropic", "generic");
-        assertThat(factories.get("openai")).isInstanceOf(OpenAiProviderFactory.class);
-        assertThat(factories.get("anthropic")).isInstanceOf(AnthropicProviderFactory.class);
-        assertThat(factories.get("generic")).isInstanceOf(GenericProviderFactory.class);
-        factories.forEach((type, factory) -> assertThat(factory.type()).isEqualTo(type));
+    @Test
+    void findsTheBuiltInProvidersByType() throws Exception {
+        assertThat(ProviderFactories.require(WHERE, "openai")).isInstanceOf(OpenAiProviderFactory.class);
+        assertThat(ProviderFactories.require(WHERE, "anthropic")).isInstanceOf(AnthropicProviderFactory.class);
+        assertThat(ProviderFactories.require(WHERE, "generic")).isInstanceOf(GenericProviderFactory.class);
+        for (String type : List.of("openai", "anthropic", "generic")) {
+            assertThat(ProviderFactories.require(WHERE, type).type()).isEqualTo(type);
+        }
     }
 
     @Test
-    void findsTheBuiltInsEvenWithoutAThreadContextClassLoader() {
+    void findsTheBuiltInsEvenWithoutAThreadContextClassLoader() throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader saved = thread.getContextClassLoader();
         thread.setContextClassLoader(null);
         try {
-            assertThat(ProviderFactories.discover()).containsKeys("openai", "anthropic", "generic");
+            for (String type : List.of("openai", "anthropic", "generic")) {
+                assertThat(ProviderFactories.require(WHERE, type).type()).isEqualTo(type);
+            }
         } finally {
             thread.setContextClassLoader(saved);
         }
     }
 
     @Test
-    void discoveredFactoriesBuildProvidersFromSettings() {
+    void discoveredFactoriesBuildProvidersFromSettings() throws Exception {
         ProviderSettings settings = new ProviderSettings("azure", URI.create("https://example.openai.azure.com"),
                 Map.of("authHeader", "api-key", "errorFormat", "anthropic"));
 
-        Provider provider = ProviderFactories.discover().get("generic").create(settings);
+        Provider provider = ProviderFactories.require(WHERE, "generic").create(settings);
 
         assertThat(provider.name()).isEqualTo("azure");
         assertThat(provider.credentialHeaders()).containsExactly("api-key");

@@ -81,7 +81,6 @@ class RouteConfigTest {
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
-        assertThat(config.inbound()).isEqualTo(InboundLimits.defaults());
         assertThat(config.inbound().maxConcurrentStreams()).isEmpty();
         assertThat(config.inbound().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.clientAuthHeaders()).isEmpty();

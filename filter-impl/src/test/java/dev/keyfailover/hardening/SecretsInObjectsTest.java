@@ -36,7 +36,7 @@ class SecretsInObjectsTest {
                 HttpClient.newHttpClient().send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/models")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 ProxyRoute route = proxy.route();
-                KeyWalk walk = route.pool().walk();
+                KeyWalk walk = route.pool().walk(null);
                 walk.next();
 
                 Set<Object> ours = ObjectGraph.ours(route, walk, route.pool().snapshot(),

@@ -41,7 +41,8 @@ class ConcurrentMarkingTest {
     }
 
     private KeyPool newPool() {
-        return new KeyPool("openai", SECRETS, clock, PoolSettings.defaults(), clock::advance);
+        return new KeyPool("openai", SECRETS, clock, PoolSettings.defaults(), clock::advance,
+                LocalKeyStateStore.INSTANCE);
     }
 
     /** Runs the tasks all at once behind a start gate and returns their results. */
@@ -71,7 +72,7 @@ class ConcurrentMarkingTest {
     private List<Boolean> markFirstKeyAtOnce(KeyPool pool, int status, KeyVerdict verdict) throws Exception {
         List<Callable<Boolean>> tasks = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            KeyWalk walk = pool.walk();
+            KeyWalk walk = pool.walk(null);
             Key key = walk.next();
             assertThat(key.index()).isZero();
             tasks.add(() -> walk.record(key, status, verdict));
@@ -115,7 +116,7 @@ class ConcurrentMarkingTest {
             KeyPool pool = newPool();
             List<Callable<Boolean>> tasks = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
-                KeyWalk walk = pool.walk();
+                KeyWalk walk = pool.walk(null);
                 Key key = walk.next();
                 Duration wait = Duration.ofSeconds(10 + t);
                 tasks.add(() -> walk.record(key, 429, KeyVerdict.coolDown(wait)));
@@ -133,13 +134,13 @@ class ConcurrentMarkingTest {
     void exactlyOneOfManyConcurrentWalksTakesADueReCheckAsItsProbe() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             KeyPool pool = newPool();
-            KeyWalk disabler = pool.walk();
+            KeyWalk disabler = pool.walk(null);
             disabler.record(disabler.next(), 401, KeyVerdict.DISABLE);
             clock.advance(Duration.ofMinutes(15));
             List<Callable<String>> tasks = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 tasks.add(() -> {
-                    KeyWalk walk = pool.walk();
+                    KeyWalk walk = pool.walk(null);
                     Key key = walk.next();
                     return key.index() + (walk.isProbe(key) ? "-probe" : "");
                 });
@@ -156,10 +157,10 @@ class ConcurrentMarkingTest {
     void aSuccessfulProbeAnswerAndConcurrentResetsOfThatKeyBringItBackExactlyOnce() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             KeyPool pool = newPool();
-            KeyWalk disabler = pool.walk();
+            KeyWalk disabler = pool.walk(null);
             disabler.record(disabler.next(), 401, KeyVerdict.DISABLE);
             clock.advance(Duration.ofMinutes(15));
-            KeyWalk prober = pool.walk();
+            KeyWalk prober = pool.walk(null);
             Key probe = prober.next();
             assertThat(prober.isProbe(probe)).isTrue();
             // Every thread changes the same key in the same scope (the key as a whole): the probe's

@@ -91,7 +91,7 @@ class JCacheStoreContentionTest {
                 KeyPool pool = nodes.get(t % nodes.size());
                 Duration wait = Duration.ofSeconds(base + t);
                 running.add(threads.submit(() -> {
-                    KeyWalk walk = pool.walk();
+                    KeyWalk walk = pool.walk(null);
                     Key key = pool.keys().get(0);
                     gate.await(10, TimeUnit.SECONDS);
                     walk.record(key, 429, KeyVerdict.coolDown(wait));
@@ -133,7 +133,7 @@ class JCacheStoreContentionTest {
             // Another node writes between this mark's read and its write, every time.
             long write = otherWrites.incrementAndGet();
             cache.put(entry, new StoredStatus(KeyStatus.cooling(clock.instant().plusSeconds(write)), write).line());
-            return KeyStatus.disabled(null, null);
+            return KeyStatus.suspended(KeyState.DISABLED, null, null);
         });
 
         assertThat(mark.changed()).as("no transition reported by the mark that gave way").isFalse();

@@ -79,7 +79,8 @@ class KeyHintTest {
     @Test
     void keyToStringShowsIndexHintAndStateButNeverTheSecret() {
         MutableClock clock = MutableClock.atFixedStart();
-        KeyPool pool = new KeyPool("openai", List.of(LONG_KEY), clock, PoolSettings.defaults(), clock::advance);
+        KeyPool pool = new KeyPool("openai", List.of(LONG_KEY), clock, PoolSettings.defaults(), clock::advance,
+                LocalKeyStateStore.INSTANCE);
         Key key = pool.keys().get(0);
 
         assertThat(key.toString()).contains("0").contains("sk-p…9xQa").contains("VALID").doesNotContain(LONG_KEY);
@@ -91,8 +92,8 @@ class KeyHintTest {
         MutableClock clock = MutableClock.atFixedStart();
         String other = "sk-proj-Qq1Ww2Ee3Rr4Tt5Yy6Uu7Ii8Oo9Pp0Aa1Ss2Dd3Ff4";
         KeyPool pool = new KeyPool("openai", List.of(LONG_KEY, other), clock, PoolSettings.defaults(),
-                clock::advance);
-        KeyWalk walk = pool.walk();
+                clock::advance, LocalKeyStateStore.INSTANCE);
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
 

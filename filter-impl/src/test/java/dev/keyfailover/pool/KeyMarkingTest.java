@@ -32,7 +32,7 @@ class KeyMarkingTest {
     private final MutableClock clock = MutableClock.atFixedStart();
 
     private KeyPool pool(PoolSettings settings) {
-        return new KeyPool("openai", SECRETS, clock, settings, clock::advance);
+        return new KeyPool("openai", SECRETS, clock, settings, clock::advance, LocalKeyStateStore.INSTANCE);
     }
 
     private final KeyPool pool = pool(PoolSettings.defaults());
@@ -51,7 +51,7 @@ class KeyMarkingTest {
 
     /** One request: takes the first key and records the upstream answer under the rules. */
     private boolean answerFirstKey(KeyPool pool, FailoverRules rules, BasicHttpResponse answer) {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         assertThat(key.index()).isZero();
         return walk.record(key, answer.getCode(), rules.judge(answer, clock.instant()));
@@ -156,7 +156,7 @@ class KeyMarkingTest {
 
     @Test
     void zeroCooldownVerdictFallsBackToTheDefaultCooldown() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ZERO));
 
         assertThat(first().cooldownRemaining()).isEqualTo(Duration.ofSeconds(60));
@@ -164,8 +164,8 @@ class KeyMarkingTest {
 
     @Test
     void aMarkNeverShortensACooldown() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
 
@@ -178,8 +178,8 @@ class KeyMarkingTest {
 
     @Test
     void aLaterDeadlineExtendsACooldownWithoutCountingAsANewTransition() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
         a.record(keyA, 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
@@ -215,13 +215,13 @@ class KeyMarkingTest {
         assertThat(answerFirstKey(response(401))).isTrue();
 
         assertThat(first().state()).isEqualTo(KeyState.DISABLED);
-        assertThat(pool.walk().next().index()).isEqualTo(1);
+        assertThat(pool.walk(null).next().index()).isEqualTo(1);
     }
 
     @Test
     void disablingAnAlreadyDisabledKeyReportsNoChange() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
 
@@ -232,8 +232,8 @@ class KeyMarkingTest {
 
     @Test
     void unauthorizedDisablesACoolingKey() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
         a.record(keyA, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
@@ -245,8 +245,8 @@ class KeyMarkingTest {
 
     @Test
     void disabledKeyIgnoresALaterRateLimit() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
         a.record(keyA, 401, KeyVerdict.DISABLE);
@@ -266,7 +266,7 @@ class KeyMarkingTest {
 
     @Test
     void forbiddenKeyIsLeftUntouchedAndSkippedForThisRequestOnly() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         KeyVerdict verdict = FailoverRules.defaults().judge(response(403), clock.instant());
 
@@ -276,7 +276,7 @@ class KeyMarkingTest {
         assertThat(first().state()).isEqualTo(KeyState.VALID);
         assertThat(first().cooldownRemaining()).isZero();
         assertThat(walk.next().index()).isEqualTo(1);
-        assertThat(pool.walk().next()).isSameAs(key);
+        assertThat(pool.walk(null).next()).isSameAs(key);
     }
 
     @Test
@@ -292,7 +292,7 @@ class KeyMarkingTest {
     @Test
     void forbiddenKeyStaysValidAndTheAnswerGoesToTheClientWithOn403Pass() {
         FailoverRules rules = FailoverRules.builder().on403(FailoverRules.On403.PASS).build();
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         KeyVerdict verdict = rules.judge(response(403), clock.instant());
 
@@ -325,7 +325,7 @@ class KeyMarkingTest {
     @Test
     void addedStatusWithSkipRuleSkipsTheKeyForThisRequestOnly() {
         FailoverRules rules = FailoverRules.builder().failoverOn(402, KeyVerdict.Action.SKIP).build();
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         KeyVerdict verdict = rules.judge(response(402), clock.instant());
 
@@ -333,7 +333,7 @@ class KeyMarkingTest {
         assertThat(walk.record(key, 402, verdict)).isFalse();
         assertThat(first().state()).isEqualTo(KeyState.VALID);
         assertThat(walk.next().index()).isEqualTo(1);
-        assertThat(pool.walk().next()).isSameAs(key);
+        assertThat(pool.walk(null).next()).isSameAs(key);
     }
 
     // --- anything else ---
@@ -342,7 +342,7 @@ class KeyMarkingTest {
     @ValueSource(ints = {200, 201, 302, 400, 404, 500, 503})
     void otherStatusesLeaveTheKeyUnchanged(int status) {
         BasicHttpResponse answer = response(status, "Retry-After", "30");
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         KeyVerdict verdict = FailoverRules.defaults().judge(answer, clock.instant());
 
@@ -356,8 +356,8 @@ class KeyMarkingTest {
 
     @Test
     void otherStatusesDoNotEndAnExistingCooldown() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
         a.record(keyA, 429, KeyVerdict.coolDown(Duration.ofSeconds(60)));
@@ -370,8 +370,8 @@ class KeyMarkingTest {
 
     @Test
     void okAnswerDoesNotBringADisabledKeyBackOutsideAProbe() {
-        KeyWalk a = pool.walk();
-        KeyWalk b = pool.walk();
+        KeyWalk a = pool.walk(null);
+        KeyWalk b = pool.walk(null);
         Key keyA = a.next();
         Key keyB = b.next();
         a.record(keyA, 401, KeyVerdict.DISABLE);
@@ -384,7 +384,7 @@ class KeyMarkingTest {
     @Test
     void aKeyKeepsStateForAtMostSixtyFourModelsAndThenCoolsAsAWhole() {
         KeyPool pool = new KeyPool("openai", java.util.List.of("sk-many-models-000000000001"), clock,
-                PoolSettings.defaults());
+                PoolSettings.defaults(), Sleeper.THREAD, LocalKeyStateStore.INSTANCE);
         Key key = pool.keys().get(0);
         java.time.Instant now = clock.instant();
         for (int i = 0; i < Key.MAX_MODELS; i++) {
@@ -402,7 +402,7 @@ class KeyMarkingTest {
     @Test
     void endedModelCooldownsMakeRoomForNewModels() {
         KeyPool pool = new KeyPool("openai", java.util.List.of("sk-many-models-000000000002"), clock,
-                PoolSettings.defaults());
+                PoolSettings.defaults(), Sleeper.THREAD, LocalKeyStateStore.INSTANCE);
         Key key = pool.keys().get(0);
         java.time.Instant now = clock.instant();
         for (int i = 0; i < Key.MAX_MODELS; i++) {

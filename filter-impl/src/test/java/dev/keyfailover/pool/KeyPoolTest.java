@@ -23,7 +23,8 @@ class KeyPoolTest {
     private final MutableClock clock = MutableClock.atFixedStart();
 
     private KeyPool pool(List<String> secrets) {
-        return new KeyPool("openai", secrets, clock, PoolSettings.defaults(), clock::advance);
+        return new KeyPool("openai", secrets, clock, PoolSettings.defaults(), clock::advance,
+                LocalKeyStateStore.INSTANCE);
     }
 
     @Test
@@ -32,7 +33,7 @@ class KeyPoolTest {
 
         assertThat(pool.keys()).extracting(Key::index).containsExactly(0, 1, 2);
         assertThat(pool.keys()).extracting(Key::secret).containsExactly(K0, K1, K2);
-        assertThat(pool.providerName()).isEqualTo("openai");
+        assertThat(pool).hasToString("KeyPool[openai, 3 keys]");
     }
 
     @Test
@@ -104,14 +105,14 @@ class KeyPoolTest {
     @Test
     void resetBringsACoolingKeyBackAtOnce() {
         KeyPool pool = pool(List.of(K0, K1));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         walk.record(key, 429, KeyVerdict.coolDown(Duration.ofMinutes(10)));
 
         assertThat(pool.reset(0)).isTrue();
 
         assertThat(pool.snapshot().get(0).state()).isEqualTo(KeyState.VALID);
-        assertThat(pool.walk().next()).isSameAs(key);
+        assertThat(pool.walk(null).next()).isSameAs(key);
     }
 
     @Test
@@ -125,7 +126,7 @@ class KeyPoolTest {
     @Test
     void resetTouchesOnlyTheKeyItNames() {
         KeyPool pool = pool(List.of(K0, K1));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
 

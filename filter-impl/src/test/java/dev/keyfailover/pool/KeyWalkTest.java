@@ -22,7 +22,8 @@ class KeyWalkTest {
             "sk-proj-JJJJjjjjKKKKkkkkLLLLllll3333");
 
     private final MutableClock clock = MutableClock.atFixedStart();
-    private final KeyPool pool = new KeyPool("openai", SECRETS, clock, PoolSettings.defaults(), clock::advance);
+    private final KeyPool pool = new KeyPool("openai", SECRETS, clock, PoolSettings.defaults(), clock::advance,
+            LocalKeyStateStore.INSTANCE);
 
     private Key key(int index) {
         return pool.keys().get(index);
@@ -30,7 +31,7 @@ class KeyWalkTest {
 
     /** Marks a key from a walk of its own, as another request would. */
     private void markByAnotherRequest(int index, KeyVerdict verdict, int status) {
-        KeyWalk other = pool.walk();
+        KeyWalk other = pool.walk(null);
         Key key;
         do {
             key = other.next();
@@ -49,12 +50,12 @@ class KeyWalkTest {
 
     @Test
     void walkStartsAtTheFirstKey() {
-        assertThat(pool.walk().next()).isSameAs(key(0));
+        assertThat(pool.walk(null).next()).isSameAs(key(0));
     }
 
     @Test
     void walkHandsTheKeysInConfiguredOrderThenRunsDry() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
 
         assertThat(drain(walk)).containsExactly(0, 1, 2, 3);
         assertThat(walk.next()).isNull();
@@ -63,11 +64,11 @@ class KeyWalkTest {
 
     @Test
     void everyRequestStartsAgainAtThePrimaryKey() {
-        KeyWalk first = pool.walk();
+        KeyWalk first = pool.walk(null);
         first.next();
         first.next();
 
-        assertThat(pool.walk().next()).isSameAs(key(0));
+        assertThat(pool.walk(null).next()).isSameAs(key(0));
     }
 
     @Test
@@ -75,7 +76,7 @@ class KeyWalkTest {
         markByAnotherRequest(1, KeyVerdict.coolDown(Duration.ofSeconds(60)), 429);
         markByAnotherRequest(2, KeyVerdict.DISABLE, 401);
 
-        assertThat(drain(pool.walk())).containsExactly(0, 3);
+        assertThat(drain(pool.walk(null))).containsExactly(0, 3);
     }
 
     @Test
@@ -83,10 +84,10 @@ class KeyWalkTest {
         markByAnotherRequest(0, KeyVerdict.coolDown(Duration.ofSeconds(60)), 429);
 
         clock.advance(Duration.ofSeconds(59));
-        assertThat(pool.walk().next()).isSameAs(key(1));
+        assertThat(pool.walk(null).next()).isSameAs(key(1));
 
         clock.advance(Duration.ofSeconds(1));
-        assertThat(pool.walk().next()).isSameAs(key(0));
+        assertThat(pool.walk(null).next()).isSameAs(key(0));
         assertThat(pool.snapshot().get(0).state()).isEqualTo(KeyState.VALID);
     }
 
@@ -96,12 +97,12 @@ class KeyWalkTest {
 
         clock.advance(Duration.ofMinutes(14));
 
-        assertThat(drain(pool.walk())).containsExactly(1, 2, 3);
+        assertThat(drain(pool.walk(null))).containsExactly(1, 2, 3);
     }
 
     @Test
     void walkNeverRepeatsAKeyEvenAfterItsCooldownEndsMidWalk() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key first = walk.next();
         walk.record(first, 429, KeyVerdict.coolDown(Duration.ofSeconds(10)));
         assertThat(walk.next()).isSameAs(key(1));
@@ -115,7 +116,7 @@ class KeyWalkTest {
 
     @Test
     void walkNeverRepeatsAKeyThatWasResetMidWalk() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         walk.next();
 
@@ -130,7 +131,7 @@ class KeyWalkTest {
             markByAnotherRequest(i, KeyVerdict.coolDown(Duration.ofSeconds(30)), 429);
         }
 
-        assertThat(pool.walk().next()).isNull();
+        assertThat(pool.walk(null).next()).isNull();
     }
 
     @Test
@@ -140,7 +141,7 @@ class KeyWalkTest {
         clock.advance(Duration.ofSeconds(5));
         List<KeySnapshot> before = pool.snapshot();
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         List<Integer> handed = drain(walk);
         walk.untriedKeyUsable();
         walk.refusedForItself();
@@ -148,7 +149,7 @@ class KeyWalkTest {
             key.state(clock.instant());
             walk.isProbe(key);
         }
-        pool.walk().next();
+        pool.walk(null).next();
         pool.snapshot();
         walk.close();
 
@@ -158,7 +159,7 @@ class KeyWalkTest {
 
     @Test
     void anOrdinaryKeyIsNotAProbe() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
 
         assertThat(walk.isProbe(key)).isFalse();
@@ -166,7 +167,7 @@ class KeyWalkTest {
 
     @Test
     void recordCountsEveryAttemptOnTheKey() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         walk.record(key, 200, KeyVerdict.ACCEPT);
         walk.record(key, 404, KeyVerdict.ACCEPT);
@@ -181,12 +182,12 @@ class KeyWalkTest {
 
     @Test
     void transportFailureIsNotAKeyProblem() {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
 
         walk.recordTransportFailure(key);
 
         assertThat(pool.snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
-        assertThat(pool.walk().next()).isSameAs(key);
+        assertThat(pool.walk(null).next()).isSameAs(key);
     }
 }

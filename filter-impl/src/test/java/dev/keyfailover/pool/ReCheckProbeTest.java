@@ -26,11 +26,11 @@ class ReCheckProbeTest {
     private final KeyPool pool = pool(PoolSettings.defaults());
 
     private KeyPool pool(PoolSettings settings) {
-        return new KeyPool("openai", SECRETS, clock, settings, clock::advance);
+        return new KeyPool("openai", SECRETS, clock, settings, clock::advance, LocalKeyStateStore.INSTANCE);
     }
 
     private static void disableFirstKey(KeyPool pool) {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         assertThat(key.index()).isZero();
         assertThat(walk.record(key, 401, KeyVerdict.DISABLE)).isTrue();
@@ -42,7 +42,7 @@ class ReCheckProbeTest {
 
     /** Takes the due probe on key 0 and fails it with a new 401. */
     private static void failProbe(KeyPool pool) {
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         assertThat(key.index()).isZero();
         assertThat(walk.isProbe(key)).isTrue();
@@ -55,7 +55,7 @@ class ReCheckProbeTest {
 
         clock.advance(Duration.ofMinutes(15).minusSeconds(1));
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         assertThat(walk.next().index()).isEqualTo(1);
         assertThat(walk.next()).isNull();
         assertThat(first(pool).cooldownRemaining()).isEqualTo(Duration.ofSeconds(1));
@@ -68,7 +68,7 @@ class ReCheckProbeTest {
 
         clock.advance(Duration.ofMinutes(15));
 
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         assertThat(key.index()).isZero();
         assertThat(walk.isProbe(key)).isTrue();
@@ -82,20 +82,20 @@ class ReCheckProbeTest {
     void probeIsNotAProbeForAnotherWalk() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk prober = pool.walk();
+        KeyWalk prober = pool.walk(null);
         Key key = prober.next();
 
-        assertThat(pool.walk().isProbe(key)).isFalse();
+        assertThat(pool.walk(null).isProbe(key)).isFalse();
     }
 
     @Test
     void concurrentSecondWalkSkipsTheKeyWhileItsProbeIsInFlight() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(20));
-        KeyWalk prober = pool.walk();
+        KeyWalk prober = pool.walk(null);
         assertThat(prober.isProbe(prober.next())).isTrue();
 
-        KeyWalk other = pool.walk();
+        KeyWalk other = pool.walk(null);
 
         assertThat(other.next().index()).isEqualTo(1);
         assertThat(other.next()).isNull();
@@ -105,13 +105,13 @@ class ReCheckProbeTest {
     void successfulProbeMakesTheKeyValidAgain() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
 
         assertThat(walk.record(key, 200, KeyVerdict.ACCEPT)).isTrue();
 
         assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
-        KeyWalk next = pool.walk();
+        KeyWalk next = pool.walk(null);
         Key again = next.next();
         assertThat(again).isSameAs(key);
         assertThat(next.isProbe(again)).isFalse();
@@ -121,7 +121,7 @@ class ReCheckProbeTest {
     void probeJudgedByTheRulesOnAnOkAnswerMakesTheKeyValidAgain() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
         KeyVerdict verdict = FailoverRules.defaults().judge(new BasicHttpResponse(200), clock.instant());
 
@@ -133,7 +133,7 @@ class ReCheckProbeTest {
     void failedProbeKeepsTheKeyDisabledAndDoublesTheRecheckInterval() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key key = walk.next();
 
         assertThat(walk.record(key, 401, KeyVerdict.DISABLE)).isFalse();
@@ -141,9 +141,9 @@ class ReCheckProbeTest {
         assertThat(first(pool).state()).isEqualTo(KeyState.DISABLED);
         assertThat(first(pool).cooldownRemaining()).isEqualTo(Duration.ofMinutes(30));
         clock.advance(Duration.ofMinutes(30).minusSeconds(1));
-        assertThat(pool.walk().next().index()).isEqualTo(1);
+        assertThat(pool.walk(null).next().index()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(1));
-        KeyWalk later = pool.walk();
+        KeyWalk later = pool.walk(null);
         Key probe = later.next();
         assertThat(probe).isSameAs(key);
         assertThat(later.isProbe(probe)).isTrue();
@@ -200,13 +200,13 @@ class ReCheckProbeTest {
     void probeAbandonedByClosingTheWalkLeavesTheRecheckDueForAnotherWalk() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        try (KeyWalk walk = pool.walk()) {
+        try (KeyWalk walk = pool.walk(null)) {
             assertThat(walk.isProbe(walk.next())).isTrue();
         }
 
         assertThat(first(pool).state()).isEqualTo(KeyState.DISABLED);
         assertThat(first(pool).cooldownRemaining()).isZero();
-        KeyWalk another = pool.walk();
+        KeyWalk another = pool.walk(null);
         Key key = another.next();
         assertThat(key.index()).isZero();
         assertThat(another.isProbe(key)).isTrue();
@@ -216,14 +216,14 @@ class ReCheckProbeTest {
     void probeAbandonedByATransportFailureLeavesTheRecheckDueForAnotherWalk() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key probe = walk.next();
 
         walk.recordTransportFailure(probe);
 
         assertThat(first(pool).state()).isEqualTo(KeyState.DISABLED);
         assertThat(first(pool).cooldownRemaining()).isZero();
-        KeyWalk another = pool.walk();
+        KeyWalk another = pool.walk(null);
         assertThat(another.isProbe(another.next())).isTrue();
         // and the interval did not double: failing this probe gives 30 minutes, not 60
         another.record(probe, 401, KeyVerdict.DISABLE);
@@ -234,21 +234,21 @@ class ReCheckProbeTest {
     void closingAWalkAfterItsProbeWasRecordedChangesNothing() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 401, KeyVerdict.DISABLE);
         List<KeySnapshot> before = pool.snapshot();
 
         walk.close();
 
         assertThat(pool.snapshot()).isEqualTo(before);
-        assertThat(pool.walk().next().index()).isEqualTo(1);
+        assertThat(pool.walk(null).next().index()).isEqualTo(1);
     }
 
     @Test
     void probeAnsweredWithARateLimitStaysDisabledNotCooling() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key probe = walk.next();
 
         assertThat(walk.record(probe, 429, KeyVerdict.coolDown(Duration.ofSeconds(30)))).isFalse();
@@ -262,14 +262,14 @@ class ReCheckProbeTest {
     void probeAnsweredWithARateLimitIsNotReprobedBeforeTheAdvisedWait() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 429, KeyVerdict.coolDown(Duration.ofSeconds(30)));
         walk.close();
 
-        assertThat(pool.walk().next().index()).as("re-probed at once").isEqualTo(1);
+        assertThat(pool.walk(null).next().index()).as("re-probed at once").isEqualTo(1);
         assertThat(first(pool).cooldownRemaining()).isEqualTo(Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(30));
-        KeyWalk later = pool.walk();
+        KeyWalk later = pool.walk(null);
         assertThat(later.next().index()).isZero();
         assertThat(later.isProbe(pool.keys().get(0))).isTrue();
     }
@@ -280,7 +280,7 @@ class ReCheckProbeTest {
         clock.advance(Duration.ofMinutes(15));
         failProbe(pool);
         clock.advance(Duration.ofMinutes(30));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         walk.record(walk.next(), 200, KeyVerdict.ACCEPT);
         assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
 
@@ -296,7 +296,7 @@ class ReCheckProbeTest {
 
         clock.advance(Duration.ofDays(365));
 
-        KeyWalk walk = never.walk();
+        KeyWalk walk = never.walk(null);
         assertThat(walk.next().index()).isEqualTo(1);
         assertThat(walk.next()).isNull();
         assertThat(first(never).state()).isEqualTo(KeyState.DISABLED);
@@ -312,7 +312,7 @@ class ReCheckProbeTest {
         assertThat(never.reset(0)).isTrue();
 
         assertThat(first(never).state()).isEqualTo(KeyState.VALID);
-        KeyWalk walk = never.walk();
+        KeyWalk walk = never.walk(null);
         Key key = walk.next();
         assertThat(key.index()).isZero();
         assertThat(walk.isProbe(key)).isFalse();
@@ -335,22 +335,22 @@ class ReCheckProbeTest {
     void resetDuringAProbeLeavesTheKeyValidWhenTheProbingWalkCloses() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key probe = walk.next();
 
         pool.reset(0);
         walk.close();
 
         assertThat(first(pool).state()).isEqualTo(KeyState.VALID);
-        assertThat(pool.walk().next()).isSameAs(probe);
+        assertThat(pool.walk(null).next()).isSameAs(probe);
     }
 
     /** Key 0 out of credit (a 402), its quota re-check due, and taken by a walk as its probe. */
     private KeyWalk probeOfExhaustedFirstKey() {
-        KeyWalk exhauster = pool.walk();
+        KeyWalk exhauster = pool.walk(null);
         assertThat(exhauster.record(exhauster.next(), 402, KeyVerdict.EXHAUST)).isTrue();
         clock.advance(Duration.ofHours(1));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
         Key probe = walk.next();
         assertThat(probe.index()).isZero();
         assertThat(walk.isProbe(probe)).isTrue();
@@ -365,7 +365,7 @@ class ReCheckProbeTest {
         assertThat(walk.record(pool.keys().get(0), 400, KeyVerdict.ACCEPT)).isFalse();
 
         assertThat(first(pool).state()).isEqualTo(KeyState.EXHAUSTED);
-        KeyWalk next = pool.walk();
+        KeyWalk next = pool.walk(null);
         assertThat(next.next().index()).as("the re-check stays due").isZero();
         assertThat(next.isProbe(pool.keys().get(0))).isTrue();
     }
@@ -383,7 +383,7 @@ class ReCheckProbeTest {
     void disabledKeyProbeAnsweredWithPlain400IsValidAgainBecauseTheKeyAuthenticated() {
         disableFirstKey(pool);
         clock.advance(Duration.ofMinutes(15));
-        KeyWalk walk = pool.walk();
+        KeyWalk walk = pool.walk(null);
 
         assertThat(walk.record(walk.next(), 400, KeyVerdict.ACCEPT)).isTrue();
 

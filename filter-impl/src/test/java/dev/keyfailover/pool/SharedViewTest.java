@@ -40,7 +40,8 @@ class SharedViewTest {
     @Test
     void aMarkWhileTheStoreIsDownIsReplacedByTheClustersNextState() {
         view.adopt(Key.ANY_MODEL, new StoredStatus(KeyStatus.cooling(EARLY), 4));
-        KeyStates.Transition own = view.markLocally(Key.ANY_MODEL, current -> KeyStatus.disabled(LATE, null));
+        KeyStates.Transition own = view.markLocally(Key.ANY_MODEL,
+                current -> KeyStatus.suspended(KeyState.DISABLED, LATE, null));
         assertThat(own.changed()).isTrue();
 
         view.adopt(Key.ANY_MODEL, new StoredStatus(KeyStatus.VALID, 5));

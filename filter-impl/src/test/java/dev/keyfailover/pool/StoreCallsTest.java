@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,6 @@ class StoreCallsTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
     private StoreCalls calls;
-    private ThreadPoolExecutor threads;
 
     @AfterEach
     void stop() {
@@ -42,27 +44,31 @@ class StoreCallsTest {
 
     @Test
     void aCallFindingEveryThreadBusyAndTheQueueFullFallsBackAtOnce() throws Exception {
-        threads = StoreCalls.boundedThreads(1, 1);
-        calls = new StoreCalls("test-cache", LONG, threads);
-        CountDownLatch running = new CountDownLatch(1);
-        CompletableFuture<String> busy = CompletableFuture.supplyAsync(() -> calls.call("hang", () -> {
-            running.countDown();
-            release.await();
-            return "late";
-        }));
-        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> calls.call("wait", () -> "queued"));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> threads.getQueue().size() == 1);
+        calls = new StoreCalls("test-cache", LONG);
+        int callers = StoreCalls.THREADS + StoreCalls.QUEUE + 1;
+        ExecutorService clients = Executors.newFixedThreadPool(callers);
+        try {
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                answers.add(CompletableFuture.supplyAsync(() -> calls.call("hang", () -> {
+                    release.await();
+                    return "answered";
+                }), clients));
+            }
 
-        long started = System.nanoTime();
-        String third = calls.call("one too many", () -> "never run");
-
-        assertThat(third).isNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for the timeout").isLessThan(LONG);
-        assertThat(calls.isDown()).isTrue();
-        release.countDown();
-        assertThat(busy.get(5, TimeUnit.SECONDS)).isEqualTo("late");
-        assertThat(queued.get(5, TimeUnit.SECONDS)).isEqualTo("queued");
-        assertThat(calls.isDown()).as("a call that answered brings the store back").isFalse();
+            CompletableFuture<Object> first = CompletableFuture.anyOf(answers.toArray(CompletableFuture[]::new));
+            assertThat(first.get(5, TimeUnit.SECONDS)).as("the call too many falls back without waiting").isNull();
+            assertThat(calls.isDown()).isTrue();
+            release.countDown();
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            List<String> results = answers.stream().map(CompletableFuture::join).toList();
+            assertThat(results).as("every thread busy and every place in the queue taken: one call refused")
+                    .filteredOn(Objects::isNull).hasSize(1);
+            assertThat(results).as("the calls that found a thread or a place in the queue")
+                    .filteredOn(Objects::nonNull).hasSize(callers - 1).containsOnly("answered");
+            assertThat(calls.isDown()).as("a call that answered brings the store back").isFalse();
+        } finally {
+            clients.shutdownNow();
+        }
     }
 }

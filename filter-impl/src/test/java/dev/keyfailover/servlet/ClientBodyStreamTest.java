@@ -7,9 +7,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.Reachability;
 import org.junit.jupiter.api.Test;
 
 /** The upload side of clientIdleTimeout: the whole body within the timeout of its first read. */
@@ -57,16 +60,22 @@ class ClientBodyStreamTest {
 
     @Test
     void aBodyReadInTimeIsNoLongerWatchedOnceClosed() throws IOException {
-        ClientWatchdog.Watch watch = watchdog.watch(() -> { });
-        ClientBodyStream body = new ClientBodyStream(new ByteArrayInputStream(new byte[10]), watch);
+        AtomicInteger fired = new AtomicInteger();
+        WeakReference<ClientWatchdog.Watch> watch = readTenBytesAndClose(fired::incrementAndGet);
 
-        assertThat(body.readNBytes(10)).hasSize(10);
-        body.close();
         clock.advance(Duration.ofSeconds(5));
         watchdog.sweep();
 
-        assertThat(watch.expired()).isFalse();
-        assertThat(watchdog.openWatches()).isZero();
+        assertThat(fired).as("the watch fired after the body was closed").hasValue(0);
+        Reachability.assertCollected(watch, "the watch of a closed body");
+    }
+
+    private WeakReference<ClientWatchdog.Watch> readTenBytesAndClose(Runnable onExpiry) throws IOException {
+        ClientWatchdog.Watch watch = watchdog.watch(onExpiry);
+        try (ClientBodyStream body = new ClientBodyStream(new ByteArrayInputStream(new byte[10]), watch)) {
+            assertThat(body.readNBytes(10)).hasSize(10);
+        }
+        return new WeakReference<>(watch);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.Reachability;
 import org.junit.jupiter.api.Test;
 
 /** clientIdleTimeout's deadlines on a clock the test moves, swept by the test itself. */
@@ -69,25 +71,38 @@ class ClientWatchdogTest {
 
     @Test
     void aClosedWatchIsForgottenAndNeverFires() {
-        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
-        watch.arm();
-        watch.close();
+        WeakReference<ClientWatchdog.Watch> watch = armedAndClosed();
 
         clock.advance(Duration.ofHours(1));
         watchdog.sweep();
 
-        assertThat(watchdog.openWatches()).isZero();
         assertThat(fired).hasValue(0);
+        Reachability.assertCollected(watch, "a closed watch");
+    }
+
+    private WeakReference<ClientWatchdog.Watch> armedAndClosed() {
+        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+        watch.arm();
+        watch.close();
+        return new WeakReference<>(watch);
     }
 
     @Test
     void aFiredWatchLeavesTheSweep() {
-        watchdog.watch(fired::incrementAndGet).arm();
+        WeakReference<ClientWatchdog.Watch> watch = armed();
         clock.advance(Duration.ofSeconds(1));
 
         watchdog.sweep();
 
-        assertThat(watchdog.openWatches()).isZero();
+        assertThat(fired).hasValue(1);
+        Reachability.assertCollected(watch, "a fired watch");
+    }
+
+    /** An armed watch that only the watchdog holds. */
+    private WeakReference<ClientWatchdog.Watch> armed() {
+        ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
+        watch.arm();
+        return new WeakReference<>(watch);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.keyfailover.settings;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -8,16 +7,8 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
-/** The defaults of maxConcurrentStreams and clientIdleTimeout, and their validation. */
+/** The validation of maxConcurrentStreams and clientIdleTimeout (their defaults: RouteConfigTest). */
 class InboundLimitsTest {
-
-    @Test
-    void defaultsAreNoStreamLimitAndThirtySecondsOfClientIdleness() {
-        InboundLimits defaults = InboundLimits.defaults();
-
-        assertThat(defaults.maxConcurrentStreams()).isEmpty();
-        assertThat(defaults.clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
-    }
 
     @Test
     void aLimitBelowOneStreamIsRejectedNamingTheSetting() {
