@@ -6,9 +6,6 @@ import java.util.Optional;
 @FunctionalInterface
 public interface FallbackTargets {
 
-    /** No route to find. */
-    FallbackTargets NONE = name -> Optional.empty();
-
     /** The route of that name, if it runs now. */
     Optional<FallbackTarget> find(String name);
 }

@@ -63,13 +63,23 @@ public final class RouteRegistry implements FallbackTargets {
         for (ProxyRoute route : routes) {
             String name = route.provider().name();
             FallbackSettings theirs = route.fallbackSettings();
-            boolean related = mine.routes().contains(name) || theirs.routes().contains(starting.providerName());
-            if (related && !theirs.apiFamily().equals(mine.apiFamily())) {
-                throw new ConfigException(where + ": parameter 'fallback': route '" + starting.providerName()
-                        + "' speaks the " + mine.apiFamily() + " API and route '" + name + "' the "
-                        + theirs.apiFamily() + " API; a fallback route must speak the same API");
+            if (theirs.apiFamily().equals(mine.apiFamily())) {
+                continue;
+            }
+            if (mine.routes().contains(name)) {
+                throw mismatch(where, starting.providerName(), mine, name, theirs);
+            }
+            if (theirs.routes().contains(starting.providerName())) {
+                throw mismatch(where, name, theirs, starting.providerName(), mine);
             }
         }
+    }
+
+    private static ConfigException mismatch(String where, String namer, FallbackSettings namers, String named,
+                                            FallbackSettings nameds) {
+        return new ConfigException(where + ": route '" + namer + "' names '" + named + "' in parameter 'fallback', "
+                + "but '" + namer + "' speaks the " + namers.apiFamily() + " API and '" + named + "' the "
+                + nameds.apiFamily() + " API; a fallback route must speak the same API");
     }
 
     /** The routes in the order they started. */

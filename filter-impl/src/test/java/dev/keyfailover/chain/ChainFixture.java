@@ -1,10 +1,12 @@
 package dev.keyfailover.chain;
 
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.FallbackSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import dev.keyfailover.api.Provider;
@@ -136,7 +138,8 @@ final class ChainFixture implements AfterEachCallback {
         this.pool = pool;
         this.headers = failover.headerPolicy(provider);
         this.client = ProviderClient.create(provider, pool, dump, headers,
-                failover.bodyLimits(), settings, clock, FailoverEvents.NONE);
+                failover.bodyLimits(), settings, clock, FailoverEvents.NONE, new FallbackPlan(
+                FallbackSettings.none("openai"), name -> Optional.empty(), FallbackPlan.DEFAULT_TRANSIENT_STATUSES));
         return client;
     }
 

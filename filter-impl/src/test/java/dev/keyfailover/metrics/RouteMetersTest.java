@@ -34,7 +34,7 @@ class RouteMetersTest {
     @Test
     void everyMeterOfARouteWithAPoolIsMadeAtStartAndRemovedAtStop() {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
-                "sk-cccc-000000000003"));
+                "sk-cccc-000000000003"), List.of());
 
         // requests 5 + keys gauge 4 + attempts 3 × 7 + transitions 3 × 4 + exhaustions 4 + timer 7
         assertThat(registry.getMeters()).hasSize(5 + 4 + 21 + 12 + 4 + 7);
@@ -49,7 +49,7 @@ class RouteMetersTest {
 
     @Test
     void aRouteWithoutAPoolHasRequestsAndUpstreamTimesOnly() {
-        RouteMeters meters = RouteMeters.register(registry, "passthrough", null);
+        RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of());
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
                 .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 7);
@@ -66,7 +66,7 @@ class RouteMetersTest {
     @Test
     void keysWithTheSameHintKeepMetersOfTheirOwn() {
         KeyPool pool = pool("short-1", "short-2", "sk-long-enough-00000001");
-        RouteMeters.register(registry, "openai", pool);
+        RouteMeters.register(registry, "openai", pool, List.of());
 
         assertThat(registry.find(MeterNames.ATTEMPTS).tag("outcome", "ok").counters())
                 .extracting(counter -> counter.getId().getTag("key"))
@@ -76,7 +76,7 @@ class RouteMetersTest {
     @Test
     void eventsCountTheVerdictAndTheTransitionOnlyWhenThereIsOne() {
         KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
-        RouteMeters meters = RouteMeters.register(registry, "openai", pool);
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of());
 
         meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), true, false, 5_000_000));
         meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), false, false, 5_000_000));
@@ -105,7 +105,7 @@ class RouteMetersTest {
     void aCompositeRegistryLosesTheMetersInTheRegistriesItHoldsToo() {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
         composite.add(registry);
-        RouteMeters meters = RouteMeters.register(composite, "openai", pool("sk-aaaa-000000000001"));
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool("sk-aaaa-000000000001"), List.of());
         meters.request(RequestOutcome.SERVED);
         assertThat(registry.get(MeterNames.REQUESTS).tag("outcome", "served").counter().count()).isEqualTo(1);
 
@@ -119,7 +119,7 @@ class RouteMetersTest {
     void onACompositeHoldingNoRegistryNothingIsRecordedUntilOneIsAdded() {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
         KeyPool pool = pool("sk-aaaa-000000000001");
-        RouteMeters meters = RouteMeters.register(composite, "openai", pool);
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool, List.of());
         meters.request(RequestOutcome.SERVED);
         meters.events().attempt(attempt(pool, 0, 200, KeyVerdict.ACCEPT, false, false, 1_000));
 

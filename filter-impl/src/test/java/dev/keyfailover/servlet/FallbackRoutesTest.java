@@ -1,0 +1,248 @@
+package dev.keyfailover.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.keyfailover.metrics.MeterNames;
+import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * behaviour.md §18, fallback routes, over real sockets: a route that cannot serve (its provider
+ * fails transiently or is silent, its pool ran dry, an answer {@code fallbackOn} names) hands the
+ * request to its fallback route, which renames the model and serves with its own pool; a BYOK
+ * request never goes there; a breaker per (route, model) skips a failing route and probes it once
+ * per cooldown.
+ */
+class FallbackRoutesTest {
+
+    private static final String PRIMARY_KEY = "sk-fallback-primary-key-00000001";
+    private static final String BACKUP_KEY = "sk-fallback-backup-key-000000002";
+    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private final FakeUpstream primary = FakeUpstream.start();
+    private final FakeUpstream backup = FakeUpstream.start();
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private Server server;
+    private int port;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        primary.close();
+        backup.close();
+    }
+
+    /** The primary route {@code openai} at /openai/* and its fallback {@code backup} at /backup/*. */
+    private void start(Map<String, String> primaryParams, Map<String, String> backupParams) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
+        context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters);
+        Map<String, String> first = new LinkedHashMap<>(Map.of("provider", "openai",
+                "baseUrl", primary.baseUri().toString(), "keys", PRIMARY_KEY, "fallback", "backup"));
+        first.putAll(primaryParams);
+        Map<String, String> second = new LinkedHashMap<>(Map.of("provider", "openai",
+                "baseUrl", backup.baseUri().toString(), "keys", BACKUP_KEY, "fallbackModel", "gpt-4o-mini"));
+        second.putAll(backupParams);
+        context.addServlet(holder("openai", first, 1), "/openai/*");
+        context.addServlet(holder("backup", second, 2), "/backup/*");
+        server.setHandler(context);
+        server.start();
+        port = connector.getLocalPort();
+    }
+
+    private static ServletHolder holder(String name, Map<String, String> params, int order) {
+        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
+        holder.setInitParameters(params);
+        holder.setInitOrder(order);
+        return holder;
+    }
+
+    private HttpResponse<String> chat(String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/app/openai/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static FakeUpstream.Reply servedBy(String who) {
+        return FakeUpstream.ok("{\"served_by\":\"" + who + "\"}");
+    }
+
+    private double fallbacks(String reason) {
+        var counter = meters.find(MeterNames.FALLBACKS).tag("from", "openai").tag("to", "backup")
+                .tag("reason", reason).counter();
+        return counter == null ? -1 : counter.count();
+    }
+
+    @Test
+    void aProviderThatFailsTransientlyIsReplacedByTheFallbackRouteWithItsModel() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        backup.on(BACKUP_KEY, FakeUpstream.dynamic(request -> FakeUpstream.ok(
+                "{\"model\":\"" + request.model() + "\",\"served_by\":\"backup\"}")));
+        start(Map.of(), Map.of());
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"model\":\"gpt-4o-mini\",\"served_by\":\"backup\"}");
+        assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("backup");
+        assertThat(response.headers().firstValue("X-Keyfailover-Model")).hasValue("gpt-4o-mini");
+        assertThat(Integer.parseInt(response.headers().firstValue("X-Keyfailover-Attempts").orElseThrow()))
+                .as("attempts on every route").isEqualTo(primary.requests().size() + backup.requests().size());
+        FakeUpstream.RecordedRequest sent = backup.requests().get(0);
+        assertThat(sent.path()).isEqualTo("/v1/chat/completions");
+        assertThat(sent.key()).isEqualTo(BACKUP_KEY);
+        assertThat(sent.bodyText()).isEqualTo(CHAT.replace("gpt-4o", "gpt-4o-mini"));
+        assertThat(fallbacks("transient")).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerTheRouteServesItselfCarriesItsRouteAndNoRenamedModel() throws Exception {
+        primary.on(PRIMARY_KEY, servedBy("primary"));
+        start(Map.of(), Map.of());
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.body()).contains("primary");
+        assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("openai");
+        assertThat(response.headers().firstValue("X-Keyfailover-Model")).isEmpty();
+        assertThat(backup.requests()).isEmpty();
+    }
+
+    @Test
+    void aPoolThatRanDryHandsTheRequestToTheFallback() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.rateLimited("60"));
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of(), Map.of());
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("backup");
+        assertThat(fallbacks("exhausted")).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorCodeThatFallbackOnNamesGoesToTheFallbackAndOthersToTheClient() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.json(400,
+                "{\"error\":{\"message\":\"too long\",\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}"));
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of("fallbackOn", "context_length_exceeded"), Map.of());
+
+        assertThat(chat().body()).contains("backup");
+
+        primary.on(PRIMARY_KEY, FakeUpstream.json(400,
+                "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\",\"code\":\"invalid_value\"}}"));
+        HttpResponse<String> other = chat();
+        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(other.body()).contains("invalid_value");
+        assertThat(backup.requests()).hasSize(1);
+    }
+
+    @Test
+    void aClientsOwnKeyNeverGoesToAFallbackRoute() throws Exception {
+        primary.on("sk-clients-own-key-000000000009", FakeUpstream.status(503));
+        start(Map.of(), Map.of());
+
+        HttpResponse<String> response = chat("Authorization", "Bearer sk-clients-own-key-000000000009");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(backup.requests()).isEmpty();
+    }
+
+    @Test
+    void aSilentProviderGoesToTheFallbackAtOnce() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.stall());
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of("responseTimeout", "300ms"), Map.of());
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("backup");
+        assertThat(primary.requests()).as("a timeout is never retried on the same route").hasSize(1);
+        assertThat(fallbacks("timeout")).isEqualTo(1);
+    }
+
+    @Test
+    void whenNoRouteServesTheClientGetsTheFirstRoutesAnswerWithTheSoonestRetryAfter() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.rateLimited("60"));
+        backup.on(BACKUP_KEY, FakeUpstream.rateLimited("10"));
+        start(Map.of(), Map.of());
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(response.body()).contains("openai");
+    }
+
+    @Test
+    void aFallbackRouteOfAnotherApiStopsTheDeploymentNamingBothRoutes() {
+        assertThatThrownBy(() -> start(Map.of(), Map.of("provider", "anthropic")))
+                .hasStackTraceContaining("route 'openai' names 'backup' in parameter 'fallback', but 'openai' "
+                        + "speaks the openai API and 'backup' the anthropic API");
+    }
+
+    @Test
+    void theBreakerSkipsAFailingRouteProbesItOncePerCooldownAndClosesWhenItServes() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of("breakerThreshold", "2", "breakerCooldown", "10s"), Map.of());
+
+        chat();
+        chat();
+        assertThat(primary.requests()).as("two requests failed on the primary").hasSize(2);
+        assertThat(chat().body()).contains("backup");
+        assertThat(primary.requests()).as("the open breaker skips the primary").hasSize(2);
+        assertThat(fallbacks("breaker_open")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(10));
+        primary.on(PRIMARY_KEY, servedBy("primary"));
+        assertThat(chat().body()).as("one request probes the primary after the cooldown").contains("primary");
+        assertThat(chat().body()).as("the breaker closed").contains("primary");
+        assertThat(primary.requests()).hasSize(4);
+    }
+
+    @Test
+    void aFailedProbeOpensTheBreakerForAnotherCooldown() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of("breakerThreshold", "1", "breakerCooldown", "10s"), Map.of());
+
+        chat();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(chat().body()).contains("backup");
+        assertThat(primary.requests()).as("the probe").hasSize(2);
+        clock.advance(Duration.ofSeconds(9));
+        chat();
+        assertThat(primary.requests()).as("open again for a whole cooldown").hasSize(2);
+    }
+}
