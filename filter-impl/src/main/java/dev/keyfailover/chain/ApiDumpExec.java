@@ -33,7 +33,7 @@ final class ApiDumpExec implements ExecChainHandler {
         requestSink.write(dump.head(request.getMethod() + " " + dump.masker().uri(requestUri(request)), request));
         ClassicHttpRequest recorded = request;
         if (request.getEntity() != null) {
-            recorded = ClassicRequestBuilder.copy(request).setEntity(new TeedEntity(request.getEntity(), requestSink)).build();
+            recorded = ClassicRequestBuilder.copy(request).setEntity(new TeedEntity(request.getEntity(), requestSink, "request")).build();
         }
 
         DumpSink responseSink = sink(stem + ".response.txt");
@@ -52,7 +52,7 @@ final class ApiDumpExec implements ExecChainHandler {
         if (response.getEntity() == null) {
             responseSink.close();
         } else {
-            response.setEntity(new TeedEntity(response.getEntity(), responseSink));
+            response.setEntity(new TeedEntity(response.getEntity(), responseSink, "answer"));
         }
         return response;
     }

@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
@@ -16,21 +17,34 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 final class TeedEntity extends HttpEntityWrapper {
 
     private final DumpSink sink;
+    /** Whether the body was read to its end, or its cut already said. */
+    private volatile boolean ended;
 
-    TeedEntity(HttpEntity wrapped, DumpSink sink) {
+    private final String what;
+
+    /** @param what {@code request} or {@code answer}, as the dump's last line names a cut one */
+    TeedEntity(HttpEntity wrapped, DumpSink sink, String what) {
         super(wrapped);
         this.sink = sink;
+        this.what = what;
     }
 
     @Override
     public InputStream getContent() throws IOException {
         InputStream content = super.getContent();
-        return content == null ? null : new TeeInputStream(content, sink);
+        return content == null ? null : new TeeInputStream(content);
     }
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-        super.writeTo(new TeeOutputStream(out, sink));
+        try {
+            super.writeTo(new TeeOutputStream(out, sink));
+        } catch (IOException e) {
+            end("sending failed: " + e.getClass().getName() + ": " + e.getMessage());
+            throw e;
+        }
+        ended = true;
+        sink.close();
     }
 
     @Override
@@ -38,16 +52,26 @@ final class TeedEntity extends HttpEntityWrapper {
         try {
             super.close();
         } finally {
-            sink.close();
+            end(CLOSED_EARLY);
         }
     }
 
-    private static final class TeeInputStream extends FilterInputStream {
-        private final DumpSink sink;
+    private static final String CLOSED_EARLY = "closed before its end (the client went away, or the proxy let the answer go)";
 
-        TeeInputStream(InputStream in, DumpSink sink) {
+    /** The dump of a body that did not end as its sender meant it to says how it ended (behaviour.md §18). */
+    private void end(String how) {
+        if (!ended) {
+            ended = true;
+            sink.write(("\r\n-- " + what + " cut: " + how + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        sink.close();
+    }
+
+    /** Copies what is read; a read that fails, or a close before the end, is said in a last line of the dump. */
+    private final class TeeInputStream extends FilterInputStream {
+
+        TeeInputStream(InputStream in) {
             super(in);
-            this.sink = sink;
         }
 
         @Override
@@ -58,8 +82,15 @@ final class TeedEntity extends HttpEntityWrapper {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException e) {
+                end("upstream failed while answering: " + e.getClass().getName() + ": " + e.getMessage());
+                throw e;
+            }
             if (n < 0) {
+                ended = true;
                 sink.close();
             } else {
                 sink.write(buffer, offset, n);
@@ -72,7 +103,7 @@ final class TeedEntity extends HttpEntityWrapper {
             try {
                 super.close();
             } finally {
-                sink.close();
+                end(CLOSED_EARLY);
             }
         }
     }

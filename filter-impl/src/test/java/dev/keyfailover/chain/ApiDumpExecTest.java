@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.RawUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -184,6 +185,39 @@ class ApiDumpExecTest {
         assertThat(files).hasSize(2);
         assertThat(read(files.get(0))).startsWith("POST " + closed.resolve("/v1/chat/completions"));
         assertThat(read(files.get(1))).startsWith("transport error: ").contains("Connect");
+    }
+
+    @Test
+    void theDumpOfAnAnswerCutByUpstreamEndsWithALineSayingSo() throws Exception {
+        try (RawUpstream cut = RawUpstream.start(RawUpstream.headAndBodyThenClose(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100", "{\"partial\":"))) {
+            client(dumpRoot, cut.baseUri());
+            ClassicHttpRequest request = ClassicRequestBuilder.post(cut.baseUri().resolve("/v1/chat/completions"))
+                    .setEntity(new StringEntity(BODY, ContentType.APPLICATION_JSON)).build();
+
+            assertThatThrownBy(() -> chain.send(request)).isInstanceOf(IOException.class);
+
+            assertThat(read(dumpFiles().get(1))).contains("{\"partial\":")
+                    .endsWith("\r\n-- answer cut: upstream failed while answering: "
+                            + "org.apache.hc.core5.http.ConnectionClosedException: Premature end of Content-Length "
+                            + "delimited message body (expected: 100; received: 11)\r\n");
+        }
+    }
+
+    @Test
+    void theDumpOfAnAnswerLetGoBeforeItsEndSaysSoAndOneReadWholeDoesNot() throws Exception {
+        upstream.on(K1, FakeUpstream.ok("{\"id\":\"chatcmpl-1\",\"pad\":\"" + "x".repeat(20_000) + "\"}"));
+        client(dumpRoot, upstream.baseUri());
+
+        try (ClassicHttpResponse response = chain.execute(request("/v1/chat/completions"))) {
+            response.getEntity().getContent().read(new byte[100]);
+        }
+        assertThat(chain.send(request("/v1/chat/completions"))).startsWith("200 ");
+
+        List<Path> files = dumpFiles();
+        assertThat(read(files.get(1))).endsWith("\r\n-- answer cut: closed before its end (the client went away, "
+                + "or the proxy let the answer go)\r\n");
+        assertThat(read(files.get(3))).endsWith("\"}").doesNotContain("-- answer cut");
     }
 
     @Test

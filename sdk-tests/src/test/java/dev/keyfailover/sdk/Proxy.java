@@ -1,5 +1,7 @@
 package dev.keyfailover.sdk;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +18,13 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@link KeyFailoverServlet} on an embedded Jetty 12 (ee10) at 127.0.0.1 and a free port, one
  * route at {@code /<provider>/*} configured by init-params as in web.xml: a fresh pool per test.
+ * Several routes of one web app (a route and its fallback routes) share one context.
  */
 final class Proxy implements AutoCloseable {
+
+    /** A route: its servlet name, served at {@code /<name>/*}, and its init-params ({@code provider} among them). */
+    record Route(String name, Map<String, String> parameters) {
+    }
 
     private final Server server;
     private final ServerConnector connector;
@@ -31,18 +38,28 @@ final class Proxy implements AutoCloseable {
 
     /** @param parameters the route's init-params ({@code baseUrl}, {@code keys}, {@code byok}, …) */
     static Proxy start(String provider, Map<String, String> parameters) throws Exception {
+        Map<String, String> route = new LinkedHashMap<>();
+        route.put("provider", provider);
+        route.putAll(parameters);
+        return start(List.of(new Route(provider, route)));
+    }
+
+    /** The routes in one context, initialised in the order given. */
+    static Proxy start(List<Route> routes) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder(provider, KeyFailoverServlet.class);
-        holder.setInitParameter("provider", provider);
-        parameters.forEach(holder::setInitParameter);
-        holder.setInitOrder(1);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/" + provider + "/*");
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
+            ServletHolder holder = new ServletHolder(route.name(), KeyFailoverServlet.class);
+            holder.setInitParameters(route.parameters());
+            holder.setInitOrder(i + 1);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, "/" + route.name() + "/*");
+        }
         AtomicInteger requests = new AtomicInteger();
         server.setHandler(new Handler.Wrapper(context) {
             @Override

@@ -116,21 +116,31 @@ final class WireUpstream implements AutoCloseable {
     }
 
     static Answer chatCompletion(String content) {
+        return chatCompletionFrom("gpt-4o-mini", content);
+    }
+
+    /** A chat completion whose {@code model} field names {@code model}, as the provider serving it would. */
+    static Answer chatCompletionFrom(String model, String content) {
         return json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1732000000,"
-                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"" + content + "\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}");
     }
 
     static Answer chatCompletionStream(String... words) {
+        return chatCompletionStreamFrom("gpt-4o-mini", words);
+    }
+
+    /** A streamed chat completion whose chunks name {@code model}. */
+    static Answer chatCompletionStreamFrom(String model, String... words) {
         List<String> events = new ArrayList<>();
         for (String word : words) {
             events.add(event(null, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,"
-                    + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word + "\"},"
+                    + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word + "\"},"
                     + "\"logprobs\":null,\"finish_reason\":null}]}"));
         }
         events.add(event(null, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,"
-                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
                 + "\"finish_reason\":\"stop\"}]}"));
         events.add(event(null, "[DONE]"));
         return sse(events.toArray(String[]::new));
