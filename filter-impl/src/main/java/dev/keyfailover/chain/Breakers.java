@@ -68,6 +68,12 @@ final class Breakers {
         of(model).set(State.CLOSED);
     }
 
+    /** A probe that came to nothing (the request was cancelled): the next request may probe instead. */
+    void abandoned(String model) {
+        of(model).updateAndGet(state -> state.probing()
+                ? new State(state.failures(), state.openedAt(), false) : state);
+    }
+
     /**
      * A request for this model failed transiently or timed out, after its retries.
      *

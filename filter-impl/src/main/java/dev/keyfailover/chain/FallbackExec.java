@@ -64,36 +64,47 @@ final class FallbackExec implements ExecChainHandler {
             // No fallback could serve either: the route is the last resort, open breaker or not.
             return served != null ? served : chain.proceed(request, scope);
         }
-        ClassicHttpResponse answer;
+        boolean judged = false;
         try {
-            answer = chain.proceed(request, scope);
-        } catch (IOException e) {
-            if (!(e instanceof InterruptedIOException) || UpstreamTimeouts.isTimeout(e)) {
+            ClassicHttpResponse answer;
+            try {
+                answer = chain.proceed(request, scope);
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException && !UpstreamTimeouts.isTimeout(e)) {
+                    throw e;
+                }
+                judged = true;
                 breakers.failed(model);
                 ClassicHttpResponse served = fallBack(request, exchange, model,
                         UpstreamTimeouts.isTimeout(e) ? FallbackReason.TIMEOUT : FallbackReason.TRANSIENT, null);
                 if (served != null) {
                     return served;
                 }
+                throw e;
             }
-            throw e;
+            FallbackReason reason = reasonOf(answer, exchange);
+            judged = true;
+            if (reason == FallbackReason.TRANSIENT) {
+                breakers.failed(model);
+            } else {
+                breakers.succeeded(model);
+            }
+            if (reason == null) {
+                return answer;
+            }
+            ClassicHttpResponse own = FailedAttempts.detach(answer, scope.execRuntime);
+            if (own == null) {
+                own = ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY, "upstream answered "
+                        + answer.getCode() + " with an answer too large to relay after its fallback failed");
+            }
+            ClassicHttpResponse served = fallBack(request, exchange, model, reason, own);
+            return served != null ? served : own;
+        } finally {
+            if (!judged && pass == Breakers.Pass.PROBE) {
+                // Neither a success nor a provider's failure (the request was cancelled): another may probe.
+                breakers.abandoned(model);
+            }
         }
-        FallbackReason reason = reasonOf(answer, exchange);
-        if (reason == FallbackReason.TRANSIENT) {
-            breakers.failed(model);
-        } else {
-            breakers.succeeded(model);
-        }
-        if (reason == null) {
-            return answer;
-        }
-        ClassicHttpResponse own = FailedAttempts.detach(answer, scope.execRuntime);
-        if (own == null) {
-            own = ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY, "upstream answered "
-                    + answer.getCode() + " with an answer too large to relay after its fallback failed");
-        }
-        ClassicHttpResponse served = fallBack(request, exchange, model, reason, own);
-        return served != null ? served : own;
     }
 
     /** Why this answer sends the request to a fallback; {@code null} when it goes to the client. */
