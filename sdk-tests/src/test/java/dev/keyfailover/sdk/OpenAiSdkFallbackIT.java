@@ -58,7 +58,8 @@ class OpenAiSdkFallbackIT {
         OpenAIClient client = clientOfPrimaryDownForGood();
 
         ChatCompletion completion;
-        try (HttpResponseFor<ChatCompletion> response = client.chat().completions().withRawResponse().create(question())) {
+        try (HttpResponseFor<ChatCompletion> response =
+                client.chat().completions().withRawResponse().create(question())) {
             completion = response.parse();
             assertServedByTheFallback(response);
         }
@@ -113,7 +114,8 @@ class OpenAiSdkFallbackIT {
         WireUpstream.Recorded served = fallback.requests().get(0);
         assertThat(served.path()).isEqualTo("/openai/v1/chat/completions");
         assertThat(served.key()).isEqualTo(FALLBACK_KEY);
-        assertThat(served.body()).contains("\"model\":\"" + FALLBACK_MODEL + "\"").doesNotContain("\"model\":\"gpt-4o\"");
+        assertThat(served.body()).contains("\"model\":\"" + FALLBACK_MODEL + "\"")
+                .doesNotContain("\"model\":\"gpt-4o\"");
         assertThat(response.headers().values("X-Keyfailover-Attempts"))
                 .as("attempts on both routes: every request either provider saw")
                 .containsExactly(String.valueOf(primary.requests().size() + fallback.requests().size()));
