@@ -1,11 +1,9 @@
 package dev.keyfailover.chain;
 
-import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
@@ -64,12 +62,11 @@ final class AnswerTimeouts {
             return;
         }
         InputStream rest = new IdleGuard(received, streamIdle);
-        byte[] ahead = new byte[0];
+        int ahead = -1;
         if (firstByte.isPresent() && streamed(entity)) {
             connection.setSocketTimeout(Timeout.of(firstByte.get()));
             try {
-                int first = received.read();
-                ahead = first < 0 ? ahead : new byte[] {(byte) first};
+                ahead = received.read();
             } catch (SocketTimeoutException e) {
                 UpstreamTimeoutException timeout = new UpstreamTimeoutException(
                         UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get());
@@ -79,7 +76,7 @@ final class AnswerTimeouts {
                 connection.setSocketTimeout(Timeout.of(streamIdle));
             }
         }
-        response.setEntity(new TimedBody(entity, new SequenceInputStream(new ByteArrayInputStream(ahead), rest)));
+        response.setEntity(new TimedBody(entity, ahead < 0 ? rest : new ReadAhead(ahead, rest)));
     }
 
     /** A body of unknown length or an event stream: one that may start long after its head. */
@@ -124,6 +121,56 @@ final class AnswerTimeouts {
                     timeout);
             idle.initCause(cause);
             return idle;
+        }
+    }
+
+    /** The byte read ahead, then the rest; the first read also takes what the rest has buffered, so no chunk is split. */
+    private static final class ReadAhead extends FilterInputStream {
+        private int ahead;
+
+        ReadAhead(int first, InputStream rest) {
+            super(rest);
+            this.ahead = first;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (ahead < 0) {
+                return super.read();
+            }
+            int first = ahead;
+            ahead = -1;
+            return first;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (ahead < 0 || len == 0) {
+                return super.read(b, off, len);
+            }
+            b[off] = (byte) read();
+            int buffered = Math.min(len - 1, in.available());
+            int more = buffered > 0 ? in.read(b, off + 1, buffered) : 0;
+            return 1 + Math.max(more, 0);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (ahead < 0 ? 0 : 1) + in.available();
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (ahead < 0 || n <= 0) {
+                return super.skip(n);
+            }
+            ahead = -1;
+            return 1 + super.skip(n - 1);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 
