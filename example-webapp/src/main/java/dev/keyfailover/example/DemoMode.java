@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS},
  * {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS}, {@code KEYFAILOVER_DUMP_DIR},
- * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}) and turns on the built-in demo upstream, with its demo keys, for a
+ * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}, {@code KEYFAILOVER_RESPONSE_TIMEOUT},
+ * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
+ * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
  * provider whose base URL is not set. Runs before the proxy servlets start (listeners always do).
  *
  * <p>The values are set here as init-parameters rather than written in web.xml as
@@ -36,6 +38,12 @@ public class DemoMode implements ServletContextListener {
         context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", "allow"));
         // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
         context.setInitParameter("keyfailover.maxConnections", environment("KEYFAILOVER_MAX_CONNECTIONS", ""));
+        // Blank leaves the routes' defaults: 10 min for the head and inside the body, no first-byte wait.
+        context.setInitParameter("keyfailover.responseTimeout", environment("KEYFAILOVER_RESPONSE_TIMEOUT", ""));
+        context.setInitParameter("keyfailover.streamIdleTimeout", environment("KEYFAILOVER_STREAM_IDLE_TIMEOUT", ""));
+        context.setInitParameter("keyfailover.firstByteTimeout", environment("KEYFAILOVER_FIRST_BYTE_TIMEOUT", ""));
+        // Read by the transient retries (behaviour.md §18); a route that does not know it yet ignores it.
+        context.setInitParameter("keyfailover.retries", environment("KEYFAILOVER_RETRIES", "2"));
         route(context, "openai", "OPENAI", OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
     }

@@ -33,9 +33,11 @@ import jakarta.servlet.http.HttpServletResponse;
  * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages};
  * {@code /credentials-seen} counts the credentials it was sent, as masked hints ({@link CredentialsSeen}).
  *
- * <p>Two models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
- * rate-limited (429) on every key, so the pool runs dry (an exhaustion), and {@value #HANG_UP_MODEL}
- * makes the upstream hang up in the middle of its answer (a transport failure, 502).
+ * <p>Some models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
+ * rate-limited (429) on every key, so the pool runs dry (an exhaustion); the provider's own
+ * failures ({@link DemoFaults}): {@code demo-hang-up} hangs up in the middle of its answer (a
+ * transport failure, 502), {@code demo-flaky} fails every other request with 503 or 500 on a key
+ * that would serve, {@code demo-silent} never sends a head on a key that would serve.
  */
 public class DemoUpstreamServlet extends HttpServlet {
 
@@ -46,10 +48,10 @@ public class DemoUpstreamServlet extends HttpServlet {
     private static final int COUNTDOWN_LIMIT = 3;
     private static final Duration COUNTDOWN_WINDOW = Duration.ofSeconds(20);
     static final String RATE_LIMITED_MODEL = "demo-rate-limited";
-    static final String HANG_UP_MODEL = "demo-hang-up";
 
     private final transient CountdownLimits countdown = new CountdownLimits(COUNTDOWN_LIMIT, COUNTDOWN_WINDOW);
     private final transient CredentialsSeen credentialsSeen = new CredentialsSeen();
+    private final transient DemoFaults faults = new DemoFaults();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -67,11 +69,12 @@ public class DemoUpstreamServlet extends HttpServlet {
         }
         String lower = key.toLowerCase(Locale.ROOT);
         JsonObject body = path.endsWith("/models") ? JsonObject.EMPTY_JSON_OBJECT : body(request);
-        if (HANG_UP_MODEL.equals(body.getString("model", ""))) {
-            hangUp(response);
+        String model = body.getString("model", "");
+        if (DemoFaults.HANG_UP_MODEL.equals(model)) {
+            DemoFaults.hangUp(response);
             return;
         }
-        if (lower.contains("ratelimited") || RATE_LIMITED_MODEL.equals(body.getString("model", ""))) {
+        if (lower.contains("ratelimited") || RATE_LIMITED_MODEL.equals(model)) {
             response.setHeader("Retry-After", "30");
             error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited");
             return;
@@ -90,9 +93,19 @@ public class DemoUpstreamServlet extends HttpServlet {
             }
             return;
         }
-        if (lower.contains("busy4o") && "gpt-4o".equals(body.getString("model", ""))) {
+        if (lower.contains("busy4o") && "gpt-4o".equals(model)) {
             response.setHeader("Retry-After", "30");
             error(response, anthropic, 429, "rate_limit_error", "demo: this key is rate-limited for gpt-4o only");
+            return;
+        }
+        int flaky = DemoFaults.FLAKY_MODEL.equals(model) ? faults.flaky(path) : 0;
+        if (flaky != 0) {
+            error(response, anthropic, flaky, anthropic ? "api_error" : "server_error",
+                    "demo: the flaky case failed this time (" + flaky + ")");
+            return;
+        }
+        if (DemoFaults.SILENT_MODEL.equals(model)) {
+            DemoFaults.staySilent(request);
             return;
         }
         if (lower.contains("countdown")) {
@@ -128,16 +141,6 @@ public class DemoUpstreamServlet extends HttpServlet {
         } else {
             error(response, anthropic, 404, "not_found_error", "demo: no such endpoint " + path);
         }
-    }
-
-    /** Starts an error answer and breaks it off: the connection is aborted, the client reads a cut body. */
-    private static void hangUp(HttpServletResponse response) throws IOException {
-        response.setStatus(429);
-        response.setContentType("application/json");
-        response.setContentLength(1024);
-        response.getOutputStream().write("{\"error\":".getBytes(StandardCharsets.UTF_8));
-        response.flushBuffer();
-        throw new IOException("demo: hanging up in the middle of an answer");
     }
 
     private static void streamOpenAi(HttpServletResponse response, String text) throws IOException {
@@ -198,7 +201,7 @@ public class DemoUpstreamServlet extends HttpServlet {
 
     private static JsonObject body(HttpServletRequest request) throws IOException {
         try (InputStream in = request.getInputStream()) {
-            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (text.isBlank()) {
                 return JsonObject.EMPTY_JSON_OBJECT;
             }

@@ -124,7 +124,7 @@ class MetricsWarIT {
         WebAppContext first = deploy();
 
         assertThat(chat("gpt-4o-mini")).as("failover past the 429 and the 401 demo keys").isEqualTo(200);
-        assertThat(chat(DemoUpstreamServlet.HANG_UP_MODEL)).as("upstream hangs up: a transport failure").isEqualTo(502);
+        assertThat(chat(DemoFaults.HANG_UP_MODEL)).as("upstream hangs up: a transport failure").isEqualTo(502);
         assertThat(chat(DemoUpstreamServlet.RATE_LIMITED_MODEL)).as("every key rate-limited: exhaustion")
                 .isEqualTo(429);
         assertThat(client.send(HttpRequest.newBuilder(uri("/openai/v1/models")).header("Authorization", "Bearer " + OWN_KEY)

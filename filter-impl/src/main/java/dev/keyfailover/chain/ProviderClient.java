@@ -72,8 +72,7 @@ public final class ProviderClient implements Closeable {
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
-                .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider),
-                        settings.bufferSize()))
+                .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider), settings))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.responseTimeout()))

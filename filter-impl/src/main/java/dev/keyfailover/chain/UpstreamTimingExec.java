@@ -10,7 +10,8 @@ import org.apache.hc.core5.http.HttpException;
 
 /**
  * Times each upstream attempt, innermost of our handlers: from handing the request on (connection
- * lease, connect and send included) to the response head, or to the transport failure. The time
+ * lease, connect and send included) to the response head (with {@code firstByteTimeout}, to a
+ * streamed body's first byte, read ahead with the head), or to the transport failure. The time
  * goes into the {@link Exchange}; {@link KeyFailoverExec} reports it with the attempt.
  */
 final class UpstreamTimingExec implements ExecChainHandler {

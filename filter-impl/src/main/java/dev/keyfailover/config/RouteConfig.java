@@ -58,17 +58,7 @@ public final class RouteConfig {
         long threshold = reader.parse("memoryThreshold", Values::bytes).orElse(limits.memoryThreshold());
         Path spill = reader.optional("spillDir").map(Paths::get).orElse(null);
         this.bodyLimits = new BodyLimits(Math.min(threshold, maxBody), maxBody, spill);
-        ClientSettings defaults = ClientSettings.defaults();
-        this.client = reader.wrap("connectTimeout / responseTimeout / maxConnections / upstreamBufferSize",
-                () -> new ClientSettings(
-                        reader.parse("connectTimeout", Values::duration).orElse(defaults.connectTimeout()),
-                        reader.parse("responseTimeout", Values::duration).orElse(defaults.responseTimeout()),
-                        reader.parse("connectionRequestTimeout", Values::duration)
-                                .orElse(defaults.connectionRequestTimeout()),
-                        reader.parse("maxConnections", Values::positiveInt).orElse(defaults.maxConnections()),
-                        reader.parse("upstreamBufferSize", value -> (int) Require.between(Values.bytes(value),
-                                ClientSettings.MIN_BUFFER_SIZE, ClientSettings.MAX_BUFFER_SIZE, "upstreamBufferSize",
-                                "bytes")).orElse(defaults.bufferSize())));
+        this.client = ClientConfig.read(reader);
         PoolSettings poolDefaults = PoolSettings.defaults();
         Optional<Duration> recheck = reader.parse("authRecheck", value -> value.equalsIgnoreCase("never")
                 ? Optional.<Duration>empty() : Optional.of(Require.positive(Values.duration(value), "authRecheck")))

@@ -86,13 +86,10 @@ final class Forwarding {
                 LOG.debug("{}: client went away while sending its body", provider().name());
                 return RequestOutcome.CLIENT_ERROR;
             } catch (IOException e) {
-                ProxyFailure failure = UpstreamFailures.of(e);
+                UpstreamFailures.Answer failure = UpstreamFailures.beforeAnswer(e);
                 LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
                         e.toString());
-                ClassicHttpResponse failed = ProxyResponses.failure(provider(), failure,
-                        failure == ProxyFailure.GATEWAY_TIMEOUT ? "upstream did not answer in time"
-                                : "upstream could not be reached");
-                return answer(failed, response, exchange);
+                return answer(failure.failure(), failure.message(), response, exchange);
             }
         }
         // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
@@ -121,7 +118,8 @@ final class Forwarding {
             }
             if (!response.isCommitted()) {
                 response.reset();
-                return answer(UpstreamFailures.of(e), "upstream failed while answering", response, exchange);
+                UpstreamFailures.Answer failure = UpstreamFailures.insideAnswer(e);
+                return answer(failure.failure(), failure.message(), response, exchange);
             }
             throw new UpstreamBrokeException(provider().name(), e);
         }

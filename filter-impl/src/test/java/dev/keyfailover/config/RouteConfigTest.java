@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.keyfailover.settings.BodyLimits;
@@ -240,6 +241,8 @@ class RouteConfigTest {
         own.put("memoryThreshold", "64KiB");
         own.put("connectTimeout", "3s");
         own.put("responseTimeout", "PT2M");
+        own.put("streamIdleTimeout", "90s");
+        own.put("firstByteTimeout", "20s");
         own.put("connectionRequestTimeout", "750ms");
         own.put("maxConnections", "12");
         own.put("upstreamBufferSize", "4KiB");
@@ -255,7 +258,7 @@ class RouteConfigTest {
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(8L << 20);
         assertThat(config.bodyLimits().memoryThreshold()).isEqualTo(64L << 10);
         assertThat(config.client()).isEqualTo(new ClientSettings(Duration.ofSeconds(3), Duration.ofMinutes(2),
-                Duration.ofMillis(750), 12, 4096));
+                Duration.ofSeconds(90), Optional.of(Duration.ofSeconds(20)), Duration.ofMillis(750), 12, 4096));
         assertThat(config.pool().authRecheck()).contains(Duration.ofMinutes(30));
         assertThat(config.pool().maxCooldown()).isEqualTo(Duration.ofHours(2));
         assertThat(config.pool().maxWaitForKey()).isEqualTo(Duration.ofSeconds(5));
@@ -683,6 +686,44 @@ class RouteConfigTest {
         own.put("responseTimeout", "0s");
 
         assertThat(failure("responseTimeout")).contains("must be a positive duration");
+    }
+
+    @Test
+    void theThreeTimeoutsOfAnAnswerDefaultToTenMinutesForTheHeadAndInsideTheBodyAndNoFirstByteWait()
+            throws ConfigException {
+        validBase();
+
+        ClientSettings client = parse().client();
+
+        assertThat(client.responseTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(client.streamIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(client.firstByteTimeout()).isEmpty();
+    }
+
+    @Test
+    void firstByteTimeoutOffIsNoWait() throws ConfigException {
+        validBase();
+        own.put("firstByteTimeout", "OFF");
+
+        assertThat(parse().client().firstByteTimeout()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "soon", "-5s"})
+    void aBadFirstByteTimeoutNamesTheParameterAndOff(String value) {
+        validBase();
+        own.put("firstByteTimeout", value);
+
+        assertThat(failure("'firstByteTimeout'")).contains("'off'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "forever"})
+    void aBadStreamIdleTimeoutNamesTheParameter(String value) {
+        validBase();
+        own.put("streamIdleTimeout", value);
+
+        assertThat(failure("'streamIdleTimeout'")).containsAnyOf("must be a positive duration", "is not a duration");
     }
 
     @Test

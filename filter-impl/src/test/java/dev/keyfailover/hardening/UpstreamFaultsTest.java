@@ -142,12 +142,12 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    void aStallMidStreamLongerThanTheResponseTimeoutAbortsTheStream() throws Exception {
+    void aStallMidStreamLongerThanTheStreamIdleTimeoutAbortsTheStream() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start()) {
             FakeUpstream.SseStream stream = FakeUpstream.sse("data: one\n\n", "data: never\n\n");
             stream.release(1);
             upstream.on("sk-first-00000000001", stream);
-            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "responseTimeout", "300ms"));
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "streamIdleTimeout", "300ms"));
 
             String answer = RawHttp.exchangeKeepAlive(proxy.port(), "GET /app/openai/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n");
 
@@ -158,11 +158,11 @@ class UpstreamFaultsTest {
     }
 
     @Test
-    void pausesBetweenEventsShorterThanTheResponseTimeoutNeverCutTheStream() throws Exception {
+    void pausesBetweenEventsShorterThanTheStreamIdleTimeoutNeverCutTheStream() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start()) {
             upstream.on("sk-first-00000000001", FakeUpstream.paced(Duration.ofMillis(350),
                     "data: 1\n\n", "data: 2\n\n", "data: 3\n\n", "data: 4\n\n", "data: [DONE]\n\n"));
-            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "responseTimeout", "1s"));
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "streamIdleTimeout", "1s"));
 
             String answer = RawHttp.exchangeKeepAlive(proxy.port(), "GET /app/openai/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n");
 
