@@ -46,6 +46,7 @@ public class DemoMode implements ServletContextListener {
         context.setInitParameter("keyfailover.retries", environment("KEYFAILOVER_RETRIES", "2"));
         route(context, "openai", "OPENAI", OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
+        OpenAiFallback.addIfConfigured(context);
     }
 
     private static void route(ServletContext context, String servlet, String prefix, String[] demoKeys) {
