@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
@@ -32,6 +33,19 @@ public interface FailoverEvents {
 
     /** The walk ran dry after a key refused this request for itself: that refusal goes to the client. */
     default void refusalRelayed(int attempts) {
+    }
+
+    /**
+     * A transient failure is retried (behaviour.md §18) after this wait.
+     *
+     * @param attempts the request's attempts so far
+     * @param status the transient status; {@code -1} for a transport failure
+     */
+    default void retrying(int attempts, int status, Duration wait) {
+    }
+
+    /** The request's {@code requestBudget} ran out before its answer started: the proxy answers 504. */
+    default void budgetSpent(int attempts) {
     }
 
     /** Both, {@code first} first; {@link #NONE} is left out. */
@@ -67,6 +81,18 @@ public interface FailoverEvents {
             public void refusalRelayed(int attempts) {
                 first.refusalRelayed(attempts);
                 second.refusalRelayed(attempts);
+            }
+
+            @Override
+            public void retrying(int attempts, int status, Duration wait) {
+                first.retrying(attempts, status, wait);
+                second.retrying(attempts, status, wait);
+            }
+
+            @Override
+            public void budgetSpent(int attempts) {
+                first.budgetSpent(attempts);
+                second.budgetSpent(attempts);
             }
         };
     }

@@ -4,11 +4,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -29,7 +32,8 @@ import org.apache.hc.core5.util.Timeout;
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
  * protocol element: client credentials, replayable body, the attempts (key failover on routes
  * with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
- * settings of behaviour.md §8: no redirects, no decompression, no automatic retries, no cookies,
+ * settings of behaviour.md §8: no redirects, no decompression, no automatic retries (ours are the
+ * failover's, §18), no cookies,
  * no system proxy, a pool sized for a proxy.
  */
 public final class ProviderClient implements Closeable {
@@ -61,10 +65,19 @@ public final class ProviderClient implements Closeable {
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
      * @param headers the route's header policy (credentials are stripped by it)
+     * @param retries how the failover retries transient failures of pool requests (behaviour.md §18)
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
-                                        BodyLimits bodyLimits, ClientSettings settings, Clock clock,
-                                        FailoverEvents events) {
+                                        BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
+                                        Clock clock, FailoverEvents events) {
+        return create(provider, pool, dump, headers, bodyLimits, settings, retries,
+                () -> ThreadLocalRandom.current().nextDouble(), clock, events);
+    }
+
+    /** As above, with the retries' jitter (uniform in [0, 1)) from {@code jitter}, for tests. */
+    static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
+                                 BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
+                                 DoubleSupplier jitter, Clock clock, FailoverEvents events) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -102,7 +115,7 @@ public final class ProviderClient implements Closeable {
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider))
                 // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                        new KeyFailoverExec(provider, pool, clock, events));
+                        new KeyFailoverExec(provider, pool, retries, jitter, clock, events));
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

@@ -66,8 +66,8 @@ final class RouteAssembly {
         RouteMeters meters = registry == null ? RouteMeters.none() : RouteMeters.register(registry, provider.name(), pool);
         ProviderClient client;
         try {
-            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(), clock,
-                    meters.events());
+            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(),
+                    config.retries(), clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
             throw e;

@@ -6,11 +6,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.PoolSettings;
+import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
@@ -54,8 +57,12 @@ final class ChainFixture implements AfterEachCallback {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final FakeUpstream upstream = FakeUpstream.start();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
     private List<String> keys;
     private PoolSettings poolSettings = PoolSettings.defaults();
+    private RetrySettings retrySettings = RetrySettings.defaults();
+    private DoubleSupplier jitter = () -> 1.0;
+    private volatile Runnable onWait = () -> { };
     private KeyPool pool;
     private ProviderClient client;
     private HeaderPolicy headers;
@@ -85,6 +92,32 @@ final class ChainFixture implements AfterEachCallback {
     /** Changes the settings the next pools are made with. */
     ChainFixture poolSettings(PoolSettings settings) {
         this.poolSettings = settings;
+        return this;
+    }
+
+    /** Changes the retries the next clients are made with (default: {@link RetrySettings#defaults()}). */
+    ChainFixture retrySettings(RetrySettings settings) {
+        this.retrySettings = settings;
+        return this;
+    }
+
+    /** Changes the jitter of the next clients' retry waits (default 1: each retry waits its whole backoff). */
+    ChainFixture jitter(DoubleSupplier value) {
+        this.jitter = value;
+        return this;
+    }
+
+    /**
+     * Every wait of the pool's clients so far (retries, {@code maxWaitForKey}), in order: the pool
+     * sleeps by advancing the clock, so no test sleeps.
+     */
+    List<Duration> waits() {
+        return waits;
+    }
+
+    /** Runs {@code action} at each wait of the pool, before the clock moves (e.g. to cancel the request meanwhile). */
+    ChainFixture onWait(Runnable action) {
+        this.onWait = action;
         return this;
     }
 
@@ -120,7 +153,14 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ProviderClient client(Provider provider, ApiDump dump, FailoverSettings failover, ClientSettings settings) {
-        return client(new KeyPool(provider.name(), keys, clock, poolSettings), provider, dump, failover, settings);
+        return client(new KeyPool(provider.name(), keys, clock, poolSettings, this::sleep), provider, dump, failover,
+                settings);
+    }
+
+    private void sleep(Duration wait) {
+        onWait.run();
+        waits.add(wait);
+        clock.advance(wait);
     }
 
     /** A client for a provider that has no keys of its own to fail over with. */
@@ -133,7 +173,7 @@ final class ChainFixture implements AfterEachCallback {
         this.pool = pool;
         this.headers = failover.headerPolicy(provider);
         this.client = ProviderClient.create(provider, pool, dump, headers,
-                failover.bodyLimits(), settings, clock, FailoverEvents.NONE);
+                failover.bodyLimits(), settings, retrySettings, jitter, clock, FailoverEvents.NONE);
         return client;
     }
 

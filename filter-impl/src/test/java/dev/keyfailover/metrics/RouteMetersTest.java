@@ -8,6 +8,7 @@ import java.util.List;
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.chain.AttemptReport;
+import dev.keyfailover.chain.TransportFailure;
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.PoolSettings;
@@ -33,8 +34,8 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
                 "sk-cccc-000000000003"));
 
-        // requests 5 + keys gauge 4 + attempts 3 × 7 + transitions 3 × 4 + exhaustions 4 + timer 7
-        assertThat(registry.getMeters()).hasSize(5 + 4 + 21 + 12 + 4 + 7);
+        // requests 5 + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
+        assertThat(registry.getMeters()).hasSize(5 + 4 + 27 + 12 + 4 + 9);
         assertThat(meters.size()).isEqualTo(registry.getMeters().size());
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
                 MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
@@ -51,9 +52,9 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "passthrough", null);
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
-                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 7);
-        meters.events().attempt(new AttemptReport(null, 200, null, false, false, 1_000_000));
-        meters.events().attempt(new AttemptReport(null, -1, null, false, false, 2_000_000));
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 9);
+        meters.events().attempt(AttemptReport.answered(null, 200, null, false, false, 1_000_000, false));
+        meters.events().attempt(AttemptReport.failed(null, TransportFailure.TRANSIENT, 2_000_000));
         meters.request(RequestOutcome.SERVED);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "ok").timer().count()).isEqualTo(1);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transport").timer().count()).isEqualTo(1);
@@ -140,6 +141,6 @@ class RouteMetersTest {
 
     private static AttemptReport attempt(KeyPool pool, int index, int status, KeyVerdict verdict, boolean transition,
                                          boolean probe, long nanos) {
-        return new AttemptReport(pool.keys().get(index).id(), status, verdict, transition, probe, nanos);
+        return AttemptReport.answered(pool.keys().get(index).id(), status, verdict, transition, probe, nanos, false);
     }
 }
