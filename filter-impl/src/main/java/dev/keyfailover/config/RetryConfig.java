@@ -59,6 +59,9 @@ final class RetryConfig {
         }
         for (String entry : value.split(",")) {
             String status = entry.trim();
+            if (status.isEmpty()) {
+                continue;
+            }
             if (!status.matches("[0-9]{3}")) {
                 throw new IllegalArgumentException("'" + status + "' is not a status (a list such as "
                         + "500,502,503,504,529, or none)");

@@ -135,6 +135,28 @@ class RouteMetersTest {
         assertThat(registry.getMeters()).isEmpty();
     }
 
+    @Test
+    void aTransientStatusIsTransientNotPassedAndATransportFailureIsATimeoutOrNotByItsKind() {
+        KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool);
+
+        meters.events().attempt(AttemptReport.answered(pool.keys().get(0).id(), 503, KeyVerdict.ACCEPT, false, false,
+                1_000_000, true));
+        meters.events().attempt(AttemptReport.answered(pool.keys().get(0).id(), 404, KeyVerdict.ACCEPT, false, false,
+                1_000_000, false));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.TIMEOUT, 3_000_000));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.TRANSIENT, 1_000_000));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.OTHER, 1_000_000));
+
+        assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "transient")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "passed")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "timeout")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "transport")).isEqualTo(2);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "timeout").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transient").timer().count()).isEqualTo(1);
+        assertThat(AttemptOutcome.values()).extracting(AttemptOutcome::tag).contains("transient", "timeout");
+    }
+
     private double count(String name, String... tags) {
         return registry.get(name).tags(tags).counter().count();
     }
