@@ -64,7 +64,7 @@ final class FailoverLog implements FailoverEvents {
 
     @Override
     public void retrying(int attempts, int status, Duration wait) {
-        LOG.info("{}: attempt {} failed transiently ({}), retrying in {} ms", providerName, attempts,
+        LOG.debug("{}: attempt {} failed transiently ({}), retrying in {} ms", providerName, attempts,
                 status < 0 ? "no answer" : Integer.toString(status), wait.toMillis());
     }
 
