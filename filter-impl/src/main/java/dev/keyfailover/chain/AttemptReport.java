@@ -17,9 +17,23 @@ import dev.keyfailover.pool.KeyId;
  *     request whose mark made it
  * @param probe whether the attempt was the key's re-check
  * @param upstreamNanos request sent to response head received (or to the failure); 0 when not measured
+ * @param failure what kind of transport failure it was; {@code null} when answered
+ * @param transientStatus whether the answer was a transient failure of the route (a status in
+ *     {@code transientStatuses} no key rule claims, behaviour.md §18); only for pool keys
  */
 public record AttemptReport(KeyId key, int status, KeyVerdict verdict, boolean transition, boolean probe,
-                            long upstreamNanos) {
+                            long upstreamNanos, TransportFailure failure, boolean transientStatus) {
+
+    /** An answered attempt, judged (a pool key) or not. */
+    public static AttemptReport answered(KeyId key, int status, KeyVerdict verdict, boolean transition, boolean probe,
+                                         long upstreamNanos, boolean transientStatus) {
+        return new AttemptReport(key, status, verdict, transition, probe, upstreamNanos, null, transientStatus);
+    }
+
+    /** An attempt that got no answer, or whose error body could not be read. */
+    public static AttemptReport failed(KeyId key, TransportFailure failure, long upstreamNanos) {
+        return new AttemptReport(key, -1, null, false, false, upstreamNanos, failure, false);
+    }
 
     /** Whether the attempt carried a pool key. */
     public boolean pooled() {

@@ -1,5 +1,9 @@
 package dev.keyfailover.chain;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
 import dev.keyfailover.api.ModelSource;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -37,6 +41,8 @@ public final class Exchange implements ExchangeView {
     private boolean modelFound;
     private String serverOrigin = "";
     private String pathAndQuery = "";
+    private Instant deadline;
+    private boolean retriesSpent;
 
     private Exchange(boolean containerLogin) {
         this.containerLogin = containerLogin;
@@ -185,6 +191,8 @@ public final class Exchange implements ExchangeView {
         Exchange fallback = start(context, false);
         fallback.servingAsFallback = true;
         fallback.forwarded(serverOrigin, pathAndQuery);
+        // The budget bounds the whole request, fallbacks included.
+        fallback.deadline = deadline;
         return fallback;
     }
 
@@ -198,7 +206,37 @@ public final class Exchange implements ExchangeView {
         servedBy = fallback.servedBy;
         route = fallback.route;
         origin = fallback.origin;
+        retriesSpent = fallback.retriesSpent;
         renamedModel = renamed;
+    }
+
+    /**
+     * When the request's {@code requestBudget} runs out (behaviour.md §18), set by the first route
+     * that bounds it, so that a route serving the same request later honours it too; empty when
+     * no route bounds it.
+     */
+    public Optional<Instant> deadline() {
+        return Optional.ofNullable(deadline);
+    }
+
+    /** Starts the budget unless it runs already: the first route's counts for the whole request. */
+    void startBudget(Instant now, Duration budget) {
+        if (deadline == null) {
+            deadline = now.plus(budget);
+        }
+    }
+
+    /**
+     * Whether the answer is a transient failure the proxy gave up retrying (its retries or the
+     * request's budget ran out, behaviour.md §18): the client gets it with {@code x-should-retry:
+     * false}, so that retries do not multiply, and a fallback route may take the request.
+     */
+    public boolean retriesSpent() {
+        return retriesSpent;
+    }
+
+    void retriesSpent(boolean value) {
+        this.retriesSpent = value;
     }
 
     /** The client's body as buffered for replay; {@code null} before that or without a body. */

@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
@@ -36,6 +37,19 @@ public interface FailoverEvents {
 
     /** The request goes to the fallback route {@code to}, for this reason. */
     default void fallback(String to, FallbackReason reason) {
+    }
+
+    /**
+     * A transient failure is retried (behaviour.md §18) after this wait.
+     *
+     * @param attempts the request's attempts so far
+     * @param status the transient status; {@code -1} for a transport failure
+     */
+    default void retrying(int attempts, int status, Duration wait) {
+    }
+
+    /** The request's {@code requestBudget} ran out before its answer started: the proxy answers 504. */
+    default void budgetSpent(int attempts) {
     }
 
     /** Both, {@code first} first; {@link #NONE} is left out. */
@@ -77,6 +91,18 @@ public interface FailoverEvents {
             public void fallback(String to, FallbackReason reason) {
                 first.fallback(to, reason);
                 second.fallback(to, reason);
+            }
+
+            @Override
+            public void retrying(int attempts, int status, Duration wait) {
+                first.retrying(attempts, status, wait);
+                second.retrying(attempts, status, wait);
+            }
+
+            @Override
+            public void budgetSpent(int attempts) {
+                first.budgetSpent(attempts);
+                second.budgetSpent(attempts);
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.keyfailover.chain;
 
+import java.time.Duration;
+
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.pool.KeyId;
@@ -63,6 +65,17 @@ final class FailoverLog implements FailoverEvents {
     private static String printable(String text) {
         String plain = text.replaceAll("[^A-Za-z0-9._:/@+-]", "?");
         return plain.length() > 80 ? plain.substring(0, 80) + "…" : plain;
+    }
+
+    @Override
+    public void retrying(int attempts, int status, Duration wait) {
+        LOG.debug("{}: attempt {} failed transiently ({}), retrying in {} ms", providerName, attempts,
+                status < 0 ? "no answer" : Integer.toString(status), wait.toMillis());
+    }
+
+    @Override
+    public void budgetSpent(int attempts) {
+        LOG.warn("{}: requestBudget ran out after {} attempt(s), answering 504", providerName, attempts);
     }
 
     @Override

@@ -64,14 +64,16 @@ final class FailoverStrategy {
      *
      * @param rounds walks after the first so far
      * @param startedAt when the request began walking the pool
+     * @param deadline when the request's budget runs out, if it has one: no wait reaches it
      * @param refusalKept whether a key's refusal of this request was kept
      */
-    FailoverStep whenNoKeyLeft(PoolView pool, int rounds, Instant startedAt, boolean refusalKept, Instant now) {
+    FailoverStep whenNoKeyLeft(PoolView pool, int rounds, Instant startedAt, Optional<Instant> deadline,
+                               boolean refusalKept, Instant now) {
         KeyPoolExhaustion exhaustion = classify(pool);
         if (exhaustion.kind() != KeyPoolExhaustion.Kind.RATE_LIMITED && refusalKept) {
             return FailoverStep.relayRefusal(exhaustion);
         }
-        return waitForKey(exhaustion, rounds < pool.keyCount(), startedAt, now)
+        return waitForKey(exhaustion, rounds < pool.keyCount(), startedAt, deadline, now)
                 .map(wait -> FailoverStep.waitFor(wait, exhaustion))
                 .orElseGet(() -> FailoverStep.answer(exhaustion));
     }
@@ -104,14 +106,17 @@ final class FailoverStrategy {
 
     /**
      * How long to wait before walking again: the exhaustion's own wait, when it is a rate limit
-     * that ends within the request's {@code maxWaitForKey}; empty when the request should not wait.
+     * that ends within the request's {@code maxWaitForKey} and before its budget runs out; empty when
+     * the request should not wait.
      */
-    Optional<Duration> waitForKey(KeyPoolExhaustion exhaustion, boolean roundsLeft, Instant startedAt, Instant now) {
+    Optional<Duration> waitForKey(KeyPoolExhaustion exhaustion, boolean roundsLeft, Instant startedAt,
+                                  Optional<Instant> deadline, Instant now) {
         if (exhaustion.kind() != KeyPoolExhaustion.Kind.RATE_LIMITED || maxWaitForKey.isZero() || !roundsLeft) {
             return Optional.empty();
         }
         Duration wait = exhaustion.retryAfter();
-        if (now.plus(wait).isAfter(startedAt.plus(maxWaitForKey))) {
+        Instant end = now.plus(wait);
+        if (end.isAfter(startedAt.plus(maxWaitForKey)) || deadline.isPresent() && !end.isBefore(deadline.get())) {
             return Optional.empty();
         }
         return Optional.of(wait);

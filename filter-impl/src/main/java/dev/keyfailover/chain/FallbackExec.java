@@ -1,7 +1,6 @@
 package dev.keyfailover.chain;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -70,13 +69,14 @@ final class FallbackExec implements ExecChainHandler {
             try {
                 answer = chain.proceed(request, scope);
             } catch (IOException e) {
-                if (e instanceof InterruptedIOException && !UpstreamTimeouts.isTimeout(e)) {
+                TransportFailure failure = TransportFailure.of(e);
+                if (failure == TransportFailure.OTHER) {
                     throw e;
                 }
                 judged = true;
                 breakers.failed(model);
                 ClassicHttpResponse served = fallBack(request, exchange, model,
-                        UpstreamTimeouts.isTimeout(e) ? FallbackReason.TIMEOUT : FallbackReason.TRANSIENT, null);
+                        failure == TransportFailure.TIMEOUT ? FallbackReason.TIMEOUT : FallbackReason.TRANSIENT, null);
                 if (served != null) {
                     return served;
                 }

@@ -5,16 +5,20 @@ import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.api.RetryHints;
 import dev.keyfailover.pool.Key;
-import dev.keyfailover.pool.KeyId;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyWalk;
+import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
@@ -25,8 +29,10 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  * (behaviour.md §2 to §6) walks the pool with one {@code chain.proceed} per attempt, each on a copy
  * of the request carrying that attempt's key; {@link FailoverStrategy} says what each answer means
  * and what comes when no key is left, this handler does the I/O: reads an error body's start,
- * marks the key, releases or keeps answers, waits. A transport failure is thrown as it is, without
- * failover. A request the pool does not serve (BYOK, a route without a pool) is sent once,
+ * marks the key, releases or keeps answers, waits. A transient failure (a transient status, a
+ * connection refused or reset, no head: behaviour.md §18) is retried with the next usable key as
+ * {@link RetryStrategy} says, within the request's budget; other transport failures are thrown as
+ * they are. A request the pool does not serve (BYOK, a route without a pool) is sent once,
  * untouched.
  */
 final class KeyFailoverExec implements ExecChainHandler {
@@ -34,15 +40,21 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final Provider provider;
     private final KeyPool pool;
     private final FailoverStrategy strategy;
+    private final RetryStrategy retries;
     private final Clock clock;
     private final FailoverEvents events;
 
-    /** @param pool the route's pool; {@code null} for a route without one */
-    KeyFailoverExec(Provider provider, KeyPool pool, Clock clock, FailoverEvents events) {
+    /**
+     * @param pool the route's pool; {@code null} for a route without one
+     * @param jitter uniform in [0, 1): the share of a retry's backoff ceiling it waits
+     */
+    KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, DoubleSupplier jitter, Clock clock,
+                    FailoverEvents events) {
         this.provider = provider;
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
+        this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
         this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
     }
@@ -56,9 +68,18 @@ final class KeyFailoverExec implements ExecChainHandler {
             return sendOnce(request, scope, chain, exchange);
         }
         String model = exchange.model(request, provider.modelSource());
-        try (PoolAttempts attempts = new PoolAttempts(pool, model, clock.instant())) {
+        Instant start = clock.instant();
+        retries.settings().requestBudget().ifPresent(budget -> exchange.startBudget(start, budget));
+        try (PoolAttempts attempts = new PoolAttempts(pool, model, start, exchange.deadline())) {
             while (true) {
-                Key key = attempts.walk().next();
+                if (scope.execRuntime.isExecutionAborted()) {
+                    // The client went away (during a wait, say): nothing is retried for it.
+                    throw new InterruptedIOException(provider.name() + ": exchange cancelled");
+                }
+                if (RetryStrategy.outOfBudget(attempts.deadline(), clock.instant())) {
+                    return outOfBudget(exchange);
+                }
+                Key key = attempts.nextKey();
                 ClassicHttpResponse answer = key != null
                         ? attempt(request, key, scope, chain, exchange, attempts)
                         : noKeyLeft(exchange, attempts);
@@ -74,34 +95,43 @@ final class KeyFailoverExec implements ExecChainHandler {
                                         Exchange exchange, PoolAttempts attempts) throws IOException, HttpException {
         KeyWalk walk = attempts.walk();
         exchange.nextAttempt();
-        ClassicHttpResponse answer = null;
-        String errorBody;
+        ClassicHttpResponse answer;
         try {
             ClassicHttpRequest keyed = ClassicRequestBuilder.copy(request).build();
             key.putOn(keyed, provider);
             answer = chain.proceed(keyed, Scopes.of(scope, keyed));
-            errorBody = strategy.readsErrorBody(answer) ? ErrorBodies.peek(answer) : null;
         } catch (IOException | HttpException | RuntimeException e) {
             walk.recordTransportFailure(key);
-            report(exchange, key.id(), -1, null, false, false);
-            if (answer != null) {
-                answer.close();
+            TransportFailure failure = TransportFailure.of(e);
+            report(AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
+            if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
+                throw e;
             }
+            return afterTransient(null, transientFailure, key, exchange, attempts, scope.execRuntime);
+        }
+        String errorBody;
+        try {
+            errorBody = strategy.readsErrorBody(answer) ? ErrorBodies.peek(answer) : null;
+        } catch (IOException | RuntimeException e) {
+            // The head came: what broke is the body, which is not retried.
+            walk.recordTransportFailure(key);
+            report(AttemptReport.failed(key.id(), TransportFailure.of(e), exchange.upstreamNanos()));
+            answer.close();
             throw e;
         }
         Instant now = clock.instant();
         KeyVerdict verdict = strategy.judge(answer, errorBody, now);
         boolean probe = walk.isProbe(key);
         boolean transition = walk.record(key, answer.getCode(), verdict);
-        report(exchange, key.id(), answer.getCode(), verdict, transition, probe);
+        boolean transientStatus = retries.isTransient(answer.getCode(), verdict);
+        report(AttemptReport.answered(key.id(), answer.getCode(), verdict, transition, probe, exchange.upstreamNanos(),
+                transientStatus));
         if (walk.observe(key, provider.rateLimits(answer, now))) {
             events.limitUsedUp(key.id(), walk.model());
         }
         return switch (FailoverStrategy.use(verdict)) {
-            case DELIVER -> {
-                exchange.servedBy(key.hint());
-                yield answer;
-            }
+            case DELIVER -> transientStatus ? afterTransient(answer, null, key, exchange, attempts, scope.execRuntime)
+                    : deliver(answer, key, exchange);
             case KEEP_AS_REFUSAL -> {
                 ClassicHttpResponse refusal = FailedAttempts.detach(answer, scope.execRuntime);
                 attempts.refusal(refusal != null ? refusal : ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY,
@@ -115,13 +145,61 @@ final class KeyFailoverExec implements ExecChainHandler {
         };
     }
 
+    private static ClassicHttpResponse deliver(ClassicHttpResponse answer, Key key, Exchange exchange) {
+        exchange.servedBy(key.hint());
+        return answer;
+    }
+
+    /**
+     * A transient failure (behaviour.md §18), an answer or a transport failure: retried after the
+     * strategy's wait; else the answer passed on or the failure thrown (the servlet answers 502),
+     * marked when the retries were spent.
+     *
+     * @param answer the transient answer, {@code null} for a transport failure
+     */
+    private ClassicHttpResponse afterTransient(ClassicHttpResponse answer, IOException failure, Key key,
+                                               Exchange exchange, PoolAttempts attempts, ExecRuntime runtime)
+            throws IOException {
+        Instant now = clock.instant();
+        RetryStep step = retries.afterTransientFailure(attempts.retries(),
+                answer == null ? Optional.empty() : RetryHints.advisedWait(answer, now), attempts.deadline(), now);
+        if (answer != null && step.kind() != RetryStep.Kind.GIVE_UP && step.kind() != RetryStep.Kind.PASS_ON) {
+            FailedAttempts.release(answer, runtime);
+        }
+        exchange.retriesSpent(step.kind() == RetryStep.Kind.GIVE_UP);
+        return switch (step.kind()) {
+            case RETRY -> {
+                events.retrying(exchange.attempts(), answer == null ? -1 : answer.getCode(), step.delay());
+                pause(step.delay());
+                attempts.retrying();
+                yield null;
+            }
+            case OUT_OF_BUDGET -> outOfBudget(exchange);
+            case GIVE_UP, PASS_ON -> {
+                if (answer == null) {
+                    throw failure;
+                }
+                yield deliver(answer, key, exchange);
+            }
+        };
+    }
+
+    /** The request's budget ran out before its answer started: the proxy's 504. */
+    private ClassicHttpResponse outOfBudget(Exchange exchange) {
+        events.budgetSpent(exchange.attempts());
+        exchange.retriesSpent(retries.settings().retries() > 0);
+        exchange.origin(Exchange.Origin.PROXY);
+        return ProxyResponses.failure(provider, ProxyFailure.GATEWAY_TIMEOUT, provider.name() + ": no answer within"
+                + " the request's budget (requestBudget) after " + exchange.attempts() + " attempt(s)");
+    }
+
     /** The walk ran dry: the answer the strategy chooses, or {@code null} after waiting for a key (walk again). */
     private ClassicHttpResponse noKeyLeft(Exchange exchange, PoolAttempts attempts) throws InterruptedIOException {
         FailoverStep step = strategy.whenNoKeyLeft(PoolView.of(attempts.walk(), pool), attempts.rounds(),
-                attempts.startedAt(), attempts.refusal() != null, clock.instant());
+                attempts.startedAt(), attempts.deadline(), attempts.refusal() != null, clock.instant());
         return switch (step.kind()) {
             case WAIT -> {
-                pause(step);
+                pause(step.delay());
                 attempts.walkAgain();
                 yield null;
             }
@@ -146,24 +224,24 @@ final class KeyFailoverExec implements ExecChainHandler {
         try {
             answer = chain.proceed(request, scope);
         } catch (IOException | HttpException | RuntimeException e) {
-            report(exchange, null, -1, null, false, false);
+            report(AttemptReport.failed(null, TransportFailure.of(e), exchange.upstreamNanos()));
             throw e;
         }
-        report(exchange, null, answer.getCode(), null, false, false);
+        report(AttemptReport.answered(null, answer.getCode(), null, false, false, exchange.upstreamNanos(), false));
         return answer;
     }
 
-    private void report(Exchange exchange, KeyId key, int status, KeyVerdict verdict, boolean transition,
-                        boolean probe) {
-        events.attempt(new AttemptReport(key, status, verdict, transition, probe, exchange.upstreamNanos()));
+    /** The one place attempts are reported from. */
+    private void report(AttemptReport attempt) {
+        events.attempt(attempt);
     }
 
-    private void pause(FailoverStep wait) throws InterruptedIOException {
+    private void pause(Duration wait) throws InterruptedIOException {
         try {
-            pool.pause(wait.delay());
+            pool.pause(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a key of " + provider.name());
+            throw new InterruptedIOException("interrupted while waiting to try again with " + provider.name());
         }
     }
 }

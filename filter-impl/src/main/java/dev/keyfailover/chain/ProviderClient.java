@@ -4,11 +4,14 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -29,7 +32,8 @@ import org.apache.hc.core5.util.Timeout;
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
  * protocol element: client credentials, replayable body, fallback routes (routes that name
  * some), the attempts (key failover on routes with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
- * settings of behaviour.md §8: no redirects, no decompression, no automatic retries, no cookies,
+ * settings of behaviour.md §8: no redirects, no decompression, no automatic retries (ours are the
+ * failover's, §18), no cookies,
  * no system proxy, a pool sized for a proxy.
  */
 public final class ProviderClient implements Closeable {
@@ -62,11 +66,14 @@ public final class ProviderClient implements Closeable {
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
      * @param headers the route's header policy (credentials are stripped by it)
+     * @param retries how the failover retries transient failures of pool requests (behaviour.md §18)
+     * @param jitter the retries' jitter, uniform in [0, 1)
      * @param fallback the route's fallback routes ({@code FallbackExec} joins the chain when it names any)
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
-                                        BodyLimits bodyLimits, ClientSettings settings, Clock clock,
-                                        FailoverEvents events, FallbackPlan fallback) {
+                                        BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
+                                        DoubleSupplier jitter, Clock clock, FailoverEvents events,
+                                        FallbackPlan fallback) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -107,7 +114,7 @@ public final class ProviderClient implements Closeable {
                     new FallbackExec(provider, fallback, clock, events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, clock, events));
+                new KeyFailoverExec(provider, pool, retries, jitter, clock, events));
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

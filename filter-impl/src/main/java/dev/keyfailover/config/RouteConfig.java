@@ -18,6 +18,7 @@ import dev.keyfailover.settings.FallbackSettings;
 import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
+import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.settings.StateStoreSettings;
 
 /**
@@ -39,6 +40,7 @@ public final class RouteConfig {
     private final ClientSettings client;
     private final PoolSettings pool;
     private final InboundLimits inbound;
+    private final RetrySettings retries;
     private final List<String> clientAuthHeaders;
     private final Optional<List<String>> dropResponseHeaders;
     private final FallbackSettings fallback;
@@ -76,6 +78,7 @@ public final class RouteConfig {
                 value -> Values.choice(value, PoolSettings.KeyOrder.class)).orElse(poolDefaults.keyOrder());
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
                 order);
+        this.retries = RetryConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
         StateStoreSettings storeDefaults = StateStoreSettings.local();
         this.stateStore = new StateStoreSettings(
@@ -157,6 +160,11 @@ public final class RouteConfig {
         return pool;
     }
 
+    /** How transient failures of pool requests are retried (behaviour.md §18). */
+    public RetrySettings retries() {
+        return retries;
+    }
+
     /** How many requests the route serves at once, and how long a client may stall it. */
     public InboundLimits inbound() {
         return inbound;
@@ -233,6 +241,4 @@ public final class RouteConfig {
                 throw new IllegalArgumentException("must be 'allow' or 'deny', not '" + value + "'");
         }
     }
-
-
 }

@@ -2,6 +2,7 @@ package dev.keyfailover.metrics;
 
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.chain.AttemptReport;
+import dev.keyfailover.chain.TransportFailure;
 
 /**
  * What one upstream attempt came to, as the {@code outcome} tag of {@link MeterNames#ATTEMPTS}
@@ -20,10 +21,14 @@ public enum AttemptOutcome {
     FORBIDDEN("forbidden"),
     /** The key's account is out of credit or quota (402, 429 {@code insufficient_quota}, …). */
     QUOTA("quota"),
-    /** Accepted with a status of 400 or more: the answer goes to the client as it is (400, 404, 500, …). */
+    /** Accepted with a status of 400 or more that is not transient: the answer goes to the client as it is (400, 404, …). */
     PASSED("passed"),
-    /** No answer: connect, send or read failed, or timed out. */
-    TRANSPORT("transport");
+    /** A transient status of a pool key's answer ({@code transientStatuses}, behaviour.md §18): retried, or passed on. */
+    TRANSIENT("transient"),
+    /** No answer: connect or send failed, reset, or the answer ended before its head (not a timeout). */
+    TRANSPORT("transport"),
+    /** No answer in time: a connect, read or connection-pool timeout. */
+    TIMEOUT("timeout");
 
     private final String tag;
 
@@ -36,9 +41,23 @@ public enum AttemptOutcome {
         return tag;
     }
 
-    /** What an attempt came to: its verdict when judged, else its status. */
+    /** What an attempt came to: its transport failure's kind, else transient, else its verdict when judged, else its status. */
     public static AttemptOutcome of(AttemptReport attempt) {
+        if (attempt.transportFailed()) {
+            return attempt.failure() == null ? TRANSPORT : of(attempt.failure());
+        }
+        if (attempt.transientStatus()) {
+            return TRANSIENT;
+        }
         return attempt.verdict() == null ? direct(attempt.status()) : of(attempt.status(), attempt.verdict().action());
+    }
+
+    /** The outcome of an attempt that got no answer. */
+    public static AttemptOutcome of(TransportFailure failure) {
+        return switch (failure) {
+            case TIMEOUT -> TIMEOUT;
+            case TRANSIENT, OTHER -> TRANSPORT;
+        };
     }
 
     /** The outcome of a pool key's answer judged so. */

@@ -8,7 +8,10 @@ public final class MeterNames {
 
     /** Counter: client requests by how they ended; tags provider, outcome ({@link RequestOutcome}). */
     public static final String REQUESTS = "keyfailover.requests";
-    /** Counter: upstream attempts with a pool key; tags provider, key, outcome ({@link AttemptOutcome}). */
+    /**
+     * Counter: upstream attempts with a pool key; tags provider, key, outcome ({@link AttemptOutcome}: the
+     * verdict on the answer, or {@code transient}, {@code transport}, {@code timeout}).
+     */
     public static final String ATTEMPTS = "keyfailover.attempts";
     /** Counter: requests the pool could not serve; tags provider, kind ({@link ExhaustionKind}). */
     public static final String EXHAUSTIONS = "keyfailover.exhaustions";

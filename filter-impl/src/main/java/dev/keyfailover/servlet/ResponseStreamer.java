@@ -17,8 +17,8 @@ import org.apache.hc.core5.http.HttpEntity;
 
 /**
  * Copies an answer to the client, upstream's or the proxy's own: status, end-to-end headers, the
- * pool's headers on an answer to a pool request (the one place they are added), and the body as
- * bytes.
+ * pool's headers on an answer to a pool request and {@code x-should-retry: false} on a transient
+ * failure the proxy gave up retrying (the one place they are added), and the body as bytes.
  * Streams (event streams, bodies of unknown length) are flushed after every read, so each chunk
  * reaches the client as upstream sends it. Every write runs under the request's
  * {@link ClientWatchdog.Watch}, so a client that stops reading cannot hold the exchange.
@@ -27,6 +27,8 @@ final class ResponseStreamer {
 
     /** The copy buffer of a body of known length: at most this, or the length when smaller. */
     private static final int MAX_BUFFER_SIZE = 16 * 1024;
+    /** Read by the OpenAI and Anthropic SDKs: {@code false}, they do not retry. */
+    static final String SHOULD_RETRY = "x-should-retry";
 
     private final HeaderPolicy headers;
     private final int streamBufferSize;
@@ -143,6 +145,10 @@ final class ResponseStreamer {
             }
         }
         headers.addPoolHeaders(exchange, response::setHeader);
+        if (exchange.retriesSpent()) {
+            // The proxy retried already (behaviour.md §18): an SDK that retries in turn would multiply them.
+            response.setHeader(SHOULD_RETRY, "false");
+        }
         HttpEntity entity = upstream.getEntity();
         if (entity != null) {
             // Answers the proxy makes itself carry these on the entity, not as headers.

@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
@@ -71,8 +72,9 @@ final class RouteAssembly {
                 : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes());
         ProviderClient client;
         try {
-            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(), clock,
-                    meters.events(), new FallbackPlan(config.fallback(), targets, FallbackPlan.DEFAULT_TRANSIENT_STATUSES));
+            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(),
+                    config.retries(), () -> ThreadLocalRandom.current().nextDouble(), clock, meters.events(),
+                    new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()));
         } catch (RuntimeException e) {
             meters.close();
             throw e;

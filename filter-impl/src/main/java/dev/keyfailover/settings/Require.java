@@ -1,6 +1,7 @@
 package dev.keyfailover.settings;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** The validation rules of settings, each written once; messages name the setting. */
 public final class Require {
@@ -24,6 +25,14 @@ public final class Require {
         return value;
     }
 
+    /** @throws IllegalArgumentException when the duration is above {@code max} */
+    public static Duration atMost(Duration value, Duration max, String name) {
+        if (value != null && value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + written(max) + ", not " + written(value));
+        }
+        return value;
+    }
+
     /** @throws IllegalArgumentException unless {@code min <= value <= max} (counted in {@code unit}) */
     public static long between(long value, long min, long max, String name, String unit) {
         if (value < min || value > max) {
@@ -39,5 +48,10 @@ public final class Require {
             throw new IllegalArgumentException(name + " must be at least 1 " + unit);
         }
         return value;
+    }
+
+    /** {@code 1m}, {@code 24h}, {@code 0.5s}: as a parameter may be written. */
+    private static String written(Duration value) {
+        return value.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -182,9 +182,11 @@ class ApiDumpExecTest {
         assertThatThrownBy(() -> chain.send(request)).isInstanceOf(ConnectException.class);
 
         List<Path> files = dumpFiles();
-        assertThat(files).hasSize(2);
+        assertThat(files).as("the attempt and its two retries (§18)").hasSize(6);
+        assertThat(files.get(4).getFileName().toString()).endsWith("-a3.request.txt");
         assertThat(read(files.get(0))).startsWith("POST " + closed.resolve("/v1/chat/completions"));
         assertThat(read(files.get(1))).startsWith("transport error: ").contains("Connect");
+        assertThat(read(files.get(5))).startsWith("transport error: ").contains("Connect");
     }
 
     @Test

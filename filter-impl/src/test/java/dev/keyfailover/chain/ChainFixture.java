@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderSettings;
@@ -15,6 +17,7 @@ import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.LocalKeyStateStore;
 import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.PoolSettings;
+import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import dev.keyfailover.testing.FakeUpstream;
@@ -58,8 +61,12 @@ final class ChainFixture implements AfterEachCallback {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final FakeUpstream upstream = FakeUpstream.start();
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
     private List<String> keys;
     private PoolSettings poolSettings = PoolSettings.defaults();
+    private RetrySettings retrySettings = RetrySettings.defaults();
+    private DoubleSupplier jitter = () -> 1.0;
+    private volatile Runnable onWait = () -> { };
     private KeyPool pool;
     private ProviderClient client;
     private HeaderPolicy headers;
@@ -89,6 +96,32 @@ final class ChainFixture implements AfterEachCallback {
     /** Changes the settings the next pools are made with. */
     ChainFixture poolSettings(PoolSettings settings) {
         this.poolSettings = settings;
+        return this;
+    }
+
+    /** Changes the retries the next clients are made with (default: {@link RetrySettings#defaults()}). */
+    ChainFixture retrySettings(RetrySettings settings) {
+        this.retrySettings = settings;
+        return this;
+    }
+
+    /** Changes the jitter of the next clients' retry waits (default 1: each retry waits its whole backoff). */
+    ChainFixture jitter(DoubleSupplier value) {
+        this.jitter = value;
+        return this;
+    }
+
+    /**
+     * Every wait of the pool's clients so far (retries, {@code maxWaitForKey}), in order: the pool
+     * sleeps by advancing the clock, so no test sleeps.
+     */
+    List<Duration> waits() {
+        return waits;
+    }
+
+    /** Runs {@code action} at each wait of the pool, before the clock moves (e.g. to cancel the request meanwhile). */
+    ChainFixture onWait(Runnable action) {
+        this.onWait = action;
         return this;
     }
 
@@ -124,8 +157,15 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ProviderClient client(Provider provider, ApiDump dump, FailoverSettings failover, ClientSettings settings) {
-        return client(new KeyPool(provider.name(), keys, clock, poolSettings, Sleeper.THREAD,
-                LocalKeyStateStore.INSTANCE), provider, dump, failover, settings);
+        return client(new KeyPool(provider.name(), keys, clock, poolSettings, this::sleep,
+                LocalKeyStateStore.INSTANCE), provider, dump, failover,
+                settings);
+    }
+
+    private void sleep(Duration wait) {
+        onWait.run();
+        waits.add(wait);
+        clock.advance(wait);
     }
 
     /** A client for a provider that has no keys of its own to fail over with. */
@@ -138,7 +178,7 @@ final class ChainFixture implements AfterEachCallback {
         this.pool = pool;
         this.headers = failover.headerPolicy(provider);
         this.client = ProviderClient.create(provider, pool, dump, headers,
-                failover.bodyLimits(), settings, clock, FailoverEvents.NONE, new FallbackPlan(
+                failover.bodyLimits(), settings, retrySettings, jitter, clock, FailoverEvents.NONE, new FallbackPlan(
                 FallbackSettings.none("openai"), name -> Optional.empty(), FallbackPlan.DEFAULT_TRANSIENT_STATUSES));
         return client;
     }

@@ -77,7 +77,7 @@ class ExhaustionTest {
     /** What the failover handler does with the strategy's wait: the pool's pause, then walk again. */
     private boolean awaitKey(KeyPool pool, KeyPoolExhaustion exhaustion, Instant startedAt)
             throws InterruptedException {
-        Optional<Duration> wait = strategy(pool).waitForKey(exhaustion, true, startedAt, clock.instant());
+        Optional<Duration> wait = strategy(pool).waitForKey(exhaustion, true, startedAt, Optional.empty(), clock.instant());
         if (wait.isPresent()) {
             pool.pause(wait.get());
         }

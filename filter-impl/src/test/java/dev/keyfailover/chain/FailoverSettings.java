@@ -7,6 +7,7 @@ import java.util.List;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -29,9 +30,14 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
 
     /** Credentials, body and failover handlers as one, in chain order, for tests that mock the rest of the chain. */
     ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, Clock clock) {
+        return failoverHandlers(provider, pool, RetrySettings.none(), clock);
+    }
+
+    /** As above, with these retries and the full backoff as each retry's wait (jitter 1). */
+    ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, RetrySettings retries, Clock clock) {
         List<ExecChainHandler> handlers = List.of(new ClientCredentialsExec(headerPolicy(provider), pool != null),
                 new ReplayableBodyExec(bodyLimits, provider),
-                new KeyFailoverExec(provider, pool, clock, FailoverEvents.NONE));
+                new KeyFailoverExec(provider, pool, retries, () -> 1.0, clock, FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }
 

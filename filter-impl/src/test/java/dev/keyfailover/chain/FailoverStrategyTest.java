@@ -64,7 +64,8 @@ class FailoverStrategyTest {
 
     @Test
     void whenEveryKeyCoolsAndOneIsBackWithinMaxWaitForKeyTheRequestWaits() {
-        FailoverStep step = strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(60)), 0, NOW, false, NOW);
+        FailoverStep step = strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(60)), 0, NOW, Optional.empty(), false,
+                NOW);
 
         assertThat(step.kind()).isEqualTo(FailoverStep.Kind.WAIT);
         assertThat(step.delay()).isEqualTo(Duration.ofSeconds(60));
@@ -72,7 +73,7 @@ class FailoverStrategyTest {
 
     @Test
     void aWaitPastTheRequestsMaxWaitForKeyIsAnsweredWithTheRateLimit() {
-        FailoverStep step = strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(60)), 0, NOW,
+        FailoverStep step = strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(60)), 0, NOW, Optional.empty(),
                 false, NOW.plusSeconds(40));
 
         assertThat(step.kind()).isEqualTo(FailoverStep.Kind.ANSWER_EXHAUSTION);
@@ -81,22 +82,34 @@ class FailoverStrategyTest {
     }
 
     @Test
+    void aWaitForAKeyThatWouldReachTheRequestsBudgetIsNotMade() {
+        Optional<Instant> deadline = Optional.of(NOW.plusSeconds(60));
+
+        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(60)), 0, NOW, deadline, false, NOW).kind())
+                .as("§18: requestBudget bounds the waits too").isEqualTo(FailoverStep.Kind.ANSWER_EXHAUSTION);
+        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(59)), 0, NOW, deadline, false, NOW).kind())
+                .isEqualTo(FailoverStep.Kind.WAIT);
+    }
+
+    @Test
     void aRequestWaitsAtMostOneRoundPerKey() {
-        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(1)), 3, NOW, false, NOW).kind())
+        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(1)), 3, NOW, Optional.empty(), false, NOW)
+                .kind())
                 .isEqualTo(FailoverStep.Kind.ANSWER_EXHAUSTION);
     }
 
     @Test
     void withoutMaxWaitForKeyTheRateLimitIsAnsweredAtOnce() {
-        assertThat(strategy(Duration.ZERO).whenNoKeyLeft(allCooling(Duration.ofSeconds(1)), 0, NOW, false, NOW)
+        assertThat(strategy(Duration.ZERO).whenNoKeyLeft(allCooling(Duration.ofSeconds(1)), 0, NOW, Optional.empty(),
+                false, NOW)
                 .kind()).isEqualTo(FailoverStep.Kind.ANSWER_EXHAUSTION);
     }
 
     @Test
     void aKeysRefusalIsRelayedWhenThePoolIsOutOfServiceButNotWhenItIsRateLimited() {
-        assertThat(strategy.whenNoKeyLeft(outOfService(true, false), 0, NOW, true, NOW).kind())
+        assertThat(strategy.whenNoKeyLeft(outOfService(true, false), 0, NOW, Optional.empty(), true, NOW).kind())
                 .isEqualTo(FailoverStep.Kind.RELAY_REFUSAL);
-        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(600)), 0, NOW, true, NOW).kind())
+        assertThat(strategy.whenNoKeyLeft(allCooling(Duration.ofSeconds(600)), 0, NOW, Optional.empty(), true, NOW).kind())
                 .as("a rate limit passes: it is said instead").isEqualTo(FailoverStep.Kind.ANSWER_EXHAUSTION);
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.settings.PoolSettings;
+import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.utils.DateUtils;
@@ -244,11 +245,29 @@ class KeyFailoverExecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 404, 500, 502, 503})
+    @ValueSource(ints = {400, 404, 409, 422, 501})
     void otherStatusesPassThroughAfterOneAttempt(int status) throws Exception {
         String body = "{\"error\":{\"message\":\"upstream said " + status + "\"}}";
         upstream.on(K1, FakeUpstream.json(status, body).withHeader("Retry-After", "5"))
                 .on(K2, FakeUpstream.ok("{}"));
+        openAi(Map.of(), K1, K2);
+
+        Answer answer = send(chatRequest(upstream.baseUri()));
+
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.body()).isEqualTo(body);
+        assertThat(answer.header("x-should-retry")).isNull();
+        assertThat(upstream.keysSeen()).containsExactly(K1);
+        assertThat(chain.pool().snapshot()).extracting(KeySnapshot::state).containsOnly(KeyState.VALID);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500, 502, 503, 504, 529})
+    void withoutRetriesServerErrorsPassThroughAfterOneAttempt(int status) throws Exception {
+        String body = "{\"error\":{\"message\":\"upstream said " + status + "\"}}";
+        upstream.on(K1, FakeUpstream.json(status, body).withHeader("Retry-After", "5"))
+                .on(K2, FakeUpstream.ok("{}"));
+        chain.retrySettings(RetrySettings.none());
         openAi(Map.of(), K1, K2);
 
         Answer answer = send(chatRequest(upstream.baseUri()));
@@ -260,9 +279,10 @@ class KeyFailoverExecTest {
     }
 
     @Test
-    void connectionRefusedIsThrownWithoutMarkingOrFailover() throws Exception {
+    void withoutRetriesConnectionRefusedIsThrownWithoutMarkingOrFailover() throws Exception {
         URI closed = URI.create("http://127.0.0.1:" + closedPort() + "/");
         chain.keys(K1, K2);
+        chain.retrySettings(RetrySettings.none());
         chain.client(chain.openAiAt(closed), null, FailoverSettings.defaults(),
                 ClientSettings.defaults().withConnectTimeout(Duration.ofSeconds(2)));
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
+import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -149,8 +150,9 @@ class ProviderClientChainTest {
     }
 
     @Test
-    void noAutomaticRetryOn503() throws Exception {
+    void noAutomaticRetryOfHttpClientsOwnOn503() throws Exception {
         upstream.on(K1, FakeUpstream.status(503).withHeader("Retry-After", "1"));
+        chain.retrySettings(RetrySettings.none());
         client(null);
 
         try (ClassicHttpResponse response = chain.execute(post("/v1/x"))) {

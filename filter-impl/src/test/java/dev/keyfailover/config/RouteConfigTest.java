@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
+import dev.keyfailover.settings.RetrySettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +88,112 @@ class RouteConfigTest {
         assertThat(config.inbound().clientIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.clientAuthHeaders()).isEmpty();
         assertThat(config.dropResponseHeaders()).as("the provider's own list applies").isEmpty();
+        assertThat(config.retries()).isEqualTo(RetrySettings.defaults());
+    }
+
+    @Test
+    void transientRetriesTakeTheDefaultsOfSection18() throws ConfigException {
+        validBase();
+
+        RetrySettings retries = parse().retries();
+
+        assertThat(retries.retries()).isEqualTo(2);
+        assertThat(retries.transientStatuses()).containsExactlyInAnyOrder(500, 502, 503, 504, 529);
+        assertThat(retries.backoff()).isEqualTo(Duration.ofMillis(500));
+        assertThat(retries.maxRetryWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(retries.requestBudget()).isEmpty();
+    }
+
+    @Test
+    void transientRetriesAreParsed() throws ConfigException {
+        validBase();
+        own.put("retries", "5");
+        own.put("transientStatuses", " 503 , 529,408,");
+        own.put("retryBackoff", "250ms");
+        own.put("maxRetryWait", "PT30S");
+        own.put("requestBudget", "2m");
+
+        RetrySettings retries = parse().retries();
+
+        assertThat(retries).isEqualTo(new RetrySettings(5, Set.of(408, 503, 529), Duration.ofMillis(250),
+                Duration.ofSeconds(30), Optional.of(Duration.ofMinutes(2))));
+    }
+
+    @Test
+    void retriesZeroTransientStatusesNoneAndRequestBudgetNoneTurnThemOff() throws ConfigException {
+        validBase();
+        own.put("retries", "0");
+        own.put("transientStatuses", "none");
+        own.put("requestBudget", "NONE");
+        own.put("retryBackoff", "0ms");
+        own.put("maxRetryWait", "0s");
+
+        RetrySettings retries = parse().retries();
+
+        assertThat(retries.retries()).isZero();
+        assertThat(retries.transientStatuses()).isEmpty();
+        assertThat(retries.requestBudget()).isEmpty();
+        assertThat(retries.backoff()).isZero();
+        assertThat(retries.maxRetryWait()).isZero();
+    }
+
+    @Test
+    void retrySettingsMayComeFromContextDefaults() throws ConfigException {
+        validBase();
+        context.put("keyfailover.retries", "1");
+        context.put("keyfailover.requestBudget", "${env:BUDGET:-45s}");
+
+        RetrySettings retries = parse().retries();
+
+        assertThat(retries.retries()).isEqualTo(1);
+        assertThat(retries.requestBudget()).hasValue(Duration.ofSeconds(45));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "11", "two", "1.5", "2 retries"})
+    void badRetries(String value) {
+        validBase();
+        own.put("retries", value);
+
+        assertThat(failure("'retries'")).containsAnyOf("from 0 to 10", "between 0 and 10").contains(value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5xx", "200", "503;529", "600", "399", "50 3", "-503"})
+    void badTransientStatuses(String value) {
+        validBase();
+        own.put("transientStatuses", value);
+
+        assertThat(failure("'transientStatuses'")).containsAnyOf("is not a status", "between 400 and 599");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-1s", "PT-1S", "2m", "1h"})
+    void badRetryBackoff(String value) {
+        validBase();
+        own.put("retryBackoff", value);
+
+        assertThat(failure("'retryBackoff'")).containsAnyOf("is not a duration", "must not be negative",
+                "must be at most 1m");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"later", "PT-5S"})
+    void badMaxRetryWait(String value) {
+        validBase();
+        own.put("maxRetryWait", value);
+
+        assertThat(failure("'maxRetryWait'")).containsAnyOf("is not a duration", "must not be negative");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "PT0S", "forever", "-1m", "2d", "never"})
+    void badRequestBudget(String value) {
+        validBase();
+        own.put("requestBudget", value);
+
+        assertThat(failure("'requestBudget'")).containsAnyOf("is not a duration", "must be a positive duration",
+                "must be at most 24h");
     }
 
     @Test

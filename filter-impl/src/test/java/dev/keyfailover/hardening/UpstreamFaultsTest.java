@@ -48,31 +48,52 @@ class UpstreamFaultsTest {
         assertThat(proxy.route().pool().snapshot().get(1).attempts()).as("second key tried").isZero();
     }
 
+    /** §18: retried with the next key, then a new walk from the first; no key marked; the spilled body replayed each time. */
+    private void assertRetriedThreeTimesWithoutMarking(String answer) {
+        assertThat(answer).startsWith("HTTP/1.1 502").contains("X-Keyfailover-Attempts: 3")
+                .containsIgnoringCase("x-should-retry: false");
+        assertThat(proxy.route().pool().snapshot()).extracting(key -> key.state()).containsOnly(KeyState.VALID);
+        assertThat(proxy.route().pool().snapshot()).extracting(key -> key.attempts()).containsExactly(2L, 1L);
+    }
+
     @Test
-    void aRefusedConnectionGivesAProviderShaped502() throws Exception {
+    void aRefusedConnectionIsRetriedThenGivesAProviderShaped502() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        proxy = ProxyServer.servlet(Routes.openai(URI.create("http://127.0.0.1:" + closedPort), KEYS, spill));
+        proxy = ProxyServer.servlet(Routes.openai(URI.create("http://127.0.0.1:" + closedPort), KEYS, spill,
+                "retryBackoff", "10ms"));
 
         String answer = post("/v1/chat/completions");
 
-        assertThat(answer).startsWith("HTTP/1.1 502");
         assertThat(RawHttp.body(answer)).contains("\"type\":\"api_error\"");
-        assertNoKeyMarkedAndNoFailover();
+        assertRetriedThreeTimesWithoutMarking(answer);
         Aftermath.assertClean(proxy, spill);
     }
 
     @Test
-    void aResetBeforeTheStatusLineGivesA502() throws Exception {
+    void aResetBeforeTheStatusLineIsRetriedThenGivesA502() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.resetBeforeStatusLine())) {
-            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill));
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
 
             String answer = post("/v1/chat/completions");
 
-            assertThat(answer).startsWith("HTTP/1.1 502");
             assertThat(RawHttp.body(answer)).contains("\"code\":\"bad_gateway\"");
+            assertThat(upstream.connections()).isEqualTo(3);
+            assertRetriedThreeTimesWithoutMarking(answer);
+            Aftermath.assertClean(proxy, spill);
+        }
+    }
+
+    @Test
+    void withoutRetriesAResetBeforeTheStatusLineGivesA502AtOnceWithoutTheNoRetryHeader() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(RawUpstream.resetBeforeStatusLine())) {
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retries", "0"));
+
+            String answer = post("/v1/chat/completions");
+
+            assertThat(answer).startsWith("HTTP/1.1 502").doesNotContainIgnoringCase("x-should-retry");
             assertThat(upstream.connections()).isEqualTo(1);
             assertNoKeyMarkedAndNoFailover();
             Aftermath.assertClean(proxy, spill);

@@ -140,7 +140,7 @@ class MetricsEndToEndTest {
         assertThat(attempts(LIMITED, "rate_limited")).as("cooling afterwards, not tried again").isEqualTo(1);
         assertThat(attempts(REVOKED, "unauthorized")).isEqualTo(1);
         assertThat(attempts(GOOD, "ok")).isEqualTo(1);
-        assertThat(attempts(GOOD, "transport")).isEqualTo(1);
+        assertThat(attempts(GOOD, "timeout")).as("a timeout, told by its type, not retried").isEqualTo(1);
         assertThat(attempts(GOOD, "rate_limited")).isEqualTo(1);
         assertThat(total(MeterNames.ATTEMPTS)).isEqualTo(5);
 
@@ -155,8 +155,8 @@ class MetricsEndToEndTest {
         assertThat(timed(registry, "ok")).as("the good key's answer and the BYOK one").isEqualTo(2);
         assertThat(timed(registry, "rate_limited")).isEqualTo(2);
         assertThat(timed(registry, "unauthorized")).isEqualTo(1);
-        assertThat(timed(registry, "transport")).isEqualTo(1);
-        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tags("outcome", "transport").timer()
+        assertThat(timed(registry, "timeout")).isEqualTo(1);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tags("outcome", "timeout").timer()
                 .totalTime(TimeUnit.MILLISECONDS)).as("until the response timeout").isGreaterThan(250);
 
         assertThat(keys(KeyState.COOLING)).isEqualTo(2);

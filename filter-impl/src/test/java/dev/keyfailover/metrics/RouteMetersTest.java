@@ -8,6 +8,7 @@ import java.util.List;
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.chain.AttemptReport;
+import dev.keyfailover.chain.TransportFailure;
 import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.LocalKeyStateStore;
@@ -36,8 +37,8 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
                 "sk-cccc-000000000003"), List.of());
 
-        // requests 5 + keys gauge 4 + attempts 3 × 7 + transitions 3 × 4 + exhaustions 4 + timer 7
-        assertThat(registry.getMeters()).hasSize(5 + 4 + 21 + 12 + 4 + 7);
+        // requests 5 + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
+        assertThat(registry.getMeters()).hasSize(5 + 4 + 27 + 12 + 4 + 9);
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
                 MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
                 MeterNames.UPSTREAM_DURATION);
@@ -52,9 +53,9 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of());
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
-                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 7);
-        meters.events().attempt(new AttemptReport(null, 200, null, false, false, 1_000_000));
-        meters.events().attempt(new AttemptReport(null, -1, null, false, false, 2_000_000));
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 9);
+        meters.events().attempt(AttemptReport.answered(null, 200, null, false, false, 1_000_000, false));
+        meters.events().attempt(AttemptReport.failed(null, TransportFailure.TRANSIENT, 2_000_000));
         meters.request(RequestOutcome.SERVED);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "ok").timer().count()).isEqualTo(1);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transport").timer().count()).isEqualTo(1);
@@ -135,12 +136,34 @@ class RouteMetersTest {
         assertThat(registry.getMeters()).isEmpty();
     }
 
+    @Test
+    void aTransientStatusIsTransientNotPassedAndATransportFailureIsATimeoutOrNotByItsKind() {
+        KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of());
+
+        meters.events().attempt(AttemptReport.answered(pool.keys().get(0).id(), 503, KeyVerdict.ACCEPT, false, false,
+                1_000_000, true));
+        meters.events().attempt(AttemptReport.answered(pool.keys().get(0).id(), 404, KeyVerdict.ACCEPT, false, false,
+                1_000_000, false));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.TIMEOUT, 3_000_000));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.TRANSIENT, 1_000_000));
+        meters.events().attempt(AttemptReport.failed(pool.keys().get(1).id(), TransportFailure.OTHER, 1_000_000));
+
+        assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "transient")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", A, "outcome", "passed")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "timeout")).isEqualTo(1);
+        assertThat(count(MeterNames.ATTEMPTS, "key", B, "outcome", "transport")).isEqualTo(2);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "timeout").timer().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transient").timer().count()).isEqualTo(1);
+        assertThat(AttemptOutcome.values()).extracting(AttemptOutcome::tag).contains("transient", "timeout");
+    }
+
     private double count(String name, String... tags) {
         return registry.get(name).tags(tags).counter().count();
     }
 
     private static AttemptReport attempt(KeyPool pool, int index, int status, KeyVerdict verdict, boolean transition,
                                          boolean probe, long nanos) {
-        return new AttemptReport(pool.keys().get(index).id(), status, verdict, transition, probe, nanos);
+        return AttemptReport.answered(pool.keys().get(index).id(), status, verdict, transition, probe, nanos, false);
     }
 }

@@ -62,7 +62,9 @@ class FallbackRoutesTest {
         context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
         context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters);
         Map<String, String> first = new LinkedHashMap<>(Map.of("provider", "openai",
-                "baseUrl", primary.baseUri().toString(), "keys", PRIMARY_KEY, "fallback", "backup"));
+                "baseUrl", primary.baseUri().toString(), "keys", PRIMARY_KEY, "fallback", "backup",
+                // The retries' waits are real time on a servlet route: keep them short here.
+                "retryBackoff", "1ms"));
         first.putAll(primaryParams);
         Map<String, String> second = new LinkedHashMap<>(Map.of("provider", "openai",
                 "baseUrl", backup.baseUri().toString(), "keys", BACKUP_KEY, "fallbackModel", "gpt-4o-mini"));
@@ -215,7 +217,8 @@ class FallbackRoutesTest {
     void theBreakerSkipsAFailingRouteProbesItOncePerCooldownAndClosesWhenItServes() throws Exception {
         primary.on(PRIMARY_KEY, FakeUpstream.status(503));
         backup.on(BACKUP_KEY, servedBy("backup"));
-        start(Map.of("breakerThreshold", "2", "breakerCooldown", "10s"), Map.of());
+        // Without retries, each failed request is one attempt on the primary.
+        start(Map.of("breakerThreshold", "2", "breakerCooldown", "10s", "retries", "0"), Map.of());
 
         chat();
         chat();
@@ -235,7 +238,7 @@ class FallbackRoutesTest {
     void aFailedProbeOpensTheBreakerForAnotherCooldown() throws Exception {
         primary.on(PRIMARY_KEY, FakeUpstream.status(503));
         backup.on(BACKUP_KEY, servedBy("backup"));
-        start(Map.of("breakerThreshold", "1", "breakerCooldown", "10s"), Map.of());
+        start(Map.of("breakerThreshold", "1", "breakerCooldown", "10s", "retries", "0"), Map.of());
 
         chat();
         clock.advance(Duration.ofSeconds(10));

@@ -159,15 +159,17 @@ class ProxyOwnAnswersTest {
         try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
             closedPort = unused.getLocalPort();
         }
-        start("openai", "keys", POOL_KEY, "baseUrl", "http://127.0.0.1:" + closedPort);
+        start("openai", "keys", POOL_KEY, "baseUrl", "http://127.0.0.1:" + closedPort, "retryBackoff", "10ms");
 
         HttpResponse<String> pooled = post("/app/openai/v1/chat/completions", "{}");
         HttpResponse<String> own = post("/app/openai/v1/chat/completions", "{}", "Authorization", "Bearer " + USER_KEY);
 
         assertThat(pooled.statusCode()).isEqualTo(502);
-        assertThat(pooled.headers().firstValue("X-Keyfailover-Attempts")).hasValue("1");
+        assertThat(pooled.headers().firstValue("X-Keyfailover-Attempts")).as("1 + 2 retries (§18)").hasValue("3");
+        assertThat(pooled.headers().firstValue("x-should-retry")).hasValue("false");
         assertThat(own.statusCode()).isEqualTo(502);
         assertThat(own.headers().firstValue("X-Keyfailover-Attempts")).as("not a pool request").isEmpty();
+        assertThat(own.headers().firstValue("x-should-retry")).as("BYOK: one attempt, not retried").isEmpty();
     }
 
     @Test

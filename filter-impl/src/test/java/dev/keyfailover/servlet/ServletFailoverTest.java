@@ -155,25 +155,26 @@ class ServletFailoverTest {
     }
 
     @Test
-    void serverErrorsAndBadRequestsAreNotFailedOver() throws Exception {
+    void withoutRetriesServerErrorsAreNotFailedOver() throws Exception {
         upstream.on("sk-first-00000000001", FakeUpstream.status(500))
                 .on("sk-second-0000000002", FakeUpstream.ok("{}"));
-        start("openai", "sk-first-00000000001,sk-second-0000000002");
+        start("openai", "sk-first-00000000001,sk-second-0000000002", "retries", "0");
 
         HttpResponse<String> response = post("/app/openai/v1/chat/completions", BODY);
 
         assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("x-should-retry")).as("retries=0: no header").isEmpty();
         assertThat(upstream.keysSeen()).containsExactly("sk-first-00000000001");
     }
 
     @Test
-    void anUnreachableUpstreamGivesA502InTheProvidersShapeWithoutMarkingAnyKey() throws Exception {
+    void withoutRetriesAnUnreachableUpstreamGivesA502InTheProvidersShapeWithoutMarkingAnyKey() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         Map<String, String> params = Map.of("provider", "openai", "baseUrl", "http://127.0.0.1:" + closedPort,
-                "keys", "sk-first-00000000001,sk-second-0000000002");
+                "keys", "sk-first-00000000001,sk-second-0000000002", "retries", "0");
         proxy = ProxyServer.servlet(params);
 
         HttpResponse<String> response = post("/app/openai/v1/chat/completions", BODY);
