@@ -63,9 +63,13 @@ final class Breakers {
         }
     }
 
-    /** A request for this model was served (or failed for a reason of its own): the breaker closes. */
-    void succeeded(String model) {
-        of(model).set(State.CLOSED);
+    /**
+     * A request for this model was served (or failed for a reason of its own): the breaker closes.
+     *
+     * @return whether it was open (a probe succeeded)
+     */
+    boolean succeeded(String model) {
+        return of(model).getAndSet(State.CLOSED).openedAt() != null;
     }
 
     /** A probe that came to nothing (the request was cancelled): the next request may probe instead. */

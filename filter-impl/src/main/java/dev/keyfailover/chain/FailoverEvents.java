@@ -52,6 +52,13 @@ public interface FailoverEvents {
     default void budgetSpent(int attempts) {
     }
 
+    /**
+     * The breaker of this route and model opened (its requests go to the fallback for a cooldown)
+     * or closed (a probe succeeded).
+     */
+    default void breaker(String model, boolean open) {
+    }
+
     /** Both, {@code first} first; {@link #NONE} is left out. */
     static FailoverEvents both(FailoverEvents first, FailoverEvents second) {
         Objects.requireNonNull(first, "first");
@@ -91,6 +98,12 @@ public interface FailoverEvents {
             public void fallback(String to, FallbackReason reason) {
                 first.fallback(to, reason);
                 second.fallback(to, reason);
+            }
+
+            @Override
+            public void breaker(String model, boolean open) {
+                first.breaker(model, open);
+                second.breaker(model, open);
             }
 
             @Override

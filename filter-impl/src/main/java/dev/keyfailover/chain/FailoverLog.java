@@ -58,7 +58,19 @@ final class FailoverLog implements FailoverEvents {
 
     @Override
     public void fallback(String to, FallbackReason reason) {
-        LOG.info("{}: request goes to fallback route '{}' ({})", providerName, to, reason.tag());
+        // Per request, so never above DEBUG: an outage would flood the log; the breaker's changes say it once.
+        LOG.debug("{}: request goes to fallback route '{}' ({})", providerName, to, reason.tag());
+    }
+
+    @Override
+    public void breaker(String model, boolean open) {
+        if (open) {
+            LOG.warn("{}: breaker open{}: requests go to the fallback route until a probe succeeds", providerName,
+                    model == null ? "" : " for " + printable(model));
+        } else {
+            LOG.info("{}: breaker closed{}: a probe succeeded", providerName, model == null ? "" : " for "
+                    + printable(model));
+        }
     }
 
     /** A client-chosen name as it may be logged: short, plain characters only. */

@@ -74,7 +74,7 @@ final class FallbackExec implements ExecChainHandler {
                     throw e;
                 }
                 judged = true;
-                breakers.failed(model);
+                failed(model);
                 ClassicHttpResponse served = fallBack(request, exchange, model,
                         failure == TransportFailure.TIMEOUT ? FallbackReason.TIMEOUT : FallbackReason.TRANSIENT, null);
                 if (served != null) {
@@ -85,9 +85,9 @@ final class FallbackExec implements ExecChainHandler {
             FallbackReason reason = reasonOf(answer, exchange);
             judged = true;
             if (reason == FallbackReason.TRANSIENT) {
-                breakers.failed(model);
-            } else {
-                breakers.succeeded(model);
+                failed(model);
+            } else if (breakers.succeeded(model)) {
+                events.breaker(model, false);
             }
             if (reason == null) {
                 return answer;
@@ -104,6 +104,12 @@ final class FallbackExec implements ExecChainHandler {
                 // Neither a success nor a provider's failure (the request was cancelled): another may probe.
                 breakers.abandoned(model);
             }
+        }
+    }
+
+    private void failed(String model) {
+        if (breakers.failed(model)) {
+            events.breaker(model, true);
         }
     }
 
