@@ -3,9 +3,9 @@
 # dependencies (no install, no tests), then starts the fake upstream, each candidate and the load
 # generator in JVMs of their own on 127.0.0.1 and writes benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh            full run (about 8 to 10 minutes on 2 cores)
-#   benchmarks/run.sh --quick    smoke run with short durations (about 5 minutes)
-#   options passed on: --scenarios=1,2,3,4,5,7  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
+#   benchmarks/run.sh            full run (about 16 to 19 minutes on 2 cores)
+#   benchmarks/run.sh --quick    smoke run with short durations (about 6 minutes)
+#   options passed on: --scenarios=1,2,3,4,5,7,9  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default
 # /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1.

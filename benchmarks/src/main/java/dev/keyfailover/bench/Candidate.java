@@ -35,7 +35,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *
  * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections> [<acceptQueue>
  * [<upstreamBufferSize>]]} (the last: KeyFailoverServlet's parameter of that name, else its default) where kind is
- * {@code keyfailover}, {@code jetty}, {@code jetty-flush} (Jetty's, flushing each chunk) or {@code mitre}, and pool is {@code qtp} (Jetty's default
+ * {@code keyfailover}, {@code keyfailover-faults} (scenario 9's routes, {@link FaultRoutes}), {@code jetty},
+ * {@code jetty-flush} (Jetty's, flushing each chunk) or {@code mitre}, and pool is {@code qtp} (Jetty's default
  * {@link QueuedThreadPool}: 8 to 200 platform threads) or {@code vt:<max>} (Jetty's
  * {@link VirtualThreadPool} with at most {@code max} concurrent tasks).
  *
@@ -81,6 +82,8 @@ public final class Candidate {
                 add(context, "k2", KeyFailoverServlet.class, withKeys(routeParameters,
                         LIMITED_KEY_1 + "," + LIMITED_KEY_2 + "," + GOOD_KEY));
             }
+            case "keyfailover-faults" -> FaultRoutes.routes(upstream, routeParameters)
+                    .forEach((route, params) -> add(context, route, KeyFailoverServlet.class, params));
             case "jetty" -> add(context, "k0", ProxyServlet.Transparent.class, Map.of("proxyTo", upstream,
                     "prefix", "/k0", "maxConnections", maxConnections));
             case "jetty-flush" -> add(context, "k0", FlushingJettyProxy.class, Map.of("proxyTo", upstream,

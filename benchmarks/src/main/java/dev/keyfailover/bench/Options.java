@@ -24,7 +24,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
     static Options parse(String[] args) {
         boolean quick = false;
         Profiler profiler = Profiler.NONE;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
         Path out = Path.of("benchmarks/RESULTS.md");
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
@@ -81,6 +81,11 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
     /** Seconds measured per cell. */
     int measureSeconds() {
         return quick ? 2 : 6;
+    }
+
+    /** Seconds measured per cell of scenario 9 (provider failures): the provider is down for the middle third. */
+    int providerFailureSeconds() {
+        return quick ? 6 : 30;
     }
 
     /** Seconds of load on a fresh JVM before anything is measured (JIT, pools, buffers). */

@@ -31,7 +31,9 @@ import org.eclipse.jetty.util.IteratingCallback;
  * <li>{@code .../sse?events=N&interval=MS}: an event stream of N events, MS apart, each carrying
  *     its send time in epoch microseconds ({@code "t"}), then {@code data: [DONE]};</li>
  * <li>{@code .../big?mib=N}: N MiB of chunked {@code application/octet-stream};</li>
- * <li>{@code /__stats}, {@code /__reset}: counters for the harness.</li>
+ * <li>{@code /__stats}, {@code /__reset}: counters for the harness;</li>
+ * <li>{@code /__faults?...}: arms the provider failures of chat requests on {@code /flaky/} paths
+ *     ({@link Faults}).</li>
  * </ul>
  * Usage: {@code Upstream <port>}.
  */
@@ -50,6 +52,7 @@ public final class Upstream {
         FILLER = ByteBuffer.wrap(filler).asReadOnlyBuffer();
     }
 
+    private final Faults faults = new Faults();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
@@ -92,6 +95,9 @@ public final class Upstream {
                     big(request, response, callback);
                 } else if (path.equals("/__stats")) {
                     json(response, 200, stats(), callback);
+                } else if (path.equals("/__faults")) {
+                    faults.arm(Request.extractQueryParameters(request));
+                    json(response, 200, faults.json().getBytes(StandardCharsets.UTF_8), callback);
                 } else if (path.equals("/__reset")) {
                     reset();
                     json(response, 200, stats(), callback);
@@ -139,12 +145,17 @@ public final class Upstream {
             response.getHeaders().put("retry-after-ms", "1");
             json(response, 429, RATE_LIMITED, callback);
         } else {
+            Faults.Fault fault = faults.next(request.getHttpURI().getPath());
+            if (fault != Faults.Fault.NONE) {
+                Faults.answer(fault, request, response, callback);
+                return;
+            }
             ok.incrementAndGet();
             json(response, 200, COMPLETION, callback);
         }
     }
 
-    private static void json(Response response, int status, byte[] body, Callback callback) {
+    static void json(Response response, int status, byte[] body, Callback callback) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -245,7 +256,8 @@ public final class Upstream {
         return ("{\"ok\":" + ok.get() + ",\"rateLimited\":" + rateLimited.get() + ",\"unauthorized\":"
                 + unauthorized.get() + ",\"bytesIn\":" + bytesIn.get() + ",\"streamsStarted\":" + streamsStarted.get()
                 + ",\"streamsCompleted\":" + streamsCompleted.get() + ",\"streamsBroken\":" + streamsBroken.get()
-                + ",\"streamsOpen\":" + streamsOpen.get() + ",\"streamsMaxOpen\":" + streamsMaxOpen.get() + "}")
+                + ",\"streamsOpen\":" + streamsOpen.get() + ",\"streamsMaxOpen\":" + streamsMaxOpen.get()
+                + ",\"faults\":" + faults.json() + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

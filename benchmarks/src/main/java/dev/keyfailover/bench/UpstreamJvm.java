@@ -20,6 +20,11 @@ record UpstreamJvm(int port) {
         LocalHttp.get(port, "/__reset");
     }
 
+    /** Arms scenario 9's provider failures ({@link Faults}, e.g. {@code failPercent=10&seed=18}). */
+    void armFaults(String query) throws IOException {
+        LocalHttp.get(port, "/__faults?" + query);
+    }
+
     /** Answers by status, bytes received, open and peak concurrent streams since the last reset. */
     JsonObject counters() throws IOException {
         return LocalHttp.getJson(port, "/__stats");
