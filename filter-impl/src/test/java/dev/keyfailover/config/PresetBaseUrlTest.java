@@ -32,7 +32,9 @@ class PresetBaseUrlTest {
             "mistral, https://api.mistral.ai",
             "deepseek, https://api.deepseek.com",
             "openrouter, https://openrouter.ai/api",
-            "xai, https://api.x.ai"})
+            "xai, https://api.x.ai",
+            "gemini-openai, https://generativelanguage.googleapis.com/v1beta/openai",
+            "gemini, https://generativelanguage.googleapis.com"})
     void aPresetProviderNeedsNoBaseUrl(String type, String preset) throws ConfigException {
         own.put("provider", type);
 

@@ -54,8 +54,8 @@ class ProviderFactoriesTest {
                 .map(p -> p.get().type()).sorted().toList();
 
         // "acme" is the custom provider of docs/custom-providers.md, registered by the test sources.
-        assertThat(types).containsExactly("acme", "anthropic", "azure-openai", "deepseek", "generic", "groq",
-                "mistral", "openai", "openrouter", "xai");
+        assertThat(types).containsExactly("acme", "anthropic", "azure-openai", "deepseek", "gemini", "gemini-openai",
+                "generic", "groq", "mistral", "openai", "openrouter", "xai");
         assertThat(factories().get("openai")).isInstanceOf(OpenAiProviderFactory.class);
         assertThat(factories().get("anthropic")).isInstanceOf(AnthropicProviderFactory.class);
         assertThat(factories().get("generic")).isInstanceOf(GenericProviderFactory.class);
