@@ -1,6 +1,7 @@
 package dev.keyfailover.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -8,10 +9,16 @@ import java.util.Objects;
  *
  * @param action what happens to the key and to the request
  * @param cooldown for {@link Action#COOL_DOWN}: the wait before the key is used again (the pool
- *     caps it), {@link #DEFAULT_COOLDOWN} when none that is positive is given;
+ *     caps it at {@code maxCooldown}), {@link #DEFAULT_COOLDOWN} when none that is positive is given;
  *     {@link Duration#ZERO} for every other action
+ * @param until for {@link Action#COOL_DOWN}: a deadline the provider knows (a daily quota's reset),
+ *     which the pool keeps as it is, not capped by {@code maxCooldown} ({@link #coolDownUntil});
+ *     {@code null} otherwise
+ * @param modelOnly for {@link Action#EXHAUST}: the quota that ran out is the request's model's only
+ *     (behaviour.md §15), so the key is set aside for that model and still serves others
+ *     ({@link #exhaustModel()}); {@code false} otherwise
  */
-public record KeyVerdict(Action action, Duration cooldown) {
+public record KeyVerdict(Action action, Duration cooldown, Instant until, boolean modelOnly) {
 
     /** What happens to the key and to the request. */
     public enum Action {
@@ -46,13 +53,45 @@ public record KeyVerdict(Action action, Duration cooldown) {
         Objects.requireNonNull(action, "action");
         if (action != Action.COOL_DOWN) {
             cooldown = Duration.ZERO;
+            until = null;
         } else if (cooldown == null || cooldown.isZero() || cooldown.isNegative()) {
             cooldown = DEFAULT_COOLDOWN;
+            until = null;
         }
+        modelOnly = modelOnly && action == Action.EXHAUST;
+    }
+
+    /** A verdict of behaviour.md §3: no deadline of its own, nothing limited to a model. */
+    public KeyVerdict(Action action, Duration cooldown) {
+        this(action, cooldown, null, false);
     }
 
     /** A rate-limit verdict with the advised wait; {@code null}, zero or negative means the default. */
     public static KeyVerdict coolDown(Duration cooldown) {
         return new KeyVerdict(Action.COOL_DOWN, cooldown);
+    }
+
+    /**
+     * A rate-limit verdict with a deadline the provider knows, such as the reset of a daily quota:
+     * the key cools until then, not capped by {@code maxCooldown}. A deadline not after {@code now}
+     * means the default cooldown.
+     *
+     * @param now the time the answer is judged at (the {@code now} a provider's judge is given)
+     */
+    public static KeyVerdict coolDownUntil(Instant until, Instant now) {
+        Objects.requireNonNull(now, "now");
+        if (until == null || !until.isAfter(now)) {
+            return coolDown(null);
+        }
+        return new KeyVerdict(Action.COOL_DOWN, Duration.between(now, until), until, false);
+    }
+
+    /**
+     * An empty quota for the request's model only (a quota of zero for it): the key is EXHAUSTED
+     * for that model and re-checked after {@code quotaRecheck}, and still serves other models. A
+     * request whose model is unknown sets the whole key aside, as {@link #EXHAUST}.
+     */
+    public static KeyVerdict exhaustModel() {
+        return new KeyVerdict(Action.EXHAUST, Duration.ZERO, null, true);
     }
 }

@@ -1,5 +1,8 @@
 package dev.keyfailover.api;
 
+import java.net.URI;
+import java.util.Optional;
+
 /**
  * Builds {@link Provider}s of one type; the {@link java.util.ServiceLoader} entry point.
  *
@@ -21,4 +24,12 @@ public interface ProviderFactory {
      *     and what is wrong with it, and never contains a key
      */
     Provider create(ProviderSettings settings);
+
+    /**
+     * The base URL a route of this type forwards to when its {@code baseUrl} is not given, e.g. a
+     * hosted API's own address; empty (the default) when a route must name one.
+     */
+    default Optional<URI> defaultBaseUrl() {
+        return Optional.empty();
+    }
 }

@@ -25,7 +25,7 @@ interface PoolView {
     /** Whether a key refused this request for itself (a 403 {@code skip} and the like). */
     boolean refusedForItself();
 
-    /** Whether any key's account is out of credit or quota. */
+    /** Whether any key's account is out of credit or quota, as a whole or for this model. */
     boolean anyKeyExhausted();
 
     /** How many keys the pool has. */
@@ -56,7 +56,7 @@ interface PoolView {
 
             @Override
             public boolean anyKeyExhausted() {
-                return pool.anyKeyExhausted();
+                return pool.anyKeyExhausted(walk.model());
             }
 
             @Override

@@ -50,12 +50,18 @@ final class FallbackConfig {
         return new FallbackSettings(family, routes, statuses, codes, modelMap, threshold, cooldown);
     }
 
-    /** OpenAI and Anthropic by their type; the generic provider by the error shape it speaks; any other type its own. */
+    /** Providers whose requests have OpenAI's paths and bodies (after their base URL): one family. */
+    private static final Set<String> OPENAI_PATHS = Set.of("openai", "groq", "mistral", "deepseek", "openrouter", "xai");
+
+    /**
+     * OpenAI and the presets that share its paths are {@code openai}; the generic provider is the
+     * error shape it speaks; any other type (Anthropic, Gemini, Azure OpenAI, whose paths differ) its own.
+     */
     private static String apiFamily(ParameterReader reader, String providerType) throws ConfigException {
         if (providerType.equals("generic")) {
             return reader.optional("errorFormat").orElse("openai").toLowerCase(java.util.Locale.ROOT);
         }
-        return providerType;
+        return OPENAI_PATHS.contains(providerType) ? "openai" : providerType;
     }
 
     private static List<String> names(String value) {

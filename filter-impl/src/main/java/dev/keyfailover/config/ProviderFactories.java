@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -59,6 +60,24 @@ public final class ProviderFactories {
             message += "; provider factories that could not be loaded: " + String.join("; ", found.broken());
         }
         throw new ConfigException(message);
+    }
+
+    /**
+     * The base URL the factory of this type presets for routes that give none
+     * ({@link ProviderFactory#defaultBaseUrl()}); empty for a type without one, an unknown type
+     * (whose route then fails on {@code baseUrl}), or a factory that fails to say.
+     */
+    static Optional<String> defaultBaseUrl(String type) {
+        ProviderFactory factory = discover(loaders()).byType().get(type);
+        if (factory == null) {
+            return Optional.empty();
+        }
+        try {
+            return factory.defaultBaseUrl().map(java.net.URI::toString);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("provider type '{}': its default base URL could not be read: {}", type, e.toString());
+            return Optional.empty();
+        }
     }
 
     private static List<ClassLoader> loaders() {

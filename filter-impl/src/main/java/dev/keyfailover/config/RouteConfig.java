@@ -50,7 +50,9 @@ public final class RouteConfig {
     private RouteConfig(ParameterReader reader) throws ConfigException {
         this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
         this.providerName = reader.optional("name").orElse(reader.routeName());
-        this.baseUrl = reader.parse("baseUrl", RouteConfig::baseUrl).orElseThrow(() -> reader.error("baseUrl", "is required"));
+        this.baseUrl = reader.parse("baseUrl", RouteConfig::baseUrl)
+                .or(() -> ProviderFactories.defaultBaseUrl(providerType).map(RouteConfig::baseUrl))
+                .orElseThrow(() -> reader.error("baseUrl", "is required"));
         this.keys = KeyLists.read(reader);
         this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
         this.byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);

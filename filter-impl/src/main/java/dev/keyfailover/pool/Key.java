@@ -46,7 +46,7 @@ public final class Key {
         this.hint = KeyHint.of(secret);
         this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
-        this.recheck = new KeyRecheck(states);
+        this.recheck = new KeyRecheck(states, ANY_MODEL);
     }
 
     /** The key's position in the configured list, from 0. */
@@ -125,7 +125,9 @@ public final class Key {
         if (!hasRoomFor(model, now)) {
             return coolUntil(until, now);
         }
-        KeyStates.Transition change = states.update(model, current -> cooler(current, until, now));
+        // A model set aside for its empty quota stays so: only its re-check brings it back.
+        KeyStates.Transition change = states.update(model,
+                current -> current.isSuspended() ? current : cooler(current, until, now));
         return change.before().effectiveState(now) == KeyState.VALID && change.changed() && isUsable(now);
     }
 
@@ -194,6 +196,23 @@ public final class Key {
     /** The key's re-checks while it is out of service (behaviour.md §1). */
     KeyRecheck recheck() {
         return recheck;
+    }
+
+    /**
+     * The re-checks of one scope: the key's own for {@link #ANY_MODEL} or an unknown model, else the
+     * model's, while the key has room for it ({@link #MAX_MODELS}; past it, the whole key's).
+     */
+    KeyRecheck recheck(String model, Instant now) {
+        if (model == null || model.equals(ANY_MODEL) || !hasRoomFor(model, now)) {
+            return recheck;
+        }
+        return new KeyRecheck(states, model);
+    }
+
+    /** Whether the key is EXHAUSTED as a whole or for this model ({@code null}: unknown). */
+    boolean isExhausted(String model) {
+        return status().state() == KeyState.EXHAUSTED
+                || model != null && states.get(model).state() == KeyState.EXHAUSTED;
     }
 
     /** Back to VALID whatever the state, per-model cooldowns too: an administrator's reset. */

@@ -127,8 +127,16 @@ public final class KeyPool {
 
     /** Whether any key is EXHAUSTED (its account out of credit or quota). */
     public boolean anyKeyExhausted() {
+        return anyKeyExhausted(null);
+    }
+
+    /**
+     * Whether any key is EXHAUSTED as a whole, or for this model ({@code null}: unknown) alone
+     * (its quota for that model is empty, behaviour.md §15).
+     */
+    public boolean anyKeyExhausted(String model) {
         for (Key key : keys) {
-            if (key.status().state() == KeyState.EXHAUSTED) {
+            if (key.isExhausted(model)) {
                 return true;
             }
         }

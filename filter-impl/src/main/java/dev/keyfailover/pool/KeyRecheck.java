@@ -7,14 +7,22 @@ import java.time.Instant;
  * The re-check of one key out of service (behaviour.md §1 "Re-checks", §9): taking it out as
  * DISABLED or EXHAUSTED with a re-check wait that doubles after each failure, one probe at a time
  * under a lease, and what a probe's answer proves. The key's other concern, cooling for a while,
- * stays in {@link Key}. Every change is one compare-and-set of the key's whole-key status.
+ * stays in {@link Key}. Every change is one compare-and-set of one scope's status: the whole key's
+ * ({@link Key#ANY_MODEL}), or one model's when only that model's quota is empty (behaviour.md §15).
  */
 final class KeyRecheck {
 
     private final KeyStates states;
+    private final String scope;
 
-    KeyRecheck(KeyStates states) {
+    KeyRecheck(KeyStates states, String scope) {
         this.states = states;
+        this.scope = scope;
+    }
+
+    /** The scope whose status this re-check changes. */
+    String scope() {
+        return scope;
     }
 
     /**
@@ -25,7 +33,7 @@ final class KeyRecheck {
      * @return whether this call moved the key into {@code state} from another state
      */
     boolean suspend(KeyState state, Instant now, Duration firstInterval, Duration maxInterval) {
-        KeyStates.Transition change = states.update(Key.ANY_MODEL, current -> {
+        KeyStates.Transition change = states.update(scope, current -> {
             if (current.state() != state) {
                 return firstInterval == null
                         ? KeyStatus.suspended(state, null, null)
@@ -43,10 +51,10 @@ final class KeyRecheck {
 
     /** Reserves the key for a re-check probe when one is due and none holds it (on any node). */
     boolean tryStartProbe(Instant now) {
-        if (!states.get(Key.ANY_MODEL).isRecheckDue(now)) {
+        if (!states.get(scope).isRecheckDue(now)) {
             return false;
         }
-        KeyStates.Transition change = states.update(Key.ANY_MODEL,
+        KeyStates.Transition change = states.update(scope,
                 current -> current.isRecheckDue(now) ? current.withProbe(now) : current);
         return change.changed();
     }
@@ -61,7 +69,7 @@ final class KeyRecheck {
      * @return whether the key became VALID by this call
      */
     boolean probeAnswered(int status) {
-        KeyStates.Transition change = states.update(Key.ANY_MODEL, current -> {
+        KeyStates.Transition change = states.update(scope, current -> {
             if (!current.isSuspended() || !current.probing()) {
                 return current;
             }
@@ -80,7 +88,7 @@ final class KeyRecheck {
 
     /** Ends a probe that proved nothing: the key stays out of service and its re-check stays due. */
     void abandonProbe() {
-        states.update(Key.ANY_MODEL, current -> current.isSuspended() && current.probing() ? current.withProbe(null) : current);
+        states.update(scope, current -> current.isSuspended() && current.probing() ? current.withProbe(null) : current);
     }
 
     /**
@@ -88,7 +96,7 @@ final class KeyRecheck {
      * due no earlier than {@code notBefore}.
      */
     void postponeRecheck(Instant notBefore) {
-        states.update(Key.ANY_MODEL, current -> {
+        states.update(scope, current -> {
             if (!current.isSuspended() || !current.probing()) {
                 return current;
             }

@@ -25,6 +25,8 @@ public final class KeyWalk implements AutoCloseable {
     private final BitSet tried;
     private int position;
     private Key probe;
+    /** The re-check the probe is for: the whole key's, or this model's (behaviour.md §15). */
+    private KeyRecheck probed;
     private boolean refused;
 
     KeyWalk(KeyPool pool, String model, int[] order) {
@@ -40,8 +42,9 @@ public final class KeyWalk implements AutoCloseable {
     }
 
     /**
-     * The next key to try: usable for this model, or DISABLED or EXHAUSTED with its re-check due
-     * and no other probe in flight (it is then this request's probe).
+     * The next key to try: usable for this model, or DISABLED or EXHAUSTED (as a whole, or for this
+     * model only while usable otherwise) with its re-check due and no other probe in flight (it is
+     * then this request's probe).
      *
      * @return the key, or {@code null} when the walk has run dry
      */
@@ -55,11 +58,17 @@ public final class KeyWalk implements AutoCloseable {
                 tried.set(key.index());
                 return key;
             }
-            if (key.recheck().tryStartProbe(now)) {
-                tried.set(key.index());
-                probe = key;
-                return key;
+            KeyRecheck due = key.recheck();
+            if (!due.tryStartProbe(now)) {
+                due = model != null && key.isUsable(now) ? key.recheck(model, now) : null;
+                if (due == null || due == key.recheck() || !due.tryStartProbe(now)) {
+                    continue;
+                }
             }
+            tried.set(key.index());
+            probe = key;
+            probed = due;
+            return key;
         }
         return null;
     }
@@ -78,33 +87,42 @@ public final class KeyWalk implements AutoCloseable {
      */
     public boolean record(Key key, int status, KeyVerdict verdict) {
         key.counters().record(status);
-        boolean probing = takeProbe(key);
+        KeyRecheck probing = takeProbe(key);
         Instant now = pool.now();
         PoolSettings settings = pool.settings();
-        KeyRecheck recheck = key.recheck();
         return switch (verdict.action()) {
-            case DISABLE -> recheck.suspend(KeyState.DISABLED, now, settings.authRecheck().orElse(null),
-                    settings.maxAuthRecheck());
-            case EXHAUST -> recheck.suspend(KeyState.EXHAUSTED, now, settings.quotaRecheck().orElse(null),
-                    settings.maxAuthRecheck());
+            case DISABLE -> suspend(key.recheck(), KeyState.DISABLED, settings.authRecheck(), probing, now);
+            case EXHAUST -> suspend(verdict.modelOnly() ? key.recheck(model, now) : key.recheck(),
+                    KeyState.EXHAUSTED, settings.quotaRecheck(), probing, now);
             case COOL_DOWN -> {
-                if (probing) {
+                Instant until = verdict.until() != null ? verdict.until() : now.plus(capped(verdict.cooldown(), settings));
+                if (probing != null) {
                     // Still out of service (a 429 proves nothing about the key), but not re-checked before the advised wait.
-                    recheck.postponeRecheck(now.plus(capped(verdict.cooldown(), settings)));
+                    probing.postponeRecheck(until);
                     yield false;
                 }
-                yield coolUntil(key, now.plus(capped(verdict.cooldown(), settings)), now);
+                yield coolUntil(key, until, now);
             }
             // What the answer proves depends on why the key is out (behaviour.md §1, §9).
-            case ACCEPT -> probing && recheck.probeAnswered(status);
+            case ACCEPT -> probing != null && probing.probeAnswered(status);
             case SKIP -> {
                 refused = true;
-                if (probing) {
-                    recheck.abandonProbe();
+                if (probing != null) {
+                    probing.abandonProbe();
                 }
                 yield false;
             }
         };
+    }
+
+    /** Takes a scope out of service; a probe of another scope is given back (its lease would block re-checks). */
+    private boolean suspend(KeyRecheck recheck, KeyState state, Optional<Duration> firstInterval, KeyRecheck probing,
+                            Instant now) {
+        boolean changed = recheck.suspend(state, now, firstInterval.orElse(null), pool.settings().maxAuthRecheck());
+        if (probing != null && !probing.scope().equals(recheck.scope())) {
+            probing.abandonProbe();
+        }
+        return changed;
     }
 
     /**
@@ -138,8 +156,9 @@ public final class KeyWalk implements AutoCloseable {
     /** Counts a transport failure; it says nothing about the key, which stays as it is. */
     public void recordTransportFailure(Key key) {
         key.counters().record(-1);
-        if (takeProbe(key)) {
-            key.recheck().abandonProbe();
+        KeyRecheck probing = takeProbe(key);
+        if (probing != null) {
+            probing.abandonProbe();
         }
     }
 
@@ -159,12 +178,15 @@ public final class KeyWalk implements AutoCloseable {
         return refused;
     }
 
-    private boolean takeProbe(Key key) {
+    /** The re-check this key is probed for by this request, which is over; {@code null} when it is no probe. */
+    private KeyRecheck takeProbe(Key key) {
         if (key != probe) {
-            return false;
+            return null;
         }
+        KeyRecheck recheck = probed;
         probe = null;
-        return true;
+        probed = null;
+        return recheck;
     }
 
     private static Duration capped(Duration cooldown, PoolSettings settings) {
@@ -175,8 +197,9 @@ public final class KeyWalk implements AutoCloseable {
     @Override
     public void close() {
         if (probe != null) {
-            probe.recheck().abandonProbe();
+            probed.abandonProbe();
             probe = null;
+            probed = null;
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.keyfailover.provider;
 
-import java.util.List;
-
-import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
@@ -23,19 +20,6 @@ public final class GenericProviderFactory implements ProviderFactory {
 
     @Override
     public Provider create(ProviderSettings settings) {
-        List<String> authHeaders = settings.headerNames("authHeader", List.of("Authorization"));
-        if (authHeaders.size() != 1) {
-            throw new IllegalArgumentException("authHeader must name one header, not '"
-                    + settings.property("authHeader", "") + "'");
-        }
-        String authHeader = authHeaders.get(0);
-        String defaultScheme = authHeader.equalsIgnoreCase("Authorization") ? "Bearer" : "none";
-        String scheme = settings.property("authScheme", defaultScheme);
-        if (!scheme.matches("[A-Za-z0-9._~+/-]+")) {
-            throw new IllegalArgumentException("authScheme must be one token such as 'Bearer', not '" + scheme + "'");
-        }
-        ErrorFormat format = ErrorFormat.parse(settings.property("errorFormat", "openai"));
-        return new HeaderKeyProvider(settings.name(), authHeader, scheme.equalsIgnoreCase("none") ? null : scheme,
-                List.of(authHeader), settings.byokHeaders(List.of(authHeader)), format, settings.failoverRules());
+        return HeaderKeySettings.BEARER.provider(settings);
     }
 }

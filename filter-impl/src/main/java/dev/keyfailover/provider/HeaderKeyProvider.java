@@ -1,19 +1,24 @@
 package dev.keyfailover.provider;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.keyfailover.api.ErrorFormat;
 import dev.keyfailover.api.FailoverRules;
 import dev.keyfailover.api.KeyPoolExhaustion;
+import dev.keyfailover.api.KeyVerdict;
+import dev.keyfailover.api.ModelSource;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
 
 /**
  * A provider whose key travels in one header, optionally after a scheme
  * ({@code Authorization: Bearer <key>}, {@code X-Api-Key: <key>}, {@code api-key: <key>}): the
- * built-in OpenAI and Anthropic providers and the generic one are all this class.
+ * built-in OpenAI and Anthropic providers, the generic one and the OpenAI-compatible presets
+ * (behaviour.md §15) are all this class, the presets with their own model source and judgement.
  */
 final class HeaderKeyProvider implements Provider {
 
@@ -24,6 +29,8 @@ final class HeaderKeyProvider implements Provider {
     private final List<String> byokHeaders;
     private final ErrorFormat errorFormat;
     private final FailoverRules rules;
+    private final ModelSource modelSource;
+    private final AnswerJudge judge;
 
     /**
      * @param authHeader the header the pool key travels in
@@ -33,6 +40,17 @@ final class HeaderKeyProvider implements Provider {
      */
     HeaderKeyProvider(String name, String authHeader, String authScheme, List<String> credentialHeaders,
                       List<String> byokHeaders, ErrorFormat errorFormat, FailoverRules rules) {
+        this(name, authHeader, authScheme, credentialHeaders, byokHeaders, errorFormat, rules, ModelSource.DEFAULT,
+                AnswerJudge.RULES);
+    }
+
+    /**
+     * @param modelSource where a request names its model (behaviour.md §9)
+     * @param judge what an answer means for its key, error body included
+     */
+    HeaderKeyProvider(String name, String authHeader, String authScheme, List<String> credentialHeaders,
+                      List<String> byokHeaders, ErrorFormat errorFormat, FailoverRules rules, ModelSource modelSource,
+                      AnswerJudge judge) {
         this.name = name;
         this.authHeader = authHeader;
         this.authPrefix = authScheme == null || authScheme.isBlank() ? "" : authScheme.trim() + " ";
@@ -40,6 +58,8 @@ final class HeaderKeyProvider implements Provider {
         this.byokHeaders = List.copyOf(byokHeaders);
         this.errorFormat = errorFormat;
         this.rules = rules;
+        this.modelSource = modelSource;
+        this.judge = judge;
     }
 
     @Override
@@ -70,6 +90,16 @@ final class HeaderKeyProvider implements Provider {
     @Override
     public FailoverRules failoverRules() {
         return rules;
+    }
+
+    @Override
+    public KeyVerdict judge(HttpResponse response, String errorBody, Instant now) {
+        return judge.judge(rules, response, errorBody, now);
+    }
+
+    @Override
+    public ModelSource modelSource() {
+        return modelSource;
     }
 
     @Override

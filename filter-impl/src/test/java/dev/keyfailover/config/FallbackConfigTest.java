@@ -64,6 +64,18 @@ class FallbackConfigTest {
     }
 
     @Test
+    void theOpenAiCompatiblePresetsSpeakOpenAisApiAndGeminiAndAzureTheirOwn() throws ConfigException {
+        for (String preset : List.of("groq", "mistral", "deepseek", "openrouter", "xai")) {
+            own.put("provider", preset);
+            assertThat(parse().apiFamily()).as(preset).isEqualTo("openai");
+        }
+        for (String own : List.of("gemini", "gemini-openai", "azure-openai", "anthropic")) {
+            this.own.put("provider", own);
+            assertThat(parse().apiFamily()).as(own).isEqualTo(own);
+        }
+    }
+
+    @Test
     void theGenericProvidersApiIsTheErrorShapeItSpeaksUnlessApiFamilySaysOtherwise() throws ConfigException {
         own.put("provider", "generic");
         assertThat(parse().apiFamily()).isEqualTo("openai");

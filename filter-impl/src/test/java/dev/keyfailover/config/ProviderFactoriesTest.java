@@ -66,7 +66,8 @@ class ProviderFactoriesTest {
         try (URLClassLoader loader = BrokenFactories.loader(dir)) {
             ProviderFactories.Discovery found = ProviderFactories.discover(List.of(loader));
 
-            assertThat(found.byType()).containsOnlyKeys("openai", "anthropic", "generic", "acme", "late");
+            assertThat(found.byType()).containsOnlyKeys("openai", "anthropic", "generic", "azure-openai", "groq",
+                    "mistral", "deepseek", "openrouter", "xai", "gemini", "gemini-openai", "acme", "late");
             assertThat(found.broken()).hasSize(2);
             assertThat(found.broken()).anySatisfy(error -> assertThat(error)
                     .contains(BrokenFactories.MISSING, "not found"));
@@ -97,9 +98,9 @@ class ProviderFactoriesTest {
 
     @Test
     void anUnknownTypeWithNothingBrokenSaysOnlyWhichTypesAreKnown() {
-        assertThatThrownBy(() -> ProviderFactories.require("filter 'f'", "gemini"))
+        assertThatThrownBy(() -> ProviderFactories.require("filter 'f'", "palm"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("filter 'f': parameter 'provider' names unknown type 'gemini'; known types: ")
+                .hasMessageStartingWith("filter 'f': parameter 'provider' names unknown type 'palm'; known types: ")
                 .hasMessageContaining("openai")
                 .hasMessageNotContaining("could not be loaded");
     }

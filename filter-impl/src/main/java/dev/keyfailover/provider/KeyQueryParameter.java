@@ -1,0 +1,66 @@
+package dev.keyfailover.provider;
+
+import org.apache.hc.core5.http.HttpRequest;
+
+/**
+ * The {@code key} query parameter, in which Google's APIs take an API key (behaviour.md §15): a
+ * client's credential, found and taken off the request URI without decoding or re-encoding the
+ * other parameters.
+ */
+final class KeyQueryParameter {
+
+    static final String NAME = "key";
+
+    private KeyQueryParameter() {
+    }
+
+    /** Whether the request's URI carries a {@code key} parameter (empty or not). */
+    static boolean isOn(HttpRequest request) {
+        String query = query(request.getPath());
+        if (query == null) {
+            return false;
+        }
+        for (String parameter : query.split("&", -1)) {
+            if (isKey(parameter)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes every {@code key} parameter off the request's URI; the others stay as sent, in order. */
+    static void strip(HttpRequest request) {
+        String path = request.getPath();
+        String query = query(path);
+        if (query == null) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        boolean stripped = false;
+        for (String parameter : query.split("&", -1)) {
+            if (isKey(parameter)) {
+                stripped = true;
+            } else if (!parameter.isEmpty()) {
+                kept.append(kept.length() == 0 ? "" : "&").append(parameter);
+            }
+        }
+        if (stripped) {
+            String bare = path.substring(0, path.indexOf('?'));
+            request.setPath(kept.length() == 0 ? bare : bare + "?" + kept);
+        }
+    }
+
+    private static String query(String path) {
+        if (path == null) {
+            return null;
+        }
+        int mark = path.indexOf('?');
+        return mark < 0 ? null : path.substring(mark + 1);
+    }
+
+    private static boolean isKey(String parameter) {
+        int equals = parameter.indexOf('=');
+        String name = equals < 0 ? parameter : parameter.substring(0, equals);
+        return name.equals(NAME);
+    }
+}
