@@ -19,15 +19,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A fake OpenAI / Anthropic API on 127.0.0.1 and a free port (the JDK's HTTP server) that answers
- * in each API's real wire format, scripted per key: each key has a queue of answers, used one per
- * request, the last one repeating. Unscripted keys get 401 in the API's error shape. Every request
- * is recorded with its key, headers and arrival time.
+ * A fake OpenAI / Anthropic / Gemini / Azure OpenAI API on 127.0.0.1 and a free port (the JDK's HTTP server) that
+ * answers in each API's real wire format, scripted per key: each key has a queue of answers, used one per
+ * request, the last one repeating. The API is the path's first segment ({@code /anthropic/}, {@code /gemini/},
+ * {@code /azure-openai/}, else OpenAI's), and so is the header the key is read from. Unscripted keys get the
+ * API's "bad key" answer in its error shape. Every request is recorded with its key, headers and arrival time.
  */
 final class WireUpstream implements AutoCloseable {
 
     /** One request as received. */
-    record Recorded(String path, String key, Map<String, String> headers, String body, long arrivedNanos) {
+    record Recorded(String path, String query, String key, Map<String, String> headers, String body,
+            long arrivedNanos) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -177,25 +179,59 @@ final class WireUpstream implements AutoCloseable {
         long arrived = System.nanoTime();
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            boolean anthropic = path.startsWith("/anthropic/");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
                     String.join(",", values)));
-            // Anthropic takes X-Api-Key, or a bearer token (what its Java SDK 3.x sends for apiKey).
-            String key = anthropic && headers.containsKey("x-api-key") ? headers.get("x-api-key")
-                    : bearer(headers.get("authorization"));
-            requests.add(new Recorded(path, key, headers, body, arrived));
+            Api api = Api.of(path);
+            String key = api.key(headers);
+            requests.add(new Recorded(path, exchange.getRequestURI().getRawQuery(), key, headers, body, arrived));
 
             ConcurrentLinkedDeque<Answer> script = key == null ? null : scripts.get(key);
             Answer answer;
             if (script == null) {
-                answer = anthropic ? anthropicError(401, "authentication_error", "invalid x-api-key")
-                        : openAiError(401, "invalid_request_error", "Incorrect API key provided");
+                answer = api.badKey();
             } else {
                 answer = script.size() > 1 ? script.pollFirst() : script.peekFirst();
             }
             write(exchange, answer);
+        }
+    }
+
+    /** The API a request is for, by the path's first segment: where its key travels, how it refuses a bad one. */
+    private enum Api {
+        OPENAI, ANTHROPIC, GEMINI, AZURE_OPENAI;
+
+        static Api of(String path) {
+            if (path.startsWith("/anthropic/")) {
+                return ANTHROPIC;
+            }
+            if (path.startsWith("/gemini/")) {
+                return GEMINI;
+            }
+            return path.startsWith("/azure-openai/") ? AZURE_OPENAI : OPENAI;
+        }
+
+        String key(Map<String, String> headers) {
+            return switch (this) {
+                // Anthropic takes X-Api-Key, or a bearer token (what its Java SDK 3.x sends for apiKey).
+                case ANTHROPIC -> headers.containsKey("x-api-key") ? headers.get("x-api-key")
+                        : bearer(headers.get("authorization"));
+                case GEMINI -> headers.get("x-goog-api-key");
+                case AZURE_OPENAI -> headers.get("api-key");
+                case OPENAI -> bearer(headers.get("authorization"));
+            };
+        }
+
+        Answer badKey() {
+            return switch (this) {
+                case ANTHROPIC -> anthropicError(401, "authentication_error", "invalid x-api-key");
+                case GEMINI -> GeminiWire.apiKeyInvalid();
+                case AZURE_OPENAI -> json(401, "{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid"
+                        + " subscription key or wrong API endpoint. Make sure to provide a valid key for an active"
+                        + " subscription and use a correct regional API endpoint for your resource.\"}}");
+                case OPENAI -> openAiError(401, "invalid_request_error", "Incorrect API key provided");
+            };
         }
     }
 
