@@ -22,8 +22,8 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class CredentialsSeen {
 
-    /** The headers the demo upstream reads a key from: OpenAI's and Anthropic's. */
-    private static final List<String> HEADERS = List.of("authorization", "x-api-key");
+    /** The headers the demo upstream reads a key from: OpenAI's, Anthropic's and Gemini's. */
+    private static final List<String> HEADERS = List.of("authorization", "x-api-key", "x-goog-api-key");
 
     private final ConcurrentMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
 

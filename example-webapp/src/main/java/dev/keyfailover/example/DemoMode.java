@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}, {@code KEYFAILOVER_RESPONSE_TIMEOUT},
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
  * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
- * provider whose base URL is not set. Runs before the proxy servlets start (listeners always do).
+ * provider whose base URL is not set; Gemini and the providers whose routes appear only with their
+ * keys are {@link ProviderRoutes}', the fallback route {@link OpenAiFallback}'s. Runs before the
+ * proxy servlets start (listeners always do).
  *
  * <p>The values are set here as init-parameters rather than written in web.xml as
  * {@code ${env:NAME:-default}}: Tomcat resolves {@code ${…}} in web.xml itself, against system
@@ -46,6 +48,8 @@ public class DemoMode implements ServletContextListener {
         context.setInitParameter("keyfailover.retries", environment("KEYFAILOVER_RETRIES", "2"));
         route(context, "openai", "OPENAI", OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
+        ProviderRoutes.gemini(context);
+        ProviderRoutes.addWhereKeysAreSet(context);
         OpenAiFallback.addIfConfigured(context);
     }
 

@@ -17,8 +17,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * A simulated OpenAI- and Anthropic-compatible API, so that a fresh clone shows every case of the
- * pool at once. By what the key contains:
+ * A simulated OpenAI-, Anthropic- and Gemini-compatible API ({@link DemoGemini}), so that a fresh
+ * clone shows every case of the pool at once. By what the key contains:
  * <ul>
  *   <li>{@code ratelimited}: 429 with {@code Retry-After: 30}, for every model;</li>
  *   <li>{@code revoked}: 401;</li>
@@ -30,7 +30,7 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>any other key: served.</li>
  * </ul>
  * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
- * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages};
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}, {@code /gemini/…};
  * {@code /credentials-seen} counts the credentials it was sent, as masked hints ({@link CredentialsSeen}).
  *
  * <p>Some models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
@@ -61,6 +61,10 @@ public class DemoUpstreamServlet extends HttpServlet {
             return;
         }
         credentialsSeen.record(request);
+        if (path.startsWith("/gemini/")) {
+            DemoGemini.serve(path.substring("/gemini".length()), request, response);
+            return;
+        }
         boolean anthropic = path.startsWith("/anthropic/");
         String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
         if (key == null) {

@@ -49,13 +49,8 @@ final class OpenAiFallback {
                 model == null ? "" : ", asking for model " + model);
     }
 
-    /** The environment variable, else the context-param of that name; blank is unset. */
     private static String setting(ServletContext context, String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            value = context.getInitParameter(name);
-        }
-        return value == null || value.isBlank() ? null : value.trim();
+        return ExampleEnvironment.value(context, name);
     }
 
     private static String orEmpty(String value) {

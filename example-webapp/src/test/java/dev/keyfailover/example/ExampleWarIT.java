@@ -200,6 +200,18 @@ class ExampleWarIT {
     }
 
     @Test
+    void noProviderWhoseKeysAreNotSetHasARoute() throws Exception {
+        String status = status();
+        for (ProviderRoutes.OptionalRoute optional : ProviderRoutes.OPTIONAL) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(uri("/" + optional.provider()
+                    + "/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(optional.provider()).isEqualTo(404);
+            assertThat(status).doesNotContain("\"name\":\"" + optional.provider() + "\"");
+        }
+        assertThat(status).contains("\"name\":\"gemini\"");
+    }
+
+    @Test
     void theStatusPageIsServed() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/status")).build(),
                 HttpResponse.BodyHandlers.ofString());

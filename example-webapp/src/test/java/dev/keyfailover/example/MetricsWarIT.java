@@ -232,6 +232,7 @@ class MetricsWarIT {
     private static void assertNoWholeKeyIn(Scrape scrape) {
         List<String> secrets = new ArrayList<>(List.of(DemoMode.OPENAI_KEYS));
         secrets.addAll(List.of(DemoMode.ANTHROPIC_KEYS));
+        secrets.addAll(List.of(ProviderRoutes.GEMINI_KEYS));
         secrets.add(OWN_KEY);
         for (String secret : secrets) {
             assertThat(scrape.text()).doesNotContain(secret).doesNotContain(secret.substring(0, 12));
@@ -242,7 +243,8 @@ class MetricsWarIT {
                 keyLabels.add(sample.labels().get("key"));
             }
         });
-        assertThat(keyLabels).hasSize(OPENAI.length + DemoMode.ANTHROPIC_KEYS.length).allSatisfy(key -> assertThat(key).contains("…").hasSizeLessThanOrEqualTo(9));
+        assertThat(keyLabels).hasSize(OPENAI.length + DemoMode.ANTHROPIC_KEYS.length + ProviderRoutes.GEMINI_KEYS.length)
+                .allSatisfy(key -> assertThat(key).contains("…").hasSizeLessThanOrEqualTo(9));
     }
 
     private static void assertTheAlertRulesNameOnlyWhatIsScraped(Scrape scrape) throws Exception {

@@ -67,7 +67,7 @@ class ProviderFactoriesTest {
             ProviderFactories.Discovery found = ProviderFactories.discover(List.of(loader));
 
             assertThat(found.byType()).containsOnlyKeys("openai", "anthropic", "generic", "azure-openai", "groq",
-                    "mistral", "deepseek", "openrouter", "xai", "gemini", "gemini-openai", "acme", "late");
+                    "mistral", "deepseek", "openrouter", "xai", "gemini", "gemini-openai", "acme", "borealis", "late");
             assertThat(found.broken()).hasSize(2);
             assertThat(found.broken()).anySatisfy(error -> assertThat(error)
                     .contains(BrokenFactories.MISSING, "not found"));

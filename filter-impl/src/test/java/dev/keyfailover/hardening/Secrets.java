@@ -12,6 +12,8 @@ final class Secrets {
     static final String REFUSED = "sk-live-REFUSED-e1b5a7c3d9f24680";
     static final String GOOD = "sk-live-GOODKEY-4d2f8b6a0e9c1357";
     static final String CLIENTS_OWN = "sk-proj-CLIENTSOWN-9a8b7c6d5e4f3a2b";
+    /** A client's Gemini {@code ?key=} on a route whose requests are served by the pool ({@code byok=deny}). */
+    static final String CLIENTS_QUERY = "AIzaSy-CLIENTSQUERY-5c4d3e2f1a0b9c8d";
     static final List<String> POOL = List.of(LIMITED, REVOKED, REFUSED, GOOD);
     static final String POOL_PARAM = String.join(",", POOL);
 

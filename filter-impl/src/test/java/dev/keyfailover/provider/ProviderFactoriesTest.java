@@ -53,8 +53,8 @@ class ProviderFactoriesTest {
         List<String> types = ServiceLoader.load(ProviderFactory.class).stream()
                 .map(p -> p.get().type()).sorted().toList();
 
-        // "acme" is the custom provider of docs/custom-providers.md, registered by the test sources.
-        assertThat(types).containsExactly("acme", "anthropic", "azure-openai", "deepseek", "gemini", "gemini-openai",
+        // "acme" and "borealis" are the custom providers of docs/custom-providers.md, registered by the test sources.
+        assertThat(types).containsExactly("acme", "anthropic", "azure-openai", "borealis", "deepseek", "gemini", "gemini-openai",
                 "generic", "groq", "mistral", "openai", "openrouter", "xai");
         assertThat(factories().get("openai")).isInstanceOf(OpenAiProviderFactory.class);
         assertThat(factories().get("anthropic")).isInstanceOf(AnthropicProviderFactory.class);

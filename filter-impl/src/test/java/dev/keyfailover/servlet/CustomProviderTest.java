@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.ProxyServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The custom provider of docs/custom-providers.md (com.example.AcmeProviderFactory), found through its service file and run end to end. */
+/**
+ * The custom providers of docs/custom-providers.md (com.example.AcmeProviderFactory and
+ * com.example.BorealisProviderFactory), found through their service file and run end to end.
+ */
 class CustomProviderTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -50,5 +57,43 @@ class CustomProviderTest {
         assertThat(exhausted.headers().firstValue("Retry-After")).hasValueSatisfying(value ->
                 assertThat(Integer.parseInt(value)).isBetween(2, 3));
         assertThat(exhausted.body()).isEqualTo("{\"fault\":\"RATE_LIMITED\"}");
+    }
+
+    @Test
+    void aProviderOfOnesOwnReusesTheBuiltInPartsForItsOwnQuotaAnswers() throws Exception {
+        String daily = "borealis-daily-000001";
+        String plan = "borealis-plan-0000002";
+        String good = "borealis-good-0000003";
+        upstream.keyHeader("X-Borealis-Key")
+                .on(daily, FakeUpstream.json(429, "{\"error\":{\"message\":\"d\",\"type\":\"daily_quota\"}}"))
+                .on(plan, FakeUpstream.json(429, "{\"error\":{\"message\":\"p\",\"type\":\"model_not_in_plan\"}}"))
+                .on(good, FakeUpstream.withHeaders(FakeUpstream.ok("{\"borealis\":true}"), "X-Borealis-Requests-Left", "7"));
+        proxy = ProxyServer.servlet(Map.of("provider", "borealis", "baseUrl", upstream.baseUri().toString(),
+                "keys", daily + "," + plan + "," + good));
+        HttpRequest aurora = HttpRequest.newBuilder(proxy.uri("/app/openai/v1/engines/aurora/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+        Instant before = Instant.now();
+        HttpResponse<String> served = client.send(aurora, HttpResponse.BodyHandlers.ofString());
+        List<KeySnapshot> keys = proxy.route().pool().snapshot();
+        Instant after = Instant.now();
+        HttpResponse<String> again = client.send(aurora, HttpResponse.BodyHandlers.ofString());
+        upstream.on(good, FakeUpstream.rateLimited("5"));
+        HttpResponse<String> exhausted = client.send(aurora, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(served.body()).isEqualTo("{\"borealis\":true}");
+        assertThat(again.headers().firstValue("X-Keyfailover-Attempts")).as("straight to the good key").hasValue("1");
+        assertThat(upstream.keysSeen()).containsExactly(daily, plan, good, good, good);
+        Instant midnight = before.atZone(com.example.BorealisProviderFactory.QUOTA_DAY).toLocalDate().plusDays(1)
+                .atStartOfDay(com.example.BorealisProviderFactory.QUOTA_DAY).toInstant();
+        KeySnapshot.ModelSnapshot dailyAurora = keys.get(0).models().get(0);
+        assertThat(dailyAurora.model()).isEqualTo("aurora");
+        assertThat(dailyAurora.cooldownRemaining()).as("until midnight in Oslo, not capped by maxCooldown")
+                .isBetween(Duration.between(after, midnight).minusSeconds(1), Duration.between(before, midnight));
+        assertThat(keys.get(2).models().get(0).limits().window("requests")).hasValueSatisfying(window ->
+                assertThat(window.remaining()).isEqualTo(7));
+        assertThat(exhausted.statusCode()).isEqualTo(429);
+        assertThat(exhausted.headers().firstValue("Retry-After")).isPresent();
+        assertThat(exhausted.body()).contains("all configured keys", "rate_limit");
     }
 }
