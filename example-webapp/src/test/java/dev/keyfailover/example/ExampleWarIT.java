@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +19,6 @@ import dev.keyfailover.pool.KeyHint;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,30 +36,19 @@ class ExampleWarIT {
 
     private static final String OWN_KEY = "sk-my-own-key-1234567890";
 
-    private static Server server;
+    private static DeployedWar war;
     private static int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void deployTheWar() throws Exception {
-        Path war = Path.of(System.getProperty("example.war"));
-        assertThat(war).exists();
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(war.toString(), "/");
-        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
-        server.setHandler(webapp);
-        server.start();
-        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        port = connector.getLocalPort();
+        war = DeployedWar.start(Map.of());
+        port = war.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        war.close();
     }
 
     private URI uri(String path) {

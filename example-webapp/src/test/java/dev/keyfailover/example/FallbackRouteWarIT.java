@@ -6,13 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,31 +21,23 @@ import org.junit.jupiter.api.Test;
  */
 class FallbackRouteWarIT {
 
-    private static Server server;
+    private static DeployedWar war;
     private static int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void deployTheWarWithAFallbackRoute() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(Path.of(System.getProperty("example.war")).toString(), "/");
-        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
-        webapp.setInitParameter("keyfailover.responseTimeout", "1s");
-        webapp.setInitParameter("OPENAI_FALLBACK_BASE_URL", "/demo-upstream/openai");
-        webapp.setInitParameter("OPENAI_FALLBACK_API_KEYS", "sk-demo-good-000000000000006");
-        webapp.setInitParameter("OPENAI_FALLBACK_MODEL", "gpt-4o-mini");
-        server.setHandler(webapp);
-        server.start();
-        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        port = connector.getLocalPort();
+        war = DeployedWar.start(Map.of(
+                "keyfailover.responseTimeout", "1s",
+                "OPENAI_FALLBACK_BASE_URL", "/demo-upstream/openai",
+                "OPENAI_FALLBACK_API_KEYS", "sk-demo-good-000000000000006",
+                "OPENAI_FALLBACK_MODEL", "gpt-4o-mini"));
+        port = war.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        war.close();
     }
 
     @Test

@@ -8,19 +8,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,27 +36,19 @@ class GeminiRouteWarIT {
     private static final String MODEL = "gemini-2.5-flash";
     private static final String BODY = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}";
 
-    private static Server server;
+    private static DeployedWar war;
     private static int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void deployTheWar() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(Path.of(System.getProperty("example.war")).toString(), "/");
-        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
-        server.setHandler(webapp);
-        server.start();
-        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        port = connector.getLocalPort();
+        war = DeployedWar.start(Map.of());
+        port = war.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        war.close();
     }
 
     private HttpResponse<String> generate(String model, String methodAndQuery) throws Exception {

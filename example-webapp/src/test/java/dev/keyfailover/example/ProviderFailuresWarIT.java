@@ -6,15 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,31 +25,21 @@ class ProviderFailuresWarIT {
 
     private static final String GOOD_KEY = "sk-demo-good-000000000000006";
 
-    private static Server server;
+    private static DeployedWar war;
     private static int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void deployTheWarWithShortTimeouts() throws Exception {
-        Path war = Path.of(System.getProperty("example.war"));
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(war.toString(), "/");
-        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
-        webapp.setInitParameter("keyfailover.responseTimeout", "1s");
-        webapp.setInitParameter("keyfailover.firstByteTimeout", "1s");
-        server.setHandler(webapp);
-        server.start();
-        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        port = connector.getLocalPort();
+        war = DeployedWar.start(Map.of(
+                "keyfailover.responseTimeout", "1s",
+                "keyfailover.firstByteTimeout", "1s"));
+        port = war.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        war.close();
     }
 
     private HttpResponse<String> post(String path, String model, String key) throws Exception {

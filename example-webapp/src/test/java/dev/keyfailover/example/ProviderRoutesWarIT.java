@@ -8,10 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProviderRoutesWarIT {
 
-    private static Server server;
+    private static DeployedWar war;
     private static int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -34,25 +32,17 @@ class ProviderRoutesWarIT {
     static void deployTheWarWithGroqKeysAndAGeminiKeysFile() throws Exception {
         Path keysFile = Files.createTempFile("gemini-keys", ".txt");
         Files.writeString(keysFile, "AIza-demo-invalid-0000000003\nAIza-file-good-key-000000000009\n");
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        WebAppContext webapp = new WebAppContext(Path.of(System.getProperty("example.war")).toString(), "/");
-        webapp.setTempDirectory(Files.createTempDirectory("example-war").toFile());
-        webapp.setInitParameter("GROQ_BASE_URL", "/demo-upstream/openai");
-        webapp.setInitParameter("GROQ_API_KEYS", "sk-demo-revoked-000000000002,gsk_demo-good-0000000000007");
-        webapp.setInitParameter("GEMINI_BASE_URL", "/demo-upstream/gemini");
-        webapp.setInitParameter("GEMINI_KEYS_FILE", keysFile.toString());
-        server.setHandler(webapp);
-        server.start();
-        assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        port = connector.getLocalPort();
+        war = DeployedWar.start(Map.of(
+                "GROQ_BASE_URL", "/demo-upstream/openai",
+                "GROQ_API_KEYS", "sk-demo-revoked-000000000002,gsk_demo-good-0000000000007",
+                "GEMINI_BASE_URL", "/demo-upstream/gemini",
+                "GEMINI_KEYS_FILE", keysFile.toString()));
+        port = war.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        war.close();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
