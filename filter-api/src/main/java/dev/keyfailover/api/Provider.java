@@ -69,6 +69,18 @@ public interface Provider {
     }
 
     /**
+     * Readies a BYOK request for upstream, on the one copy that is sent: the client's own credential
+     * may move to where the API prefers it, so that no URL carries it (Gemini takes a key in
+     * {@code ?key=} or in {@code x-goog-api-key}; the URL would be written down by HttpClient's own
+     * request-line log). The default leaves the request as the client sent it.
+     *
+     * @return whether the request was changed
+     */
+    default boolean moveOwnKey(HttpRequest request) {
+        return false;
+    }
+
+    /**
      * Puts a pool key on an outgoing request (one attempt's own copy; the client's original is
      * never passed here), e.g. {@code Authorization: Bearer <key>}.
      */

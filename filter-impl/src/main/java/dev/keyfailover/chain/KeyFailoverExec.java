@@ -170,7 +170,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         return switch (step.kind()) {
             case RETRY -> {
                 events.retrying(exchange.attempts(), answer == null ? -1 : answer.getCode(), step.delay());
-                pause(step.delay());
+                attempts.pause(step.delay(), provider.name());
                 attempts.retrying();
                 yield null;
             }
@@ -199,7 +199,7 @@ final class KeyFailoverExec implements ExecChainHandler {
                 attempts.startedAt(), attempts.deadline(), attempts.refusal() != null, clock.instant());
         return switch (step.kind()) {
             case WAIT -> {
-                pause(step.delay());
+                attempts.pause(step.delay(), provider.name());
                 attempts.walkAgain();
                 yield null;
             }
@@ -216,13 +216,23 @@ final class KeyFailoverExec implements ExecChainHandler {
         };
     }
 
-    /** The one attempt of a request the pool does not serve: sent as it is, judged by nothing. */
+    /**
+     * The one attempt of a request the pool does not serve: sent as it is (a BYOK credential moved
+     * where its provider wants it), judged by nothing.
+     */
     private ClassicHttpResponse sendOnce(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                                          Exchange exchange) throws IOException, HttpException {
         exchange.nextAttempt();
+        ClassicHttpRequest sent = request;
+        if (exchange.byok()) {
+            ClassicHttpRequest own = ClassicRequestBuilder.copy(request).build();
+            if (provider.moveOwnKey(own)) {
+                sent = own;
+            }
+        }
         ClassicHttpResponse answer;
         try {
-            answer = chain.proceed(request, scope);
+            answer = chain.proceed(sent, sent == request ? scope : Scopes.of(scope, sent));
         } catch (IOException | HttpException | RuntimeException e) {
             report(AttemptReport.failed(null, TransportFailure.of(e), exchange.upstreamNanos()));
             throw e;
@@ -234,14 +244,5 @@ final class KeyFailoverExec implements ExecChainHandler {
     /** The one place attempts are reported from. */
     private void report(AttemptReport attempt) {
         events.attempt(attempt);
-    }
-
-    private void pause(Duration wait) throws InterruptedIOException {
-        try {
-            pool.pause(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to try again with " + provider.name());
-        }
     }
 }

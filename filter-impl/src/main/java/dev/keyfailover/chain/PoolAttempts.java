@@ -1,5 +1,7 @@
 package dev.keyfailover.chain;
 
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -104,5 +106,15 @@ final class PoolAttempts implements AutoCloseable {
     @Override
     public void close() {
         walk.close();
+    }
+
+    /** Waits (a retry's backoff, a cooling key) without holding a lock; interrupted, it fails as an I/O would. */
+    void pause(Duration wait, String providerName) throws InterruptedIOException {
+        try {
+            pool.pause(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to try again with " + providerName);
+        }
     }
 }

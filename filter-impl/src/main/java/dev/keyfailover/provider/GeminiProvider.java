@@ -65,6 +65,20 @@ final class GeminiProvider implements Provider {
         return Provider.super.isByok(request) || KeyQueryParameter.isOn(request);
     }
 
+    /** A client's own {@code ?key=} travels in {@code x-goog-api-key}, as a pool key does: never in a URL. */
+    @Override
+    public boolean moveOwnKey(HttpRequest request) {
+        String key = KeyQueryParameter.value(request);
+        if (key == null) {
+            return false;
+        }
+        KeyQueryParameter.strip(request);
+        if (!request.containsHeader(KEY_HEADER)) {
+            request.setHeader(KEY_HEADER, key);
+        }
+        return true;
+    }
+
     /** The client's {@code ?key=} off this attempt's URL, then the pool key in {@code x-goog-api-key}. */
     @Override
     public void applyKey(HttpRequest request, String key) {

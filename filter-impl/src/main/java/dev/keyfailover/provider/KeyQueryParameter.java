@@ -28,6 +28,22 @@ final class KeyQueryParameter {
         return false;
     }
 
+    /** The first {@code key} parameter's value, decoded; {@code null} when there is none. */
+    static String value(HttpRequest request) {
+        String query = query(request.getPath());
+        if (query == null) {
+            return null;
+        }
+        for (String parameter : query.split("&", -1)) {
+            if (isKey(parameter)) {
+                int equals = parameter.indexOf('=');
+                return equals < 0 ? "" : java.net.URLDecoder.decode(parameter.substring(equals + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
     /** Takes every {@code key} parameter off the request's URI; the others stay as sent, in order. */
     static void strip(HttpRequest request) {
         String path = request.getPath();

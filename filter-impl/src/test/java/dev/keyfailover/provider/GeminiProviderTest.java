@@ -101,7 +101,7 @@ class GeminiProviderTest {
     }
 
     @Test
-    void aClientsKeyInTheQueryMakesTheRequestByokAndGoesUntouched() throws Exception {
+    void aClientsKeyInTheQueryMakesTheRequestByokAndTravelsInTheHeaderNotTheUrl() throws Exception {
         start();
         upstream.otherwise(FakeUpstream.ok("{\"byok\":true}"));
 
@@ -109,8 +109,8 @@ class GeminiProviderTest {
 
         assertThat(answer.body()).isEqualTo("{\"byok\":true}");
         FakeUpstream.RecordedRequest seen = upstream.requests().get(0);
-        assertThat(seen.query()).isEqualTo("key=" + CLIENTS + "&alt=json");
-        assertThat(seen.header("x-goog-api-key")).isNull();
+        assertThat(seen.query()).as("no URL carries a key, not even the client's own").isEqualTo("alt=json");
+        assertThat(seen.header("x-goog-api-key")).isEqualTo(CLIENTS);
         assertThat(answer.headers().firstValue("X-Keyfailover-Attempts")).isEmpty();
     }
 
