@@ -43,6 +43,7 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final RetryStrategy retries;
     private final Clock clock;
     private final FailoverEvents events;
+    private final java.util.Set<String> credentialHeaders;
 
     /**
      * @param pool the route's pool; {@code null} for a route without one
@@ -57,6 +58,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
         this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
+        this.credentialHeaders = CredentialHeaders.of(provider);
     }
 
     @Override
@@ -224,11 +226,13 @@ final class KeyFailoverExec implements ExecChainHandler {
                                          Exchange exchange) throws IOException, HttpException {
         exchange.nextAttempt();
         ClassicHttpRequest sent = request;
-        if (exchange.byok()) {
-            ClassicHttpRequest own = ClassicRequestBuilder.copy(request).build();
-            if (provider.moveOwnKey(own)) {
-                sent = own;
+        ClassicHttpRequest own = ClassicRequestBuilder.copy(request).build();
+        if (provider.moveOwnKey(own)) {
+            if (!exchange.byok()) {
+                // A route without keys under byok=deny: the credential moved out of the URL goes too.
+                credentialHeaders.forEach(own::removeHeaders);
             }
+            sent = own;
         }
         ClassicHttpResponse answer;
         try {

@@ -115,6 +115,18 @@ class GeminiProviderTest {
     }
 
     @Test
+    void onARouteWithoutKeysAndByokDeniedTheClientsQueryKeyIsTakenOffToo() throws Exception {
+        start("keys", "", "byok", "deny");
+        upstream.otherwise(FakeUpstream.ok("{\"no-key\":true}"));
+
+        generate(FLASH, "key=" + CLIENTS + "&alt=json");
+
+        FakeUpstream.RecordedRequest seen = upstream.requests().get(0);
+        assertThat(seen.query()).isEqualTo("alt=json");
+        assertThat(seen.header("x-goog-api-key")).isNull();
+    }
+
+    @Test
     void withByokDeniedTheClientsKeyIsTakenOffTheUrlBeforeThePoolKeyGoesOn() throws Exception {
         start("byok", "deny");
         upstream.on(K1, FakeUpstream.rateLimited("30")).on(K2, FakeUpstream.ok("{}"));
