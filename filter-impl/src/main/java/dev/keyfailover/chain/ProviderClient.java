@@ -74,6 +74,15 @@ public final class ProviderClient implements Closeable {
                                         BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
                                         DoubleSupplier jitter, Clock clock, FailoverEvents events,
                                         FallbackPlan fallback) {
+        return create(provider, pool, dump, headers, bodyLimits, settings, retries, jitter, clock, events, fallback,
+                ClientAccess.open());
+    }
+
+    /** As the other {@code create}, with the route's client tokens (behaviour.md §13). */
+    public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
+                                        BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
+                                        DoubleSupplier jitter, Clock clock, FailoverEvents events,
+                                        FallbackPlan fallback, ClientAccess access) {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -106,7 +115,7 @@ public final class ProviderClient implements Closeable {
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
-                        new ClientCredentialsExec(headers, pool != null))
+                        new ClientCredentialsExec(provider, headers, pool != null, access))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider));
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (fallback.active()) {

@@ -1,6 +1,7 @@
 package dev.keyfailover.provider;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.keyfailover.api.FailoverRules;
@@ -63,6 +64,18 @@ final class GeminiProvider implements Provider {
     @Override
     public boolean isByok(HttpRequest request) {
         return Provider.super.isByok(request) || KeyQueryParameter.isOn(request);
+    }
+
+    /** The credential headers' values, then the client's {@code ?key=} values (behaviour.md §13). */
+    @Override
+    public List<String> clientCredentials(HttpRequest request) {
+        List<String> query = KeyQueryParameter.values(request);
+        if (query.isEmpty()) {
+            return Provider.super.clientCredentials(request);
+        }
+        List<String> all = new ArrayList<>(Provider.super.clientCredentials(request));
+        all.addAll(query);
+        return all;
     }
 
     /** The client's {@code ?key=} off this attempt's URL, then the pool key in {@code x-goog-api-key}. */

@@ -1,5 +1,10 @@
 package dev.keyfailover.provider;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.hc.core5.http.HttpRequest;
 
 /**
@@ -26,6 +31,27 @@ final class KeyQueryParameter {
             }
         }
         return false;
+    }
+
+    /** The values of every non-empty {@code key} parameter, URL-decoded (a malformed escape as sent). */
+    static List<String> values(HttpRequest request) {
+        String query = query(request.getPath());
+        if (query == null) {
+            return List.of();
+        }
+        List<String> values = new ArrayList<>();
+        for (String parameter : query.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            if (isKey(parameter) && equals >= 0 && equals < parameter.length() - 1) {
+                String raw = parameter.substring(equals + 1);
+                try {
+                    values.add(URLDecoder.decode(raw, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    values.add(raw);
+                }
+            }
+        }
+        return values;
     }
 
     /** Takes every {@code key} parameter off the request's URI; the others stay as sent, in order. */

@@ -37,8 +37,8 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
                 "sk-cccc-000000000003"), List.of());
 
-        // requests 5 + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
-        assertThat(registry.getMeters()).hasSize(5 + 4 + 27 + 12 + 4 + 9);
+        // requests 6 (outcomes, client none) + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
+        assertThat(registry.getMeters()).hasSize(6 + 4 + 27 + 12 + 4 + 9);
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
                 MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
                 MeterNames.UPSTREAM_DURATION);
@@ -49,11 +49,30 @@ class RouteMetersTest {
     }
 
     @Test
+    void theClientTagTakesTheConfiguredNamesAndNoneOnly() {
+        RouteMeters meters = RouteMeters.register(registry, "openai", null, List.of(), List.of("alice", "bob"));
+
+        meters.request(RequestOutcome.SERVED, java.util.Optional.of("alice"));
+        meters.request(RequestOutcome.UNAUTHORIZED, java.util.Optional.empty());
+        meters.request(RequestOutcome.SERVED, java.util.Optional.of("not-configured"));
+
+        assertThat(registry.find(MeterNames.REQUESTS).meters()).hasSize(3 * 6)
+                .extracting(meter -> meter.getId().getTag("client")).containsOnly("alice", "bob", "none");
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "alice").tag("outcome", "served").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "none").tag("outcome", "unauthorized").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "none").tag("outcome", "served").counter().count())
+                .isEqualTo(1);
+        meters.close();
+    }
+
+    @Test
     void aRouteWithoutAPoolHasRequestsAndUpstreamTimesOnly() {
         RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of());
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
-                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 9);
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(6 + 9);
         meters.events().attempt(AttemptReport.answered(null, 200, null, false, false, 1_000_000, false));
         meters.events().attempt(AttemptReport.failed(null, TransportFailure.TRANSIENT, 2_000_000));
         meters.request(RequestOutcome.SERVED);
