@@ -37,7 +37,9 @@ public class DemoMode implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         context.setInitParameter("keyfailover.dumpDir", environment("KEYFAILOVER_DUMP_DIR", ""));
-        context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", "allow"));
+        // Blank leaves the routes' default (behaviour.md §13): auto, or deny on a route with client tokens.
+        context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", ""));
+        context.setInitParameter("keyfailover.clientTokens", environment("KEYFAILOVER_CLIENT_TOKENS", ""));
         // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
         context.setInitParameter("keyfailover.maxConnections", environment("KEYFAILOVER_MAX_CONNECTIONS", ""));
         // Blank leaves the routes' defaults: 10 min for the head and inside the body, no first-byte wait.
@@ -51,6 +53,7 @@ public class DemoMode implements ServletContextListener {
         ProviderRoutes.gemini(context);
         ProviderRoutes.addWhereKeysAreSet(context);
         OpenAiFallback.addIfConfigured(context);
+        AdminDefaults.apply(context);
     }
 
     private static void route(ServletContext context, String servlet, String prefix, String[] demoKeys) {

@@ -80,6 +80,8 @@ public enum ErrorFormat {
             case REQUEST_TIMEOUT -> ErrorKind.REQUEST_TIMEOUT;
             case OVERLOADED -> ErrorKind.OVERLOADED;
             case BAD_GATEWAY -> ErrorKind.BAD_GATEWAY;
+            case UNAUTHORIZED -> ErrorKind.UNAUTHORIZED;
+            case TOO_MANY_AUTH_FAILURES -> ErrorKind.RATE_LIMITED;
         };
         return response(failure.status(), kind, message);
     }
@@ -112,7 +114,9 @@ public enum ErrorFormat {
         // The client was too slow, not the API: an invalid request in both families (Anthropic has no 408 type).
         REQUEST_TIMEOUT("invalid_request_error", "request_timeout", "invalid_request_error"),
         // The shapes both APIs use when they are overloaded themselves (OpenAI 503, Anthropic 529).
-        OVERLOADED("server_error", "overloaded", "overloaded_error");
+        OVERLOADED("server_error", "overloaded", "overloaded_error"),
+        // What both APIs answer for a wrong API key, so that the SDKs raise their authentication error.
+        UNAUTHORIZED("invalid_request_error", "invalid_api_key", "authentication_error");
 
         final String openAiType;
         final String openAiCode;

@@ -1,9 +1,14 @@
 package dev.keyfailover.api;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 
@@ -78,6 +83,36 @@ public interface Provider {
      */
     default boolean moveOwnKey(HttpRequest request) {
         return false;
+    }
+
+    /**
+     * The credentials a client sent where this API's SDKs put their key, as the SDK wrote them
+     * without a {@code Bearer} scheme (behaviour.md §13): the values of the {@link #byokHeaders()}
+     * and {@link #credentialHeaders()}, in that order. The engine compares them with the route's
+     * client tokens and, under {@code byok=auto}, with the provider's key shape; it never logs them.
+     * Override when the API takes a credential elsewhere too (Gemini's {@code ?key=}).
+     */
+    default List<String> clientCredentials(HttpRequest request) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String header : byokHeaders()) {
+            names.add(header.toLowerCase(Locale.ROOT));
+        }
+        for (String header : credentialHeaders()) {
+            names.add(header.toLowerCase(Locale.ROOT));
+        }
+        List<String> credentials = new ArrayList<>();
+        for (String name : names) {
+            for (Header header : request.getHeaders(name)) {
+                String value = header.getValue() == null ? "" : header.getValue().trim();
+                if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                    value = value.substring(7).trim();
+                }
+                if (!value.isEmpty()) {
+                    credentials.add(value);
+                }
+            }
+        }
+        return credentials;
     }
 
     /**

@@ -21,7 +21,17 @@ public enum ProxyFailure {
      * The route already serves its {@code maxConcurrentStreams}: refused at once (with a short
      * {@code Retry-After}) instead of waiting unseen in the container's queue.
      */
-    OVERLOADED(503);
+    OVERLOADED(503),
+    /**
+     * The route takes client tokens and the request carried none, an unknown one, or one not
+     * allowed on this route (behaviour.md §13): answered as the provider answers a bad API key.
+     */
+    UNAUTHORIZED(401),
+    /**
+     * The client's address sent too many unknown credentials within a minute (the route's
+     * {@code authFailureLimit}, behaviour.md §13): refused for a minute, with {@code Retry-After}.
+     */
+    TOO_MANY_AUTH_FAILURES(429);
 
     private final int status;
 

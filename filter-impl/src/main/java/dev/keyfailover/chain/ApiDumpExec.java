@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -30,6 +31,11 @@ final class ApiDumpExec implements ExecChainHandler {
         String stem = dump.stem(scope.exchangeId, Exchange.of(scope.clientContext).attempts());
 
         DumpSink requestSink = sink(stem + ".request.txt");
+        Optional<String> client = Caller.of(scope.clientContext).client();
+        if (client.isPresent()) {
+            // The client token's name (behaviour.md §13), on a line of its own before the request's head.
+            requestSink.write(("# client: " + client.get() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
         requestSink.write(dump.head(request.getMethod() + " " + dump.masker().uri(requestUri(request)), request));
         ClassicHttpRequest recorded = request;
         if (request.getEntity() != null) {

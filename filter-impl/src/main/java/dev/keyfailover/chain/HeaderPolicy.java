@@ -39,7 +39,7 @@ public class HeaderPolicy {
     public static final String MODEL_HEADER = "X-Keyfailover-Model";
 
     private final Provider provider;
-    private final boolean byokAllowed;
+    private final ByokRule byok;
     private final Set<String> clientAuthHeaders;
     private final Set<String> providerCredentials;
     private final Set<String> accountHeaders;
@@ -56,8 +56,18 @@ public class HeaderPolicy {
      */
     public HeaderPolicy(Provider provider, boolean byokAllowed, Collection<String> clientAuthHeaders,
                         Collection<String> accountHeaders, boolean exposeKeyHint) {
+        this(provider, byokAllowed ? ByokRule.allow() : ByokRule.deny(), clientAuthHeaders, accountHeaders,
+                exposeKeyHint);
+    }
+
+    /**
+     * As the other constructor, with the route's rule of whose key a credential is: {@code allow},
+     * {@code deny} or {@code auto} (behaviour.md §13).
+     */
+    public HeaderPolicy(Provider provider, ByokRule byok, Collection<String> clientAuthHeaders,
+                        Collection<String> accountHeaders, boolean exposeKeyHint) {
         this.provider = provider;
-        this.byokAllowed = byokAllowed;
+        this.byok = byok;
         this.clientAuthHeaders = CredentialHeaders.lowerCase(clientAuthHeaders);
         this.providerCredentials = CredentialHeaders.of(provider);
         this.accountHeaders = CredentialHeaders.lowerCase(accountHeaders);
@@ -78,12 +88,13 @@ public class HeaderPolicy {
     }
 
     /**
-     * Whether the request goes upstream with the client's own credential: {@code byok=allow} and
-     * the provider's {@link Provider#byokHeaders()} say so. Asked once, of the request without the
-     * client's login to the proxy.
+     * Whether the request goes upstream with the client's own credential: the route's {@code byok}
+     * rule ({@link ByokRule}) and the provider's {@link Provider#byokHeaders()} say so. Asked once,
+     * of the request without the client's login to the proxy, after a client token, if any, was
+     * not found in it (behaviour.md §13).
      */
     public boolean isByok(HttpRequest request) {
-        return byokAllowed && provider.isByok(request);
+        return byok.isByok(provider, request);
     }
 
     /**

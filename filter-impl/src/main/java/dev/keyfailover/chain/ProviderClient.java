@@ -4,14 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
-import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
-import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -66,14 +62,11 @@ public final class ProviderClient implements Closeable {
      * @param pool the key pool, {@code null} for a provider without one
      * @param dump where attempts are recorded, {@code null} for no dump
      * @param headers the route's header policy (credentials are stripped by it)
-     * @param retries how the failover retries transient failures of pool requests (behaviour.md §18)
-     * @param jitter the retries' jitter, uniform in [0, 1)
-     * @param fallback the route's fallback routes ({@code FallbackExec} joins the chain when it names any)
+     * @param chain body limits, connections and timeouts, retries, fallbacks and client access
      */
     public static ProviderClient create(Provider provider, KeyPool pool, ApiDump dump, HeaderPolicy headers,
-                                        BodyLimits bodyLimits, ClientSettings settings, RetrySettings retries,
-                                        DoubleSupplier jitter, Clock clock, FailoverEvents events,
-                                        FallbackPlan fallback) {
+                                        RouteChain chain, Clock clock, FailoverEvents events) {
+        ClientSettings settings = chain.client();
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -106,15 +99,15 @@ public final class ProviderClient implements Closeable {
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
-                        new ClientCredentialsExec(headers, pool != null))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(bodyLimits, provider));
+                        new ClientCredentialsExec(provider, headers, pool != null, chain.access()))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider));
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
-        if (fallback.active()) {
+        if (chain.fallback().active()) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,
-                    new FallbackExec(provider, fallback, clock, events));
+                    new FallbackExec(provider, chain.fallback(), clock, events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, retries, jitter, clock, events));
+                new KeyFailoverExec(provider, pool, chain.retries(), chain.jitter(), clock, events));
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

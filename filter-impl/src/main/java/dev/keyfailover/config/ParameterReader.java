@@ -7,6 +7,9 @@ import java.util.Optional;
 /** Reads a route's parameters: context-param defaults, placeholders resolved, errors naming route and parameter. */
 final class ParameterReader {
 
+    /** Parameters that hold secrets: never handed to a provider factory. */
+    private static final java.util.Set<String> SECRET = java.util.Set.of("keys", "clientTokens", "adminToken");
+
     private final String where;
     private final String routeName;
     private final ParameterSource parameters;
@@ -61,7 +64,7 @@ final class ParameterReader {
         Map<String, String> all = new LinkedHashMap<>();
         for (String name : parameters.names()) {
             Optional<String> value = optional(name);
-            if (value.isPresent() && !name.equals("keys")) {
+            if (value.isPresent() && !SECRET.contains(name)) {
                 all.put(name, value.get());
             }
         }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.keyfailover.api.HeaderNames;
+import dev.keyfailover.settings.AccessSettings;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.FallbackSettings;
@@ -33,7 +34,7 @@ public final class RouteConfig {
     private final String baseUrl;
     private final List<String> keys;
     private final Path dumpDir;
-    private final boolean byokAllowed;
+    private final AccessSettings access;
     private final boolean exposeKeyHint;
     private final StateStoreSettings stateStore;
     private final BodyLimits bodyLimits;
@@ -55,7 +56,7 @@ public final class RouteConfig {
                 .orElseThrow(() -> reader.error("baseUrl", "is required"));
         this.keys = KeyLists.read(reader);
         this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
-        this.byokAllowed = reader.parse("byok", RouteConfig::byok).orElse(true);
+        this.access = AccessConfig.read(reader, providerType);
         BodyLimits limits = BodyLimits.defaults();
         long maxBody = reader.parse("maxBodyBytes", value -> Require.atLeastOne(Values.bytes(value), "maxBodyBytes", "byte"))
                 .orElse(limits.maxBytes());
@@ -136,7 +137,12 @@ public final class RouteConfig {
 
     /** {@code byok=allow}: a request carrying its own provider credential is sent once with it. */
     public boolean byokAllowed() {
-        return byokAllowed;
+        return access.byok() == AccessSettings.Byok.ALLOW;
+    }
+
+    /** Who may use the pool: client tokens, whose credential is the client's own key (behaviour.md §13). */
+    public AccessSettings access() {
+        return access;
     }
 
     /** {@code exposeKeyHint=true}: answers to pool requests name the key that served, masked. */
@@ -230,17 +236,6 @@ public final class RouteConfig {
             return new URI(value.trim());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + value + "' is not a URI");
-        }
-    }
-
-    private static boolean byok(String value) {
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "allow":
-                return true;
-            case "deny":
-                return false;
-            default:
-                throw new IllegalArgumentException("must be 'allow' or 'deny', not '" + value + "'");
         }
     }
 }

@@ -6,7 +6,10 @@ package dev.keyfailover.metrics;
  */
 public final class MeterNames {
 
-    /** Counter: client requests by how they ended; tags provider, outcome ({@link RequestOutcome}). */
+    /**
+     * Counter: client requests by how they ended; tags provider, outcome ({@link RequestOutcome}), client
+     * (the name of the client token the request carried, behaviour.md §13, else {@code none}).
+     */
     public static final String REQUESTS = "keyfailover.requests";
     /**
      * Counter: upstream attempts with a pool key; tags provider, key, outcome ({@link AttemptOutcome}: the
@@ -32,6 +35,9 @@ public final class MeterNames {
     static final String KIND = "kind";
     static final String TO = "to";
     static final String STATE = "state";
+    static final String CLIENT = "client";
+    /** The {@code client} tag of a request without a client token. */
+    static final String NO_CLIENT = "none";
 
     private MeterNames() {
     }

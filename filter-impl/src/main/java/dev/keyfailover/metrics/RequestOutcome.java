@@ -1,5 +1,6 @@
 package dev.keyfailover.metrics;
 
+import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.Exchange;
 
 /**
@@ -19,6 +20,11 @@ public enum RequestOutcome {
      * reached or too slow (502, 504), or an upstream answer that broke off while relayed.
      */
     PROXY_ERROR("proxy_error"),
+    /**
+     * Refused for its credential on a route with client tokens (behaviour.md §13): no token, an
+     * unknown one, one not for this route (401), or an address with too many failures (429).
+     */
+    UNAUTHORIZED("unauthorized"),
     /** The client went away before its answer was written whole (while sending its body, or reading the answer). */
     CLIENT_ERROR("client_error");
 
@@ -34,7 +40,10 @@ public enum RequestOutcome {
     }
 
     /** The outcome of an exchange whose answer the chain returned and the client got whole. */
-    public static RequestOutcome answered(Exchange exchange) {
+    public static RequestOutcome answered(Exchange exchange, Caller caller) {
+        if (caller.refused()) {
+            return UNAUTHORIZED;
+        }
         return switch (exchange.origin()) {
             case EXHAUSTION -> EXHAUSTED;
             case PROXY -> PROXY_ERROR;

@@ -1,7 +1,11 @@
 package dev.keyfailover.metrics;
 
 import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.keyfailover.chain.FailoverEvents;
 import dev.keyfailover.pool.KeyId;
@@ -27,13 +31,14 @@ public final class RouteMeters implements Closeable {
     private static final RouteMeters NONE = new RouteMeters(null, null, null, FailoverEvents.NONE, null);
 
     private final RegisteredMeters meters;
-    private final Counter[] requests;
+    /** Per client name ({@code none} for a request without a token), one counter per outcome. */
+    private final Map<String, Counter[]> requests;
     private final FailoverMeters failover;
     private final KeyPool pool;
 
     private final FailoverEvents events;
 
-    private RouteMeters(RegisteredMeters meters, Counter[] requests, FailoverMeters failover, FailoverEvents events,
+    private RouteMeters(RegisteredMeters meters, Map<String, Counter[]> requests, FailoverMeters failover, FailoverEvents events,
                         KeyPool pool) {
         this.events = events;
         this.meters = meters;
@@ -53,18 +58,28 @@ public final class RouteMeters implements Closeable {
      * @param pool the route's key pool, {@code null} when it has none (then only requests and
      *     upstream times are measured)
      * @param fallbacks the route's fallback routes, one {@code keyfailover.fallbacks} counter per reason each
+     * @param clients the names of the route's clients (behaviour.md §13): the {@code client} tag of
+     *     the request counter takes these values and {@code none}, no other, so that its series stay
+     *     bounded by the configuration
      */
-    public static RouteMeters register(MeterRegistry registry, String provider, KeyPool pool, List<String> fallbacks) {
+    public static RouteMeters register(MeterRegistry registry, String provider, KeyPool pool, List<String> fallbacks,
+                                       List<String> clients) {
         if (registry.find(MeterNames.REQUESTS).tag(MeterNames.PROVIDER, provider).meter() != null) {
             LOG.warn("{}: the meter registry already has meters of this provider (two routes of one name, or one "
                     + "not stopped): their counts add up", provider);
         }
         RegisteredMeters meters = new RegisteredMeters(registry);
         Tags route = Tags.of(MeterNames.PROVIDER, provider);
-        Counter[] requests = new Counter[OUTCOMES.length];
-        for (RequestOutcome outcome : OUTCOMES) {
-            requests[outcome.ordinal()] = meters.counter(MeterNames.REQUESTS, "Client requests, by how they ended",
-                    route.and(MeterNames.OUTCOME, outcome.tag()));
+        Map<String, Counter[]> requests = new HashMap<>();
+        List<String> names = new ArrayList<>(clients);
+        names.add(MeterNames.NO_CLIENT);
+        for (String client : names) {
+            Counter[] counters = new Counter[OUTCOMES.length];
+            for (RequestOutcome outcome : OUTCOMES) {
+                counters[outcome.ordinal()] = meters.counter(MeterNames.REQUESTS, "Client requests, by how they ended",
+                        route.and(MeterNames.OUTCOME, outcome.tag()).and(MeterNames.CLIENT, client));
+            }
+            requests.putIfAbsent(client, counters);
         }
         if (pool != null) {
             for (KeyState state : KeyState.values()) {
@@ -83,10 +98,11 @@ public final class RouteMeters implements Closeable {
         return events;
     }
 
-    /** Counts one client request, once, by how it ended. */
-    public void request(RequestOutcome outcome) {
+    /** Counts one client request, once, by how it ended and the client token it carried. */
+    public void request(RequestOutcome outcome, Optional<String> client) {
         if (requests != null && meters.recording()) {
-            requests[outcome.ordinal()].increment();
+            Counter[] counters = requests.get(client.orElse(MeterNames.NO_CLIENT));
+            (counters == null ? requests.get(MeterNames.NO_CLIENT) : counters)[outcome.ordinal()].increment();
         }
     }
 

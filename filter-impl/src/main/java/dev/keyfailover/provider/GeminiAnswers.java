@@ -44,6 +44,8 @@ final class GeminiAnswers {
             case BAD_REQUEST, METHOD_NOT_ALLOWED, REQUEST_TOO_LARGE -> "INVALID_ARGUMENT";
             case REQUEST_TIMEOUT, GATEWAY_TIMEOUT -> "DEADLINE_EXCEEDED";
             case OVERLOADED, BAD_GATEWAY -> "UNAVAILABLE";
+            case UNAUTHORIZED -> "UNAUTHENTICATED";
+            case TOO_MANY_AUTH_FAILURES -> "RESOURCE_EXHAUSTED";
         };
         return response(failure.status(), status, message);
     }

@@ -1,6 +1,7 @@
 package dev.keyfailover.provider;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.keyfailover.api.FailoverRules;
@@ -77,6 +78,18 @@ final class GeminiProvider implements Provider {
             request.setHeader(KEY_HEADER, key);
         }
         return true;
+    }
+
+    /** The credential headers' values, then the client's {@code ?key=} values (behaviour.md §13). */
+    @Override
+    public List<String> clientCredentials(HttpRequest request) {
+        List<String> query = KeyQueryParameter.values(request);
+        if (query.isEmpty()) {
+            return Provider.super.clientCredentials(request);
+        }
+        List<String> all = new ArrayList<>(Provider.super.clientCredentials(request));
+        all.addAll(query);
+        return all;
     }
 
     /** The client's {@code ?key=} off this attempt's URL, then the pool key in {@code x-goog-api-key}. */

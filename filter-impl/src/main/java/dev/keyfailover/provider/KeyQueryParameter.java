@@ -1,5 +1,10 @@
 package dev.keyfailover.provider;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.hc.core5.http.HttpRequest;
 
 /**
@@ -28,20 +33,31 @@ final class KeyQueryParameter {
         return false;
     }
 
-    /** The first {@code key} parameter's value, decoded; {@code null} when there is none. */
+    /** The first non-empty {@code key} parameter's value, decoded; {@code null} when there is none. */
     static String value(HttpRequest request) {
+        List<String> values = values(request);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The values of every non-empty {@code key} parameter, URL-decoded (a malformed escape as sent). */
+    static List<String> values(HttpRequest request) {
         String query = query(request.getPath());
         if (query == null) {
-            return null;
+            return List.of();
         }
+        List<String> values = new ArrayList<>();
         for (String parameter : query.split("&", -1)) {
-            if (isKey(parameter)) {
-                int equals = parameter.indexOf('=');
-                return equals < 0 ? "" : java.net.URLDecoder.decode(parameter.substring(equals + 1),
-                        java.nio.charset.StandardCharsets.UTF_8);
+            int equals = parameter.indexOf('=');
+            if (isKey(parameter) && equals >= 0 && equals < parameter.length() - 1) {
+                String raw = parameter.substring(equals + 1);
+                try {
+                    values.add(URLDecoder.decode(raw, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    values.add(raw);
+                }
             }
         }
-        return null;
+        return values;
     }
 
     /** Takes every {@code key} parameter off the request's URI; the others stay as sent, in order. */

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
@@ -48,11 +49,12 @@ final class Forwarding {
         return client.provider();
     }
 
-    /** Forwards one admitted request and says how it ended. */
-    RequestOutcome forward(HttpServletRequest request, HttpServletResponse response, String rawRest)
+    /** Forwards one admitted request of this caller and says how it ended. */
+    RequestOutcome forward(HttpServletRequest request, HttpServletResponse response, String rawRest, Caller caller)
             throws IOException {
         HttpClientContext context = HttpClientContext.create();
         Exchange exchange = Exchange.start(context, UpstreamRequests.containerHeaderLogin(request));
+        caller.attach(context);
         if (NOT_FORWARDED.contains(request.getMethod())) {
             // TRACE would echo the pool key back to the client; CONNECT would open a tunnel.
             return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
@@ -94,17 +96,18 @@ final class Forwarding {
         }
         // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
         try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
-            return copyAnswer(answer, upstream, response, exchange, writes);
+            return copyAnswer(answer, upstream, response, exchange, caller, writes);
         }
     }
 
     private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
-                                      HttpServletResponse response, Exchange exchange, ClientWatchdog.Watch writes)
+                                      HttpServletResponse response, Exchange exchange, Caller caller,
+                                      ClientWatchdog.Watch writes)
             throws IOException {
         try {
             streamer.copy(answer, response, exchange, writes);
             answer.close();
-            return RequestOutcome.answered(exchange);
+            return RequestOutcome.answered(exchange, caller);
         } catch (IOException e) {
             upstream.cancel();
             closeQuietly(answer);

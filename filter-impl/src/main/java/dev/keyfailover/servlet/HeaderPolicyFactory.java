@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import dev.keyfailover.api.Provider;
+import dev.keyfailover.chain.ByokRule;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.config.RouteConfig;
 
@@ -14,11 +15,11 @@ import dev.keyfailover.config.RouteConfig;
 public interface HeaderPolicyFactory {
 
     /**
-     * The policy of the route's settings: {@code byok}, {@code clientAuthHeaders},
+     * The policy of the route's settings: {@code byok} and {@code byokPattern}, {@code clientAuthHeaders},
      * {@code dropResponseHeaders} (else the provider's {@link Provider#accountHeaders()}),
      * {@code exposeKeyHint}.
      */
-    HeaderPolicyFactory DEFAULT = (provider, config) -> new HeaderPolicy(provider, config.byokAllowed(),
+    HeaderPolicyFactory DEFAULT = (provider, config) -> new HeaderPolicy(provider, ByokRule.of(config.access()),
             config.clientAuthHeaders(), config.dropResponseHeaders().orElseGet(provider::accountHeaders),
             config.exposeKeyHint());
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 import dev.keyfailover.api.Provider;
+import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.FallbackTarget;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
@@ -31,10 +32,12 @@ public final class ProxyRoute implements Closeable {
     private final InFlightRequests inFlight;
     private final ClientWatchdog watchdog;
     private final RouteMeters meters;
+    private final ClientAddresses addresses;
 
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
-               int streamBufferSize,
+               int streamBufferSize, ClientAddresses addresses,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
+        this.addresses = addresses;
         this.client = client;
         this.baseUrl = baseUrl;
         this.fallback = fallback;
@@ -110,6 +113,7 @@ public final class ProxyRoute implements Closeable {
     public void forward(HttpServletRequest request, HttpServletResponse response, String rawRest) throws IOException {
         // What a request that ends in an exception counts as: the container answers it with an error.
         RequestOutcome outcome = RequestOutcome.PROXY_ERROR;
+        Caller caller = Caller.from(addresses.of(request));
         try {
             Optional<InFlightRequests.Admission> admission = inFlight.tryAdmit();
             if (admission.isEmpty()) {
@@ -117,13 +121,13 @@ public final class ProxyRoute implements Closeable {
                 return;
             }
             try (InFlightRequests.Admission counted = admission.get()) {
-                outcome = forwarding.forward(request, response, rawRest);
+                outcome = forwarding.forward(request, response, rawRest, caller);
             }
         } catch (ClientStalledException e) {
             outcome = RequestOutcome.CLIENT_ERROR;
             throw e;
         } finally {
-            meters.request(outcome);
+            meters.request(outcome, caller.client());
         }
     }
 

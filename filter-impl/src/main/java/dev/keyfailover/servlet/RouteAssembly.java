@@ -7,11 +7,13 @@ import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.chain.ApiDump;
+import dev.keyfailover.chain.ClientAccess;
 import dev.keyfailover.chain.CredentialMasker;
 import dev.keyfailover.chain.FallbackPlan;
 import dev.keyfailover.chain.FallbackTargets;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.chain.RouteChain;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
 import dev.keyfailover.config.RouteConfig;
@@ -68,13 +70,15 @@ final class RouteAssembly {
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider));
         HeaderPolicy headers = headerPolicies.create(provider, config);
+        ClientAccess access = ClientAccess.of(provider.name(), config.access(), clock);
         RouteMeters meters = registry == null ? RouteMeters.none()
-                : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes());
+                : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes(), access.clientNames());
         ProviderClient client;
         try {
-            client = ProviderClient.create(provider, pool, dump, headers, config.bodyLimits(), config.client(),
-                    config.retries(), () -> ThreadLocalRandom.current().nextDouble(), clock, meters.events(),
-                    new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()));
+            RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),
+                    () -> ThreadLocalRandom.current().nextDouble(),
+                    new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access);
+            client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
             throw e;
@@ -82,8 +86,10 @@ final class RouteAssembly {
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
+        AccessLog.started(where, provider.name(), config.access(), pool != null);
         InboundLimits inbound = config.inbound();
-        return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(), store,
+        return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(),
+                new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
     }

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
 import dev.keyfailover.api.RateLimits;
 import dev.keyfailover.chain.Jsons;
@@ -10,6 +11,7 @@ import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySnapshot;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The key pools of this application at a glance: {@code .json} paths answer JSON, others an HTML
- * page that refreshes itself; a POST resets a key. Shows masked hints only. Protect it like the
- * proxy routes. The init-param {@code metricsUrl} (e.g. {@code metrics}, relative to the page)
+ * page that refreshes itself; a POST resets a key. Shows masked hints only. Reading needs the
+ * admin token, a role or {@code statusAccess=public}; a reset the admin token or the admin role
+ * ({@link AdminAccess}, behaviour.md §13). The init-param {@code metricsUrl} (e.g. {@code metrics}, relative to the page)
  * makes the page link the application's Prometheus endpoint.
  */
 public class StatusServlet extends HttpServlet {
@@ -27,12 +30,23 @@ public class StatusServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final int REFRESH_SECONDS = 5;
     private static final String ACTION_HEADER = "X-Keyfailover-Action";
-    private static final Logger LOG = LoggerFactory.getLogger(StatusServlet.class);
+    /** One line per admin action, refused or done (behaviour.md §13): who, what, which key, result. */
+    private static final Logger AUDIT = LoggerFactory.getLogger("keyfailover.audit");
+
+    private transient AdminAccess access;
+
+    @Override
+    public void init() throws ServletException {
+        access = AdminAccess.of(this);
+    }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         List<ProxyRoute> routes = RouteRegistry.of(getServletContext()).routes();
         response.setHeader("Cache-Control", "no-store");
+        if (!access.mayRead(request, response)) {
+            return;
+        }
         if (request.getRequestURI().endsWith(".json")) {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
@@ -45,42 +59,44 @@ public class StatusServlet extends HttpServlet {
     }
 
     /**
-     * An administrator's reset of one key to VALID (behaviour.md §1), e.g. after a revoked key was
-     * restored: {@code POST status.json?provider=<name>&key=<index>} with the header
-     * {@code X-Keyfailover-Action: reset}. The header is required so that a page on another site
-     * cannot make a logged-in browser send the reset (a custom header needs a CORS preflight).
+     * An administrator's reset of one key to VALID (behaviour.md §1, §13), e.g. after a revoked key
+     * was restored: {@code POST status.json?provider=<name>&key=<index>} with the header
+     * {@code X-Keyfailover-Action: reset}, by the admin token or the role {@code keyfailover-admin}
+     * ({@link AdminAccess}); each one, refused or not, is a line of the audit log.
      */
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
+        String providerName = printable(request.getParameter("provider"));
+        String what = "reset of key #" + printable(request.getParameter("key")) + " of '" + providerName + "'";
+        Optional<String> who = access.mayAct(request, response);
+        if (who.isEmpty()) {
+            AUDIT.info("{} by {} from {}: refused ({})", what, request.getRemoteUser() == null ? "an unauthorised client"
+                    : "user '" + request.getRemoteUser() + "'", request.getRemoteAddr(), response.getStatus());
+            return;
+        }
         if (!"reset".equalsIgnoreCase(request.getHeader(ACTION_HEADER))) {
             problem(response, 400, "send the header " + ACTION_HEADER + ": reset to reset a key");
+            AUDIT.info("{} by {}: refused (400, no {} header)", what, who.get(), ACTION_HEADER);
             return;
         }
-        String providerName = request.getParameter("provider");
         ProxyRoute route = RouteRegistry.of(getServletContext()).routes().stream()
-                .filter(candidate -> candidate.provider().name().equals(providerName) && candidate.pool() != null)
+                .filter(candidate -> candidate.provider().name().equals(request.getParameter("provider"))
+                        && candidate.pool() != null)
                 .findFirst().orElse(null);
         KeyPool pool = route == null ? null : route.pool();
-        if (pool == null) {
-            problem(response, 404, "no provider with a key pool is named '" + printable(providerName) + "'");
-            return;
-        }
-        int index;
-        try {
-            index = Integer.parseInt(String.valueOf(request.getParameter("key")));
-        } catch (NumberFormatException e) {
-            index = -1;
-        }
-        if (index < 0 || index >= pool.keys().size()) {
-            problem(response, 400, "key must be an index from 0 to " + (pool.keys().size() - 1));
+        int index = request.getParameter("key") != null && request.getParameter("key").matches("\\d{1,9}")
+                ? Integer.parseInt(request.getParameter("key")) : -1;
+        if (pool == null || index < 0 || index >= pool.keys().size()) {
+            int status = pool == null ? 404 : 400;
+            problem(response, status, pool == null ? "no provider with a key pool is named '" + providerName + "'"
+                    : "key must be an index from 0 to " + (pool.keys().size() - 1));
+            AUDIT.info("{} by {}: refused ({}, no such {})", what, who.get(), status, pool == null ? "pool" : "key");
             return;
         }
         boolean changed = route.resetKey(index);
         KeySnapshot key = pool.snapshot().get(index);
-        LOG.info("{}: key #{} {} reset to VALID by {} (was {})", printable(providerName), index, key.hint(),
-                request.getRemoteUser() != null ? request.getRemoteUser() : request.getRemoteAddr(),
-                changed ? "not valid" : "already valid");
+        AUDIT.info("{} ({}) by {}: done ({})", what, key.hint(), who.get(), changed ? "was not valid" : "already valid");
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(Jsons.objectBuilder().add("provider", providerName).add("index", index)

@@ -15,7 +15,6 @@ import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.LocalKeyStateStore;
-import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.provider.AnthropicProviderFactory;
@@ -177,9 +176,10 @@ final class ChainFixture implements AfterEachCallback {
             ClientSettings settings) {
         this.pool = pool;
         this.headers = failover.headerPolicy(provider);
-        this.client = ProviderClient.create(provider, pool, dump, headers,
-                failover.bodyLimits(), settings, retrySettings, jitter, clock, FailoverEvents.NONE, new FallbackPlan(
-                FallbackSettings.none("openai"), name -> Optional.empty(), FallbackPlan.DEFAULT_TRANSIENT_STATUSES));
+        RouteChain chain = new RouteChain(failover.bodyLimits(), settings, retrySettings, jitter,
+                new FallbackPlan(FallbackSettings.none("openai"), name -> Optional.empty(),
+                        FallbackPlan.DEFAULT_TRANSIENT_STATUSES), ClientAccess.open());
+        this.client = ProviderClient.create(provider, pool, dump, headers, chain, clock, FailoverEvents.NONE);
         return client;
     }
 

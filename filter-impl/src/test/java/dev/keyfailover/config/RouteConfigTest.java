@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import dev.keyfailover.settings.AccessSettings;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.InboundLimits;
@@ -80,7 +81,11 @@ class RouteConfigTest {
         assertThat(config.baseUrl()).isEqualTo("https://api.openai.com/v1");
         assertThat(config.keys()).isEmpty();
         assertThat(config.dumpDir()).isNull();
-        assertThat(config.byokAllowed()).isTrue();
+        assertThat(config.byokAllowed()).isFalse();
+        assertThat(config.access().byok()).as("behaviour.md §13").isEqualTo(AccessSettings.Byok.AUTO);
+        assertThat(config.access().keyShape()).map(Object::toString).hasValue("sk-\\S+");
+        assertThat(config.access().tokens()).isEmpty();
+        assertThat(config.access().authFailureLimit()).isEqualTo(20);
         assertThat(config.bodyLimits().maxBytes()).isEqualTo(BodyLimits.DEFAULT_MAX_BYTES);
         assertThat(config.client()).isEqualTo(ClientSettings.defaults());
         assertThat(config.pool()).isEqualTo(PoolSettings.defaults());
@@ -751,7 +756,7 @@ class RouteConfigTest {
         validBase();
         own.put("byok", value);
 
-        assertThat(failure("'byok'")).contains("'allow' or 'deny'").contains(value);
+        assertThat(failure("'byok'")).contains("'allow', 'deny', 'auto'").contains(value);
     }
 
     @ParameterizedTest

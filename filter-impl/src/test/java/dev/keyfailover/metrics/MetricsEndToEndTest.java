@@ -229,10 +229,12 @@ class MetricsEndToEndTest {
 
         post(BODY);
         HttpResponse<String> reset = client.send(HttpRequest.newBuilder(proxy.uri("/app/status.json?provider=openai&key=0"))
-                .header("X-Keyfailover-Action", "reset").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                .header("X-Keyfailover-Action", "reset").header("Authorization", "Bearer " + ProxyServer.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> again = client.send(HttpRequest.newBuilder(proxy.uri("/app/status.json?provider=openai&key=0"))
-                .header("X-Keyfailover-Action", "reset").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                .header("X-Keyfailover-Action", "reset").header("Authorization", "Bearer " + ProxyServer.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(attempts(LIMITED, "ok")).isEqualTo(1);

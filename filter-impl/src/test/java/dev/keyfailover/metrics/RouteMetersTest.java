@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
@@ -35,10 +36,10 @@ class RouteMetersTest {
     @Test
     void everyMeterOfARouteWithAPoolIsMadeAtStartAndRemovedAtStop() {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
-                "sk-cccc-000000000003"), List.of());
+                "sk-cccc-000000000003"), List.of(), List.of());
 
-        // requests 5 + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
-        assertThat(registry.getMeters()).hasSize(5 + 4 + 27 + 12 + 4 + 9);
+        // requests 6 (outcomes, client none) + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
+        assertThat(registry.getMeters()).hasSize(6 + 4 + 27 + 12 + 4 + 9);
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
                 MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
                 MeterNames.UPSTREAM_DURATION);
@@ -49,14 +50,33 @@ class RouteMetersTest {
     }
 
     @Test
+    void theClientTagTakesTheConfiguredNamesAndNoneOnly() {
+        RouteMeters meters = RouteMeters.register(registry, "openai", null, List.of(), List.of("alice", "bob"));
+
+        meters.request(RequestOutcome.SERVED, java.util.Optional.of("alice"));
+        meters.request(RequestOutcome.UNAUTHORIZED, java.util.Optional.empty());
+        meters.request(RequestOutcome.SERVED, java.util.Optional.of("not-configured"));
+
+        assertThat(registry.find(MeterNames.REQUESTS).meters()).hasSize(3 * 6)
+                .extracting(meter -> meter.getId().getTag("client")).containsOnly("alice", "bob", "none");
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "alice").tag("outcome", "served").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "none").tag("outcome", "unauthorized").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.REQUESTS).tag("client", "none").tag("outcome", "served").counter().count())
+                .isEqualTo(1);
+        meters.close();
+    }
+
+    @Test
     void aRouteWithoutAPoolHasRequestsAndUpstreamTimesOnly() {
-        RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of());
+        RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of(), List.of());
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
-                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(5 + 9);
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(6 + 9);
         meters.events().attempt(AttemptReport.answered(null, 200, null, false, false, 1_000_000, false));
         meters.events().attempt(AttemptReport.failed(null, TransportFailure.TRANSIENT, 2_000_000));
-        meters.request(RequestOutcome.SERVED);
+        meters.request(RequestOutcome.SERVED, Optional.empty());
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "ok").timer().count()).isEqualTo(1);
         assertThat(registry.get(MeterNames.UPSTREAM_DURATION).tag("outcome", "transport").timer().count()).isEqualTo(1);
         assertThat(registry.get(MeterNames.REQUESTS).tag("outcome", "served").counter().count()).isEqualTo(1);
@@ -67,7 +87,7 @@ class RouteMetersTest {
     @Test
     void keysWithTheSameHintKeepMetersOfTheirOwn() {
         KeyPool pool = pool("short-1", "short-2", "sk-long-enough-00000001");
-        RouteMeters.register(registry, "openai", pool, List.of());
+        RouteMeters.register(registry, "openai", pool, List.of(), List.of());
 
         assertThat(registry.find(MeterNames.ATTEMPTS).tag("outcome", "ok").counters())
                 .extracting(counter -> counter.getId().getTag("key"))
@@ -77,7 +97,7 @@ class RouteMetersTest {
     @Test
     void eventsCountTheVerdictAndTheTransitionOnlyWhenThereIsOne() {
         KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
-        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of());
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of(), List.of());
 
         meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), true, false, 5_000_000));
         meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), false, false, 5_000_000));
@@ -106,8 +126,8 @@ class RouteMetersTest {
     void aCompositeRegistryLosesTheMetersInTheRegistriesItHoldsToo() {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
         composite.add(registry);
-        RouteMeters meters = RouteMeters.register(composite, "openai", pool("sk-aaaa-000000000001"), List.of());
-        meters.request(RequestOutcome.SERVED);
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool("sk-aaaa-000000000001"), List.of(), List.of());
+        meters.request(RequestOutcome.SERVED, Optional.empty());
         assertThat(registry.get(MeterNames.REQUESTS).tag("outcome", "served").counter().count()).isEqualTo(1);
 
         meters.close();
@@ -120,12 +140,12 @@ class RouteMetersTest {
     void onACompositeHoldingNoRegistryNothingIsRecordedUntilOneIsAdded() {
         CompositeMeterRegistry composite = new CompositeMeterRegistry();
         KeyPool pool = pool("sk-aaaa-000000000001");
-        RouteMeters meters = RouteMeters.register(composite, "openai", pool, List.of());
-        meters.request(RequestOutcome.SERVED);
+        RouteMeters meters = RouteMeters.register(composite, "openai", pool, List.of(), List.of());
+        meters.request(RequestOutcome.SERVED, Optional.empty());
         meters.events().attempt(attempt(pool, 0, 200, KeyVerdict.ACCEPT, false, false, 1_000));
 
         composite.add(registry);
-        meters.request(RequestOutcome.SERVED);
+        meters.request(RequestOutcome.SERVED, Optional.empty());
         meters.events().attempt(attempt(pool, 0, 429, KeyVerdict.coolDown(null), true, false, 1_000));
 
         assertThat(count(MeterNames.REQUESTS, "outcome", "served")).isEqualTo(1);
@@ -139,7 +159,7 @@ class RouteMetersTest {
     @Test
     void aTransientStatusIsTransientNotPassedAndATransportFailureIsATimeoutOrNotByItsKind() {
         KeyPool pool = pool("sk-aaaa-000000000001", "sk-bbbb-000000000002");
-        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of());
+        RouteMeters meters = RouteMeters.register(registry, "openai", pool, List.of(), List.of());
 
         meters.events().attempt(AttemptReport.answered(pool.keys().get(0).id(), 503, KeyVerdict.ACCEPT, false, false,
                 1_000_000, true));

@@ -103,7 +103,9 @@ class CredentialHeaderRolesTest {
     @Test
     void aByokHeaderMakesTheRequestByokAndGoesUntouched() throws Exception {
         upstream.keyHeader("X-User-Key").on(CLIENTS_OWN, FakeUpstream.ok("{}"));
+        // byok=allow: any credential in a BYOK header is the client's own (under the default auto, only sk-ant-…, §13).
         try (ProxyServer proxy = ProxyServer.servlet(Map.of("provider", "anthropic", "byokHeaders", "X-User-Key",
+                "byok", "allow",
                 "baseUrl", upstream.baseUri().toString(), "keys", POOL_KEY))) {
             HttpResponse<String> response = post(proxy, "X-User-Key", CLIENTS_OWN);
 

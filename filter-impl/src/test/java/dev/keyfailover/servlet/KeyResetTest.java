@@ -40,7 +40,7 @@ class KeyResetTest {
 
     private HttpResponse<String> reset(String query, boolean withActionHeader) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri("/app/status.json?" + query))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .header("Authorization", "Bearer " + ProxyServer.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody());
         if (withActionHeader) {
             request.header("X-Keyfailover-Action", "reset");
         }

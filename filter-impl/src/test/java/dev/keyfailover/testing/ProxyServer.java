@@ -92,6 +92,17 @@ public final class ProxyServer implements AutoCloseable {
     /** As {@link #servlet(Map, Clock)}, with servlet-context attributes set before the routes start. */
     public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Map<String, Object> attributes)
             throws Exception {
+        return servlet(initParams, clock, attributes, STATUS_PARAMS);
+    }
+
+    /** The admin token of {@link #servlet(Map)}'s status page (behaviour.md §13). */
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123";
+    /** The status page of {@link #servlet(Map)}: readable by anyone, actions with {@link #ADMIN_TOKEN}. */
+    public static final Map<String, String> STATUS_PARAMS = Map.of("statusAccess", "public", "adminToken", ADMIN_TOKEN);
+
+    /** As {@link #servlet(Map, Clock, Map)}, with the status servlet's own init-params. */
+    public static ProxyServer servlet(Map<String, String> initParams, Clock clock, Map<String, Object> attributes,
+                                      Map<String, String> statusParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
         if (clock != null) {
             context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
@@ -103,8 +114,44 @@ public final class ProxyServer implements AutoCloseable {
         proxy.setAsyncSupported(true);
         context.addServlet(proxy, "/openai/*");
         ServletHolder status = new ServletHolder("status", StatusServlet.class);
+        status.setInitParameters(statusParams);
+        status.setInitOrder(2);
         context.addServlet(status, "/status");
         context.addServlet(status, "/status.json");
+        return new ProxyServer(context);
+    }
+
+    /**
+     * The status page alone behind the container's BASIC login (behaviour.md §13): {@code admin} /
+     * {@code admin-pw} in role {@code keyfailover-admin}, {@code viewer} / {@code viewer-pw} in role
+     * {@code keyfailover-viewer}, {@code nobody} / {@code nobody-pw} in neither; the page asks for a
+     * login, and leaves the rest to the servlet.
+     */
+    public static ProxyServer statusBehindBasicAuth(Map<String, String> initParams, Map<String, String> statusParams)
+            throws Exception {
+        ServletContextHandler context = new ServletContextHandler("/app", ServletContextHandler.SECURITY);
+        ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
+        proxy.setInitParameters(initParams);
+        proxy.setInitOrder(1);
+        context.addServlet(proxy, "/openai/*");
+        ServletHolder status = new ServletHolder("status", StatusServlet.class);
+        status.setInitParameters(statusParams);
+        status.setInitOrder(2);
+        context.addServlet(status, "/status");
+        context.addServlet(status, "/status.json");
+        UserStore users = new UserStore();
+        users.addUser("admin", Credential.getCredential("admin-pw"), new String[] {"keyfailover-admin"});
+        users.addUser("viewer", Credential.getCredential("viewer-pw"), new String[] {"keyfailover-viewer"});
+        users.addUser("nobody", Credential.getCredential("nobody-pw"), new String[] {"user"});
+        HashLoginService login = new HashLoginService("keyfailover");
+        login.setUserStore(users);
+        ConstraintMapping page = new ConstraintMapping();
+        page.setPathSpec("/status.json");
+        page.setConstraint(Constraint.ANY_USER);
+        ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
+        security.setLoginService(login);
+        security.setAuthenticator(new BasicAuthenticator());
+        security.addConstraintMapping(page);
         return new ProxyServer(context);
     }
 

@@ -1,0 +1,32 @@
+package dev.keyfailover.chain;
+
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+
+import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.settings.RetrySettings;
+
+/**
+ * What a route's chain is made of besides its provider, pool, dump and header policy: one value,
+ * so that {@link ProviderClient#create} keeps a short signature as the chain grows.
+ *
+ * @param bodyLimits how much of a client's body is buffered, and where (behaviour.md §4)
+ * @param client the upstream connections and the timeouts of an answer (§8, §18)
+ * @param retries how transient failures of pool requests are retried (§18)
+ * @param jitter the retries' jitter, uniform in [0, 1)
+ * @param fallback the route's fallback routes (§18)
+ * @param access the route's client tokens and BYOK rule (§13)
+ */
+public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
+                         FallbackPlan fallback, ClientAccess access) {
+
+    public RouteChain {
+        Objects.requireNonNull(bodyLimits, "bodyLimits");
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(jitter, "jitter");
+        Objects.requireNonNull(fallback, "fallback");
+        Objects.requireNonNull(access, "access");
+    }
+}
