@@ -113,7 +113,7 @@ class SecretsOnTheWireAndInLogsTest {
                 fetch(proxy, "GET", "/app/status.json", null);
             }
             try (ProxyServer proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), Secrets.POOL_PARAM, spill,
-                    "provider", "gemini", "dumpDir", dumps.resolve("allow").toString()))) {
+                    "provider", "gemini", "byok", "allow", "dumpDir", dumps.resolve("allow").toString()))) {
                 fetch(proxy, "POST", generate + "?key=" + Secrets.CLIENTS_OWN, "{}");
                 fetch(proxy, "POST", generate, "{}", "x-goog-api-key", Secrets.CLIENTS_OWN);
             }
