@@ -12,7 +12,7 @@ import java.util.Map;
 final class Env {
 
     static final List<String> VARIABLES = List.of("OPENAI_BASE_URL", "OPENAI_API_KEYS", "ANTHROPIC_BASE_URL",
-            "ANTHROPIC_API_KEYS", "KEYFAILOVER_BYOK");
+            "ANTHROPIC_API_KEYS", "KEYFAILOVER_BYOK", "KEYFAILOVER_STATUS_ACCESS");
     /** Not set, or blank, in some runs: the 2,000-stream runs dump nothing and raise the upstream connections. */
     static final List<String> OPTIONAL_VARIABLES = List.of("KEYFAILOVER_DUMP_DIR", "KEYFAILOVER_MAX_CONNECTIONS");
 
