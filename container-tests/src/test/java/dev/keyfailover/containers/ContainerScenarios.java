@@ -191,7 +191,7 @@ abstract class ContainerScenarios {
                 "keyfailover_keys{provider=\"openai\",state=\"DISABLED\"} 1.0",
                 "keyfailover_key_transitions_total{key=\"sk-k…", "keyfailover_upstream_duration_seconds_count");
         assertThat(metrics.body()).containsPattern(
-                "keyfailover_requests_total\\{outcome=\"served\",provider=\"openai\"} [1-9]");
+                "keyfailover_requests_total\\{client=\"none\",outcome=\"served\",provider=\"openai\"} [1-9]");
         assertNoKeyIn(metrics.body());
     }
 
