@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs the keyfailover benchmark (issue 5): builds the benchmarks module with its reactor
 # dependencies (no install, no tests), then starts the fake upstream, each candidate and the load
-# generator in JVMs of their own on 127.0.0.1 and writes benchmarks/RESULTS.md.
+# generator in JVMs of their own on 127.0.0.1 (Portkey's gateway in a Node process) and writes benchmarks/RESULTS.md.
 #
 #   benchmarks/run.sh            full run (about 16 to 19 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke run with short durations (about 6 minutes)
-#   options passed on: --scenarios=1,2,3,4,5,7,9  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
+#   options passed on: --scenarios=1,2,3,4,5,7,9,10  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default
 # /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1.
@@ -30,6 +30,27 @@ if [[ "$(ulimit -n)" != unlimited && "$(ulimit -n)" -lt 65536 ]]; then
 fi
 if [[ "$(ulimit -n)" != unlimited && "$(ulimit -n)" -lt 30000 ]]; then
   echo "run.sh: open-file limit $(ulimit -n); scenario 7 (10,000 streams) needs about 30,000" >&2
+fi
+
+# Portkey's AI gateway (issue 22), a candidate of scenarios 1 to 3 and 10: the pinned npm package, installed into
+# benchmarks/target/portkey when missing (never globally). Without node or npm, or if the install fails, the run goes
+# on and Portkey's rows stay empty (the orchestrator says why).
+PORTKEY_VERSION=1.15.2
+PORTKEY_DIR=benchmarks/target/portkey
+PORTKEY_SERVER="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
+PORTKEY_PACKAGE="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/package.json"
+if ! grep -qs "\"version\": \"$PORTKEY_VERSION\"" "$PORTKEY_PACKAGE" || [[ ! -f "$PORTKEY_SERVER" ]]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "run.sh: no node or npm on the PATH: Portkey's gateway is skipped (its rows stay empty)" >&2
+  else
+    echo "run.sh: installing @portkey-ai/gateway@$PORTKEY_VERSION into $PORTKEY_DIR" >&2
+    mkdir -p "$PORTKEY_DIR"
+    if ! npm install --prefix "$PORTKEY_DIR" --no-audit --no-fund --loglevel=error \
+        "@portkey-ai/gateway@$PORTKEY_VERSION" >&2; then
+      echo "run.sh: npm install of @portkey-ai/gateway@$PORTKEY_VERSION failed: Portkey's gateway is skipped" >&2
+      rm -rf "$PORTKEY_DIR/node_modules/@portkey-ai/gateway"
+    fi
+  fi
 fi
 
 CP="$(ls benchmarks/target/benchmarks-*.jar | head -1):benchmarks/target/lib/*"

@@ -14,9 +14,9 @@ public final class Bench {
     private Bench() {
     }
 
-    /** Scenarios 1 to 3: measured one after the other in one warmed-up candidate JVM per target. */
+    /** Scenarios 1 to 3 and 10: measured one after the other in one warmed-up candidate per target. */
     static List<WarmScenario> warmScenarios() {
-        return List.of(new JsonThroughput(), new SseDelay(), new FailoverCost());
+        return List.of(new JsonThroughput(), new SseDelay(), new FailoverCost(), new CoolingKeys());
     }
 
     /** Every other scenario, in report order, each starting its own JVMs: a new scenario goes at the end of this list. */

@@ -42,13 +42,17 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *
  * <p>Routes: {@code /k0/*} forwards to the upstream root with one good key (the client brings it for
  * the candidates without a key pool). KeyFailoverServlet also has {@code /k1/*} and {@code /k2/*},
- * whose pools start with one and two rate-limited keys.
+ * whose pools start with one and two rate-limited keys, and {@code /c2/*}, whose first two keys are always limited
+ * ({@code Retry-After: 30}, scenario 10).
  */
 public final class Candidate {
 
     static final String GOOD_KEY = "sk-bench-good-000000000001";
     static final String LIMITED_KEY_1 = "sk-bench-ratelimited-00001";
     static final String LIMITED_KEY_2 = "sk-bench-ratelimited-00002";
+    /** Keys the upstream always answers 429 with {@code Retry-After: 30} (scenario 10). */
+    static final String COOLING_KEY_1 = "sk-bench-cooling30-000001";
+    static final String COOLING_KEY_2 = "sk-bench-cooling30-000002";
 
     public static void main(String[] args) throws Exception {
         String kind = args[0];
@@ -81,6 +85,8 @@ public final class Candidate {
                 add(context, "k1", KeyFailoverServlet.class, withKeys(routeParameters, LIMITED_KEY_1 + "," + GOOD_KEY));
                 add(context, "k2", KeyFailoverServlet.class, withKeys(routeParameters,
                         LIMITED_KEY_1 + "," + LIMITED_KEY_2 + "," + GOOD_KEY));
+                add(context, "c2", KeyFailoverServlet.class, withKeys(routeParameters,
+                        COOLING_KEY_1 + "," + COOLING_KEY_2 + "," + GOOD_KEY));
             }
             case "keyfailover-faults" -> FaultRoutes.routes(upstream, routeParameters)
                     .forEach((route, params) -> add(context, route, KeyFailoverServlet.class, params));

@@ -10,7 +10,7 @@ import java.util.List;
 import jakarta.json.JsonObject;
 
 /** A candidate proxy ({@link Candidate}) running in a JVM of its own, with its memory reporter on a second port. */
-final class CandidateJvm {
+final class CandidateJvm implements ProxyProcess {
 
     /** Same for every candidate: GC, stack, logging. */
     static final List<String> FLAGS = List.of("-XX:+UseG1GC", "-Xss1m",
@@ -66,17 +66,20 @@ final class CandidateJvm {
         return new CandidateJvm(processes, process, port, admin, log);
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
     /** Heap, threads, CPU, allocation and RSS figures since the last reset. */
-    JsonObject memory() throws IOException {
+    @Override
+    public JsonObject memory() throws IOException {
         return LocalHttp.getJson(admin, "/mem");
     }
 
     /** Resets the figures (after a {@code System.gc()}); answers the heap left then. */
-    JsonObject resetMemory() throws IOException {
+    @Override
+    public JsonObject resetMemory() throws IOException {
         return LocalHttp.getJson(admin, "/reset");
     }
 
@@ -96,7 +99,8 @@ final class CandidateJvm {
         return "none";
     }
 
-    void stop() throws InterruptedException {
+    @Override
+    public void stop() throws InterruptedException {
         processes.stop(process);
     }
 }

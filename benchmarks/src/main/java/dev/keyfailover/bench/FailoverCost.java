@@ -8,8 +8,8 @@ import java.util.Map;
 import jakarta.json.JsonObject;
 
 /**
- * Scenario 3: what a failed attempt costs. KeyFailoverServlet with 0, 1 and 2 failing keys before the good one,
- * against one direct 429 round trip; the upstream counts the attempts.
+ * Scenario 3: what a failed attempt costs. KeyFailoverServlet, and Portkey's fallback over the same keys, with 0, 1 and
+ * 2 failing keys before the good one, against one direct 429 round trip; the upstream counts the attempts.
  */
 final class FailoverCost implements WarmScenario {
 
@@ -19,10 +19,16 @@ final class FailoverCost implements WarmScenario {
     private JsonObject directLimitedKey;
     private final Map<Target, JsonObject> otherProxies = new LinkedHashMap<>();
     private final Map<Integer, JsonObject> keyFailoverByFailingKeys = new LinkedHashMap<>();
+    private final Map<Integer, JsonObject> portkeyByFailingKeys = new LinkedHashMap<>();
 
     @Override
     public int number() {
         return 3;
+    }
+
+    @Override
+    public List<Target> targets() {
+        return Target.FAILOVER;
     }
 
     @Override
@@ -32,11 +38,12 @@ final class FailoverCost implements WarmScenario {
         if (target.direct()) {
             directGoodKey = oneClient(lab, label + "200", endpoint, "", target.auth());
             directLimitedKey = oneClient(lab, label + "429", endpoint, "", Candidate.LIMITED_KEY_1, "expect=429");
-        } else if (target == Target.KEYFAILOVER) {
-            // Route /kN starts its pool with N rate-limited keys.
+        } else if (target == Target.KEYFAILOVER || target == Target.PORTKEY) {
+            // Route /kN starts its pool with N rate-limited keys (Portkey: its fallback config lists the same keys).
+            Map<Integer, JsonObject> byFailingKeys = target == Target.KEYFAILOVER ? keyFailoverByFailingKeys
+                    : portkeyByFailingKeys;
             for (int failing = 0; failing <= MAX_FAILING_KEYS; failing++) {
-                keyFailoverByFailingKeys.put(failing,
-                        oneClient(lab, label + "k" + failing, endpoint, "/k" + failing, "none"));
+                byFailingKeys.put(failing, oneClient(lab, label + "k" + failing, endpoint, "/k" + failing, "none"));
             }
         } else {
             otherProxies.put(target, oneClient(lab, label + "k0", endpoint, "/k0", target.auth()));
@@ -58,6 +65,7 @@ final class FailoverCost implements WarmScenario {
 
     @Override
     public Section results(Options options) {
-        return new FailoverCostResults(directGoodKey, directLimitedKey, otherProxies, keyFailoverByFailingKeys);
+        return new FailoverCostResults(directGoodKey, directLimitedKey, otherProxies, keyFailoverByFailingKeys,
+                portkeyByFailingKeys);
     }
 }

@@ -17,16 +17,19 @@ import jakarta.json.JsonObject;
  * @param directLimitedKey direct, a rate-limited key: one 429 round trip
  * @param otherProxies Jetty's and MITRE's ProxyServlet with a good key
  * @param keyFailoverByFailingKeys KeyFailoverServlet by the number of rate-limited keys its pool starts with
+ * @param portkeyByFailingKeys Portkey's gateway by the number of rate-limited keys its fallback config starts with
  */
 record FailoverCostResults(JsonObject directGoodKey, JsonObject directLimitedKey, Map<Target, JsonObject> otherProxies,
-        Map<Integer, JsonObject> keyFailoverByFailingKeys) implements Section {
+        Map<Integer, JsonObject> keyFailoverByFailingKeys, Map<Integer, JsonObject> portkeyByFailingKeys)
+        implements Section {
 
     @Override
     public void writeTo(StringBuilder md) {
         md.append("## Scenario 3: failover cost\n\n");
         md.append("One client (c = 1) sending the 1 KiB POST, 3 ms apart (the fake upstream's 429 says "
                 + "`retry-after-ms: 1`, so the proxy's cooldown has passed and every request meets a fresh 429). "
-                + "KeyFailoverServlet routes whose pool starts with 0, 1 or 2 rate-limited keys. "
+                + "KeyFailoverServlet routes whose pool starts with 0, 1 or 2 rate-limited keys, and Portkey's gateway "
+                + "with a fallback config over the same keys (`x-portkey-config`, `strategy.mode: fallback`). "
                 + "Upstream attempts per request are counted by the upstream. One upstream round trip of a 429 is "
                 + "measured directly. Cost per failed attempt = (p50 with k failing keys - p50 with none) / failed "
                 + "attempts per request; overhead = that minus the direct 429 round trip (target: at most 0.3 ms).\n\n");
@@ -37,12 +40,17 @@ record FailoverCostResults(JsonObject directGoodKey, JsonObject directLimitedKey
         for (Target target : List.of(Target.JETTY, Target.MITRE)) {
             attemptsRow(md, target.name() + ", good key", otherProxies.get(target), null, "status-200");
         }
-        JsonObject none = keyFailoverByFailingKeys.get(0);
-        for (int k = 0; k <= FailoverCost.MAX_FAILING_KEYS; k++) {
-            attemptsRow(md, "KeyFailoverServlet, " + k + " failing key(s)", keyFailoverByFailingKeys.get(k),
-                    k == 0 ? null : none, "status-200");
-        }
+        failingKeyRows(md, "KeyFailoverServlet", keyFailoverByFailingKeys);
+        failingKeyRows(md, Target.PORTKEY.name(), portkeyByFailingKeys);
         md.append('\n');
+    }
+
+    private void failingKeyRows(StringBuilder md, String name, Map<Integer, JsonObject> byFailingKeys) {
+        JsonObject none = byFailingKeys.get(0);
+        for (int k = 0; k <= FailoverCost.MAX_FAILING_KEYS; k++) {
+            attemptsRow(md, name + ", " + k + " failing key(s)", byFailingKeys.get(k), k == 0 ? null : none,
+                    "status-200");
+        }
     }
 
     /** A row; with {@code base} (the same route without failing keys), the cost of each failed attempt. */

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 
 /** Scenario 1: 1 KiB JSON POSTs in a closed loop at several concurrencies; throughput, latency, proxy CPU and allocation. */
 final class JsonThroughput implements WarmScenario {
@@ -37,11 +38,13 @@ final class JsonThroughput implements WarmScenario {
             // Requests over the whole run (warm-up included), to divide the CPU the proxy JVM used.
             double requests = num(r, "rps") * (options.warmupSeconds() + options.measureSeconds());
             if (endpoint.candidate() != null && requests > 0) {
-                r = Json.createObjectBuilder(r)
-                        .add("cpuUsPerRequest", (num(after, "cpuNanos") - num(before, "cpuNanos")) / 1000 / requests)
-                        .add("allocKiBPerRequest",
-                                (num(after, "allocatedBytes") - num(before, "allocatedBytes")) / 1024 / requests)
-                        .build();
+                JsonObjectBuilder with = Json.createObjectBuilder(r)
+                        .add("cpuUsPerRequest", (num(after, "cpuNanos") - num(before, "cpuNanos")) / 1000 / requests);
+                if (after.containsKey("allocatedBytes")) { // a JVM's figure; Portkey's Node process has none
+                    with.add("allocKiBPerRequest",
+                            (num(after, "allocatedBytes") - num(before, "allocatedBytes")) / 1024 / requests);
+                }
+                r = with.build();
             }
             byConcurrency.computeIfAbsent(c, k -> new LinkedHashMap<>()).put(endpoint.target(), r);
         }

@@ -26,10 +26,13 @@ record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer,
         md.append("## Scenario 1: 1 KiB JSON POST, 1 KiB answer\n\n");
         md.append("Closed loop, `c` client connections, ").append(measureSeconds).append(" s measured after ")
                 .append(warmupSeconds).append(" s warm-up. Latency of each request as the client sees it. Proxy CPU = ")
-                .append("CPU time of the candidate JVM (all threads, GC and JIT included) over the cell, divided by ")
+                .append("CPU time of the candidate process (all threads, GC and JIT included; the JVM's own figure, for Portkey's ")
+                .append("Node process utime + stime of `/proc/<pid>/stat`) over the cell, divided by ")
                 .append("its requests: on 2 shared cores, throughput at c = 16 and 64 is bounded by the CPU each ")
                 .append("request costs the proxy, the upstream and the client together. Proxy alloc = heap bytes ")
-                .append("allocated by the candidate's threads per request (noise-free, unlike time).\n\n");
+                .append("allocated by the candidate's threads per request (noise-free, unlike time; JVMs only). Portkey's ")
+                .append("gateway gets each request with an `x-portkey-config` header: a fallback config whose one ")
+                .append("target is the good key (`openai`, `custom_host` the upstream).\n\n");
         for (int c : JsonThroughput.CONCURRENCIES) {
             Map<Target, JsonObject> results = byConcurrency.getOrDefault(c, Map.of());
             JsonObject direct = results.get(Target.DIRECT);

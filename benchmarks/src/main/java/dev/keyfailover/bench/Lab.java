@@ -13,6 +13,10 @@ record Lab(Options options, Processes processes, UpstreamJvm upstream, LoadGener
         if (target.direct()) {
             return new Endpoint(target, upstream.port(), null);
         }
+        if (target == Target.PORTKEY) {
+            PortkeyNode portkey = PortkeyNode.start(processes, upstream.port());
+            return new Endpoint(target, portkey.port(), portkey);
+        }
         CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, profiler, upstream.port());
         return new Endpoint(target, candidate.port(), candidate);
     }
@@ -29,6 +33,11 @@ record Lab(Options options, Processes processes, UpstreamJvm upstream, LoadGener
         CandidateJvm candidate = CandidateJvm.start(processes, target, java, pool, heap, Profiler.NONE, upstream.port(),
                 maxConnections, acceptQueue, upstreamBufferSize);
         return new Endpoint(target, candidate.port(), candidate);
+    }
+
+    /** Why {@code target} cannot run on this machine, or null if it can (only Portkey needs more than Java). */
+    static String unavailable(Target target) {
+        return target == Target.PORTKEY ? PortkeyNode.unavailable() : null;
     }
 
     JsonObject load(String label, List<String> args) throws Exception {

@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * Prints one line {@code RESULT {json}}.
  *
  * <p>Arguments are {@code key=value}: {@code mode} (rps, sse, mem, hold), {@code port},
- * {@code prefix} (route prefix, empty for direct), {@code auth} (a bearer key, or {@code none}),
+ * {@code prefix} (route prefix, empty for direct), {@code auth} (a bearer key, or {@code none}), {@code header} (one
+ * more request header, "Name: value": Portkey's config),
  * and per mode: {@code conc}, {@code warmup}, {@code duration} (seconds), {@code think} (ms
  * between requests of one thread), {@code bytes} (request body), {@code events}, {@code interval},
  * {@code n}, {@code mib}, {@code what} (upload or download), {@code streams}, {@code ramp} (ms).
@@ -71,6 +72,9 @@ public final class LoadGen {
     private String[] authHeaders(String... more) {
         String auth = arg("auth", "none");
         List<String> headers = new ArrayList<>(List.of(more));
+        if (args.containsKey("header")) {
+            headers.add(args.get("header"));
+        }
         if (!auth.equals("none")) {
             headers.add("Authorization: Bearer " + auth);
         }

@@ -59,7 +59,7 @@ final class ManyStreams implements Scenario {
             lab.loadGenerator().run(target.name() + " s7 warm-up", endpoint.loadArgs(warmup), java25, LOADGEN_HEAP);
             JsonObject afterWarmup = endpoint.resetMemory();
             lab.upstream().resetCounters();
-            CandidateJvm candidate = endpoint.candidate();
+            CandidateJvm candidate = endpoint.jvm();
             OpenStreams.ThreadPeak threads = candidate == null ? null : OpenStreams.ThreadPeak.start(candidate);
             JsonObject result = lab.loadGenerator().run(target.name() + " s7", endpoint.loadArgs(load), java25,
                     LOADGEN_HEAP);

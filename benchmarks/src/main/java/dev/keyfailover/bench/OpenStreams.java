@@ -44,7 +44,7 @@ final class OpenStreams implements Scenario {
         try (Endpoint endpoint = lab.open(target, java, pool, CandidateJvm.HEAP, Profiler.NONE)) {
             lab.upstream().resetCounters();
             endpoint.resetMemory();
-            CandidateJvm candidate = endpoint.candidate();
+            CandidateJvm candidate = endpoint.jvm();
             ThreadPeak threads = candidate == null ? null : ThreadPeak.start(candidate);
             JsonObject result = lab.load(target.name() + " s5 " + jvm, endpoint.loadArgs(load));
             long peakThreads = threads == null ? 0 : threads.stop();

@@ -24,7 +24,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
     static Options parse(String[] args) {
         boolean quick = false;
         Profiler profiler = Profiler.NONE;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
         Path out = Path.of("benchmarks/RESULTS.md");
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";

@@ -53,6 +53,17 @@ final class Processes {
         return process;
     }
 
+    /** Starts a process that is not a JVM of this classpath (Portkey's Node) in {@code dir}, with {@code env} added. */
+    Process startCommand(Path log, Path dir, List<String> command, java.util.Map<String, String> env) throws IOException {
+        Files.writeString(log, env + " " + String.join(" ", command) + "\n");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        running.add(process);
+        return process;
+    }
+
     /** Waits for a process that ends by itself; false, and the process killed, if it has not after {@code seconds}. */
     boolean awaitExit(Process process, int seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

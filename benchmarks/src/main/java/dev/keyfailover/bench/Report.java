@@ -28,6 +28,9 @@ final class Report {
         markdown.append("| cores | ").append(Runtime.getRuntime().availableProcessors()).append(" (")
                 .append(Machine.cpuModel()).append(") |\n");
         markdown.append("| memory | ").append(Machine.memory()).append(" |\n");
+        String node = PortkeyNode.nodeVersion();
+        markdown.append("| Node (Portkey's gateway ").append(PortkeyNode.VERSION).append(") | ")
+                .append(node == null ? "none: Portkey's rows are empty" : node).append(" |\n");
         markdown.append("| load average at start | ").append(Machine.loadAverage()).append(" |\n");
         markdown.append("| JDK (upstream, load generator, candidates) | ").append(Machine.javaVersion(options.java17()))
                 .append(" |\n");

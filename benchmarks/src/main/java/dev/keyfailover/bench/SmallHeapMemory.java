@@ -35,7 +35,7 @@ final class SmallHeapMemory implements Scenario {
                 JsonObject download = lab.load(target.name() + " s4 download",
                         endpoint.loadArgs("mode=mem", "what=download", "mib=200", "n=" + downloads));
                 JsonObject downloadMemory = endpoint.memory();
-                boolean alive = endpoint.candidate() == null || endpoint.candidate().alive();
+                boolean alive = endpoint.jvm() == null || endpoint.jvm().alive();
                 byTarget.put(target, new SmallHeapMemoryResults.Transfers(upload, uploadMemory, download,
                         downloadMemory, idle, alive));
             }

@@ -38,6 +38,10 @@ record SseDelayResults(int measureSeconds, Map<Target, JsonObject> byTarget) imp
                 md.append("| ").append(target.name()).append(" | (no result) ||||||||||\n");
                 continue;
             }
+            if (num(r, "streams") == 0) { // nothing to measure a delay on: the errors say why
+                row(md, target.name(), "0", "0", "", "", "", "", "", "", "", errors(r, "ok"));
+                continue;
+            }
             row(md, target.name(), fmt(num(r, "streams"), 0), fmt(num(r, "count"), 0),
                     ms(r, "p50us"), ms(r, "p99us"), ms(r, "maxus"),
                     target.direct() ? "" : addedMs(num(r, "p50us"), num(direct, "p50us")),

@@ -22,12 +22,24 @@ record Target(String name, String kind, String prefix, String auth) {
     /** Jetty's ProxyServlet with a flush after each chunk (its maintainers' advice for SSE); streaming scenarios only. */
     static final Target JETTY_FLUSH = new Target("Jetty ProxyServlet + flush", "jetty-flush", "/k0", Candidate.GOOD_KEY);
 
-    static final List<Target> STREAMING = List.of(DIRECT, KEYFAILOVER, JETTY, JETTY_FLUSH, MITRE);
+    /**
+     * Portkey's AI gateway ({@link PortkeyNode}), a Node process: no route prefix of its own, the keys come in its
+     * {@code x-portkey-config} header (a fallback over the route's keys), so the client sends none.
+     */
+    static final Target PORTKEY = new Target("Portkey gateway " + PortkeyNode.VERSION, "portkey", "/k0", "none");
+
+    static final List<Target> STREAMING = List.of(DIRECT, KEYFAILOVER, JETTY, JETTY_FLUSH, MITRE, PORTKEY);
+    /** The Java servlet proxies and direct (scenario 4 and the default of the warm scenarios). */
     static final List<Target> ALL = List.of(DIRECT, KEYFAILOVER, JETTY, MITRE);
     /** Every target, in the order the warm scenarios visit them (the two KeyFailoverServlet rows side by side). */
-    static final List<Target> EVERY = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, JETTY_FLUSH, MITRE);
+    static final List<Target> EVERY = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, JETTY_FLUSH, MITRE,
+            PORTKEY);
     /** Scenario 1 also measures the proxy with its metrics recording. */
-    static final List<Target> THROUGHPUT = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, MITRE);
+    static final List<Target> THROUGHPUT = List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_METRICS, JETTY, MITRE, PORTKEY);
+    /** Scenario 3: the Java proxies and Portkey's fallback. */
+    static final List<Target> FAILOVER = List.of(DIRECT, KEYFAILOVER, JETTY, MITRE, PORTKEY);
+    /** Scenario 10: the two pools, and Jetty's proxy passing the 429s through. */
+    static final List<Target> COOLING = List.of(DIRECT, KEYFAILOVER, JETTY, PORTKEY);
 
     boolean direct() {
         return kind == null;

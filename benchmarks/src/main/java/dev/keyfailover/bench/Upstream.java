@@ -26,7 +26,8 @@ import org.eclipse.jetty.util.IteratingCallback;
  * before it (so direct and proxied paths hit the same handler):
  * <ul>
  * <li>{@code .../chat/completions} (POST): reads the whole body, then 401 without a bearer key,
- *     a fresh 429 ({@code retry-after-ms: 1}) for any key containing {@code ratelimited}, else a
+ *     a fresh 429 ({@code retry-after-ms: 1}) for any key containing {@code ratelimited}, a 429 with
+ *     {@code Retry-After: 30} for one containing {@code cooling30}, else a
  *     canned 1 KiB JSON completion;</li>
  * <li>{@code .../sse?events=N&interval=MS}: an event stream of N events, MS apart, each carrying
  *     its send time in epoch microseconds ({@code "t"}), then {@code data: [DONE]};</li>
@@ -139,6 +140,11 @@ public final class Upstream {
         if (auth == null || !auth.startsWith("Bearer ")) {
             unauthorized.incrementAndGet();
             json(response, 401, UNAUTHORIZED, callback);
+        } else if (auth.contains("cooling30")) {
+            // Limited for the whole run, as a provider says it: come back in 30 s (scenario 10).
+            rateLimited.incrementAndGet();
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "30");
+            json(response, 429, RATE_LIMITED, callback);
         } else if (auth.contains("ratelimited")) {
             rateLimited.incrementAndGet();
             // Fresh every time: the proxy cools the key for 1 ms only, so the next request tries it again.

@@ -18,6 +18,11 @@ final class WarmCandidates {
             if (here.isEmpty()) {
                 continue;
             }
+            String unavailable = Lab.unavailable(target);
+            if (unavailable != null) {
+                System.out.println("[bench] skipping " + target.name() + ": " + unavailable);
+                continue;
+            }
             try (Endpoint endpoint = lab.open(target, options.warmJava(), options.warmPool(), CandidateJvm.HEAP,
                     options.profiler())) {
                 warmUp(endpoint, lab);
