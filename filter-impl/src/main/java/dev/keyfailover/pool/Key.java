@@ -33,6 +33,13 @@ public final class Key {
     private final int index;
     private final String secret;
     private final String hint;
+    private final String fingerprint;
+    /** Set once the key left the pool's list (behaviour.md §14): no walk picks it any more. */
+    private volatile boolean retired;
+    /** Taken out of service by an administrator: neither used nor re-checked until enabled (§14). */
+    private volatile boolean adminDisabled;
+    private volatile KeySource source = KeySource.DEPLOY;
+    private volatile String label = "";
     private final KeyId id;
     private final KeyStates states;
     /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
@@ -44,14 +51,60 @@ public final class Key {
         this.index = index;
         this.secret = secret;
         this.hint = KeyHint.of(secret);
+        this.fingerprint = KeyFingerprint.of(secret);
         this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
         this.recheck = new KeyRecheck(states, ANY_MODEL);
     }
 
-    /** The key's position in the configured list, from 0. */
+    /**
+     * The key's number in its pool, from 0: its position in the list it was first configured in,
+     * and for a key added later the next number never used by the pool, so that it stays the key's
+     * own when the list changes (behaviour.md §14). Its position now is the pool's to say.
+     */
     public int index() {
         return index;
+    }
+
+    /** The first 16 hex digits of the key's SHA-256: shown, and used to address the key (behaviour.md §14). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Where the key came from: deploy-time configuration, the keys file, or the admin API. */
+    public KeySource source() {
+        return source;
+    }
+
+    /** The label an administrator gave the key; empty when none. */
+    public String label() {
+        return label;
+    }
+
+    void describe(KeySource source, String label) {
+        this.source = source;
+        this.label = label == null ? "" : label;
+    }
+
+    /** Whether the key has left its pool: walks started before may still hold it, but skip it. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    void retire() {
+        retired = true;
+    }
+
+    /** Whether an administrator took the key out of service (never re-checked until enabled). */
+    public boolean isAdminDisabled() {
+        return adminDisabled;
+    }
+
+    /** @return whether this call changed it */
+    boolean adminDisable(boolean disabled) {
+        boolean before = adminDisabled;
+        adminDisabled = disabled;
+        return before != disabled;
     }
 
     /** The masked hint, safe to show anywhere. */
@@ -88,9 +141,9 @@ public final class Key {
         return states.get(ANY_MODEL);
     }
 
-    /** Whether ordinary traffic may use the key at {@code now}. */
+    /** Whether ordinary traffic may use the key at {@code now}: in the pool, not set aside by an administrator, VALID. */
     boolean isUsable(Instant now) {
-        return state(now) == KeyState.VALID;
+        return !retired && !adminDisabled && state(now) == KeyState.VALID;
     }
 
     /** Whether ordinary traffic for this model ({@code null}: unknown) may use the key at {@code now}. */
