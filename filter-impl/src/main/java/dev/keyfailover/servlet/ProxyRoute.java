@@ -53,6 +53,11 @@ public final class ProxyRoute implements Closeable {
         this.meters = meters;
     }
 
+    /** The route's upstream base URL as configured ({@code /path}: this server's). */
+    String baseUrl() {
+        return baseUrl;
+    }
+
     /** The route's fallback routes and how it renames the model as another's fallback. */
     FallbackSettings fallbackSettings() {
         return fallback;
