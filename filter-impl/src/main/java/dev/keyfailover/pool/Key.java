@@ -34,12 +34,7 @@ public final class Key {
     private final String secret;
     private final String hint;
     private final String fingerprint;
-    /** Set once the key left the pool's list (behaviour.md §14): no walk picks it any more. */
-    private volatile boolean retired;
-    /** Taken out of service by an administrator: neither used nor re-checked until enabled (§14). */
-    private volatile boolean adminDisabled;
-    private volatile KeySource source = KeySource.DEPLOY;
-    private volatile String label = "";
+    private final KeyMembership membership = new KeyMembership();
     private final KeyId id;
     private final KeyStates states;
     /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
@@ -71,40 +66,9 @@ public final class Key {
         return fingerprint;
     }
 
-    /** Where the key came from: deploy-time configuration, the keys file, or the admin API. */
-    public KeySource source() {
-        return source;
-    }
-
-    /** The label an administrator gave the key; empty when none. */
-    public String label() {
-        return label;
-    }
-
-    void describe(KeySource source, String label) {
-        this.source = source;
-        this.label = label == null ? "" : label;
-    }
-
-    /** Whether the key has left its pool: walks started before may still hold it, but skip it. */
-    public boolean isRetired() {
-        return retired;
-    }
-
-    void retire() {
-        retired = true;
-    }
-
-    /** Whether an administrator took the key out of service (never re-checked until enabled). */
-    public boolean isAdminDisabled() {
-        return adminDisabled;
-    }
-
-    /** @return whether this call changed it */
-    boolean adminDisable(boolean disabled) {
-        boolean before = adminDisabled;
-        adminDisabled = disabled;
-        return before != disabled;
+    /** Its place in the pool (behaviour.md §14): source, label, retired, disabled by an administrator. */
+    public KeyMembership membership() {
+        return membership;
     }
 
     /** The masked hint, safe to show anywhere. */
@@ -143,7 +107,7 @@ public final class Key {
 
     /** Whether ordinary traffic may use the key at {@code now}: in the pool, not set aside by an administrator, VALID. */
     boolean isUsable(Instant now) {
-        return !retired && !adminDisabled && state(now) == KeyState.VALID;
+        return membership.inService() && state(now) == KeyState.VALID;
     }
 
     /** Whether ordinary traffic for this model ({@code null}: unknown) may use the key at {@code now}. */

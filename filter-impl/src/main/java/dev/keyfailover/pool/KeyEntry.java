@@ -20,6 +20,15 @@ public final class KeyEntry {
         this.label = label == null ? "" : label;
     }
 
+    /** Entries of one source, in order. */
+    public static java.util.List<KeyEntry> all(java.util.List<String> keys, KeySource source) {
+        java.util.List<KeyEntry> entries = new java.util.ArrayList<>(keys.size());
+        for (String key : keys) {
+            entries.add(new KeyEntry(key, source, ""));
+        }
+        return entries;
+    }
+
     String secret() {
         return value;
     }

@@ -40,7 +40,7 @@ public final class KeyPool {
      */
     public KeyPool(String providerName, List<String> secrets, Clock clock, PoolSettings settings, Sleeper sleeper,
                    KeyStateStore store) {
-        this(providerName, clock, settings, sleeper, store, entries(checked(providerName, secrets), KeySource.DEPLOY));
+        this(providerName, clock, settings, sleeper, store, KeyEntry.all(checked(providerName, secrets), KeySource.DEPLOY));
     }
 
     private static List<String> checked(String providerName, List<String> secrets) {
@@ -71,15 +71,6 @@ public final class KeyPool {
         store.started();
     }
 
-    /** Entries of one source, in order. */
-    public static List<KeyEntry> entries(List<String> secrets, KeySource source) {
-        List<KeyEntry> entries = new ArrayList<>(secrets.size());
-        for (String secret : secrets) {
-            entries.add(new KeyEntry(secret, source, ""));
-        }
-        return entries;
-    }
-
     /**
      * Swaps the list for this one (behaviour.md §14): a key already in the pool (the same secret)
      * keeps its object and so its state, counters and cooldowns; a new key starts VALID; a key left
@@ -107,13 +98,13 @@ public final class KeyPool {
                 key = new Key(nextIndex++, entry.secret(), providerName, store);
                 added.add(key);
             }
-            key.describe(entry.source(), entry.label());
+            key.membership().describe(entry.source(), entry.label());
             next.add(key);
         }
         this.keys = List.copyOf(next);
         List<Key> removed = List.copyOf(current.values());
         for (Key key : removed) {
-            key.retire();
+            key.membership().retire();
         }
         PoolChange change = new PoolChange(List.copyOf(added), removed);
         if (!change.isEmpty()) {
@@ -146,7 +137,7 @@ public final class KeyPool {
      * @return whether this call changed it
      */
     public boolean adminDisable(Key key, boolean disabled) {
-        return key.adminDisable(disabled);
+        return key.membership().adminDisable(disabled);
     }
 
     /** Starts the walk of one client request for this model ({@code null}: unknown), in the pool's {@code keyOrder}. */

@@ -35,14 +35,14 @@ public record KeySnapshot(int index, String hint, String fingerprint, KeyState s
 
     static KeySnapshot of(Key key, int position, Instant now) {
         KeyStatus status = key.status();
-        KeyState state = key.isAdminDisabled() ? KeyState.DISABLED : status.effectiveState(now);
+        KeyState state = key.membership().isAdminDisabled() ? KeyState.DISABLED : status.effectiveState(now);
         Duration remaining = Duration.ZERO;
         if (state != KeyState.VALID && status.until() != null && now.isBefore(status.until())) {
             remaining = Duration.between(now, status.until());
         }
         KeyCounters counters = key.counters();
         return new KeySnapshot(position, key.hint(), key.fingerprint(), state, remaining,
-                !key.isAdminDisabled() && (!status.isSuspended() || status.until() != null),
+                !key.membership().isAdminDisabled() && (!status.isSuspended() || status.until() != null),
                 counters.attempts(), counters.successes(), counters.failures(), counters.lastStatus(),
                 models(key, now));
     }

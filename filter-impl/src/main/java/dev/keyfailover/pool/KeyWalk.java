@@ -56,7 +56,7 @@ public final class KeyWalk implements AutoCloseable {
         while (position < keys.size()) {
             Key key = keys.get(order == null ? position : order[position]);
             position++;
-            if (key.isRetired() || key.isAdminDisabled()) {
+            if (!key.membership().inService()) {
                 continue;
             }
             if (key.isUsable(now, model)) {

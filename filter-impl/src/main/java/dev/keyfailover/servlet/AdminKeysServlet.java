@@ -1,7 +1,8 @@
 package dev.keyfailover.servlet;
 
 import java.io.IOException;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.keyfailover.chain.Jsons;
@@ -53,15 +54,15 @@ public class AdminKeysServlet extends HttpServlet {
             return;
         }
         KeyPool pool = route.get().pool();
-        List<Key> keys = pool.keys();
-        List<KeySnapshot> states = pool.snapshot();
+        Map<String, Key> keys = new HashMap<>();
+        pool.keys().forEach(key -> keys.put(key.fingerprint(), key));
         JsonArrayBuilder list = Jsons.arrayBuilder();
-        for (KeySnapshot state : states) {
-            Key key = keys.stream().filter(k -> k.fingerprint().equals(state.fingerprint())).findFirst().orElse(null);
+        for (KeySnapshot state : pool.snapshot()) {
+            Key key = keys.get(state.fingerprint());
             list.add(Jsons.objectBuilder().add("fingerprint", state.fingerprint()).add("hint", state.hint())
-                    .add("label", key == null ? "" : key.label()).add("state", state.state().name())
-                    .add("adminDisabled", key != null && key.isAdminDisabled())
-                    .add("source", key == null ? "" : key.source().tag()).add("position", state.index()));
+                    .add("label", key == null ? "" : key.membership().label()).add("state", state.state().name())
+                    .add("adminDisabled", key != null && key.membership().isAdminDisabled())
+                    .add("source", key == null ? "" : key.membership().source().tag()).add("position", state.index()));
         }
         AdminAnswers.json(response, 200, Jsons.objectBuilder().add("route", route.get().provider().name())
                 .add("keys", list).build());

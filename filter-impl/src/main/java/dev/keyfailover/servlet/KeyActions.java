@@ -33,7 +33,7 @@ final class KeyActions {
             case "disable", "enable" -> {
                 boolean changed = pool.adminDisable(key, verb.equals("disable"));
                 action.done(named, changed ? "done" : "no change",
-                        answer.add("adminDisabled", key.isAdminDisabled()).add("changed", changed).build());
+                        answer.add("adminDisabled", key.membership().isAdminDisabled()).add("changed", changed).build());
             }
             case "reset" -> {
                 boolean changed = route.resetKey(key);

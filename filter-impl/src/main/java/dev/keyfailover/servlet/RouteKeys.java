@@ -143,7 +143,7 @@ final class RouteKeys implements Closeable {
         if (key.isEmpty()) {
             return new Removed(Removal.NOT_FOUND, false);
         }
-        if (key.get().source() == KeySource.DEPLOY) {
+        if (key.get().membership().source() == KeySource.DEPLOY) {
             return new Removed(Removal.DEPLOY_KEY, false);
         }
         if (pool.keys().size() == 1) {

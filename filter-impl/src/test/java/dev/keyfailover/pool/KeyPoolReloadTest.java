@@ -28,7 +28,7 @@ class KeyPoolReloadTest {
     }
 
     private static List<KeyEntry> file(String... secrets) {
-        return KeyPool.entries(List.of(secrets), KeySource.FILE);
+        return KeyEntry.all(List.of(secrets), KeySource.FILE);
     }
 
     @Test
@@ -59,7 +59,7 @@ class KeyPoolReloadTest {
         assertThat(pool.snapshot().get(1).cooldownRemaining()).isEqualTo(Duration.ofSeconds(30));
         assertThat(pool.snapshot().get(1).attempts()).isEqualTo(1);
         assertThat(pool.snapshot()).extracting(KeySnapshot::index).containsExactly(0, 1);
-        assertThat(k1.source()).isEqualTo(KeySource.FILE);
+        assertThat(k1.membership().source()).isEqualTo(KeySource.FILE);
     }
 
     @Test
@@ -78,7 +78,7 @@ class KeyPoolReloadTest {
         try (KeyWalk started = pool.walk(null)) {
             pool.replace(file(K1));
 
-            assertThat(k0.isRetired()).isTrue();
+            assertThat(k0.membership().isRetired()).isTrue();
             assertThat(started.next().fingerprint()).isEqualTo(KeyFingerprint.of(K1));
             assertThat(started.next()).isNull();
         }
@@ -98,7 +98,7 @@ class KeyPoolReloadTest {
         assertThatThrownBy(() -> pool.replace(List.of())).isInstanceOf(IllegalArgumentException.class);
 
         assertThat(pool.keys()).isSameAs(before);
-        assertThat(before).noneMatch(Key::isRetired);
+        assertThat(before).noneMatch(key -> key.membership().isRetired());
     }
 
     @Test

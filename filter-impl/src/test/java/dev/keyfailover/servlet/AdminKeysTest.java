@@ -137,7 +137,7 @@ class AdminKeysTest {
         assertThat(Files.readAllLines(file)).containsExactly(K1, K2, NEW);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(fingerprints()).endsWith(KeyFingerprint.of(NEW));
-        assertThat(proxy.route().pool().find(KeyFingerprint.of(NEW)).orElseThrow().label()).isEqualTo("team a");
+        assertThat(proxy.route().pool().find(KeyFingerprint.of(NEW)).orElseThrow().membership().label()).isEqualTo("team a");
         assertThat(CapturedLogs.events()).filteredOn(event -> event.logger().equals("keyfailover.audit"))
                 .singleElement().satisfies(line -> assertThat(line.message()).contains("add", "admin token",
                         KeyFingerprint.of(NEW), "1 added, 1 duplicate(s), persisted true"));
