@@ -22,12 +22,17 @@ final class KeyActions {
         switch (verb) {
             case "remove" -> {
                 RouteKeys.Removed removed = route.keys().orElseThrow().remove(key.fingerprint());
-                switch (removed.result()) {
-                    case REMOVED -> action.done(named, "removed, persisted " + removed.persisted(),
+                String refusal = switch (removed.result()) {
+                    case REMOVED -> null;
+                    case NOT_FOUND -> "the key is no longer in the pool";
+                    case DEPLOY_KEY -> "a key given at deploy time cannot be removed; disable it";
+                    case LAST_KEY -> "the last key of a pool cannot be removed";
+                };
+                if (refusal == null) {
+                    action.done(named, "removed, persisted " + removed.persisted(),
                             answer.add("removed", true).add("persisted", removed.persisted()).build());
-                    case NOT_FOUND -> action.refuse(404, "the key is no longer in the pool");
-                    case DEPLOY_KEY -> action.refuse(409, "a key given at deploy time cannot be removed; disable it");
-                    case LAST_KEY -> action.refuse(409, "the last key of a pool cannot be removed");
+                } else {
+                    action.refuse(removed.result() == RouteKeys.Removal.NOT_FOUND ? 404 : 409, refusal);
                 }
             }
             case "disable", "enable" -> {

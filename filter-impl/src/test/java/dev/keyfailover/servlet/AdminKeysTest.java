@@ -191,6 +191,19 @@ class AdminKeysTest {
     }
 
     @Test
+    void theLastKeyOfAPoolIsNotRemoved() throws Exception {
+        assertThat(send("DELETE", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> last = send("DELETE", "keys/" + KeyFingerprint.of(K2) + "?route=openai", BEARER, null,
+                null);
+
+        assertThat(last.statusCode()).isEqualTo(409);
+        assertThat(last.body()).contains("last key");
+        assertThat(fingerprints()).containsExactly(KeyFingerprint.of(K2));
+        assertThat(Files.readAllLines(file)).containsExactly(K2);
+    }
+
+    @Test
     void testProbesTheKeyNowAndAnswersTheUpstreamStatus() throws Exception {
         add("application/json", "{\"keys\":[{\"key\":\"" + REVOKED + "\"}]}");
 
