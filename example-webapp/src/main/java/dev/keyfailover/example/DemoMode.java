@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS},
- * {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS}, {@code KEYFAILOVER_DUMP_DIR},
+ * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS} or
+ * {@code OPENAI_KEYS_FILE}, {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS} or
+ * {@code ANTHROPIC_KEYS_FILE} (a watched file, behaviour.md §14), {@code KEYFAILOVER_DUMP_DIR},
  * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}, {@code KEYFAILOVER_RESPONSE_TIMEOUT},
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
  * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
@@ -61,8 +62,12 @@ public class DemoMode implements ServletContextListener {
         String baseUrl = environment(prefix + "_BASE_URL", null);
         if (baseUrl != null) {
             registration.setInitParameter("baseUrl", baseUrl);
-            registration.setInitParameter("keys", environment(prefix + "_API_KEYS", ""));
+            // keys or keysFile; both set is a configuration error (behaviour.md §14).
+            ProviderRoutes.keys(context, registration, prefix);
             return;
+        }
+        if (environment(prefix + "_API_KEYS", null) != null && environment(prefix + "_KEYS_FILE", null) != null) {
+            throw new IllegalStateException(prefix + "_API_KEYS and " + prefix + "_KEYS_FILE are both set; use one");
         }
         registration.setInitParameter("baseUrl", "/demo-upstream/" + servlet);
         registration.setInitParameter("keys", String.join(",", demoKeys));

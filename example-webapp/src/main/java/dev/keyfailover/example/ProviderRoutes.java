@@ -91,7 +91,7 @@ final class ProviderRoutes {
     }
 
     /** {@code keys} or {@code keysFile} from the variables; both set is an error (the route would refuse it too). */
-    private static void keys(ServletContext context, ServletRegistration route, String prefix) {
+    static void keys(ServletContext context, ServletRegistration route, String prefix) {
         String keys = ExampleEnvironment.value(context, prefix + "_API_KEYS");
         String file = ExampleEnvironment.value(context, prefix + "_KEYS_FILE");
         if (keys != null && file != null) {

@@ -26,11 +26,12 @@ class ProviderRoutesWarIT {
 
     private static DeployedWar war;
     private static int port;
+    private static Path keysFile;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void deployTheWarWithGroqKeysAndAGeminiKeysFile() throws Exception {
-        Path keysFile = Files.createTempFile("gemini-keys", ".txt");
+        keysFile = Files.createTempFile("gemini-keys", ".txt");
         Files.writeString(keysFile, "AIza-demo-invalid-0000000003\nAIza-file-good-key-000000000009\n");
         war = DeployedWar.start(Map.of(
                 "GROQ_BASE_URL", "/demo-upstream/openai",
@@ -79,6 +80,20 @@ class ProviderRoutesWarIT {
         assertThat(answer.headers().firstValue("X-Keyfailover-Attempts")).as("past the invalid key").hasValue("2");
         assertThat(answer.body()).contains("served by the demo upstream with key AIza…0009");
         assertThat(status()).doesNotContain("AIza…0001");
+    }
+
+    @Test
+    void theAdminApiListsTheKeysFilesKeysAndAChangeOfTheFileIsApplied() throws Exception {
+        HttpResponse<String> list = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/admin/keys?route=gemini")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("\"source\":\"file\"").doesNotContain("AIza-file-good-key");
+
+        Files.writeString(keysFile, "AIza-demo-invalid-0000000003\nAIza-file-good-key-000000000009\n"
+                + "AIza-file-added-key-00000000010\n");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+                .until(() -> status().contains("AIza…0010"));
     }
 
     private String status() throws Exception {

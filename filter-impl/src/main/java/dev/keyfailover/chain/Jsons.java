@@ -33,6 +33,11 @@ public final class Jsons {
         return BUILDERS.createArrayBuilder();
     }
 
+    /** A reader of a whole JSON document (the admin API's bodies). */
+    public static jakarta.json.JsonReader reader(InputStream json) {
+        return PROVIDER.createReader(json);
+    }
+
     /** A parser of a body in any of the encodings JSON allows (UTF-8, -16 or -32, detected from its first bytes). */
     static JsonParser parser(InputStream json) {
         return PARSERS.createParser(json);

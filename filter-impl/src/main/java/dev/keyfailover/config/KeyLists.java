@@ -13,7 +13,7 @@ import dev.keyfailover.pool.KeyList;
 
 /**
  * The pool keys of a route, from {@code keys} (comma- or newline-separated) or {@code keysFile}
- * (one per line), checked by the pool's one rule ({@link KeyList}).
+ * (one per line, {@link KeysFileFormat}), checked by the pool's one rule ({@link KeyList}).
  */
 final class KeyLists {
 
@@ -34,7 +34,14 @@ final class KeyLists {
             } catch (IOException | RuntimeException e) {
                 throw reader.error("keysFile", "cannot read '" + path + "' (" + e.getClass().getSimpleName() + ")");
             }
-            return split(reader, "keysFile", text);
+            if (text.isBlank()) {
+                return List.of();
+            }
+            try {
+                return KeysFileFormat.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw reader.error("keysFile", "'" + path + "': " + e.getMessage());
+            }
         }
         return inline.isPresent() ? split(reader, "keys", inline.get()) : List.of();
     }

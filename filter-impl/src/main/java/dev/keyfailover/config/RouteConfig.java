@@ -33,6 +33,7 @@ public final class RouteConfig {
     private final String providerName;
     private final String baseUrl;
     private final List<String> keys;
+    private final Optional<Path> keysFile;
     private final Path dumpDir;
     private final AccessSettings access;
     private final boolean exposeKeyHint;
@@ -55,6 +56,7 @@ public final class RouteConfig {
                 .or(() -> ProviderFactories.defaultBaseUrl(providerType).map(RouteConfig::baseUrl))
                 .orElseThrow(() -> reader.error("baseUrl", "is required"));
         this.keys = KeyLists.read(reader);
+        this.keysFile = reader.optional("keysFile").map(Paths::get);
         this.dumpDir = reader.optional("dumpDir").map(Paths::get).orElse(null);
         this.access = AccessConfig.read(reader, providerType);
         BodyLimits limits = BodyLimits.defaults();
@@ -128,6 +130,11 @@ public final class RouteConfig {
 
     public List<String> keys() {
         return keys;
+    }
+
+    /** The watched {@code keysFile} the keys came from (behaviour.md §14), or empty when they came from {@code keys}. */
+    public Optional<Path> keysFile() {
+        return keysFile;
     }
 
     /** The dump directory, or {@code null} for no dump. */

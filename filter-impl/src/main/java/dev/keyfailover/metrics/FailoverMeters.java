@@ -1,5 +1,7 @@
 package dev.keyfailover.metrics;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -8,25 +10,30 @@ import dev.keyfailover.chain.AttemptReport;
 import dev.keyfailover.chain.FailoverEvents;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyId;
+import dev.keyfailover.pool.KeyPoolListener;
+import dev.keyfailover.pool.PoolChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * The failover's events as meters: attempts per key, transitions per key, exhaustions, and the
- * upstream timer. Every meter is made when the route starts, so an event is one array read and one
- * increment: no lookup, no allocation.
+ * upstream timer. Every meter is made when the route starts, or when a key joins the pool
+ * (behaviour.md §14; removed when it leaves), so an event is one array read and one increment: no
+ * lookup, no allocation.
  */
-final class FailoverMeters implements FailoverEvents {
+final class FailoverMeters implements FailoverEvents, KeyPoolListener {
 
     private static final AttemptOutcome[] OUTCOMES = AttemptOutcome.values();
     private static final Transition[] TRANSITIONS = Transition.values();
     private static final ExhaustionKind[] KINDS = ExhaustionKind.values();
 
-    /** By key index, then {@link AttemptOutcome} ordinal. */
-    private final Counter[][] attempts;
-    /** By key index, then {@link Transition} ordinal. */
-    private final Counter[][] transitions;
+    /** By {@link Key#index()}, then {@link AttemptOutcome} ordinal; copied on write, {@code null} for a key gone. */
+    private volatile Counter[][] attempts;
+    /** By {@link Key#index()}, then {@link Transition} ordinal; copied on write. */
+    private volatile Counter[][] transitions;
+    private final Tags route;
+    private final KeyTags keyTags = new KeyTags();
     private final Counter[] exhaustions = new Counter[KINDS.length];
     private final Timer[] upstream = new Timer[OUTCOMES.length];
     private final RegisteredMeters meters;
@@ -34,22 +41,10 @@ final class FailoverMeters implements FailoverEvents {
     /** @param keys the pool's keys, empty for a route without a pool */
     FailoverMeters(RegisteredMeters meters, String provider, List<Key> keys) {
         this.meters = meters;
-        Tags route = Tags.of(MeterNames.PROVIDER, provider);
-        String[] keyTags = KeyTags.of(keys);
-        attempts = new Counter[keys.size()][OUTCOMES.length];
-        transitions = new Counter[keys.size()][TRANSITIONS.length];
-        for (int index = 0; index < keys.size(); index++) {
-            Tags key = route.and(MeterNames.KEY, keyTags[index]);
-            for (AttemptOutcome outcome : OUTCOMES) {
-                attempts[index][outcome.ordinal()] = meters.counter(MeterNames.ATTEMPTS,
-                        "Upstream attempts with a pool key, by what they came to",
-                        key.and(MeterNames.OUTCOME, outcome.tag()));
-            }
-            for (Transition to : TRANSITIONS) {
-                transitions[index][to.ordinal()] = meters.counter(MeterNames.TRANSITIONS,
-                        "Key state changes, each counted once", key.and(MeterNames.TO, to.tag()));
-            }
-        }
+        this.route = Tags.of(MeterNames.PROVIDER, provider);
+        attempts = new Counter[0][];
+        transitions = new Counter[0][];
+        add(keys);
         if (!keys.isEmpty()) {
             for (ExhaustionKind kind : KINDS) {
                 exhaustions[kind.ordinal()] = meters.counter(MeterNames.EXHAUSTIONS,
@@ -63,6 +58,74 @@ final class FailoverMeters implements FailoverEvents {
         }
     }
 
+    /** A pool's list changed: meters for the keys added, none left for the keys removed. */
+    @Override
+    public void keysChanged(PoolChange change) {
+        for (Key key : change.removed()) {
+            remove(key);
+        }
+        add(change.added());
+    }
+
+    private synchronized void add(List<Key> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        keyTags.addAll(keys);
+        int size = attempts.length;
+        for (Key key : keys) {
+            size = Math.max(size, key.index() + 1);
+        }
+        Counter[][] byAttempt = Arrays.copyOf(attempts, size);
+        Counter[][] byTransition = Arrays.copyOf(transitions, size);
+        for (Key key : keys) {
+            Tags tags = route.and(MeterNames.KEY, keyTags.tagOf(key));
+            Counter[] outcomes = new Counter[OUTCOMES.length];
+            for (AttemptOutcome outcome : OUTCOMES) {
+                outcomes[outcome.ordinal()] = meters.counter(MeterNames.ATTEMPTS,
+                        "Upstream attempts with a pool key, by what they came to",
+                        tags.and(MeterNames.OUTCOME, outcome.tag()));
+            }
+            Counter[] tos = new Counter[TRANSITIONS.length];
+            for (Transition to : TRANSITIONS) {
+                tos[to.ordinal()] = meters.counter(MeterNames.TRANSITIONS,
+                        "Key state changes, each counted once", tags.and(MeterNames.TO, to.tag()));
+            }
+            byAttempt[key.index()] = outcomes;
+            byTransition[key.index()] = tos;
+        }
+        attempts = byAttempt;
+        transitions = byTransition;
+    }
+
+    private synchronized void remove(Key key) {
+        if (key.index() >= attempts.length || attempts[key.index()] == null) {
+            return;
+        }
+        List<Counter> gone = new ArrayList<>(Arrays.asList(attempts[key.index()]));
+        gone.addAll(Arrays.asList(transitions[key.index()]));
+        Counter[][] byAttempt = attempts.clone();
+        Counter[][] byTransition = transitions.clone();
+        byAttempt[key.index()] = null;
+        byTransition[key.index()] = null;
+        attempts = byAttempt;
+        transitions = byTransition;
+        keyTags.remove(key);
+        meters.remove(gone);
+    }
+
+    /** The counter of a key, or {@code null} when the key has left the pool (its last attempts go uncounted). */
+    private static Counter counter(Counter[][] byKey, int index, int ordinal) {
+        Counter[] ofKey = index < byKey.length ? byKey[index] : null;
+        return ofKey == null ? null : ofKey[ordinal];
+    }
+
+    private static void increment(Counter counter) {
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
     @Override
     public void attempt(AttemptReport attempt) {
         if (!meters.recording()) {
@@ -70,11 +133,11 @@ final class FailoverMeters implements FailoverEvents {
         }
         AttemptOutcome outcome = AttemptOutcome.of(attempt);
         if (attempt.pooled()) {
-            attempts[attempt.key().index()][outcome.ordinal()].increment();
+            increment(counter(attempts, attempt.key().index(), outcome.ordinal()));
             if (attempt.transition()) {
                 Transition to = Transition.of(attempt.verdict().action());
                 if (to != null) {
-                    transitions[attempt.key().index()][to.ordinal()].increment();
+                    increment(counter(transitions, attempt.key().index(), to.ordinal()));
                 }
             }
         }
@@ -86,7 +149,7 @@ final class FailoverMeters implements FailoverEvents {
         if (!meters.recording()) {
             return;
         }
-        transitions[key.index()][Transition.COOLING.ordinal()].increment();
+        increment(counter(transitions, key.index(), Transition.COOLING.ordinal()));
     }
 
     @Override
@@ -110,7 +173,7 @@ final class FailoverMeters implements FailoverEvents {
         if (!meters.recording()) {
             return;
         }
-        transitions[key.index()][Transition.VALID.ordinal()].increment();
+        increment(counter(transitions, key.index(), Transition.VALID.ordinal()));
     }
 
     private void time(AttemptOutcome outcome, long nanos) {

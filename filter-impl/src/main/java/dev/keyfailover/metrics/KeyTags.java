@@ -7,25 +7,40 @@ import java.util.Map;
 import dev.keyfailover.pool.Key;
 
 /**
- * The {@code key} tag of each key of a pool: its masked hint, never the key. Two keys whose hints
- * are alike (short keys are all {@code ****}) get {@code #index} after it, so that each key keeps
- * meters of its own.
+ * The {@code key} tag of each key of a pool: its masked hint, never the key. A key whose hint is
+ * already another live key's tag (short keys are all {@code ****}) gets {@code #index} after it, so
+ * that each key keeps meters of its own; a key keeps its tag while it stays in the pool
+ * (behaviour.md §14).
  */
 final class KeyTags {
 
-    private KeyTags() {
-    }
+    /** The tag of each live key, by {@link Key#index()}. */
+    private final Map<Integer, String> byIndex = new HashMap<>();
+    /** How many live keys have each hint. */
+    private final Map<String, Integer> hints = new HashMap<>();
 
-    /** The tag of each key, by index. */
-    static String[] of(List<Key> keys) {
+    /** The tags of the first keys: a hint shared by several gets {@code #index} on each. */
+    synchronized void addAll(List<Key> keys) {
         Map<String, Integer> seen = new HashMap<>();
         for (Key key : keys) {
             seen.merge(key.hint(), 1, Integer::sum);
         }
-        String[] tags = new String[keys.size()];
         for (Key key : keys) {
-            tags[key.index()] = seen.get(key.hint()) > 1 ? key.hint() + "#" + key.index() : key.hint();
+            String tag = seen.get(key.hint()) > 1 || hints.containsKey(key.hint())
+                    ? key.hint() + "#" + key.index() : key.hint();
+            byIndex.put(key.index(), tag);
         }
-        return tags;
+        for (Key key : keys) {
+            hints.merge(key.hint(), 1, Integer::sum);
+        }
+    }
+
+    synchronized String tagOf(Key key) {
+        return byIndex.get(key.index());
+    }
+
+    synchronized void remove(Key key) {
+        byIndex.remove(key.index());
+        hints.computeIfPresent(key.hint(), (hint, count) -> count == 1 ? null : count - 1);
     }
 }

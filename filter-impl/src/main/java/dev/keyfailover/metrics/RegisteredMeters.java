@@ -60,6 +60,16 @@ final class RegisteredMeters {
         return meter;
     }
 
+    /** Removes these meters (a key left the pool, behaviour.md §14). */
+    void remove(List<? extends Meter> gone) {
+        synchronized (meters) {
+            for (Meter meter : gone) {
+                registry.remove(meter);
+                meters.remove(meter);
+            }
+        }
+    }
+
     /** Removes every meter kept, from the registry (and, for a composite one, from those it holds). */
     void removeAll() {
         synchronized (meters) {

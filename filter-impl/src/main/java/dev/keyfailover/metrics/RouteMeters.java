@@ -89,6 +89,9 @@ public final class RouteMeters implements Closeable {
             }
         }
         FailoverMeters failover = new FailoverMeters(meters, provider, pool == null ? List.of() : pool.keys());
+        if (pool != null) {
+            pool.listen(failover);
+        }
         FailoverEvents events = FailoverEvents.both(failover, new FallbackMeters(meters, provider, fallbacks));
         return new RouteMeters(meters, requests, failover, events, pool);
     }
@@ -108,7 +111,7 @@ public final class RouteMeters implements Closeable {
 
     /** An administrator reset this key of the route's pool, and it changed: a transition to VALID. */
     public void keyReset(KeyId key) {
-        if (failover != null && pool != null && key.index() < pool.keys().size()) {
+        if (failover != null && pool != null) {
             failover.reset(key);
         }
     }

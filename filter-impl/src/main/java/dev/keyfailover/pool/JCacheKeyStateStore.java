@@ -1,11 +1,7 @@
 package dev.keyfailover.pool;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
@@ -152,12 +148,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     }
 
     static String fingerprint(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return KeyFingerprint.digest(secret);
     }
 
     /** An entry of the cache changed ({@code line} {@code null}: it is gone); the view of its key adopts it. */

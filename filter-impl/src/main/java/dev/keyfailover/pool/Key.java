@@ -33,6 +33,8 @@ public final class Key {
     private final int index;
     private final String secret;
     private final String hint;
+    private final String fingerprint;
+    private final KeyMembership membership = new KeyMembership();
     private final KeyId id;
     private final KeyStates states;
     /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
@@ -44,14 +46,29 @@ public final class Key {
         this.index = index;
         this.secret = secret;
         this.hint = KeyHint.of(secret);
+        this.fingerprint = KeyFingerprint.of(secret);
         this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
         this.recheck = new KeyRecheck(states, ANY_MODEL);
     }
 
-    /** The key's position in the configured list, from 0. */
+    /**
+     * The key's number in its pool, from 0: its position in the list it was first configured in,
+     * and for a key added later the next number never used by the pool, so that it stays the key's
+     * own when the list changes (behaviour.md §14). Its position now is the pool's to say.
+     */
     public int index() {
         return index;
+    }
+
+    /** The first 16 hex digits of the key's SHA-256: shown, and used to address the key (behaviour.md §14). */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Its place in the pool (behaviour.md §14): source, label, retired, disabled by an administrator. */
+    public KeyMembership membership() {
+        return membership;
     }
 
     /** The masked hint, safe to show anywhere. */
@@ -88,9 +105,9 @@ public final class Key {
         return states.get(ANY_MODEL);
     }
 
-    /** Whether ordinary traffic may use the key at {@code now}. */
+    /** Whether ordinary traffic may use the key at {@code now}: in the pool, not set aside by an administrator, VALID. */
     boolean isUsable(Instant now) {
-        return state(now) == KeyState.VALID;
+        return membership.inService() && state(now) == KeyState.VALID;
     }
 
     /** Whether ordinary traffic for this model ({@code null}: unknown) may use the key at {@code now}. */

@@ -13,12 +13,14 @@ import dev.keyfailover.api.RateLimits;
  * One key as it stands at an instant: masked hint, state, remaining wait, counters, and what is
  * known per model (cooldowns, the provider's rate-limit counts). Holds no secret.
  *
+ * @param index the key's position in the pool's list now, from 0
+ * @param state DISABLED too while an administrator has disabled it
  * @param cooldownRemaining COOLING: time until the key is valid again; DISABLED and EXHAUSTED:
  *     time until its re-check is due (zero when due or never); VALID: zero
  * @param recheckEnabled DISABLED and EXHAUSTED: whether the key will be re-checked at all
  * @param models per model ({@link Key#ANY_MODEL} for requests without one), by name
  */
-public record KeySnapshot(int index, String hint, KeyState state, Duration cooldownRemaining,
+public record KeySnapshot(int index, String hint, String fingerprint, KeyState state, Duration cooldownRemaining,
                           boolean recheckEnabled, long attempts, long successes, long failures, int lastStatus,
                           List<ModelSnapshot> models) {
 
@@ -31,16 +33,16 @@ public record KeySnapshot(int index, String hint, KeyState state, Duration coold
     public record ModelSnapshot(String model, Duration cooldownRemaining, RateLimits limits) {
     }
 
-    static KeySnapshot of(Key key, Instant now) {
+    static KeySnapshot of(Key key, int position, Instant now) {
         KeyStatus status = key.status();
-        KeyState state = status.effectiveState(now);
+        KeyState state = key.membership().isAdminDisabled() ? KeyState.DISABLED : status.effectiveState(now);
         Duration remaining = Duration.ZERO;
         if (state != KeyState.VALID && status.until() != null && now.isBefore(status.until())) {
             remaining = Duration.between(now, status.until());
         }
         KeyCounters counters = key.counters();
-        return new KeySnapshot(key.index(), key.hint(), state, remaining,
-                !status.isSuspended() || status.until() != null,
+        return new KeySnapshot(position, key.hint(), key.fingerprint(), state, remaining,
+                !key.membership().isAdminDisabled() && (!status.isSuspended() || status.until() != null),
                 counters.attempts(), counters.successes(), counters.failures(), counters.lastStatus(),
                 models(key, now));
     }

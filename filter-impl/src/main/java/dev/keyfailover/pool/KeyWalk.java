@@ -19,6 +19,8 @@ import dev.keyfailover.settings.PoolSettings;
 public final class KeyWalk implements AutoCloseable {
 
     private final KeyPool pool;
+    /** The pool's list as it stood when the walk started (behaviour.md §14). */
+    private final List<Key> keys;
     private final String model;
     /** The order keys are tried in, by index; {@code null} for the configured order. */
     private final int[] order;
@@ -29,11 +31,12 @@ public final class KeyWalk implements AutoCloseable {
     private KeyRecheck probed;
     private boolean refused;
 
-    KeyWalk(KeyPool pool, String model, int[] order) {
+    KeyWalk(KeyPool pool, List<Key> keys, String model, int[] order) {
         this.pool = pool;
+        this.keys = keys;
         this.model = model;
         this.order = order;
-        this.tried = new BitSet(pool.keys().size());
+        this.tried = new BitSet(keys.size());
     }
 
     /** The model this request is for; {@code null} when unknown (then only the whole key counts). */
@@ -50,10 +53,12 @@ public final class KeyWalk implements AutoCloseable {
      */
     public Key next() {
         Instant now = pool.now();
-        List<Key> keys = pool.keys();
         while (position < keys.size()) {
             Key key = keys.get(order == null ? position : order[position]);
             position++;
+            if (!key.membership().inService()) {
+                continue;
+            }
             if (key.isUsable(now, model)) {
                 tried.set(key.index());
                 return key;

@@ -75,14 +75,26 @@ public final class AdminAccess {
      * refusal (401, 403, 405, 415) written.
      */
     public Optional<String> mayAct(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        return mayAct(request, response, false);
+    }
+
+    /**
+     * As {@link #mayAct(HttpServletRequest, HttpServletResponse)}; with {@code textAllowed}, a
+     * {@code text/plain} body is taken too, but only beside an {@code Authorization: Bearer} header,
+     * which no cross-site form can send (a form may post text/plain with the browser's login).
+     */
+    public Optional<String> mayAct(HttpServletRequest request, HttpServletResponse response, boolean textAllowed)
+            throws IOException {
         String method = request.getMethod();
         if (!method.equals("POST") && !method.equals("DELETE")) {
             refuse(response, 405, "admin actions are POST or DELETE");
             return Optional.empty();
         }
         String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
-        if (!type.isEmpty() && !type.startsWith("application/json")) {
-            refuse(response, 415, "an admin action's body is empty or application/json");
+        boolean text = textAllowed && type.startsWith("text/plain") && bearer(request) != Bearer.NONE;
+        if (!type.isEmpty() && !type.startsWith("application/json") && !text) {
+            refuse(response, 415, "an admin action's body is empty or application/json"
+                    + (textAllowed ? " (text/plain with the admin token as Authorization: Bearer)" : ""));
             return Optional.empty();
         }
         String address = " from " + request.getRemoteAddr();

@@ -33,10 +33,14 @@ public final class ProxyRoute implements Closeable {
     private final ClientWatchdog watchdog;
     private final RouteMeters meters;
     private final ClientAddresses addresses;
+    /** Where the pool's keys come from and how they change; {@code null} without a pool. */
+    private final RouteKeys keys;
 
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
                int streamBufferSize, ClientAddresses addresses,
-               KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters) {
+               KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters,
+               RouteKeys keys) {
+        this.keys = keys;
         this.addresses = addresses;
         this.client = client;
         this.baseUrl = baseUrl;
@@ -47,6 +51,11 @@ public final class ProxyRoute implements Closeable {
         this.inFlight = inFlight;
         this.watchdog = watchdog;
         this.meters = meters;
+    }
+
+    /** The route's upstream base URL as configured ({@code /path}: this server's). */
+    String baseUrl() {
+        return baseUrl;
     }
 
     /** The route's fallback routes and how it renames the model as another's fallback. */
@@ -84,11 +93,21 @@ public final class ProxyRoute implements Closeable {
         if (pool == null) {
             throw new IllegalStateException(provider().name() + " has no key pool");
         }
-        boolean changed = pool.reset(index);
+        return resetKey(pool.keys().get(index));
+    }
+
+    /** An administrator's reset of this key (behaviour.md §14), counted as a transition when it changed it. */
+    boolean resetKey(dev.keyfailover.pool.Key key) {
+        boolean changed = pool().reset(key);
         if (changed) {
-            meters.keyReset(pool.keys().get(index).id());
+            meters.keyReset(key.id());
         }
         return changed;
+    }
+
+    /** The route's keys and their sources (behaviour.md §14); empty without a pool. */
+    Optional<RouteKeys> keys() {
+        return Optional.ofNullable(keys);
     }
 
     /** Where the route's key states live. */
@@ -134,6 +153,9 @@ public final class ProxyRoute implements Closeable {
     /** Stops the watchdog, closes the client and the state store, and removes the route's meters. */
     @Override
     public void close() throws IOException {
+        if (keys != null) {
+            keys.close();
+        }
         watchdog.close();
         try {
             client.close();

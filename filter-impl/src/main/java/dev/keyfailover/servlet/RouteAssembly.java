@@ -35,6 +35,9 @@ final class RouteAssembly {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRoute.class);
 
+    /** How often a keys file's content is compared even when no change was heard of (behaviour.md §14: within 2 s). */
+    private static final java.time.Duration KEYS_FILE_CHECK = java.time.Duration.ofMillis(500);
+
     private RouteAssembly() {
     }
 
@@ -67,6 +70,7 @@ final class RouteAssembly {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
         }
+        RouteKeys keys = pool == null ? null : new RouteKeys(where, pool, config.keysFile(), config.keys());
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider));
         HeaderPolicy headers = headerPolicies.create(provider, config);
@@ -83,6 +87,19 @@ final class RouteAssembly {
             meters.close();
             throw e;
         }
+        if (keys != null) {
+            try {
+                keys.watch("", KEYS_FILE_CHECK);
+            } catch (java.io.IOException e) {
+                try (ProviderClient closed = client) {
+                    meters.close();
+                } catch (java.io.IOException | RuntimeException ignored) {
+                    // the route does not start anyway
+                }
+                throw new ConfigException(where + ": parameter 'keysFile': cannot watch '" + config.keysFile().orElseThrow()
+                        + "' (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),
                 dump == null ? "off" : dump.directory());
@@ -91,6 +108,6 @@ final class RouteAssembly {
         return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(),
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
-                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters);
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys);
     }
 }

@@ -124,6 +124,7 @@ public class StatusServlet extends HttpServlet {
                 keys.add(Jsons.objectBuilder()
                         .add("index", key.index())
                         .add("hint", key.hint())
+                        .add("fingerprint", key.fingerprint())
                         .add("state", key.state().name())
                         .add("cooldownRemainingMs", key.cooldownRemaining().toMillis())
                         .add("attempts", key.attempts())
@@ -139,6 +140,7 @@ public class StatusServlet extends HttpServlet {
                     .add("stateStore", Jsons.objectBuilder().add("kind", route.stateStore().description())
                             .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
+            route.keys().flatMap(RouteKeys::fileError).ifPresent(error -> provider.add("keysFileError", error));
             providers.add(provider);
         }
         return Jsons.objectBuilder().add("providers", providers).build().toString();

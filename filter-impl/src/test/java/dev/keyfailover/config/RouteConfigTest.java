@@ -702,13 +702,24 @@ class RouteConfigTest {
     }
 
     @Test
-    void duplicateKeysInAKeysFileNameTheKeysFileParameter(@TempDir Path dir) throws IOException {
+    void duplicateKeysInAKeysFileNameTheKeysFileParameterAndTheLines(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("keys.txt");
-        Files.writeString(file, KEY_A + "\n" + KEY_A + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, KEY_A + "\n\n" + KEY_A + "\n", StandardCharsets.UTF_8);
         validBase();
         own.put("keysFile", file.toString());
 
-        assertThat(failure("'keysFile'")).contains("index 1").contains("index 0");
+        // behaviour.md §14: a keys file's problems are named by line, as the watcher names them.
+        assertThat(failure("'keysFile'")).contains("line 3").contains("line 1").doesNotContain(KEY_A);
+    }
+
+    @Test
+    void aKeyWithInnerWhitespaceInAKeysFileIsRefusedNamingTheLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("keys.txt");
+        Files.writeString(file, KEY_A + "\nsk-two words-0000000001\n", StandardCharsets.UTF_8);
+        validBase();
+        own.put("keysFile", file.toString());
+
+        assertThat(failure("'keysFile'")).contains("line 2", "whitespace").doesNotContain("words");
     }
 
     @Test

@@ -118,6 +118,10 @@ public final class ProxyServer implements AutoCloseable {
         status.setInitOrder(2);
         context.addServlet(status, "/status");
         context.addServlet(status, "/status.json");
+        ServletHolder admin = new ServletHolder("admin", dev.keyfailover.servlet.AdminKeysServlet.class);
+        admin.setInitParameters(statusParams);
+        admin.setInitOrder(3);
+        context.addServlet(admin, "/admin/*");
         return new ProxyServer(context);
     }
 

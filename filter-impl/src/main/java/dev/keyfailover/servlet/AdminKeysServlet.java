@@ -1,0 +1,135 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.keyfailover.chain.Jsons;
+import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyFingerprint;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.pool.KeySnapshot;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API of a pool's keys (behaviour.md §14), mapped at e.g. {@code /admin/*}:
+ * {@code GET keys?route=R} lists them, {@code POST keys?route=R} adds, {@code DELETE keys/{fp}}
+ * removes, {@code POST keys/{fp}/{disable|enable|test|reset}} acts on one. Who may read and who may
+ * act is {@link AdminAccess}'s (as for {@link StatusServlet}); every action, refused or not, is one
+ * line of the audit log. No answer, message or log line holds a key: hints and fingerprints only.
+ */
+public class AdminKeysServlet extends HttpServlet {
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("keyfailover.audit");
+
+    private transient AdminAccess access;
+
+    @Override
+    public void init() throws ServletException {
+        access = AdminAccess.of(this);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        if (!access.mayRead(request, response)) {
+            return;
+        }
+        if (!"/keys".equals(request.getPathInfo())) {
+            AdminAnswers.problem(response, 404, "GET keys?route=<route> lists a route's keys");
+            return;
+        }
+        Optional<ProxyRoute> route = route(request);
+        if (route.isEmpty()) {
+            AdminAnswers.problem(response, 404, "no route with a key pool is named '"
+                    + AdminAnswers.printable(request.getParameter("route")) + "'");
+            return;
+        }
+        KeyPool pool = route.get().pool();
+        Map<String, Key> keys = new HashMap<>();
+        pool.keys().forEach(key -> keys.put(key.fingerprint(), key));
+        JsonArrayBuilder list = Jsons.arrayBuilder();
+        for (KeySnapshot state : pool.snapshot()) {
+            Key key = keys.get(state.fingerprint());
+            list.add(Jsons.objectBuilder().add("fingerprint", state.fingerprint()).add("hint", state.hint())
+                    .add("label", key == null ? "" : key.membership().label()).add("state", state.state().name())
+                    .add("adminDisabled", key != null && key.membership().isAdminDisabled())
+                    .add("source", key == null ? "" : key.membership().source().tag()).add("position", state.index()));
+        }
+        AdminAnswers.json(response, 200, Jsons.objectBuilder().add("route", route.get().provider().name())
+                .add("keys", list).build());
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        act(request, response);
+    }
+
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        act(request, response);
+    }
+
+    private void act(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        String[] path = request.getPathInfo() == null ? new String[0] : request.getPathInfo().substring(1).split("/", -1);
+        String routeName = AdminAnswers.printable(request.getParameter("route"));
+        String fingerprint = path.length > 1 ? AdminAnswers.printable(path[1]) : "";
+        String verb = request.getMethod().equals("DELETE") ? "remove"
+                : path.length == 1 ? "add" : path.length == 3 ? AdminAnswers.printable(path[2]) : "?";
+        String what = verb + (fingerprint.isEmpty() ? "" : " of key " + fingerprint) + " on route '" + routeName + "'";
+        boolean add = verb.equals("add") && request.getMethod().equals("POST");
+        Optional<String> who = access.mayAct(request, response, add);
+        if (who.isEmpty()) {
+            AUDIT.info("{} by {} from {}: refused ({})", what, request.getRemoteUser() == null
+                    ? "an unauthorised client" : "user '" + request.getRemoteUser() + "'", request.getRemoteAddr(),
+                    response.getStatus());
+            return;
+        }
+        AdminAction action = new AdminAction(AUDIT, what, who.get(), response);
+        if (path.length == 0 || !path[0].equals("keys") || path.length > 3
+                || (request.getMethod().equals("DELETE") && path.length != 2)
+                || (request.getMethod().equals("POST") && path.length == 2)) {
+            action.refuse(404, "the admin API is POST keys, DELETE keys/{fingerprint}, "
+                    + "POST keys/{fingerprint}/{disable|enable|test|reset}, each with ?route=<route>");
+            return;
+        }
+        Optional<ProxyRoute> route = route(request);
+        if (route.isEmpty()) {
+            action.refuse(404, "no route with a key pool is named '" + routeName + "'");
+            return;
+        }
+        if (add) {
+            KeyAdds.add(route.get(), request, action);
+            return;
+        }
+        Optional<Key> key = fingerprint.matches("[0-9a-f]{" + KeyFingerprint.LENGTH + "}")
+                ? route.get().pool().find(fingerprint) : Optional.empty();
+        if (key.isEmpty()) {
+            action.refuse(404, "no key of route '" + routeName + "' has the fingerprint '" + fingerprint + "'");
+            return;
+        }
+        KeyActions.run(route.get(), key.get(), verb, request, action);
+    }
+
+    private Optional<ProxyRoute> route(HttpServletRequest request) {
+        String name = request.getParameter("route");
+        return RouteRegistry.of(getServletContext()).routes().stream()
+                .filter(candidate -> candidate.provider().name().equals(name) && candidate.keys().isPresent())
+                .findFirst();
+    }
+
+    /** The JSON object of an answer, for tests. */
+    static JsonObject object(String json) {
+        return Jsons.reader(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .readObject();
+    }
+}

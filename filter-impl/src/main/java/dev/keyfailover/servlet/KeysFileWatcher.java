@@ -1,0 +1,127 @@
+package dev.keyfailover.servlet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one keys file (behaviour.md §14): a {@link WatchService} on its directory wakes it at
+ * once for an edit in place, an atomic rename or the {@code ..data} symlink swap of a Kubernetes
+ * Secret volume; whether it woke or not, every {@code interval} it compares the file's SHA-256 with
+ * the last content it handed on, so a change the service missed is applied all the same. One
+ * daemon thread per route, stopped by {@link #close()}.
+ */
+final class KeysFileWatcher implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeysFileWatcher.class);
+    /** How long a change settles before the file is read: an edit in place writes in several steps. */
+    private static final long SETTLE_MILLIS = 50;
+
+    private final Path file;
+    private final Duration interval;
+    private final Consumer<String> changed;
+    private final WatchService service;
+    private final Thread thread;
+    private byte[] lastDigest;
+    private volatile boolean running = true;
+
+    private KeysFileWatcher(String route, Path file, String startedWith, Duration interval, Consumer<String> changed)
+            throws IOException {
+        this.file = file;
+        this.interval = interval;
+        this.changed = changed;
+        this.lastDigest = digest(startedWith.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path directory = file.toAbsolutePath().getParent();
+        this.service = directory.getFileSystem().newWatchService();
+        directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        this.thread = new Thread(this::run, "keyfailover-keys-file-" + route);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts watching.
+     *
+     * @param startedWith the text the route's keys came from, so that only a change is handed on
+     * @param changed gets the file's new text (on the watcher's thread)
+     */
+    static KeysFileWatcher start(String route, Path file, String startedWith, Duration interval,
+                                 Consumer<String> changed) throws IOException {
+        KeysFileWatcher watcher = new KeysFileWatcher(route, file, startedWith, interval, changed);
+        watcher.thread.start();
+        return watcher;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                WatchKey key = service.poll(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    Thread.sleep(SETTLE_MILLIS);
+                    key.pollEvents();
+                    key.reset();
+                }
+                check();
+            }
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+            // closed: the route stops
+        }
+    }
+
+    /** Reads the file and hands its text on when it differs from the last one. */
+    void check() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return; // between the two steps of a swap; the next check sees the new file
+        } catch (IOException e) {
+            LOG.warn("keys file {}: cannot read it ({}); the keys stay as they are", file, e.getClass().getSimpleName());
+            return;
+        }
+        byte[] digest = digest(bytes);
+        if (Arrays.equals(digest, lastDigest)) {
+            return;
+        }
+        lastDigest = digest;
+        try {
+            changed.accept(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            LOG.error("keys file {}: applying the change failed ({})", file, e.getClass().getSimpleName());
+        }
+    }
+
+    private static byte[] digest(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        service.close();
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
