@@ -43,7 +43,7 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final RetryStrategy retries;
     private final Clock clock;
     private final FailoverEvents events;
-    private final java.util.Set<String> credentialHeaders;
+    private final OwnKeys ownKeys;
 
     /**
      * @param pool the route's pool; {@code null} for a route without one
@@ -58,7 +58,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
         this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
-        this.credentialHeaders = CredentialHeaders.of(provider);
+        this.ownKeys = new OwnKeys(provider);
     }
 
     @Override
@@ -225,15 +225,7 @@ final class KeyFailoverExec implements ExecChainHandler {
     private ClassicHttpResponse sendOnce(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                                          Exchange exchange) throws IOException, HttpException {
         exchange.nextAttempt();
-        ClassicHttpRequest sent = request;
-        ClassicHttpRequest own = ClassicRequestBuilder.copy(request).build();
-        if (provider.moveOwnKey(own)) {
-            if (!exchange.byok()) {
-                // A route without keys under byok=deny: the credential moved out of the URL goes too.
-                credentialHeaders.forEach(own::removeHeaders);
-            }
-            sent = own;
-        }
+        ClassicHttpRequest sent = ownKeys.toSend(request, exchange);
         ClassicHttpResponse answer;
         try {
             answer = chain.proceed(sent, sent == request ? scope : Scopes.of(scope, sent));

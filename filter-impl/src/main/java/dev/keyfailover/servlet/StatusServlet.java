@@ -19,11 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The key pools of this application at a glance: {@code .json} paths answer JSON, others an HTML
- * page that refreshes itself; a POST resets a key. Shows masked hints only. Reading needs the
- * admin token, a role or {@code statusAccess=public}; a reset the admin token or the admin role
- * ({@link AdminAccess}, behaviour.md §13). The init-param {@code metricsUrl} (e.g. {@code metrics}, relative to the page)
- * makes the page link the application's Prometheus endpoint.
+ * The key pools at a glance: {@code .json} paths answer JSON, others an HTML page that refreshes
+ * itself; a POST resets a key. Masked hints only. Reading needs the admin token, a role or
+ * {@code statusAccess=public}; a reset the admin token or role ({@link AdminAccess}, behaviour.md
+ * §13). The init-param {@code metricsUrl} (e.g. {@code metrics}) links the Prometheus endpoint.
  */
 public class StatusServlet extends HttpServlet {
 
