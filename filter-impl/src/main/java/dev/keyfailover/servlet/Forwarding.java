@@ -94,6 +94,11 @@ final class Forwarding {
                 return answer(failure.failure(), failure.message(), response, exchange);
             }
         }
+        if (exchange.origin() == Exchange.Origin.PROXY && UpstreamRequests.hasBody(request)
+                && request.getProtocol().startsWith("HTTP/1")) {
+            // Refused before its body was read whole (401, 429, 413): the connection cannot be reused safely.
+            response.setHeader("Connection", "close");
+        }
         // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
         try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
             return copyAnswer(answer, upstream, response, exchange, caller, writes);

@@ -73,7 +73,7 @@ final class UpstreamRequests {
                 && !HttpServletRequest.CLIENT_CERT_AUTH.equals(authType);
     }
 
-    private static boolean hasBody(HttpServletRequest request) {
+    static boolean hasBody(HttpServletRequest request) {
         long length = request.getContentLengthLong();
         // HTTP/1.x announces a body by Content-Length or Transfer-Encoding; HTTP/2 and 3 may send
         // one of unknown length with neither.
