@@ -20,6 +20,7 @@ import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
 import dev.keyfailover.settings.RetrySettings;
+import dev.keyfailover.settings.UsageSettings;
 import dev.keyfailover.settings.StateStoreSettings;
 
 /**
@@ -42,6 +43,7 @@ public final class RouteConfig {
     private final PoolSettings pool;
     private final InboundLimits inbound;
     private final RetrySettings retries;
+    private final UsageSettings usage;
     private final List<String> clientAuthHeaders;
     private final Optional<List<String>> dropResponseHeaders;
     private final FallbackSettings fallback;
@@ -82,6 +84,7 @@ public final class RouteConfig {
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
                 order);
         this.retries = RetryConfig.read(reader);
+        this.usage = UsageConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
         StateStoreSettings storeDefaults = StateStoreSettings.local();
         this.stateStore = new StateStoreSettings(
@@ -166,6 +169,11 @@ public final class RouteConfig {
 
     public PoolSettings pool() {
         return pool;
+    }
+
+    /** Usage reading (behaviour.md §16). */
+    public UsageSettings usage() {
+        return usage;
     }
 
     /** How transient failures of pool requests are retried (behaviour.md §18). */

@@ -130,12 +130,14 @@ public class StatusServlet extends HttpServlet {
                         .add("successes", key.successes())
                         .add("failures", key.failures())
                         .add("lastStatus", key.lastStatus())
-                        .add("models", models(key)));
+                        .add("models", models(key))
+                        .add("usage", UsageStatus.json(route.usage().key(key.index(), key.hint()))));
             }
             JsonObjectBuilder provider = Jsons.objectBuilder()
                     .add("name", route.provider().name())
                     .add("pool", route.pool() != null)
                     .add("keys", keys)
+                    .add("clients", UsageStatus.clients(route.usage()))
                     .add("stateStore", Jsons.objectBuilder().add("kind", route.stateStore().description())
                             .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
@@ -186,16 +188,18 @@ public class StatusServlet extends HttpServlet {
             }
             out.println("<table data-provider=\"" + escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
                     + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
-                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th></tr></thead>"
+                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th>"
+                    + UsageStatus.HEADERS + "</tr></thead>"
                     + "<tbody>");
             for (KeySnapshot key : snapshot(route)) {
                 out.println("<tr><td>" + key.index() + "</td><td>" + escape(key.hint()) + "</td><td class=\""
                         + key.state() + "\">" + key.state() + "</td><td>" + remaining(key) + "</td><td>"
                         + key.attempts() + "</td><td>" + key.successes() + "</td><td>" + key.failures() + "</td><td>"
                         + lastStatus(key.lastStatus()) + "</td><td class=\"models\">" + modelsText(key)
-                        + "</td></tr>");
+                        + "</td>" + UsageStatus.cells(route.usage(), key) + "</tr>");
             }
             out.println("</tbody></table>");
+            UsageStatus.clientsTable(route.usage(), out);
         }
         out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a>"
                 + (metricsUrl == null || metricsUrl.isBlank() ? ""
