@@ -66,6 +66,9 @@ final class ResponseStreamer {
         if (entity == null) {
             return;
         }
+        if (tap.changesLength()) {
+            response.setHeader("Content-Length", null);
+        }
         boolean streaming = isStream(entity);
         ServletOutputStream out = response.getOutputStream();
         // Not closed here: closing would drain the rest of a stream; the caller cancels first.

@@ -43,6 +43,11 @@ final class UsageTap {
         return reader == null && filter == null ? NONE : new UsageTap(reader, filter);
     }
 
+    /** Whether the client may get fewer bytes than upstream sent (a usage chunk dropped): no {@code Content-Length}. */
+    boolean changesLength() {
+        return filter != null;
+    }
+
     /** The next {@code n} bytes of the answer: read, and what is the client's written to {@code sink}. */
     void pass(byte[] b, int n, UsageChunkFilter.Sink sink) throws IOException {
         if (reader != null) {
