@@ -7,7 +7,8 @@ import java.util.Locale;
  * them back and copying at most {@link #WINDOW} of them: of an event stream, the end of the
  * current event (read when it ends: usage events are short, and Gemini puts
  * {@code usageMetadata} at the end of its chunks); of any other body, its end (where OpenAI,
- * Anthropic and Gemini put their usage), read once the body is done. What it cannot read it
+ * Anthropic and Gemini put their usage), read once the body is done. An event or a body's end
+ * that lies whole within one read is read where it lies: nothing is copied. What it cannot read it
  * ignores: {@link #usage()} is then {@link Usage#NONE}.
  */
 public final class UsageReader {
@@ -17,14 +18,18 @@ public final class UsageReader {
 
     private final boolean events;
     private final int capacity;
+    /** The body's length, -1 when unknown; and how much of it was read. */
+    private final long contentLength;
+    private long seen;
     private final UsageFields fields = new UsageFields();
     private byte[] window;
     private int length;
     private int lineEnds;
 
-    private UsageReader(boolean events, int capacity) {
+    private UsageReader(boolean events, int capacity, long contentLength) {
         this.events = events;
         this.capacity = capacity;
+        this.contentLength = contentLength;
     }
 
     /**
@@ -34,12 +39,13 @@ public final class UsageReader {
     public static UsageReader forAnswer(String contentType, long contentLength) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            return new UsageReader(true, WINDOW);
+            return new UsageReader(true, WINDOW, -1);
         }
         if (!type.contains("json")) {
             return null;
         }
-        return new UsageReader(false, contentLength >= 0 && contentLength < WINDOW ? (int) contentLength : WINDOW);
+        return new UsageReader(false, contentLength >= 0 && contentLength < WINDOW ? (int) contentLength : WINDOW,
+                contentLength);
     }
 
     /** Whether {@code b[from, to)} holds a usage object of one of the shapes. */
@@ -49,8 +55,14 @@ public final class UsageReader {
 
     /** The next bytes of the answer. */
     public void read(byte[] b, int off, int len) {
+        seen += len;
         if (!events) {
-            keep(b, off, len);
+            if (length == 0 && seen == contentLength) {
+                // The whole body's end is in this read (a small body comes in one): read in place, nothing copied.
+                fields.scan(b, Math.max(off, off + len - capacity), off + len);
+            } else {
+                keep(b, off, len);
+            }
             return;
         }
         int start = off;
@@ -59,7 +71,12 @@ public final class UsageReader {
             byte c = b[i];
             if (c == '\n') {
                 if (++lineEnds == 2) {
-                    keep(b, start, i + 1 - start);
+                    if (length == 0) {
+                        // A whole event within this read (upstream sends them whole): read in place.
+                        fields.scan(b, Math.max(start, i + 1 - capacity), i + 1);
+                    } else {
+                        keep(b, start, i + 1 - start);
+                    }
                     endOfEvent();
                     start = i + 1;
                 }
