@@ -189,8 +189,7 @@ public class StatusServlet extends HttpServlet {
             out.println("<table data-provider=\"" + escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
                     + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
                     + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th>"
-                    + UsageStatus.HEADERS + "</tr></thead>"
-                    + "<tbody>");
+                    + UsageStatus.HEADERS + "</tr></thead><tbody>");
             for (KeySnapshot key : snapshot(route)) {
                 out.println("<tr><td>" + key.index() + "</td><td>" + escape(key.hint()) + "</td><td class=\""
                         + key.state() + "\">" + key.state() + "</td><td>" + remaining(key) + "</td><td>"
