@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.keyfailover.api.ModelSource;
+import dev.keyfailover.pool.KeyId;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
@@ -30,7 +31,7 @@ public final class Exchange implements ExchangeView {
     private final boolean containerLogin;
     private KeySource keySource = KeySource.UNDECIDED;
     private int attempts;
-    private String servedBy;
+    private KeyId servedKey;
     private ReplayableBody body;
     private Origin origin = Origin.UPSTREAM;
     private long upstreamNanos;
@@ -60,7 +61,7 @@ public final class Exchange implements ExchangeView {
         return exchange;
     }
 
-    /** The exchange of a context; one with no container login when the caller started none. */
+    /** The exchange of a context (one with no container login when the caller started none). */
     public static Exchange of(HttpContext context) {
         Object exchange = context.getAttribute(ATTRIBUTE);
         return exchange instanceof Exchange ? (Exchange) exchange : start(context, false);
@@ -108,11 +109,16 @@ public final class Exchange implements ExchangeView {
 
     @Override
     public String servedBy() {
-        return servedBy;
+        return servedKey == null ? null : servedKey.hint();
     }
 
-    void servedBy(String hint) {
-        this.servedBy = hint;
+    /** The pool key that served (of {@link #route()}'s pool); {@code null} when none did. */
+    public KeyId servedKey() {
+        return servedKey;
+    }
+
+    void servedBy(KeyId key) {
+        this.servedKey = key;
     }
 
     /** Who made the answer the chain returned (set by the handler that made it, when not upstream). */
@@ -124,10 +130,7 @@ public final class Exchange implements ExchangeView {
         this.origin = value;
     }
 
-    /**
-     * The last attempt's time from request sent to response head received, or to its transport
-     * failure (set by {@link UpstreamTimingExec}); 0 when not measured.
-     */
+    /** The last attempt's time to its answer's head or failure ({@link UpstreamTimingExec}); 0: not measured. */
     public long upstreamNanos() {
         return upstreamNanos;
     }
@@ -169,9 +172,8 @@ public final class Exchange implements ExchangeView {
     }
 
     /**
-     * Where the client's request went, for a fallback route to send it on: the servlet's origin
-     * and context ({@code http://host:port/app}, for a base URL on this same server) and the path
-     * after the route's prefix with its query, as the client sent them.
+     * Where the client's request went, for a fallback route to send it on: the servlet's origin and context
+     * ({@code http://host:port/app}, for a base URL on this server), the path after the prefix and its query, as sent.
      */
     public void forwarded(String serverOrigin, String pathAndQuery) {
         this.serverOrigin = serverOrigin;
@@ -203,7 +205,7 @@ public final class Exchange implements ExchangeView {
 
     /** A fallback route served the request: its answer, key and route are this exchange's. */
     void servedByFallback(Exchange fallback, String renamed) {
-        servedBy = fallback.servedBy;
+        servedKey = fallback.servedKey;
         route = fallback.route;
         origin = fallback.origin;
         retriesSpent = fallback.retriesSpent;
@@ -211,9 +213,8 @@ public final class Exchange implements ExchangeView {
     }
 
     /**
-     * When the request's {@code requestBudget} runs out (behaviour.md §18), set by the first route
-     * that bounds it, so that a route serving the same request later honours it too; empty when
-     * no route bounds it.
+     * When the request's {@code requestBudget} runs out (behaviour.md §18), set by the first route that bounds it,
+     * so that a route serving the same request later honours it too; empty when no route bounds it.
      */
     public Optional<Instant> deadline() {
         return Optional.ofNullable(deadline);
@@ -227,9 +228,8 @@ public final class Exchange implements ExchangeView {
     }
 
     /**
-     * Whether the answer is a transient failure the proxy gave up retrying (its retries or the
-     * request's budget ran out, behaviour.md §18): the client gets it with {@code x-should-retry:
-     * false}, so that retries do not multiply, and a fallback route may take the request.
+     * Whether the answer is a transient failure the proxy gave up retrying (its retries or the request's budget
+     * ran out, §18): the client gets {@code x-should-retry: false}, and a fallback route may take the request.
      */
     public boolean retriesSpent() {
         return retriesSpent;

@@ -148,7 +148,7 @@ final class KeyFailoverExec implements ExecChainHandler {
     }
 
     private static ClassicHttpResponse deliver(ClassicHttpResponse answer, Key key, Exchange exchange) {
-        exchange.servedBy(key.hint());
+        exchange.servedBy(key.id());
         return answer;
     }
 

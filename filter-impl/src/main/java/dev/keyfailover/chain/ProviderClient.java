@@ -26,7 +26,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
- * protocol element: client credentials, replayable body, fallback routes (routes that name
+ * protocol element: client credentials, replayable body, usage (behaviour.md §16), fallback routes (routes that name
  * some), the attempts (key failover on routes with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
  * settings of behaviour.md §8: no redirects, no decompression, no automatic retries (ours are the
  * failover's, §18), no cookies, no authentication ({@link ProxyProtocolExec} in place of HttpClient's
@@ -37,6 +37,7 @@ public final class ProviderClient implements Closeable {
     /** Chain element names, to find the handlers in the chain. */
     static final String CREDENTIALS = "keyfailover-credentials";
     static final String BODY = "keyfailover-body";
+    static final String USAGE = "keyfailover-usage";
     static final String FALLBACK = "keyfailover-fallback";
     static final String FAILOVER = "keyfailover-failover";
     static final String DUMP = "keyfailover-dump";
@@ -103,7 +104,9 @@ public final class ProviderClient implements Closeable {
                 .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new ProxyProtocolExec())
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
                         new ClientCredentialsExec(provider, headers, pool != null, chain.access()))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider));
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
+                        new UsageExec(provider, chain.usage().streamUsage()));
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (chain.fallback().active()) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,

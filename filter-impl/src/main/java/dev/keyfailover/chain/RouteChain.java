@@ -6,6 +6,7 @@ import java.util.function.DoubleSupplier;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.RetrySettings;
+import dev.keyfailover.settings.UsageSettings;
 
 /**
  * What a route's chain is made of besides its provider, pool, dump and header policy: one value,
@@ -17,9 +18,16 @@ import dev.keyfailover.settings.RetrySettings;
  * @param jitter the retries' jitter, uniform in [0, 1)
  * @param fallback the route's fallback routes (§18)
  * @param access the route's client tokens and BYOK rule (§13)
+ * @param usage how the usage of answers is asked for (§16)
  */
 public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
-                         FallbackPlan fallback, ClientAccess access) {
+                         FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
+
+    /** A chain with the default usage settings. */
+    public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
+                      FallbackPlan fallback, ClientAccess access) {
+        this(bodyLimits, client, retries, jitter, fallback, access, UsageSettings.defaults());
+    }
 
     public RouteChain {
         Objects.requireNonNull(bodyLimits, "bodyLimits");
@@ -28,5 +36,6 @@ public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySett
         Objects.requireNonNull(jitter, "jitter");
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(usage, "usage");
     }
 }

@@ -20,6 +20,7 @@ import dev.keyfailover.settings.InboundLimits;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.Require;
 import dev.keyfailover.settings.RetrySettings;
+import dev.keyfailover.settings.UsageSettings;
 import dev.keyfailover.settings.StateStoreSettings;
 
 /**
@@ -43,6 +44,7 @@ public final class RouteConfig {
     private final PoolSettings pool;
     private final InboundLimits inbound;
     private final RetrySettings retries;
+    private final UsageSettings usage;
     private final List<String> clientAuthHeaders;
     private final Optional<List<String>> dropResponseHeaders;
     private final FallbackSettings fallback;
@@ -84,15 +86,9 @@ public final class RouteConfig {
         this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
                 order);
         this.retries = RetryConfig.read(reader);
+        this.usage = UsageConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
-        StateStoreSettings storeDefaults = StateStoreSettings.local();
-        this.stateStore = new StateStoreSettings(
-                reader.parse("stateStore", value -> Values.choice(value, StateStoreSettings.Kind.class))
-                        .orElse(storeDefaults.kind()),
-                reader.optional("stateStoreName").orElse(storeDefaults.cacheName()),
-                reader.parse("stateStoreConfig", RouteConfig::uri).orElse(null),
-                reader.parse("stateStoreTimeout", value -> Require.positive(Values.duration(value), "stateStoreTimeout"))
-                        .orElse(storeDefaults.timeout()));
+        this.stateStore = StateStoreConfig.read(reader);
         OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
                 .map(OptionalInt::of).orElse(OptionalInt.empty());
         Duration clientIdle = reader.parse("clientIdleTimeout", value -> Require.positive(Values.duration(value),
@@ -175,6 +171,11 @@ public final class RouteConfig {
         return pool;
     }
 
+    /** Usage reading (behaviour.md §16). */
+    public UsageSettings usage() {
+        return usage;
+    }
+
     /** How transient failures of pool requests are retried (behaviour.md §18). */
     public RetrySettings retries() {
         return retries;
@@ -236,13 +237,5 @@ public final class RouteConfig {
             result = result.substring(0, result.length() - 1);
         }
         return result;
-    }
-
-    private static URI uri(String value) {
-        try {
-            return new URI(value.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a URI");
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyId;
 
 /**
  * The {@code key} tag of each key of a pool: its masked hint, never the key. A key whose hint is
@@ -37,6 +38,11 @@ final class KeyTags {
 
     synchronized String tagOf(Key key) {
         return byIndex.get(key.index());
+    }
+
+    /** The tag of a key by its id; its hint for a key that joined after these tags were made. */
+    synchronized String tagOf(KeyId key) {
+        return byIndex.getOrDefault(key.index(), key.hint());
     }
 
     synchronized void remove(Key key) {

@@ -24,6 +24,11 @@ public final class MeterNames {
     public static final String KEYS = "keyfailover.keys";
     /** Timer: each attempt, request sent to response head received; tags provider, outcome ({@link AttemptOutcome}). */
     public static final String UPSTREAM_DURATION = "keyfailover.upstream.duration";
+    /**
+     * Counter: tokens the answers of pool keys used (behaviour.md §16); tags provider, key, model (bounded),
+     * type ({@code input}, {@code output}, {@code cached_input}), client.
+     */
+    public static final String TOKENS = "keyfailover.tokens";
     /** Requests sent on to a fallback route (behaviour.md §18). */
     public static final String FALLBACKS = "keyfailover.fallbacks";
 
@@ -36,6 +41,8 @@ public final class MeterNames {
     static final String TO = "to";
     static final String STATE = "state";
     static final String CLIENT = "client";
+    static final String MODEL = "model";
+    static final String TYPE = "type";
     /** The {@code client} tag of a request without a client token. */
     static final String NO_CLIENT = "none";
 

@@ -116,6 +116,15 @@ public final class RouteMeters implements Closeable {
         }
     }
 
+    /**
+     * The route's {@code keyfailover.tokens} counters (behaviour.md §16), removed with its other meters;
+     * {@code null} without meters.
+     */
+    public TokenMeters tokens(String provider, int maxModelTags) {
+        return meters == null ? null : new TokenMeters(meters, provider, pool == null ? List.of() : pool.keys(),
+                maxModelTags);
+    }
+
     /** Removes this route's meters from the registry. */
     @Override
     public void close() {

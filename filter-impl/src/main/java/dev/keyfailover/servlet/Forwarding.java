@@ -9,7 +9,9 @@ import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
+import dev.keyfailover.chain.RequestUsage;
 import dev.keyfailover.metrics.RequestOutcome;
+import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.settings.InboundLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,14 +37,16 @@ final class Forwarding {
     private final UpstreamRequests requests;
     private final ResponseStreamer streamer;
     private final ClientWatchdog watchdog;
+    private final UsageLedger usage;
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
-               ClientWatchdog watchdog) {
+               ClientWatchdog watchdog, UsageLedger usage) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
         this.watchdog = watchdog;
+        this.usage = usage;
     }
 
     private Provider provider() {
@@ -101,16 +105,22 @@ final class Forwarding {
         }
         // A write the client leaves blocked past clientIdleTimeout cancels the exchange: its connection is let go.
         try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
-            return copyAnswer(answer, upstream, response, exchange, caller, writes);
+            RequestUsage asked = RequestUsage.of(context);
+            UsageTap tap = UsageTap.of(answer, exchange, asked);
+            try {
+                return copyAnswer(answer, upstream, response, exchange, caller, writes, tap);
+            } finally {
+                usage.record(exchange, asked, caller.client(), tap.usage());
+            }
         }
     }
 
     private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
                                       HttpServletResponse response, Exchange exchange, Caller caller,
-                                      ClientWatchdog.Watch writes)
+                                      ClientWatchdog.Watch writes, UsageTap tap)
             throws IOException {
         try {
-            streamer.copy(answer, response, exchange, writes);
+            streamer.copy(answer, response, exchange, writes, tap);
             answer.close();
             return RequestOutcome.answered(exchange, caller);
         } catch (IOException e) {

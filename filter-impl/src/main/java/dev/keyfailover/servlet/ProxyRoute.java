@@ -11,6 +11,7 @@ import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.RouteMeters;
+import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyStateStore;
 import dev.keyfailover.settings.FallbackSettings;
@@ -35,18 +36,20 @@ public final class ProxyRoute implements Closeable {
     private final ClientAddresses addresses;
     /** Where the pool's keys come from and how they change; {@code null} without a pool. */
     private final RouteKeys keys;
+    private final UsageLedger usage;
 
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
                int streamBufferSize, ClientAddresses addresses,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters,
-               RouteKeys keys) {
+               RouteKeys keys, UsageLedger usage) {
         this.keys = keys;
         this.addresses = addresses;
         this.client = client;
         this.baseUrl = baseUrl;
         this.fallback = fallback;
         this.forwarding = new Forwarding(baseUrl, client, new UpstreamRequests(headers),
-                new ResponseStreamer(headers, streamBufferSize), watchdog);
+                new ResponseStreamer(headers, streamBufferSize), watchdog, usage);
+        this.usage = usage;
         this.store = store;
         this.inFlight = inFlight;
         this.watchdog = watchdog;
@@ -79,6 +82,11 @@ public final class ProxyRoute implements Closeable {
 
     public ProviderClient client() {
         return client;
+    }
+
+    /** What the route's keys and clients used (behaviour.md §16). */
+    public UsageLedger usage() {
+        return usage;
     }
 
     /**

@@ -54,11 +54,20 @@ final class ResponseStreamer {
      */
     void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
               ClientWatchdog.Watch writes) throws IOException {
+        copy(upstream, response, exchange, writes, UsageTap.NONE);
+    }
+
+    /** As the copy above, the body passing through {@code tap} (behaviour.md §16). */
+    void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
+              ClientWatchdog.Watch writes, UsageTap tap) throws IOException {
         response.setStatus(upstream.getCode());
         copyHeaders(upstream, response, exchange);
         HttpEntity entity = upstream.getEntity();
         if (entity == null) {
             return;
+        }
+        if (tap.changesLength()) {
+            response.setHeader("Content-Length", null);
         }
         boolean streaming = isStream(entity);
         ServletOutputStream out = response.getOutputStream();
@@ -69,10 +78,12 @@ final class ResponseStreamer {
             if (streaming) {
                 flushBuffer(response, writes);
             }
+            UsageChunkFilter.Sink sink = (b, off, len) -> write(out, b, off, len, streaming, writes);
             int n;
             while ((n = readUpstream(in, buffer)) >= 0) {
-                write(out, buffer, n, streaming, writes);
+                tap.pass(buffer, n, sink);
             }
+            tap.end(sink);
             // The last bytes go out now, under the watch, while the request still counts as in flight;
             // not later, when the container completes the response.
             flushBuffer(response, writes);
@@ -83,12 +94,12 @@ final class ResponseStreamer {
         }
     }
 
-    private static void write(ServletOutputStream out, byte[] buffer, int length, boolean flush,
+    private static void write(ServletOutputStream out, byte[] buffer, int offset, int length, boolean flush,
                               ClientWatchdog.Watch writes) throws IOException {
         writes.arm();
         writes.enterCall();
         try {
-            out.write(buffer, 0, length);
+            out.write(buffer, offset, length);
             if (flush) {
                 out.flush();
             }

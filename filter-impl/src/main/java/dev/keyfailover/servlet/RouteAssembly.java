@@ -18,6 +18,7 @@ import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
 import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.metrics.RouteMeters;
+import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyStateStore;
 import dev.keyfailover.pool.Sleeper;
@@ -81,7 +82,8 @@ final class RouteAssembly {
         try {
             RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),
                     () -> ThreadLocalRandom.current().nextDouble(),
-                    new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access);
+                    new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access,
+                    config.usage());
             client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
@@ -108,6 +110,7 @@ final class RouteAssembly {
         return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(),
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
-                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys);
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys,
+                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags())));
     }
 }

@@ -130,12 +130,14 @@ public class StatusServlet extends HttpServlet {
                         .add("successes", key.successes())
                         .add("failures", key.failures())
                         .add("lastStatus", key.lastStatus())
-                        .add("models", models(key)));
+                        .add("models", models(key))
+                        .add("usage", UsageStatus.json(route.usage().key(key.index(), key.hint()))));
             }
             JsonObjectBuilder provider = Jsons.objectBuilder()
                     .add("name", route.provider().name())
                     .add("pool", route.pool() != null)
                     .add("keys", keys)
+                    .add("clients", UsageStatus.clients(route.usage()))
                     .add("stateStore", Jsons.objectBuilder().add("kind", route.stateStore().description())
                             .add("reachable", route.stateStore().reachable()))
                     .add("leasedConnections", route.client().connectionStats().getLeased());
@@ -177,31 +179,32 @@ public class StatusServlet extends HttpServlet {
             out.println("<p>No provider routes are running.</p>");
         }
         for (ProxyRoute route : routes) {
-            out.println("<h2 class=\"provider\">" + escape(route.provider().name()) + "</h2>");
-            out.println("<p class=\"store\">Key states: " + escape(route.stateStore().description())
+            out.println("<h2 class=\"provider\">" + StatusText.escape(route.provider().name()) + "</h2>");
+            out.println("<p class=\"store\">Key states: " + StatusText.escape(route.stateStore().description())
                     + (route.stateStore().reachable() ? "" : " <strong>(not answering: this node uses its own)</strong>")
                     + "</p>");
             if (route.pool() == null) {
                 out.println("<p>No key pool: requests are forwarded as they are.</p>");
                 continue;
             }
-            out.println("<table data-provider=\"" + escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
+            out.println("<table data-provider=\"" + StatusText.escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
                     + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
-                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th></tr></thead>"
-                    + "<tbody>");
+                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th>"
+                    + UsageStatus.HEADERS + "</tr></thead><tbody>");
             for (KeySnapshot key : snapshot(route)) {
-                out.println("<tr><td>" + key.index() + "</td><td>" + escape(key.hint()) + "</td><td class=\""
-                        + key.state() + "\">" + key.state() + "</td><td>" + remaining(key) + "</td><td>"
+                out.println("<tr><td>" + key.index() + "</td><td>" + StatusText.escape(key.hint()) + "</td><td class=\""
+                        + key.state() + "\">" + key.state() + "</td><td>" + StatusText.remaining(key) + "</td><td>"
                         + key.attempts() + "</td><td>" + key.successes() + "</td><td>" + key.failures() + "</td><td>"
-                        + lastStatus(key.lastStatus()) + "</td><td class=\"models\">" + modelsText(key)
-                        + "</td></tr>");
+                        + StatusText.lastStatus(key.lastStatus()) + "</td><td class=\"models\">" + StatusText.modelsText(key)
+                        + "</td>" + UsageStatus.cells(route.usage(), key) + "</tr>");
             }
             out.println("</tbody></table>");
+            UsageStatus.clientsTable(route.usage(), out);
         }
         out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a>"
                 + (metricsUrl == null || metricsUrl.isBlank() ? ""
-                        : ". Metrics: <a class=\"metrics\" href=\"" + escape(metricsUrl.trim()) + "\">"
-                                + escape(metricsUrl.trim()) + "</a>")
+                        : ". Metrics: <a class=\"metrics\" href=\"" + StatusText.escape(metricsUrl.trim()) + "\">"
+                                + StatusText.escape(metricsUrl.trim()) + "</a>")
                 + "</p>");
         out.println("</body></html>");
     }
@@ -211,40 +214,4 @@ public class StatusServlet extends HttpServlet {
         return pool == null ? List.of() : pool.snapshot();
     }
 
-    private static String remaining(KeySnapshot key) {
-        long seconds = (key.cooldownRemaining().toMillis() + 999) / 1000;
-        if (seconds > 0) {
-            return seconds + " s";
-        }
-        return !key.recheckEnabled() ? "never re-checked" : "-";
-    }
-
-    private static String modelsText(KeySnapshot key) {
-        if (key.models().isEmpty()) {
-            return "-";
-        }
-        StringBuilder text = new StringBuilder();
-        for (KeySnapshot.ModelSnapshot model : key.models()) {
-            text.append(text.length() == 0 ? "" : "<br>").append(escape(model.model())).append(": ");
-            long seconds = (model.cooldownRemaining().toMillis() + 999) / 1000;
-            text.append(seconds > 0 ? "cooling " + seconds + " s" : "usable");
-            for (RateLimits.Window window : model.limits().windows()) {
-                text.append("; ").append(escape(window.name())).append(' ')
-                        .append(window.remaining() < 0 ? "?" : Long.toString(window.remaining())).append('/')
-                        .append(window.limit() < 0 ? "?" : Long.toString(window.limit()));
-                if (window.reset() != null) {
-                    text.append(" (reset ").append(window.reset()).append(')');
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    private static String lastStatus(int status) {
-        return status == 0 ? "-" : status < 0 ? "transport error" : Integer.toString(status);
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
 }

@@ -1,0 +1,70 @@
+package dev.keyfailover.metrics;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.RequestUsage;
+import dev.keyfailover.chain.Usage;
+import dev.keyfailover.pool.KeyId;
+
+/**
+ * One route's usage (behaviour.md §16): every answer a key of its pool served, counted for that key
+ * (and for the client, when the request carried a client token), in tokens and requests, today (UTC,
+ * by the route's clock) and in all, and on {@code keyfailover.tokens}. Local to this node.
+ */
+public final class UsageLedger {
+
+    private final String route;
+    private final Clock clock;
+    private final TokenMeters meters;
+    private final Map<KeyId, UsageCount> keys = new ConcurrentHashMap<>();
+    private final Map<String, UsageCount> clients = new ConcurrentHashMap<>();
+
+    /**
+     * @param route the route's provider name: answers another route served (a fallback) are that route's
+     * @param meters the route's token counters, {@code null} without meters
+     */
+    public UsageLedger(String route, Clock clock, TokenMeters meters) {
+        this.route = route;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Counts the answer to one request, once it was copied (or broke off), with the usage read from it. */
+    public void record(Exchange exchange, RequestUsage request, Optional<String> client, Usage usage) {
+        KeyId key = exchange.servedKey();
+        if (key == null || !route.equals(exchange.route()) || exchange.origin() != Exchange.Origin.UPSTREAM) {
+            return;
+        }
+        long day = today();
+        keys.computeIfAbsent(key, k -> new UsageCount()).add(day, usage.total());
+        client.ifPresent(name -> clients.computeIfAbsent(name, c -> new UsageCount()).add(day, usage.total()));
+        if (meters != null) {
+            meters.record(key, request.model(), client, usage);
+        }
+    }
+
+    /** What the key of this index and hint used. */
+    public UsageSnapshot key(int index, String hint) {
+        UsageCount count = keys.get(new KeyId(index, hint));
+        return count == null ? UsageSnapshot.NONE : count.snapshot(today());
+    }
+
+    /** What each client that sent a request used, by name. */
+    public Map<String, UsageSnapshot> clients() {
+        long day = today();
+        Map<String, UsageSnapshot> snapshot = new TreeMap<>();
+        clients.forEach((name, count) -> snapshot.put(name, count.snapshot(day)));
+        return snapshot;
+    }
+
+    private long today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toEpochDay();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.keyfailover.servlet;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.RequestUsage;
+import dev.keyfailover.chain.Usage;
+import dev.keyfailover.chain.UsageReader;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+
+/**
+ * Where an answer's bytes pass on their way to the client (behaviour.md §16): an answer a pool key
+ * served is read for its usage ({@link UsageReader}) as it passes, and, when the proxy asked an
+ * OpenAI stream for a usage chunk the client did not ask for, that chunk is dropped
+ * ({@link UsageChunkFilter}). Any other answer passes untouched.
+ */
+final class UsageTap {
+
+    /** Passes bytes on, reads nothing. */
+    static final UsageTap NONE = new UsageTap(null, null);
+
+    private final UsageReader reader;
+    private final UsageChunkFilter filter;
+
+    private UsageTap(UsageReader reader, UsageChunkFilter filter) {
+        this.reader = reader;
+        this.filter = filter;
+    }
+
+    /** The tap of an answer to a request. */
+    static UsageTap of(ClassicHttpResponse answer, Exchange exchange, RequestUsage request) {
+        HttpEntity entity = answer.getEntity();
+        if (entity == null || !exchange.pooled() || exchange.origin() != Exchange.Origin.UPSTREAM
+                || answer.getCode() >= 300) {
+            return NONE;
+        }
+        UsageReader reader = UsageReader.forAnswer(entity.getContentType(), entity.getContentLength());
+        boolean events = entity.getContentType() != null
+                && entity.getContentType().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        UsageChunkFilter filter = request.injected() && events ? new UsageChunkFilter() : null;
+        return reader == null && filter == null ? NONE : new UsageTap(reader, filter);
+    }
+
+    /** Whether the client may get fewer bytes than upstream sent (a usage chunk dropped): no {@code Content-Length}. */
+    boolean changesLength() {
+        return filter != null;
+    }
+
+    /** The next {@code n} bytes of the answer: read, and what is the client's written to {@code sink}. */
+    void pass(byte[] b, int n, UsageChunkFilter.Sink sink) throws IOException {
+        if (reader != null) {
+            reader.read(b, 0, n);
+        }
+        if (filter == null) {
+            sink.write(b, 0, n);
+        } else {
+            filter.pass(b, n, sink);
+        }
+    }
+
+    /** The answer ended: what was held of a last event without its end goes out. */
+    void end(UsageChunkFilter.Sink sink) throws IOException {
+        if (filter != null) {
+            filter.end(sink);
+        }
+    }
+
+    /** What the answer said it used, as far as it was read. */
+    Usage usage() {
+        return reader == null ? Usage.NONE : reader.usage();
+    }
+}
