@@ -10,6 +10,7 @@ import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * The client's body, read once into a repeatable entity (behaviour.md §4) on every path (pool,
@@ -42,9 +43,8 @@ final class ReplayableBodyExec implements ExecChainHandler {
         }
         try (body) {
             Exchange.of(scope.clientContext).body(body);
-            // The chain's own copy of the servlet's request (InternalHttpClient makes it): changed in place.
-            request.setEntity(body.entity());
-            return chain.proceed(request, Scopes.of(scope, request));
+            ClassicHttpRequest replayable = ClassicRequestBuilder.copy(request).setEntity(body.entity()).build();
+            return chain.proceed(replayable, Scopes.of(scope, replayable));
         }
     }
 }
