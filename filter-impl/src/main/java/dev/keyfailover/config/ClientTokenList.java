@@ -1,10 +1,5 @@
 package dev.keyfailover.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -30,24 +25,13 @@ final class ClientTokenList {
     }
 
     static List<ClientToken> read(ParameterReader reader) throws ConfigException {
-        Optional<String> inline = reader.optional("clientTokens");
-        Optional<String> file = reader.optional("clientTokensFile");
-        if (inline.isPresent() && file.isPresent()) {
-            throw reader.error("clientTokens", "and 'clientTokensFile' are both set; use one");
+        Optional<InlineOrFile> given = InlineOrFile.read(reader, "clientTokens", "clientTokensFile");
+        if (given.isEmpty()) {
+            return List.of();
         }
-        if (file.isPresent()) {
-            Path path = Paths.get(file.get());
-            String text;
-            try {
-                text = Files.readString(path, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                throw reader.error("clientTokensFile", "cannot read '" + path + "' (" + e.getClass().getSimpleName()
-                        + ")");
-            }
-            return parse(reader, "clientTokensFile", text.split("\\r?\\n", -1), true);
-        }
-        return inline.isPresent() ? parse(reader, "clientTokens", inline.get().split("\\r?\\n|,", -1), false)
-                : List.of();
+        boolean file = given.get().fromFile();
+        return parse(reader, given.get().parameter(), given.get().text().split(file ? "\\r?\\n" : "\\r?\\n|,", -1),
+                file);
     }
 
     private static List<ClientToken> parse(ParameterReader reader, String parameter, String[] lines, boolean file)

@@ -1,10 +1,5 @@
 package dev.keyfailover.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,29 +16,21 @@ final class KeyLists {
     }
 
     static List<String> read(ParameterReader reader) throws ConfigException {
-        Optional<String> inline = reader.optional("keys");
-        Optional<String> file = reader.optional("keysFile");
-        if (inline.isPresent() && file.isPresent()) {
-            throw reader.error("keys", "and 'keysFile' are both set; use one");
+        Optional<InlineOrFile> given = InlineOrFile.read(reader, "keys", "keysFile");
+        if (given.isEmpty()) {
+            return List.of();
         }
-        if (file.isPresent()) {
-            Path path = Paths.get(file.get());
-            String text;
-            try {
-                text = Files.readString(path, StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                throw reader.error("keysFile", "cannot read '" + path + "' (" + e.getClass().getSimpleName() + ")");
-            }
-            if (text.isBlank()) {
-                return List.of();
-            }
-            try {
-                return KeysFileFormat.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw reader.error("keysFile", "'" + path + "': " + e.getMessage());
-            }
+        if (!given.get().fromFile()) {
+            return split(reader, "keys", given.get().text());
         }
-        return inline.isPresent() ? split(reader, "keys", inline.get()) : List.of();
+        if (given.get().text().isBlank()) {
+            return List.of();
+        }
+        try {
+            return KeysFileFormat.parse(given.get().text());
+        } catch (IllegalArgumentException e) {
+            throw reader.error("keysFile", "'" + given.get().file() + "': " + e.getMessage());
+        }
     }
 
     private static List<String> split(ParameterReader reader, String parameter, String text) throws ConfigException {
