@@ -57,17 +57,34 @@ public final class AdminAccess {
 
     /** Whether the request may read; when not, the 401 or 403 is written. */
     public boolean mayRead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        return switch (readRefusal(request)) {
+            case 0 -> true;
+            case 401 -> refuse(response, 401, "send the admin token as Authorization: Bearer, or log in with the "
+                    + "role " + VIEWER_ROLE + " or " + ADMIN_ROLE);
+            default -> refuse(response, 403, request.getRemoteUser() != null && bearer(request) == Bearer.NONE
+                    ? "user '" + request.getRemoteUser() + "' has no role that may read the status"
+                    : "this token may not read the status");
+        };
+    }
+
+    /** 0 when the request may read, else the status its refusal gets: 401 (no credential) or 403. */
+    int readRefusal(HttpServletRequest request) {
         if (settings.statusPublic() || request.isUserInRole(ADMIN_ROLE) || request.isUserInRole(VIEWER_ROLE)) {
-            return true;
+            return 0;
         }
         return switch (bearer(request)) {
-            case RIGHT -> true;
-            case NONE -> request.getRemoteUser() != null
-                    ? refuse(response, 403, "user '" + request.getRemoteUser() + "' has no role that may read the status")
-                    : refuse(response, 401, "send the admin token as Authorization: Bearer, or log in with the "
-                    + "role " + VIEWER_ROLE + " or " + ADMIN_ROLE);
-            case WRONG -> refuse(response, 403, "this token may not read the status");
+            case RIGHT -> 0;
+            case NONE -> request.getRemoteUser() != null ? 403 : 401;
+            case WRONG -> 403;
         };
+    }
+
+    /**
+     * Whether the request's credential may act (open actions, the admin role or the admin token),
+     * without answering anything: the status page offers its actions only then.
+     */
+    boolean mayActWith(HttpServletRequest request) {
+        return settings.actionsOpen() || request.isUserInRole(ADMIN_ROLE) || bearer(request) == Bearer.RIGHT;
     }
 
     /**

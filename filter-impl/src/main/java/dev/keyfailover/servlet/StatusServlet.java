@@ -1,7 +1,6 @@
 package dev.keyfailover.servlet;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,41 +19,64 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The key pools at a glance: {@code .json} paths answer JSON, others an HTML page that refreshes
- * itself; a POST resets a key. Masked hints only. Reading needs the admin token, a role or
- * {@code statusAccess=public}; a reset the admin token or role ({@link AdminAccess}, behaviour.md
- * §13). The init-param {@code metricsUrl} (e.g. {@code metrics}) links the Prometheus endpoint.
+ * itself ({@link StatusPage}); a POST resets a key. Masked hints only. Reading needs the admin
+ * token, a role or {@code statusAccess=public}; a reset the admin token or role ({@link AdminAccess},
+ * behaviour.md §13). The init-param {@code metricsUrl} (e.g. {@code metrics}) links the Prometheus
+ * endpoint; {@code adminPath} (e.g. {@code admin}, where {@link AdminKeysServlet} is mapped) makes
+ * the page an admin console (§14).
  */
 public class StatusServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final int REFRESH_SECONDS = 5;
     private static final String ACTION_HEADER = "X-Keyfailover-Action";
     /** One line per admin action, refused or done (behaviour.md §13): who, what, which key, result. */
     private static final Logger AUDIT = LoggerFactory.getLogger("keyfailover.audit");
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServlet.class);
 
     private transient AdminAccess access;
+    /** Where the page's console finds the admin API ({@code adminPath}); null: no console. */
+    private transient String adminPath;
 
     @Override
     public void init() throws ServletException {
         access = AdminAccess.of(this);
+        String path = getInitParameter("adminPath");
+        if (path != null && !path.isBlank() && !path.trim().matches("(/(?!/))?[A-Za-z0-9._~-][A-Za-z0-9._~/-]{0,199}")) {
+            String message = "servlet '" + getServletName() + "': 'adminPath' must be the path of the admin API "
+                    + "(AdminKeysServlet), relative to the status page (e.g. 'admin') or absolute on this server "
+                    + "(e.g. '/app/admin')";
+            LOG.error("keyfailover configuration error: {}", message);
+            throw new ServletException(message);
+        }
+        adminPath = path == null || path.isBlank() ? null : path.trim();
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         List<ProxyRoute> routes = RouteRegistry.of(getServletContext()).routes();
-        response.setHeader("Cache-Control", "no-store");
-        if (!access.mayRead(request, response)) {
+        StatusPage.protect(response);
+        if (request.getRequestURI().endsWith(".json")) {
+            if (access.mayRead(request, response)) {
+                response.setContentType("application/json");
+                response.setCharacterEncoding("UTF-8");
+                response.getWriter().write(json(routes));
+            }
             return;
         }
-        if (request.getRequestURI().endsWith(".json")) {
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write(json(routes));
-        } else {
-            response.setContentType("text/html");
-            response.setCharacterEncoding("UTF-8");
-            html(routes, response.getWriter(), getInitParameter("metricsUrl"));
+        response.setContentType("text/html");
+        response.setCharacterEncoding("UTF-8");
+        int refusal = access.readRefusal(request);
+        if (refusal != 0) {
+            // No data, only the place to enter the admin token (the page is its console's too).
+            response.setStatus(refusal);
+            if (refusal == 401) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"keyfailover\"");
+            }
+            StatusPage.refused(response.getWriter(), adminPath);
+            return;
         }
+        StatusPage.write(routes, response.getWriter(), getInitParameter("metricsUrl"), adminPath,
+                access.mayActWith(request));
     }
 
     /**
@@ -65,7 +87,7 @@ public class StatusServlet extends HttpServlet {
      */
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Cache-Control", "no-store");
+        StatusPage.protect(response);
         String providerName = printable(request.getParameter("provider"));
         String what = "reset of key #" + printable(request.getParameter("key")) + " of '" + providerName + "'";
         Optional<String> who = access.mayAct(request, response);
@@ -165,48 +187,6 @@ public class StatusServlet extends HttpServlet {
                     .add("limits", limits));
         }
         return models;
-    }
-
-    private static void html(List<ProxyRoute> routes, PrintWriter out, String metricsUrl) {
-        out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
-        out.println("<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">");
-        out.println("<title>keyfailover status</title><style>body{font-family:sans-serif;margin:2em}"
-                + "table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 10px;"
-                + "text-align:left}.VALID{color:#060}.COOLING{color:#a60}.DISABLED{color:#b00}.EXHAUSTED{color:#707}"
-                + "td.models{font-size:90%}</style></head><body>");
-        out.println("<h1>keyfailover status</h1>");
-        if (routes.isEmpty()) {
-            out.println("<p>No provider routes are running.</p>");
-        }
-        for (ProxyRoute route : routes) {
-            out.println("<h2 class=\"provider\">" + StatusText.escape(route.provider().name()) + "</h2>");
-            out.println("<p class=\"store\">Key states: " + StatusText.escape(route.stateStore().description())
-                    + (route.stateStore().reachable() ? "" : " <strong>(not answering: this node uses its own)</strong>")
-                    + "</p>");
-            if (route.pool() == null) {
-                out.println("<p>No key pool: requests are forwarded as they are.</p>");
-                continue;
-            }
-            out.println("<table data-provider=\"" + StatusText.escape(route.provider().name()) + "\"><thead><tr><th>#</th>"
-                    + "<th>key</th><th>state</th><th>cooldown remaining</th><th>attempts</th><th>successes</th>"
-                    + "<th>failures</th><th>last status</th><th>per model: cooldown, limits left</th>"
-                    + UsageStatus.HEADERS + "</tr></thead><tbody>");
-            for (KeySnapshot key : snapshot(route)) {
-                out.println("<tr><td>" + key.index() + "</td><td>" + StatusText.escape(key.hint()) + "</td><td class=\""
-                        + key.state() + "\">" + key.state() + "</td><td>" + StatusText.remaining(key) + "</td><td>"
-                        + key.attempts() + "</td><td>" + key.successes() + "</td><td>" + key.failures() + "</td><td>"
-                        + StatusText.lastStatus(key.lastStatus()) + "</td><td class=\"models\">" + StatusText.modelsText(key)
-                        + "</td>" + UsageStatus.cells(route.usage(), key) + "</tr>");
-            }
-            out.println("</tbody></table>");
-            UsageStatus.clientsTable(route.usage(), out);
-        }
-        out.println("<p>Refreshes every " + REFRESH_SECONDS + " s. JSON: <a href=\"status.json\">status.json</a>"
-                + (metricsUrl == null || metricsUrl.isBlank() ? ""
-                        : ". Metrics: <a class=\"metrics\" href=\"" + StatusText.escape(metricsUrl.trim()) + "\">"
-                                + StatusText.escape(metricsUrl.trim()) + "</a>")
-                + "</p>");
-        out.println("</body></html>");
     }
 
     private static List<KeySnapshot> snapshot(ProxyRoute route) {

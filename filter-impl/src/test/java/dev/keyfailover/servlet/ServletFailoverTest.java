@@ -337,7 +337,7 @@ class ServletFailoverTest {
         assertThat(first.getInt("lastStatus")).isEqualTo(429);
         assertThat(provider.getJsonArray("keys").getJsonObject(1).getInt("successes")).isEqualTo(1);
         assertThat(json + html).doesNotContain("sk-limited-000000001", "sk-good-0000000000002");
-        assertThat(html).contains("http-equiv=\"refresh\"", "sk-…001", "COOLING");
+        assertThat(html).contains("data-refresh-seconds=\"5\"", "sk-…001", "COOLING");
     }
 
 }
