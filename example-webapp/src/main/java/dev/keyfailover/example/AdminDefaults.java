@@ -28,7 +28,8 @@ final class AdminDefaults {
             context.setInitParameter("keyfailover.statusAccess", "public");
             context.setInitParameter("keyfailover.adminAccess", "open");
             LOG.warn("demo mode (no *_BASE_URL set): /status, /status.json and /metrics are public and anyone may "
-                    + "reset keys; set a *_BASE_URL for a real deployment, where they need KEYFAILOVER_ADMIN_TOKEN");
+                    + "add, remove, disable and reset keys (the status page's console, /admin/keys); set a *_BASE_URL "
+                    + "for a real deployment, where they need KEYFAILOVER_ADMIN_TOKEN");
             return;
         }
         String access = environment("KEYFAILOVER_STATUS_ACCESS");

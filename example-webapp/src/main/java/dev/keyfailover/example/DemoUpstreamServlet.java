@@ -66,7 +66,7 @@ public class DemoUpstreamServlet extends HttpServlet {
             return;
         }
         boolean anthropic = path.startsWith("/anthropic/");
-        String key = anthropic ? request.getHeader("x-api-key") : bearer(request.getHeader("authorization"));
+        String key = anthropic ? DemoCredentials.anthropicKey(request) : DemoCredentials.bearer(request);
         if (key == null) {
             error(response, anthropic, 401, "authentication_error", "no API key");
             return;
@@ -239,12 +239,5 @@ public class DemoUpstreamServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(body);
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
     }
 }

@@ -167,6 +167,33 @@ class ExampleWarIT {
         assertThat(seen).isEqualTo(Map.of("authorization " + KeyHint.of(OWN_KEY), 1L));
     }
 
+    @Test
+    void theNewestAnthropicSdksBearerIsTakenAsTheClientsKeyOrReplacedWhenItIsAPlaceholder() throws Exception {
+        String ownKey = "sk-ant-my-own-key-1234567890";
+        Map<String, Long> before = credentialsSeen();
+
+        HttpResponse<String> own = anthropic("Bearer " + ownKey);
+        HttpResponse<String> placeholder = anthropic("Bearer placeholder-the-proxy-replaces-it");
+
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(own.body()).contains("served by the demo upstream with key " + KeyHint.of(ownKey));
+        assertThat(placeholder.statusCode()).isEqualTo(200);
+        assertThat(placeholder.body()).contains("served by the demo upstream with key sk-a…");
+        Map<String, Long> seen = credentialsSeen();
+        seen.replaceAll((credential, count) -> count - before.getOrDefault(credential, 0L));
+        seen.values().removeIf(count -> count == 0);
+        assertThat(seen).containsEntry("authorization " + KeyHint.of(ownKey), 1L)
+                .doesNotContainKey("authorization " + KeyHint.of("placeholder-the-proxy-replaces-it"));
+    }
+
+    private HttpResponse<String> anthropic(String authorization) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/anthropic/v1/messages"))
+                .header("Content-Type", "application/json").header("anthropic-version", "2026-10-21")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude\",\"max_tokens\":10,\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     /** What the demo upstream has counted: requests per credential header and masked key hint. */
     private Map<String, Long> credentialsSeen() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/demo-upstream/credentials-seen")).build(),

@@ -46,7 +46,7 @@ public final class AdminAccess {
                     servlet.getInitParameterNames(), servlet.getServletContext()::getInitParameter,
                     servlet.getServletContext().getInitParameterNames()), Placeholders.system());
             if (settings.actionsOpen()) {
-                LOG.warn("{}: adminAccess=open: anyone who reaches it may reset keys (a demo setting)", where);
+                LOG.warn("{}: adminAccess=open: anyone who reaches it may add, remove, disable and reset keys (a demo setting)", where);
             }
             return new AdminAccess(settings);
         } catch (ConfigException e) {

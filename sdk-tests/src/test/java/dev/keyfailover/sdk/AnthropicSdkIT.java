@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official Anthropic Java SDK with its base URL at the proxy ({@code http://host/anthropic}),
- * configured with no key of its own, so that the proxy's pool serves it ({@code byok=allow}).
+ * configured with a placeholder key without the shape of an Anthropic key, which the route's default settings
+ * ({@code byok=auto}, behaviour §13) strip, so that the proxy's pool serves it.
  */
 class AnthropicSdkIT {
 
@@ -34,6 +35,7 @@ class AnthropicSdkIT {
     private static final String LIMITED_TOO = "sk-ant-sdkit-limited-00000003";
     private static final String REVOKED = "sk-ant-sdkit-revoked-00000004";
     private static final String NO_CREDIT = "sk-ant-sdkit-nocredit-0000005";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
 
     @RegisterExtension
     final ProxyFixture fixture = new ProxyFixture();
@@ -41,7 +43,8 @@ class AnthropicSdkIT {
 
     private AnthropicClient poolClient(String keys, int maxRetries) throws Exception {
         Proxy proxy = fixture.startProxy("anthropic", keys, Map.of());
-        AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().baseUrl(proxy.url("/anthropic"));
+        AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder().baseUrl(proxy.url("/anthropic"))
+                .apiKey(SDK_PLACEHOLDER_KEY);
         if (maxRetries >= 0) {
             builder.maxRetries(maxRetries);
         }
@@ -66,6 +69,8 @@ class AnthropicSdkIT {
 
         assertThat(text(message)).isEqualTo("hello from upstream");
         assertThat(upstream.keysSeen()).containsExactly(LIMITED, GOOD);
+        assertThat(upstream.requests()).allSatisfy(request ->
+                assertThat(request.headers().values()).noneMatch(value -> value.contains(SDK_PLACEHOLDER_KEY)));
     }
 
     @Test

@@ -21,13 +21,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The official OpenAI Java SDK in its Azure mode (an {@link AzureApiKeyCredential}, a service version, the legacy
  * {@code /openai/deployments/{deployment}/…?api-version=…} paths, which it takes only for Azure host names unless
  * told) with its base URL at the proxy's {@code azure-openai} route, behaviour §15. The SDK's key goes in
- * {@code api-key}; the route runs with {@code byok=deny} so that the pool serves; the SDK's retries are off.
+ * {@code api-key}; Azure keys have no shape the proxy knows (behaviour §13), so under the default {@code byok=auto}
+ * any key would be the client's own: this route sets {@code byok=deny} so that the pool serves. The SDK's
+ * retries are off.
  */
 class AzureOpenAiSdkIT {
 
     private static final String GOOD = "azure-sdkit-good-0000000000000001";
     private static final String LIMITED = "azure-sdkit-limited-0000000000002";
-    private static final String SDK_PLACEHOLDER_KEY = "azure-placeholder-the-proxy-strips";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
     private static final String DEPLOYMENT = "chat-gpt-4o";
     private static final String OTHER_DEPLOYMENT = "chat-gpt-4o-mini";
     private static final String API_VERSION = "2024-10-21";

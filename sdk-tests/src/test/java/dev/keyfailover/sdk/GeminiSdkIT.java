@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Google's Gen AI Java SDK ({@code com.google.genai:google-genai}) with its base URL at the proxy's {@code gemini}
  * route ({@code http://host/gemini}; it calls {@code /v1beta/models/{model}:{method}} after it, the API version
  * pinned since 2.3.0 sends {@code /v1/} by default), behaviour §15.
- * The SDK always sends a key of its own in {@code x-goog-api-key}, so the route runs with {@code byok=deny} and
- * the pool serves. The SDK's own retries (5 attempts by default, 429 among the statuses it retries) are off, so
+ * The SDK always sends a key of its own in {@code x-goog-api-key}: a placeholder without the shape of a Google
+ * key, which the route's default settings ({@code byok=auto}, behaviour §13) strip, so that the pool serves. The SDK's own retries (5 attempts by default, 429 among the statuses it retries) are off, so
  * that each call is one request to the proxy: one attempt and no status retried, since with one attempt alone
  * 2.3.0 still sleeps its backoff (up to 2 s) after a retried status before it raises the error.
  */
@@ -43,7 +43,7 @@ class GeminiSdkIT {
     private static final String LIMITED = "AIzaSy-sdkit-gemini-limited-00000002";
     private static final String LIMITED_TOO = "AIzaSy-sdkit-gemini-limited-00000003";
     private static final String INVALID = "AIzaSy-sdkit-gemini-invalid-00000004";
-    private static final String SDK_PLACEHOLDER_KEY = "AIzaSy-placeholder-the-proxy-strips";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
     private static final String OTHER_MODEL = "gemini-2.5-pro";
     private static final String GENERATE_PATH = "/gemini/v1beta/models/" + MODEL + ":generateContent";
 
@@ -53,7 +53,7 @@ class GeminiSdkIT {
     private Client started;
 
     private Client poolClient(String keys) throws Exception {
-        Proxy proxy = fixture.startProxy("gemini", keys, Map.of("byok", "deny"));
+        Proxy proxy = fixture.startProxy("gemini", keys, Map.of());
         started = Client.builder().apiKey(SDK_PLACEHOLDER_KEY)
                 .httpOptions(HttpOptions.builder().baseUrl(proxy.url("/gemini")).apiVersion("v1beta")
                         .retryOptions(HttpRetryOptions.builder().attempts(1).httpStatusCodes(List.of()).build()).build())

@@ -17,15 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The official OpenAI Java SDK against the {@code groq} preset (behaviour §15: the generic provider with Bearer
  * keys and OpenAI's error shape; Groq's {@code x-ratelimit-*} resets feed §10), its {@code baseUrl} the fake
  * upstream. The SDK is given the route as it would be given Groq's own OpenAI-compatible address
- * ({@code …/openai/v1}, here {@code http://host/groq/v1}); the route runs with {@code byok=deny}, the SDK's
- * retries are off.
+ * ({@code …/openai/v1}, here {@code http://host/groq/v1}); its placeholder key has no Groq shape, so the
+ * route's default settings ({@code byok=auto}) strip it and the pool serves; the SDK's retries are off.
  */
 class GroqPresetSdkIT {
 
     private static final String GOOD = "gsk_sdkit_groq_good_000000000000001";
     private static final String GOOD_TOO = "gsk_sdkit_groq_good_000000000000002";
     private static final String LIMITED = "gsk_sdkit_groq_limited_0000000000003";
-    private static final String SDK_PLACEHOLDER_KEY = "gsk_placeholder_the_proxy_strips";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
     private static final String MODEL = "llama-3.3-70b-versatile";
 
     @RegisterExtension
@@ -33,7 +33,7 @@ class GroqPresetSdkIT {
     private final WireUpstream upstream = fixture.upstream();
 
     private OpenAIClient groqClient(String keys) throws Exception {
-        Proxy proxy = fixture.startProxy("groq", keys, Map.of("byok", "deny"));
+        Proxy proxy = fixture.startProxy("groq", keys, Map.of());
         return OpenAIOkHttpClient.builder().baseUrl(proxy.url("/groq/v1")).apiKey(SDK_PLACEHOLDER_KEY)
                 .maxRetries(0).build();
     }

@@ -31,7 +31,7 @@ class OpenAiSdkFallbackIT {
 
     private static final String PRIMARY_KEY = "sk-sdkit-primary-down-000000001";
     private static final String FALLBACK_KEY = "sk-sdkit-fallback-good-00000002";
-    private static final String SDK_PLACEHOLDER_KEY = "sk-placeholder-the-proxy-strips";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
     private static final String FALLBACK_ROUTE = "openai-fallback";
     private static final String FALLBACK_MODEL = "gpt-4o-mini";
 
@@ -40,11 +40,11 @@ class OpenAiSdkFallbackIT {
     private final WireUpstream primary = fixture.upstream();
     private final WireUpstream fallback = fixture.fallbackUpstream();
 
-    /** Both routes with {@code byok=deny} (the SDK always sends a key); the SDK with its default retries. */
+    /** Both routes with their default {@code byok=auto}, which strips the SDK's placeholder; default retries. */
     private OpenAIClient clientOfPrimaryDownForGood() throws Exception {
         primary.on(PRIMARY_KEY, openAiError(503, "server_error", "The server is overloaded"));
-        Proxy proxy = fixture.startProxyWithFallback("openai", PRIMARY_KEY, Map.of("byok", "deny"),
-                FALLBACK_ROUTE, FALLBACK_KEY, Map.of("byok", "deny", "fallbackModel", FALLBACK_MODEL));
+        Proxy proxy = fixture.startProxyWithFallback("openai", PRIMARY_KEY, Map.of(),
+                FALLBACK_ROUTE, FALLBACK_KEY, Map.of("fallbackModel", FALLBACK_MODEL));
         return OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1")).apiKey(SDK_PLACEHOLDER_KEY).build();
     }
 

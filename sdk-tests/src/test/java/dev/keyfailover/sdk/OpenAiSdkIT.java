@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official OpenAI Java SDK with its base URL at the proxy ({@code http://host/openai/v1}).
- * The SDK always sends a key of its own, so pool routes run with {@code byok=deny} (docs/deploying.md).
+ * The SDK always sends a key of its own: here a placeholder without the shape of an OpenAI key, which the
+ * route's default settings ({@code byok=auto}, behaviour §13) strip, so that the pool serves.
  */
 class OpenAiSdkIT {
 
@@ -33,14 +34,14 @@ class OpenAiSdkIT {
     private static final String LIMITED_TOO = "sk-sdkit-openai-limited-00000003";
     private static final String REVOKED = "sk-sdkit-openai-revoked-00000004";
     private static final String NO_QUOTA = "sk-sdkit-openai-noquota-00000005";
-    private static final String SDK_PLACEHOLDER_KEY = "sk-placeholder-the-proxy-strips";
+    private static final String SDK_PLACEHOLDER_KEY = "placeholder-the-proxy-replaces-it";
 
     @RegisterExtension
     final ProxyFixture fixture = new ProxyFixture();
     private final WireUpstream upstream = fixture.upstream();
 
     private OpenAIClient poolClient(String keys, int maxRetries) throws Exception {
-        Proxy proxy = fixture.startProxy("openai", keys, Map.of("byok", "deny"));
+        Proxy proxy = fixture.startProxy("openai", keys, Map.of());
         OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1"))
                 .apiKey(SDK_PLACEHOLDER_KEY);
         if (maxRetries >= 0) {
@@ -160,7 +161,7 @@ class OpenAiSdkIT {
     void aUsersOwnKeyPassesThroughOnceAndUntouched() throws Exception {
         String own = "sk-users-own-openai-key-0000001";
         upstream.on(own, chatCompletion("served with the user's key"));
-        Proxy proxy = fixture.startProxy("openai", GOOD, Map.of("byok", "allow"));
+        Proxy proxy = fixture.startProxy("openai", GOOD, Map.of());
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1")).apiKey(own).build();
 
         ChatCompletion completion = client.chat().completions().create(question());

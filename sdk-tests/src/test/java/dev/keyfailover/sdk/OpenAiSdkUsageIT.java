@@ -50,8 +50,8 @@ class OpenAiSdkUsageIT {
     }
 
     private OpenAIClient client() throws Exception {
-        Proxy proxy = fixture.startProxy("openai", GOOD, Map.of("byok", "deny", "streamUsage", "inject"));
-        return OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1")).apiKey("sk-placeholder")
+        Proxy proxy = fixture.startProxy("openai", GOOD, Map.of("streamUsage", "inject"));
+        return OpenAIOkHttpClient.builder().baseUrl(proxy.url("/openai/v1")).apiKey("placeholder-the-proxy-replaces-it")
                 .maxRetries(0).build();
     }
 

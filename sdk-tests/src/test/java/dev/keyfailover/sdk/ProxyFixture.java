@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * final ProxyFixture fixture = new ProxyFixture();
  * private final WireUpstream upstream = fixture.upstream();
  * ...
- * Proxy proxy = fixture.startProxy("openai", "sk-a,sk-b", Map.of("byok", "deny"));
+ * Proxy proxy = fixture.startProxy("openai", "sk-a,sk-b", Map.of());
  * }</pre>
  *
  * <p>The upstream starts with the fixture, as it would in a field: JUnit makes a test instance, and so a
