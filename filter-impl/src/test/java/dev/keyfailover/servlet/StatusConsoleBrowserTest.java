@@ -113,7 +113,7 @@ class StatusConsoleBrowserTest {
     }
 
     @Test
-    void withoutTheTokenThePageOffersNoActionsAndAWrongTokenIsForgotten(@TempDir Path profile) throws Exception {
+    void withoutTheTokenThePageOffersNoActionsRefreshesItselfAndForgetsAWrongToken(@TempDir Path profile) throws Exception {
         start("public", K1 + "," + K2);
         try (Chromium browser = Chromium.start(profile)) {
             browser.open(proxy.uri("/app/status"));
@@ -121,6 +121,17 @@ class StatusConsoleBrowserTest {
             assertThat(browser.eval(BUTTONS)).isEqualTo("0");
             assertThat(browser.eval("document.getElementById('actions').hidden")).isEqualTo("true");
             assertThat(browser.eval("document.getElementById('login').hidden")).isEqualTo("false");
+
+            // The page refreshes itself and keeps what is being typed.
+            type(browser, "admin-token", "half-typed");
+            HttpResponse<String> disabled = client.send(HttpRequest.newBuilder(proxy.uri("/app/admin/keys/"
+                    + KeyFingerprint.of(K2) + "/disable?route=openai")).header("Authorization", "Bearer "
+                    + ProxyServer.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(disabled.statusCode()).isEqualTo(200);
+            browser.awaitTrue(row(KeyFingerprint.of(K2)) + ".querySelector('td.DISABLED')");
+            assertThat(browser.eval("document.getElementById('admin-token').value")).isEqualTo("half-typed");
+            assertThat(browser.eval(BUTTONS)).isEqualTo("0");
 
             type(browser, "admin-token", "not-the-admin-token-0123456789abcdef");
             browser.eval("document.getElementById('use-token').click()");
