@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (servlets are destroyed before listeners hear of it).
  *
  * <p>Settings: {@link ClusterSettings}. Each may also be given as a context init param
- * ({@code keyfailover.clusterMembers}, {@code keyfailover.clusterPort},
+ * ({@code keyfailover.clusterMembers}, {@code keyfailover.clusterKubernetesDns}, {@code keyfailover.clusterPort},
  * {@code keyfailover.clusterName}, {@code keyfailover.hazelcastClient}), which wins over the
  * environment: several deployments in one JVM (the tests) cannot have environments of their own.
  * A bad setting, a port in use or a cluster that cannot be reached stops the deployment.

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS} or
  * {@code OPENAI_KEYS_FILE}, {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS} or
  * {@code ANTHROPIC_KEYS_FILE} (a watched file, behaviour.md §14), {@code KEYFAILOVER_DUMP_DIR},
- * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_KEYS_SECRET}, {@code KEYFAILOVER_MAX_CONNECTIONS}, {@code KEYFAILOVER_RESPONSE_TIMEOUT},
+ * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_KEYS_SECRET}, {@code KEYFAILOVER_MAX_CONNECTIONS},
+ * {@code KEYFAILOVER_RESPONSE_TIMEOUT},
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
  * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
  * provider whose base URL is not set; Gemini and the providers whose routes appear only with their
