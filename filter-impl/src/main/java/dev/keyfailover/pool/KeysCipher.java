@@ -19,11 +19,12 @@ import javax.crypto.spec.SecretKeySpec;
  * that SHA-256 once opened. The AES key comes from the route's {@code keysSecret} by HKDF-SHA256
  * (RFC 5869, fixed salt and info): every node derives the same key without sharing a salt, and the
  * secret itself never keys the cipher directly. No stretching (PBKDF2): the secret must be at least
- * {@value #MIN_SECRET_LENGTH} characters, meant as random as an admin token.
+ * {@value #MIN_LENGTH} characters, meant as random as an admin token.
  */
 public final class KeysCipher {
 
-    public static final int MIN_SECRET_LENGTH = 32;
+    /** The fewest characters {@code keysSecret} may have. */
+    public static final int MIN_LENGTH = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final byte[] SALT = "keyfailover keysSecret v1".getBytes(StandardCharsets.UTF_8);
@@ -37,12 +38,12 @@ public final class KeysCipher {
     }
 
     /**
-     * @throws IllegalArgumentException when the secret is shorter than {@value #MIN_SECRET_LENGTH}
+     * @throws IllegalArgumentException when the secret is shorter than {@value #MIN_LENGTH}
      *     characters or holds whitespace; the message never holds the secret
      */
     public static KeysCipher of(String secret) {
-        if (secret.length() < MIN_SECRET_LENGTH || secret.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-            throw new IllegalArgumentException("must be at least " + MIN_SECRET_LENGTH
+        if (secret.length() < MIN_LENGTH || secret.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("must be at least " + MIN_LENGTH
                     + " characters without whitespace (e.g. the output of 'openssl rand -hex 32'), the same on every node");
         }
         try {

@@ -52,6 +52,8 @@ final class SharedRouteKeys implements Closeable {
     private final Map<String, KeyEntry> opened = new HashMap<>();
     /** Entries that could not be opened, logged once each. Guarded by this. */
     private final Set<String> unreadable = new HashSet<>();
+    /** The SHA-256 of the keys disabled in the cluster, as last applied; read without a lock by the pool's listener. */
+    private volatile Set<String> disabled = Set.of();
 
     private SharedRouteKeys(String route, String provider, RouteKeys keys, Optional<KeysCipher> cipher) {
         this.route = route;
@@ -69,6 +71,12 @@ final class SharedRouteKeys implements Closeable {
         }
         shared.list = list.get();
         keys.share(shared);
+        // A key that joins later (a keys file that lists it again) is disabled if the cluster says so.
+        keys.pool().listen(change -> change.added().forEach(key -> {
+            if (shared.disabled.contains(KeyFingerprint.digest(key))) {
+                keys.pool().adminDisable(key, true);
+            }
+        }));
         LOG.info("{}: run-time key changes are shared by the cluster ({}); keys added at run time {}", route,
                 store.description(), cipher.isPresent() ? "travel encrypted (keysSecret)"
                         : "are refused: the route has no keysSecret");
@@ -79,7 +87,7 @@ final class SharedRouteKeys implements Closeable {
         if (cipher.isEmpty()) {
             throw new Refused(409, "this route shares its keys with a cluster (stateStore=jcache) and has no "
                     + "'keysSecret': a key added at run time travels to the other nodes only encrypted; set keysSecret "
-                    + "(at least " + KeysCipher.MIN_SECRET_LENGTH + " characters, the same on every node) or put the "
+                    + "(at least " + KeysCipher.MIN_LENGTH + " characters, the same on every node) or put the "
                     + "key in the keys file");
         }
         KeyPool pool = keys.pool();
@@ -149,13 +157,14 @@ final class SharedRouteKeys implements Closeable {
         });
         opened.clear();
         opened.putAll(stillOpened);
+        disabled = changes.disabled();
         keys.shared(added, changes.removed());
-        Set<String> disabled = new HashSet<>();
-        changes.disabled().forEach(digest -> disabled.add(digest.substring(0, KeyFingerprint.LENGTH)));
+        Set<String> fingerprints = new HashSet<>();
+        changes.disabled().forEach(digest -> fingerprints.add(digest.substring(0, KeyFingerprint.LENGTH)));
         KeyPool pool = keys.pool();
         for (Key key : pool.keys()) {
             // By fingerprint first, the whole digest only for a key that may be disabled.
-            boolean off = disabled.contains(key.fingerprint()) && changes.disabled().contains(KeyFingerprint.digest(key));
+            boolean off = fingerprints.contains(key.fingerprint()) && disabled.contains(KeyFingerprint.digest(key));
             pool.adminDisable(key, off);
         }
     }
