@@ -14,9 +14,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ListenerConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes this deployment one node of a cluster whose nodes share key states (behaviour.md §12).
  * Before the proxy servlets start (listeners always run first), it starts an embedded Hazelcast
- * member that joins the others by a TCP-IP member list ({@code KEYFAILOVER_CLUSTER_MEMBERS}), or
+ * member that joins the others by a TCP-IP member list ({@code KEYFAILOVER_CLUSTER_MEMBERS}) or by
+ * the DNS name of a Kubernetes headless service ({@code KEYFAILOVER_CLUSTER_KUBERNETES_DNS}), or
  * connects as a client to an existing Hazelcast cluster ({@code KEYFAILOVER_HAZELCAST_CLIENT}),
  * and puts its JCache {@link CacheManager} into the context attribute
  * {@code dev.keyfailover.cacheManager}, where the routes find it. It sets the routes' defaults
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (servlets are destroyed before listeners hear of it).
  *
  * <p>Settings: {@link ClusterSettings}. Each may also be given as a context init param
- * ({@code keyfailover.clusterMembers}, {@code keyfailover.clusterPort},
+ * ({@code keyfailover.clusterMembers}, {@code keyfailover.clusterKubernetesDns}, {@code keyfailover.clusterPort},
  * {@code keyfailover.clusterName}, {@code keyfailover.hazelcastClient}), which wins over the
  * environment: several deployments in one JVM (the tests) cannot have environments of their own.
  * A bad setting, a port in use or a cluster that cannot be reached stops the deployment.
@@ -101,22 +100,7 @@ public class HazelcastNode implements ServletContextListener {
     }
 
     private static HazelcastInstance startMember(ClusterSettings settings, ClassLoader loader) {
-        Config config = new Config();
-        config.setClassLoader(loader);
-        config.setClusterName(settings.clusterName());
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        // Stopped by a signal before the container calls contextDestroyed, a member hands its partitions over first.
-        config.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
-        // Members that started apart (e.g. at the same moment) merge after 30 s, not Hazelcast's 5 minutes.
-        config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
-        config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
-        NetworkConfig network = config.getNetworkConfig();
-        network.setPort(settings.port()).setPortAutoIncrement(false);
-        JoinConfig join = network.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+        Config config = MemberConfig.of(settings, loader);
         HazelcastInstance member;
         try {
             member = Hazelcast.newHazelcastInstance(config);
@@ -126,7 +110,8 @@ public class HazelcastNode implements ServletContextListener {
         LOG.info("Hazelcast member {} of cluster '{}' started; members now: {} (listed: {})",
                 member.getCluster().getLocalMember().getAddress(), settings.clusterName(),
                 member.getCluster().getMembers().stream().map(m -> m.getAddress().toString())
-                        .collect(Collectors.joining(", ")), String.join(",", settings.members()));
+                        .collect(Collectors.joining(", ")), settings.kubernetesDns().map(dns -> "Kubernetes DNS " + dns)
+                        .orElse(String.join(",", settings.members())));
         return member;
     }
 

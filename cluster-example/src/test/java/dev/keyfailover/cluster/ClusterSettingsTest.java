@@ -50,7 +50,8 @@ class ClusterSettingsTest {
     @Test
     void badSettingsAreNamedWithWhereTheyCameFrom() {
         assertThatThrownBy(() -> read(Map.of(), Map.of()))
-                .hasMessageStartingWith("neither KEYFAILOVER_CLUSTER_MEMBERS nor KEYFAILOVER_HAZELCAST_CLIENT is set");
+                .hasMessageStartingWith("neither KEYFAILOVER_CLUSTER_MEMBERS, KEYFAILOVER_CLUSTER_KUBERNETES_DNS nor "
+                        + "KEYFAILOVER_HAZELCAST_CLIENT is set");
         assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2")))
                 .hasMessage("KEYFAILOVER_CLUSTER_MEMBERS: '10.0.0.2' is not host:port (e.g. 10.0.0.1:5701)");
         assertThatThrownBy(() -> read(Map.of("keyfailover.clusterMembers", "a:1,,b:2"), Map.of()))
@@ -73,5 +74,54 @@ class ClusterSettingsTest {
                 Map.of("KEYFAILOVER_CLUSTER_MEMBERS", "h:5701")))
                 .hasMessageStartingWith("KEYFAILOVER_CLUSTER_MEMBERS and context param keyfailover.hazelcastClient "
                         + "are both set");
+    }
+
+    @Test
+    void aKubernetesDnsNameMakesAMemberThatFindsTheOthersByDnsLookup() {
+        ClusterSettings settings = read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS",
+                " Keyfailover-HZ.default.svc.cluster.local ", "KEYFAILOVER_CLUSTER_MEMBERS", "",
+                "KEYFAILOVER_CLUSTER_PORT", "5702"));
+
+        com.hazelcast.config.JoinConfig join = MemberConfig.of(settings, getClass().getClassLoader())
+                .getNetworkConfig().getJoin();
+
+        assertThat(settings.client()).isFalse();
+        assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+        assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+                .isEqualTo("keyfailover-hz.default.svc.cluster.local");
+        assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5702");
+        assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+        assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+        assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    }
+
+    @Test
+    void aMemberListKeepsTcpIpAndNoKubernetesDiscovery() {
+        com.hazelcast.config.JoinConfig join = MemberConfig.of(read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_MEMBERS",
+                "10.0.0.1:5701,10.0.0.2:5701")), getClass().getClassLoader()).getNetworkConfig().getJoin();
+
+        assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+        assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+        assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
+    }
+
+    @Test
+    void aBadKubernetesDnsNameIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "keyfailover-hz:5701")))
+                .hasMessageStartingWith("KEYFAILOVER_CLUSTER_KUBERNETES_DNS 'keyfailover-hz:5701' is not a DNS name");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "-bad-.svc")))
+                .hasMessageContaining("is not a DNS name");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "a..b")))
+                .hasMessageContaining("is not a DNS name");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "10.0.0.1")))
+                .hasMessageStartingWith("KEYFAILOVER_CLUSTER_KUBERNETES_DNS '10.0.0.1' is an address");
+        assertThatThrownBy(() -> read(Map.of("keyfailover.clusterKubernetesDns", "hz_members.svc"), Map.of()))
+                .hasMessageStartingWith("context param keyfailover.clusterKubernetesDns 'hz_members.svc' is not a DNS name");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "hz.default.svc",
+                "KEYFAILOVER_CLUSTER_MEMBERS", "10.0.0.1:5701")))
+                .hasMessageStartingWith("KEYFAILOVER_CLUSTER_MEMBERS and KEYFAILOVER_CLUSTER_KUBERNETES_DNS are both set");
+        assertThatThrownBy(() -> read(Map.of(), Map.of("KEYFAILOVER_CLUSTER_KUBERNETES_DNS", "hz.default.svc",
+                "KEYFAILOVER_HAZELCAST_CLIENT", "10.0.0.1:5701")))
+                .hasMessageStartingWith("KEYFAILOVER_CLUSTER_KUBERNETES_DNS and KEYFAILOVER_HAZELCAST_CLIENT are both set");
     }
 }

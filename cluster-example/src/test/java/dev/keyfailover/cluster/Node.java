@@ -31,12 +31,14 @@ final class Node {
 
     private final String name;
     private final Server server;
+    private final WebAppContext webapp;
     private final int port;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private Node(String name, Server server, int port) {
+    private Node(String name, Server server, WebAppContext webapp, int port) {
         this.name = name;
         this.server = server;
+        this.webapp = webapp;
         this.port = port;
     }
 
@@ -71,7 +73,7 @@ final class Node {
             throw e;
         }
         assertThat(webapp.isAvailable()).as("node %s started", name).isTrue();
-        return new Node(name, server, connector.getLocalPort());
+        return new Node(name, server, webapp, connector.getLocalPort());
     }
 
     String name() {
@@ -127,6 +129,45 @@ final class Node {
     /** Whether the openai route's key states are on the cluster's cache just now, as /status.json shows it. */
     boolean openAiStoreReachable() throws Exception {
         return openAiStatus().getJsonObject("stateStore").getBoolean("reachable");
+    }
+
+    /** An admin API call on the openai route (behaviour.md §14), with the run's {@code KEYFAILOVER_ADMIN_TOKEN}. */
+    HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/admin/" + path + "?route=openai"))
+                .header("Authorization", "Bearer " + System.getenv("KEYFAILOVER_ADMIN_TOKEN"))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The openai route's keys as the admin API lists them: fingerprint, then whether an administrator disabled it. */
+    List<String> adminKeys() throws Exception {
+        HttpResponse<String> list = client.send(HttpRequest.newBuilder(uri("/admin/keys?route=openai")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        try (JsonReader reader = Json.createReader(new StringReader(list.body()))) {
+            return reader.readObject().getJsonArray("keys").getValuesAs(JsonObject.class).stream()
+                    .map(key -> key.getString("fingerprint") + (key.getBoolean("adminDisabled") ? " disabled" : ""))
+                    .toList();
+        }
+    }
+
+    /**
+     * Every entry of the node's state cache as {@code key=value} lines, read through the cache
+     * manager the node's routes use (by reflection: its classes are the WAR's own).
+     */
+    String stateCacheText() throws Exception {
+        Object manager = webapp.getServletContext().getAttribute("dev.keyfailover.cacheManager");
+        Object cache = manager.getClass().getMethod("getCache", String.class).invoke(manager, "keyfailover-state");
+        StringBuilder text = new StringBuilder();
+        for (Object entry : (Iterable<?>) cache) {
+            java.lang.reflect.Method key = entry.getClass().getMethod("getKey");
+            java.lang.reflect.Method value = entry.getClass().getMethod("getValue");
+            key.setAccessible(true);
+            value.setAccessible(true);
+            text.append(key.invoke(entry)).append('=').append(value.invoke(entry)).append('\n');
+        }
+        return text.toString();
     }
 
     void stop() throws Exception {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Configures the example from its environment ({@code OPENAI_BASE_URL}, {@code OPENAI_API_KEYS} or
  * {@code OPENAI_KEYS_FILE}, {@code ANTHROPIC_BASE_URL}, {@code ANTHROPIC_API_KEYS} or
  * {@code ANTHROPIC_KEYS_FILE} (a watched file, behaviour.md §14), {@code KEYFAILOVER_DUMP_DIR},
- * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_MAX_CONNECTIONS}, {@code KEYFAILOVER_RESPONSE_TIMEOUT},
+ * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_KEYS_SECRET}, {@code KEYFAILOVER_MAX_CONNECTIONS},
+ * {@code KEYFAILOVER_RESPONSE_TIMEOUT},
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
  * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
  * provider whose base URL is not set; Gemini and the providers whose routes appear only with their
@@ -41,6 +42,8 @@ public class DemoMode implements ServletContextListener {
         // Blank leaves the routes' default (behaviour.md §13): auto, or deny on a route with client tokens.
         context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", ""));
         context.setInitParameter("keyfailover.clientTokens", environment("KEYFAILOVER_CLIENT_TOKENS", ""));
+        // Seals keys added at run time on their way to the other nodes of a cluster (behaviour.md §14).
+        context.setInitParameter("keyfailover.keysSecret", environment("KEYFAILOVER_KEYS_SECRET", ""));
         // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
         context.setInitParameter("keyfailover.maxConnections", environment("KEYFAILOVER_MAX_CONNECTIONS", ""));
         // Blank leaves the routes' defaults: 10 min for the head and inside the body, no first-byte wait.

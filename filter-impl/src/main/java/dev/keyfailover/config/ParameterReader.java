@@ -8,7 +8,7 @@ import java.util.Optional;
 final class ParameterReader {
 
     /** Parameters that hold secrets: never handed to a provider factory. */
-    private static final java.util.Set<String> SECRET = java.util.Set.of("keys", "clientTokens", "adminToken");
+    private static final java.util.Set<String> SECRET = java.util.Set.of("keys", "clientTokens", "adminToken", "keysSecret");
 
     private final String where;
     private final String routeName;

@@ -39,6 +39,7 @@ public final class RouteConfig {
     private final AccessSettings access;
     private final boolean exposeKeyHint;
     private final StateStoreSettings stateStore;
+    private final Optional<dev.keyfailover.pool.KeysCipher> keysCipher;
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
@@ -49,7 +50,6 @@ public final class RouteConfig {
     private final Optional<List<String>> dropResponseHeaders;
     private final FallbackSettings fallback;
     private final Map<String, String> properties;
-
 
     private RouteConfig(ParameterReader reader) throws ConfigException {
         this.providerType = reader.required("provider").toLowerCase(Locale.ROOT);
@@ -89,6 +89,7 @@ public final class RouteConfig {
         this.usage = UsageConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
         this.stateStore = StateStoreConfig.read(reader);
+        this.keysCipher = reader.parse("keysSecret", dev.keyfailover.pool.KeysCipher::of);
         OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
                 .map(OptionalInt::of).orElse(OptionalInt.empty());
         Duration clientIdle = reader.parse("clientIdleTimeout", value -> Require.positive(Values.duration(value),
@@ -156,6 +157,11 @@ public final class RouteConfig {
     /** Where the route's key states live. */
     public StateStoreSettings stateStore() {
         return stateStore;
+    }
+
+    /** The cipher of keys added at run time on their way to other nodes ({@code keysSecret}, behaviour.md §14). */
+    public Optional<dev.keyfailover.pool.KeysCipher> keysCipher() {
+        return keysCipher;
     }
 
     /** How bodies are buffered, and the largest accepted. */

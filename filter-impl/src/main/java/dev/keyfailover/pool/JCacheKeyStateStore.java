@@ -125,6 +125,12 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     }
 
     @Override
+    public java.util.Optional<SharedKeyList> keyList(String providerName,
+                                                     java.util.function.Consumer<KeyChanges> listener) {
+        return java.util.Optional.of(SharedKeyList.open(cache, calls, providerName, listener, STARTUP_TIMEOUT));
+    }
+
+    @Override
     public String description() {
         return "jcache " + cache.getName();
     }

@@ -46,6 +46,11 @@ public final class KeyEntry {
         return KeyFingerprint.of(value);
     }
 
+    /** The key's whole SHA-256 in hex, as the shared store names it (behaviour.md §12). */
+    public String digest() {
+        return KeyFingerprint.digest(value);
+    }
+
     @Override
     public String toString() {
         return "KeyEntry[" + KeyHint.of(value) + " " + source.tag() + "]";

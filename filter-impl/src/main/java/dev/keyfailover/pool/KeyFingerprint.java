@@ -19,12 +19,17 @@ public final class KeyFingerprint {
     }
 
     /** The whole SHA-256 in hex, as the shared store keeps it (behaviour.md §12). */
-    static String digest(String secret) {
+    public static String digest(String secret) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }
+    }
+
+    /** A pool key's whole SHA-256 in hex (behaviour.md §14: disabled and removed keys travel so). */
+    public static String digest(Key key) {
+        return digest(key.secret());
     }
 }

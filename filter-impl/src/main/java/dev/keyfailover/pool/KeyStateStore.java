@@ -18,6 +18,16 @@ public abstract class KeyStateStore implements AutoCloseable {
     public void started() {
     }
 
+    /**
+     * The run-time changes of a route's keys as every node shares them (behaviour.md §14, across
+     * nodes), handed to {@code listener} as they change, starting with what the store holds now;
+     * empty for a store of this node alone.
+     */
+    public java.util.Optional<SharedKeyList> keyList(String providerName,
+                                                     java.util.function.Consumer<KeyChanges> listener) {
+        return java.util.Optional.empty();
+    }
+
     /** {@code local}, or what the shared store is (e.g. {@code jcache keyfailover-state}). */
     public abstract String description();
 

@@ -16,12 +16,23 @@ final class KeyActions {
 
     static void run(ProxyRoute route, Key key, String verb, HttpServletRequest request, AdminAction action)
             throws IOException {
+        try {
+            act(route, key, verb, request, action);
+        } catch (SharedRouteKeys.Refused e) {
+            action.refuse(e.status, e.getMessage());
+        }
+    }
+
+    private static void act(ProxyRoute route, Key key, String verb, HttpServletRequest request, AdminAction action)
+            throws IOException, SharedRouteKeys.Refused {
+        java.util.Optional<SharedRouteKeys> shared = route.keys().orElseThrow().sharing();
         String named = key.hint() + " " + key.fingerprint();
         KeyPool pool = route.pool();
         JsonObjectBuilder answer = Jsons.objectBuilder().add("fingerprint", key.fingerprint()).add("hint", key.hint());
         switch (verb) {
             case "remove" -> {
-                RouteKeys.Removed removed = route.keys().orElseThrow().remove(key.fingerprint());
+                RouteKeys.Removed removed = shared.isPresent() ? shared.get().remove(key)
+                        : route.keys().orElseThrow().remove(key.fingerprint());
                 String refusal = switch (removed.result()) {
                     case REMOVED -> null;
                     case NOT_FOUND -> "the key is no longer in the pool";
@@ -29,14 +40,16 @@ final class KeyActions {
                     case LAST_KEY -> "the last key of a pool cannot be removed";
                 };
                 if (refusal == null) {
-                    action.done(named, "removed, persisted " + removed.persisted(),
-                            answer.add("removed", true).add("persisted", removed.persisted()).build());
+                    action.done(named, "removed, persisted " + removed.persisted() + ", shared " + shared.isPresent(),
+                            answer.add("removed", true).add("persisted", removed.persisted())
+                                    .add("shared", shared.isPresent()).build());
                 } else {
                     action.refuse(removed.result() == RouteKeys.Removal.NOT_FOUND ? 404 : 409, refusal);
                 }
             }
             case "disable", "enable" -> {
-                boolean changed = pool.adminDisable(key, verb.equals("disable"));
+                boolean changed = shared.isPresent() ? shared.get().disable(key, verb.equals("disable"))
+                        : pool.adminDisable(key, verb.equals("disable"));
                 action.done(named, changed ? "done" : "no change",
                         answer.add("adminDisabled", key.membership().isAdminDisabled()).add("changed", changed).build());
             }

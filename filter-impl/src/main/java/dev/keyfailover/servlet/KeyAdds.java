@@ -27,15 +27,24 @@ final class KeyAdds {
             action.refuse(e.status, e.getMessage());
             return;
         }
-        RouteKeys.Added added = route.keys().orElseThrow().add(body.keys, body.labels);
+        RouteKeys keys = route.keys().orElseThrow();
+        RouteKeys.Added added;
+        try {
+            added = keys.sharing().isPresent() ? keys.sharing().get().add(body.keys, body.labels)
+                    : keys.add(body.keys, body.labels);
+        } catch (SharedRouteKeys.Refused e) {
+            action.refuse(e.status, e.getMessage());
+            return;
+        }
         JsonArrayBuilder fingerprints = Jsons.arrayBuilder();
         added.added().forEach(fingerprints::add);
         JsonArrayBuilder duplicates = Jsons.arrayBuilder();
         added.duplicates().forEach(duplicates::add);
         action.done(named(body, new HashSet<>(added.added())), added.added().size() + " added, "
-                        + added.duplicates().size() + " duplicate(s), persisted " + added.persisted(),
+                        + added.duplicates().size() + " duplicate(s), persisted " + added.persisted()
+                        + ", shared " + keys.sharing().isPresent(),
                 Jsons.objectBuilder().add("added", fingerprints).add("duplicates", duplicates)
-                        .add("persisted", added.persisted()).build());
+                        .add("persisted", added.persisted()).add("shared", keys.sharing().isPresent()).build());
     }
 
     /** The added keys as {@code hint fingerprint}, the first {@value #AUDITED} of them. */

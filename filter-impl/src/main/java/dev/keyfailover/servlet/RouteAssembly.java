@@ -101,6 +101,8 @@ final class RouteAssembly {
                 throw new ConfigException(where + ": parameter 'keysFile': cannot watch '" + config.keysFile().orElseThrow()
                         + "' (" + e.getClass().getSimpleName() + ")");
             }
+            // Last: nothing after it can fail the route, and closing the route stops it.
+            SharedRouteKeys.start(where, provider.name(), keys, store, config.keysCipher());
         }
         LOG.info("{}: provider '{}' ({}) to {}, {} pool key(s), key states {}, dump {}", where, provider.name(),
                 config.providerType(), config.baseUrl(), config.keys().size(), store.description(),

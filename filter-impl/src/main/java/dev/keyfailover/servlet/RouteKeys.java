@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.keyfailover.config.KeysFileFormat;
 import dev.keyfailover.pool.Key;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Where a route's keys come from and how they change (behaviour.md §14): the deploy-time keys
  * (never removed), the keys file's (replaced whole by each valid change of the file), and the keys
  * the admin API added and could not write to a file. Every change builds the whole list, in that
- * order, and swaps it into the pool. Changes are serialised here; the request path never waits.
+ * order, and swaps it into the pool. Changes are serialised here; the request path never waits. On a
+ * route shared by a cluster, the API's changes come from {@link SharedRouteKeys} (behaviour.md §14).
  */
 final class RouteKeys implements Closeable {
 
@@ -33,8 +36,7 @@ final class RouteKeys implements Closeable {
     enum Removal { REMOVED, NOT_FOUND, DEPLOY_KEY, LAST_KEY }
 
     /** What a remove came to, and whether the file was rewritten. */
-    record Removed(Removal result, boolean persisted) {
-    }
+    record Removed(Removal result, boolean persisted) { }
 
     /** What an add came to: fingerprints only. */
     record Added(List<String> added, List<String> duplicates, boolean persisted) {
@@ -48,8 +50,13 @@ final class RouteKeys implements Closeable {
     /** Added through the API and not in the file, in the order they came. */
     private final List<String> api = new ArrayList<>();
     private final Map<String, String> labels = new HashMap<>();
+    /** Added through the API on any node of a cluster, as the shared store holds them. */
+    private List<KeyEntry> sharedAdds = List.of();
+    /** The SHA-256 of keys removed at run time on any node of a cluster. */
+    private Set<String> removed = Set.of();
     private volatile String fileError;
     private KeysFileWatcher watcher;
+    private volatile SharedRouteKeys sharing;
 
     RouteKeys(String route, KeyPool pool, Optional<Path> file, List<String> configured) {
         this.route = route;
@@ -100,9 +107,7 @@ final class RouteKeys implements Closeable {
     synchronized Added add(List<String> keys, List<String> keyLabels) {
         Map<String, String> fresh = new LinkedHashMap<>();
         List<String> duplicates = new ArrayList<>();
-        java.util.Set<String> present = new java.util.HashSet<>(deploy);
-        present.addAll(fromFile);
-        present.addAll(api);
+        Set<String> present = new HashSet<>(concat());
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
             if (present.contains(key) || fresh.containsKey(key)) {
@@ -126,11 +131,8 @@ final class RouteKeys implements Closeable {
         if (!persisted) {
             api.addAll(fresh.keySet());
         }
-        fresh.forEach((key, label) -> {
-            if (label != null && !label.isEmpty()) {
-                labels.put(key, label);
-            }
-        });
+        fresh.entrySet().stream().filter(entry -> entry.getValue() != null && !entry.getValue().isEmpty())
+                .forEach(entry -> labels.put(entry.getKey(), entry.getValue()));
         apply();
         List<String> added = new ArrayList<>(fresh.size());
         fresh.keySet().forEach(key -> added.add(KeyFingerprint.of(key)));
@@ -139,15 +141,9 @@ final class RouteKeys implements Closeable {
 
     /** Removes the key with this fingerprint, unless it was given at deploy time or is the last one. */
     synchronized Removed remove(String fingerprint) {
-        Optional<Key> key = pool.find(fingerprint);
-        if (key.isEmpty()) {
-            return new Removed(Removal.NOT_FOUND, false);
-        }
-        if (key.get().membership().source() == KeySource.DEPLOY) {
-            return new Removed(Removal.DEPLOY_KEY, false);
-        }
-        if (pool.keys().size() == 1) {
-            return new Removed(Removal.LAST_KEY, false);
+        Optional<Removal> refused = refusal(fingerprint);
+        if (refused.isPresent()) {
+            return new Removed(refused.get(), false);
         }
         boolean persisted = false;
         api.removeIf(candidate -> KeyFingerprint.of(candidate).equals(fingerprint));
@@ -158,6 +154,42 @@ final class RouteKeys implements Closeable {
         }
         apply();
         return new Removed(Removal.REMOVED, persisted);
+    }
+
+    /** Why the key with this fingerprint cannot be removed: not in the pool, given at deploy time, the last one. */
+    synchronized Optional<Removal> refusal(String fingerprint) {
+        Optional<Key> key = pool.find(fingerprint);
+        if (key.isEmpty()) {
+            return Optional.of(Removal.NOT_FOUND);
+        }
+        if (key.get().membership().source() == KeySource.DEPLOY) {
+            return Optional.of(Removal.DEPLOY_KEY);
+        }
+        return pool.keys().size() == 1 ? Optional.of(Removal.LAST_KEY) : Optional.empty();
+    }
+
+    /**
+     * The cluster's run-time changes (behaviour.md §14, across nodes): the keys added through the API
+     * on any node, in their order, and the keys removed (SHA-256), which no keys file brings back.
+     */
+    synchronized void shared(List<KeyEntry> added, Set<String> removedDigests) {
+        sharedAdds = List.copyOf(added);
+        removed = Set.copyOf(removedDigests);
+        try {
+            apply();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: the cluster's run-time keys leave no key here ({}); the keys stay as they were", route,
+                    e.getMessage());
+        }
+    }
+
+    /** How the route shares run-time changes with other nodes; empty on a store of this node alone. */
+    Optional<SharedRouteKeys> sharing() {
+        return Optional.ofNullable(sharing);
+    }
+
+    void share(SharedRouteKeys sharing) {
+        this.sharing = sharing;
     }
 
     private boolean persist(List<String> keys) {
@@ -171,14 +203,32 @@ final class RouteKeys implements Closeable {
         }
     }
 
-    /** The whole list, deploy-time keys first, then the file's, then the API's, swapped into the pool. */
+    /**
+     * The whole list, deploy-time keys first, then the file's, then the API's and the cluster's,
+     * without the keys removed at run time (never a deploy key), swapped into the pool.
+     */
     private void apply() {
-        List<KeyEntry> entries = new ArrayList<>(deploy.size() + fromFile.size() + api.size());
-        deploy.forEach(key -> entries.add(new KeyEntry(key, KeySource.DEPLOY, labels.get(key))));
-        fromFile.forEach(key -> entries.add(new KeyEntry(key, KeySource.FILE, labels.get(key))));
-        api.forEach(key -> entries.add(new KeyEntry(key, KeySource.API, labels.get(key))));
+        List<KeyEntry> entries = new ArrayList<>(deploy.size() + fromFile.size() + api.size() + sharedAdds.size());
+        Set<String> seen = new HashSet<>();
+        collect(entries, seen, deploy, KeySource.DEPLOY);
+        collect(entries, seen, fromFile, KeySource.FILE);
+        collect(entries, seen, api, KeySource.API);
+        for (KeyEntry entry : sharedAdds) {
+            if (!removed.contains(entry.digest()) && seen.add(entry.digest())) {
+                entries.add(entry);
+            }
+        }
         pool.replace(entries);
-        labels.keySet().retainAll(new java.util.HashSet<>(concat()));
+        labels.keySet().retainAll(new HashSet<>(concat()));
+    }
+
+    private void collect(List<KeyEntry> entries, Set<String> seen, List<String> keys, KeySource source) {
+        for (String key : keys) {
+            String digest = KeyFingerprint.digest(key);
+            if ((source == KeySource.DEPLOY || !removed.contains(digest)) && seen.add(digest)) {
+                entries.add(new KeyEntry(key, source, labels.get(key)));
+            }
+        }
     }
 
     private List<String> concat() {
@@ -190,6 +240,9 @@ final class RouteKeys implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (sharing != null) {
+            sharing.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

@@ -723,6 +723,20 @@ class RouteConfigTest {
     }
 
     @Test
+    void aShortKeysSecretStopsTheRouteNamingItButNotItsValue() throws ConfigException {
+        validBase();
+        own.put("keys", KEY_A);
+        context.put("keyfailover.keysSecret", "too-short-keys-secret");
+
+        assertThat(failure("'keysSecret'")).contains("at least 32 characters").doesNotContain("too-short");
+
+        context.put("keyfailover.keysSecret", "keys-secret-0123456789abcdef0123456789");
+        RouteConfig config = parse();
+        assertThat(config.keysCipher()).isPresent();
+        assertThat(config.properties()).as("never handed to a provider factory").doesNotContainKey("keysSecret");
+    }
+
+    @Test
     void keysAndKeysFileBothSet(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("keys.txt");
         Files.writeString(file, KEY_B + "\n", StandardCharsets.UTF_8);
