@@ -18,6 +18,14 @@ public abstract class KeyStateStore implements AutoCloseable {
     public void started() {
     }
 
+    /**
+     * Where the route that calls it counts its budgets (behaviour.md §16): for the local store, a
+     * fresh count in this node's memory; for a shared one, the cache every node counts in.
+     */
+    public BudgetCounts budgetCounts() {
+        return new LocalBudgetCounts();
+    }
+
     /** {@code local}, or what the shared store is (e.g. {@code jcache keyfailover-state}). */
     public abstract String description();
 

@@ -7,6 +7,7 @@ import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.chain.ApiDump;
+import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.ClientAccess;
 import dev.keyfailover.chain.CredentialMasker;
 import dev.keyfailover.chain.FallbackPlan;
@@ -78,12 +79,13 @@ final class RouteAssembly {
         ClientAccess access = ClientAccess.of(provider.name(), config.access(), clock);
         RouteMeters meters = registry == null ? RouteMeters.none()
                 : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes(), access.clientNames());
+        Budgets budgets = Budgets.of(provider.name(), config.usage(), pool, store.budgetCounts(), clock, meters.events());
         ProviderClient client;
         try {
             RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),
                     () -> ThreadLocalRandom.current().nextDouble(),
                     new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access,
-                    config.usage());
+                    config.usage(), budgets);
             client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
@@ -111,6 +113,6 @@ final class RouteAssembly {
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys,
-                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags())));
+                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets));
     }
 }

@@ -120,7 +120,9 @@ public class StatusServlet extends HttpServlet {
         for (ProxyRoute route : routes) {
             JsonArrayBuilder keys = Jsons.arrayBuilder();
             for (KeySnapshot key : snapshot(route)) {
-                keys.add(Jsons.objectBuilder()
+                JsonObjectBuilder entry = Jsons.objectBuilder();
+                java.util.Optional.ofNullable(UsageStatus.reason(route, key)).ifPresent(reason -> entry.add("reason", reason));
+                keys.add(entry
                         .add("index", key.index())
                         .add("hint", key.hint())
                         .add("fingerprint", key.fingerprint())
@@ -131,7 +133,7 @@ public class StatusServlet extends HttpServlet {
                         .add("failures", key.failures())
                         .add("lastStatus", key.lastStatus())
                         .add("models", models(key))
-                        .add("usage", UsageStatus.json(route.usage().key(key.index(), key.hint()))));
+                        .add("usage", UsageStatus.json(route.usage(), key)));
             }
             JsonObjectBuilder provider = Jsons.objectBuilder()
                     .add("name", route.provider().name())
