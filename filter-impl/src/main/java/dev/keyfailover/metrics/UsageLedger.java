@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.Exchange;
@@ -26,6 +27,7 @@ public final class UsageLedger {
     private final Clock clock;
     private final TokenMeters meters;
     private final Budgets budgets;
+    private final Function<String, Optional<UsageLedger>> otherRoutes;
     private final Map<KeyId, UsageCount> keys = new ConcurrentHashMap<>();
     private final Map<String, UsageCount> clients = new ConcurrentHashMap<>();
 
@@ -34,15 +36,21 @@ public final class UsageLedger {
      * @param meters the route's token counters, {@code null} without meters
      */
     public UsageLedger(String route, Clock clock, TokenMeters meters) {
-        this(route, clock, meters, Budgets.NONE);
+        this(route, clock, meters, Budgets.NONE, name -> Optional.empty());
     }
 
-    /** @param budgets the route's key and client budgets, counted with the same answers */
-    public UsageLedger(String route, Clock clock, TokenMeters meters, Budgets budgets) {
+    /**
+     * @param budgets the route's key and client budgets, counted with the same answers
+     * @param otherRoutes the ledgers of the application's other routes by name: an answer a fallback
+     *     route's key served (behaviour.md §18) is that route's to count
+     */
+    public UsageLedger(String route, Clock clock, TokenMeters meters, Budgets budgets,
+                       Function<String, Optional<UsageLedger>> otherRoutes) {
         this.route = route;
         this.clock = clock;
         this.meters = meters;
         this.budgets = budgets;
+        this.otherRoutes = otherRoutes;
     }
 
     /** The route's budgets: what keys and clients spent of them. */
@@ -53,7 +61,12 @@ public final class UsageLedger {
     /** Counts the answer to one request, once it was copied (or broke off), with the usage read from it. */
     public void record(Exchange exchange, RequestUsage request, Optional<String> client, Usage usage) {
         KeyId key = exchange.servedKey();
-        if (key == null || !route.equals(exchange.route()) || exchange.origin() != Exchange.Origin.UPSTREAM) {
+        if (key == null || exchange.origin() != Exchange.Origin.UPSTREAM) {
+            return;
+        }
+        if (!route.equals(exchange.route())) {
+            otherRoutes.apply(exchange.route()).filter(other -> other.route.equals(exchange.route()))
+                    .ifPresent(other -> other.record(exchange, request, client, usage));
             return;
         }
         long day = today();

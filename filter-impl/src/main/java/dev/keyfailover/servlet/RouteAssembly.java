@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.keyfailover.api.Provider;
@@ -47,7 +48,8 @@ final class RouteAssembly {
      * @param store where the keys' states live (closed by the route)
      * @param registry where the route's meters go; {@code null}: none
      * @param headerPolicies makes the route's header policy
-     * @param targets where the route finds its fallback routes
+     * @param targets where the route finds its fallback routes (the application's {@link RouteRegistry}
+     *     also finds their usage ledgers: an answer a fallback route's key served is counted there)
      */
     static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
                                MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets)
@@ -113,6 +115,7 @@ final class RouteAssembly {
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys,
-                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets));
+                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets,
+                        name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()));
     }
 }

@@ -120,9 +120,7 @@ public class StatusServlet extends HttpServlet {
         for (ProxyRoute route : routes) {
             JsonArrayBuilder keys = Jsons.arrayBuilder();
             for (KeySnapshot key : snapshot(route)) {
-                JsonObjectBuilder entry = Jsons.objectBuilder();
-                java.util.Optional.ofNullable(UsageStatus.reason(route, key)).ifPresent(reason -> entry.add("reason", reason));
-                keys.add(entry
+                keys.add(UsageStatus.withReason(Jsons.objectBuilder(), route, key)
                         .add("index", key.index())
                         .add("hint", key.hint())
                         .add("fingerprint", key.fingerprint())

@@ -9,6 +9,7 @@ import dev.keyfailover.chain.Jsons;
 import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.metrics.UsageSnapshot;
 import dev.keyfailover.pool.KeySnapshot;
+import dev.keyfailover.pool.KeyState;
 import jakarta.json.JsonObjectBuilder;
 
 /**
@@ -39,15 +40,17 @@ final class UsageStatus {
     }
 
     /**
-     * Why the key cools, when it is for its budget: {@code budget}; else {@code null} (the other
-     * reasons are told by the answers the log and meters report).
+     * {@code "reason": "budget"} in a key's entry when it cools because its budget is spent (the
+     * other reasons are told by the log and the meters, as the answers came).
      */
-    static String reason(ProxyRoute route, KeySnapshot key) {
-        if (route.pool() == null) {
-            return null;
+    static JsonObjectBuilder withReason(JsonObjectBuilder entry, ProxyRoute route, KeySnapshot key) {
+        // Cheap checks first: finding the key is a walk of the pool, once per key of the page.
+        if (key.state() == KeyState.COOLING && route.pool() != null
+                && route.usage().budgets().key(key.fingerprint()).filter(Budgets.Spending::isSpent).isPresent()
+                && route.pool().find(key.fingerprint()).filter(route.usage().budgets()::keyCoolsForBudget).isPresent()) {
+            entry.add("reason", "budget");
         }
-        return route.pool().find(key.fingerprint()).filter(route.usage().budgets()::keyCoolsForBudget)
-                .map(k -> "budget").orElse(null);
+        return entry;
     }
 
     /** By client name, those that sent a request with a client token. */
