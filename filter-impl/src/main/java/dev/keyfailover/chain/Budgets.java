@@ -12,6 +12,8 @@ import dev.keyfailover.pool.KeyId;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.Budget;
 import dev.keyfailover.settings.UsageSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A route's budgets (behaviour.md §16): what each key ({@code keyBudget}) and each client token
@@ -22,6 +24,8 @@ import dev.keyfailover.settings.UsageSettings;
  * never a secret.
  */
 public final class Budgets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Budgets.class);
 
     /** No budget at all. */
     public static final Budgets NONE = new Budgets("", Optional.empty(), Optional.empty(), null, null,
@@ -71,8 +75,7 @@ public final class Budgets {
             return;
         }
         Instant now = clock.instant();
-        client.ifPresent(name -> clientBudget.ifPresent(budget ->
-                counts.add(clientOwner(name), budget.windowStart(now), budget.cost(tokens))));
+        client.ifPresent(name -> clientBudget.ifPresent(budget -> countClient(name, budget, now, tokens)));
         if (keyBudget.isEmpty()) {
             return;
         }
@@ -87,6 +90,16 @@ public final class Budgets {
             if (keys.spent(key.get(), reset)) {
                 events.keyBudgetSpent(key.get().id(), budget.toString(), reset);
             }
+        }
+    }
+
+    private void countClient(String name, Budget budget, Instant now, long tokens) {
+        long cost = budget.cost(tokens);
+        long spent = counts.add(clientOwner(name), budget.windowStart(now), cost);
+        // The addition that crossed the budget says so, once (the counts are exact, also in a cluster).
+        if (spent >= budget.amount() && spent - cost < budget.amount()) {
+            LOG.warn("{}: client '{}' spent its budget of {}; refused until {}", route, name, budget,
+                    budget.reset(now));
         }
     }
 

@@ -132,7 +132,8 @@ final class ClientCredentialsExec implements ExecChainHandler {
     private ClassicHttpResponse overBudget(Exchange exchange, Caller caller, Instant reset) {
         String client = caller.client().orElseThrow();
         long seconds = Math.max(1, (Duration.between(budgets.now(), reset).toMillis() + 999) / 1000);
-        LOG.info("{}: refused a request of client '{}': its budget is spent until {}", provider.name(), client, reset);
+        // Once per request, so DEBUG: the crossing itself is logged once (Budgets), each refusal is counted.
+        LOG.debug("{}: refused a request of client '{}': its budget is spent until {}", provider.name(), client, reset);
         caller.refuseOverBudget();
         exchange.origin(Exchange.Origin.PROXY);
         ClassicHttpResponse response = ProxyResponses.failure(provider, ProxyFailure.TOO_MANY_AUTH_FAILURES,

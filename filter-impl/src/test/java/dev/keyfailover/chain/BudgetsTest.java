@@ -19,6 +19,7 @@ import dev.keyfailover.settings.Budget;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.UsageSettings;
 import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.logging.CapturedLogs;
 import org.junit.jupiter.api.Test;
 
 /** behaviour.md §16: key and client budgets with a fake clock (no sleeping for a window). */
@@ -137,6 +138,21 @@ class BudgetsTest {
         assertThat(first.state(clock.instant())).isEqualTo(KeyState.VALID);
         clock.advance(Duration.ofHours(2));
         assertThat(budgets.clientSpentUntil("alice")).isEmpty();
+    }
+
+    @Test
+    void theAnswerThatSpendsAClientsBudgetIsLoggedOnceWithItsNameNeverAKey() {
+        Budgets budgets = budgets(null, "15 tokens per day");
+        CapturedLogs.clear();
+
+        budgets.answered(first.id(), Optional.of("alice"), 10);
+        budgets.answered(first.id(), Optional.of("alice"), 10);
+        budgets.answered(first.id(), Optional.of("alice"), 10);
+
+        assertThat(CapturedLogs.events()).filteredOn(event -> event.logger().equals(Budgets.class.getName()))
+                .extracting(CapturedLogs.Event::message)
+                .containsExactly("openai: client 'alice' spent its budget of 15 tokens per day; refused until " + MIDNIGHT);
+        assertThat(CapturedLogs.allText()).doesNotContain("sk-first-0000000000001");
     }
 
     @Test
