@@ -3,8 +3,9 @@ package dev.keyfailover.pool;
 /**
  * Where the states of a pool's keys live (behaviour.md §12): this node's memory
  * ({@link LocalKeyStateStore}, the default) or a cache shared by every node behind a load balancer
- * ({@link JCacheKeyStateStore}). Counters stay per node either way. Only the pool package makes
- * stores: how a store holds a key's states is none of its users' business.
+ * ({@link JCacheKeyStateStore}). Attempt counters stay per node either way; budget counts live
+ * where the states do ({@link #budgetCounts()}). Only the pool package makes stores: how a store
+ * holds a key's states is none of its users' business.
  */
 public abstract class KeyStateStore implements AutoCloseable {
 

@@ -171,4 +171,26 @@ class BudgetsOverHttpTest {
         assertThat(upstream.requests()).hasSize(1);
         assertThat(List.of(refused.body(), status().toString())).noneMatch(text -> text.contains(ALICE));
     }
+
+    @Test
+    void aClientWhoseBudgetIsSpentGetsAGoogleShaped429OnAGeminiRoute() throws Exception {
+        upstream.close();
+        upstream = FakeUpstream.start().keyHeader("x-goog-api-key");
+        upstream.otherwise(FakeUpstream.ok(UsageShapes.GEMINI_JSON));
+        start("gemini", "keys", "AIzaFirstPoolKey000000000000000000001", "clientTokens", "alice:" + ALICE,
+                "clientBudget", "1 requests per day");
+        String generate = "/v1beta/models/gemini-2.5-flash:generateContent";
+
+        assertThat(post(generate, "{}", "x-goog-api-key", ALICE).statusCode()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(status().getJsonObject("clients").getJsonObject("alice")
+                .getJsonObject("budget").getBoolean("isSpent")).isTrue());
+
+        HttpResponse<String> refused = post(generate + "?key=" + ALICE, "{}");
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("3600");
+        JsonObject error = Json.createReader(new StringReader(refused.body())).readObject().getJsonObject("error");
+        assertThat(error.getInt("code")).isEqualTo(429);
+        assertThat(error.getString("status")).isEqualTo("RESOURCE_EXHAUSTED");
+        assertThat(upstream.requests()).hasSize(1);
+    }
 }
