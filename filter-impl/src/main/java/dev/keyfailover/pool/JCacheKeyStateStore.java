@@ -51,7 +51,8 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     private JCacheKeyStateStore(Cache<String, String> cache, Duration timeout) {
         this.cache = cache;
         this.calls = new StoreCalls(cache.getName(), timeout);
-        this.budgets = new SharedBudgetCounts(cache, calls);
+        // Threads of their own: a burst of answers counting never makes the key states' marks fall back.
+        this.budgets = new SharedBudgetCounts(cache, new StoreCalls(cache.getName() + " (budgets)", timeout));
     }
 
     /**
@@ -153,6 +154,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     public void close() {
         CacheListeners.unsubscribe(cache, subscriber);
         calls.close();
+        budgets.close();
     }
 
     static String fingerprint(String secret) {

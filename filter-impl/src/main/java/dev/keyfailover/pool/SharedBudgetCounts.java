@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * ({@code keyfailover-budget|<owner>}, the line of a {@link BudgetCount}): each addition is a
  * compare-and-set, so that nodes adding at once lose none of it. Reads come from this node's copy,
  * kept current by the cache's listener ({@link JCacheKeyStateStore}). A cache that does not answer
- * in time, or an addition that lost every race, is counted in this node's copy only.
+ * in time, or an addition that lost every race, is counted in this node's copy only. Its calls have
+ * threads of their own, apart from the key states' marks.
  */
-final class SharedBudgetCounts implements BudgetCounts {
+final class SharedBudgetCounts implements BudgetCounts, AutoCloseable {
 
     /** The cache keys of budget counts start with this; no route's key states do. */
     static final String PREFIX = "keyfailover-budget|";
@@ -44,6 +45,11 @@ final class SharedBudgetCounts implements BudgetCounts {
     @Override
     public long spent(String owner, LocalDate window) {
         return copy.spent(owner, window);
+    }
+
+    @Override
+    public void close() {
+        calls.close();
     }
 
     /** An entry of the cache changed: the copy takes it when it is a budget count. */
