@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code KEYFAILOVER_BYOK}, {@code KEYFAILOVER_KEYS_SECRET}, {@code KEYFAILOVER_MAX_CONNECTIONS},
  * {@code KEYFAILOVER_RESPONSE_TIMEOUT},
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
- * {@code KEYFAILOVER_RETRIES}) and turns on the built-in demo upstream, with its demo keys, for a
+ * {@code KEYFAILOVER_RETRIES}, {@code KEYFAILOVER_KEY_BUDGET}, {@code KEYFAILOVER_CLIENT_BUDGET},
+ * {@code KEYFAILOVER_STREAM_USAGE}) and turns on the built-in demo upstream, with its demo keys, for a
  * provider whose base URL is not set; Gemini and the providers whose routes appear only with their
  * keys are {@link ProviderRoutes}', the fallback route {@link OpenAiFallback}'s. Runs before the
  * proxy servlets start (listeners always do).
@@ -52,6 +53,10 @@ public class DemoMode implements ServletContextListener {
         context.setInitParameter("keyfailover.firstByteTimeout", environment("KEYFAILOVER_FIRST_BYTE_TIMEOUT", ""));
         // Read by the transient retries (behaviour.md §18); a route that does not know it yet ignores it.
         context.setInitParameter("keyfailover.retries", environment("KEYFAILOVER_RETRIES", "2"));
+        // Blank: no budget, and streamUsage as the budgets say (behaviour.md §16: inject with a token budget).
+        context.setInitParameter("keyfailover.keyBudget", environment("KEYFAILOVER_KEY_BUDGET", ""));
+        context.setInitParameter("keyfailover.clientBudget", environment("KEYFAILOVER_CLIENT_BUDGET", ""));
+        context.setInitParameter("keyfailover.streamUsage", environment("KEYFAILOVER_STREAM_USAGE", ""));
         route(context, "openai", "OPENAI", OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
         ProviderRoutes.gemini(context);

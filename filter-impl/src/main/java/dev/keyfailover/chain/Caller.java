@@ -18,6 +18,7 @@ public final class Caller {
     private final String address;
     private String client;
     private boolean refused;
+    private boolean overBudget;
 
     private Caller(String address) {
         this.address = address;
@@ -65,5 +66,14 @@ public final class Caller {
 
     void refuse() {
         this.refused = true;
+    }
+
+    /** Whether the proxy refused the request because its client's budget is spent (behaviour.md §16). */
+    public boolean overBudget() {
+        return overBudget;
+    }
+
+    void refuseOverBudget() {
+        this.overBudget = true;
     }
 }

@@ -2,6 +2,7 @@ package dev.keyfailover.chain;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -43,16 +44,19 @@ final class ClientCredentialsExec implements ExecChainHandler {
     private final HeaderPolicy policy;
     private final boolean pooled;
     private final ClientAccess access;
+    private final Budgets budgets;
 
     /**
      * @param pooled whether the route has a key pool
      * @param access the route's client tokens ({@link ClientAccess#open()}: none)
+     * @param budgets the route's client budgets (behaviour.md §16)
      */
-    ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access) {
+    ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access, Budgets budgets) {
         this.provider = provider;
         this.policy = policy;
         this.pooled = pooled;
         this.access = access;
+        this.budgets = budgets;
     }
 
     @Override
@@ -94,6 +98,10 @@ final class ClientCredentialsExec implements ExecChainHandler {
         if (caller.client().isEmpty()) {
             return proceed(request, withoutLogin, exchange, scope, chain);
         }
+        Optional<Instant> reset = budgets.clientSpentUntil(caller.client().get());
+        if (reset.isPresent()) {
+            return overBudget(exchange, caller, reset.get());
+        }
         MDC.put(MDC_CLIENT, caller.client().get());
         try {
             return proceed(request, withoutLogin, exchange, scope, chain);
@@ -117,6 +125,21 @@ final class ClientCredentialsExec implements ExecChainHandler {
         if (retryAfterSeconds > 0) {
             response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         }
+        return response;
+    }
+
+    /** A client whose budget is spent (§16): refused until its window resets, as a provider answers a rate limit. */
+    private ClassicHttpResponse overBudget(Exchange exchange, Caller caller, Instant reset) {
+        String client = caller.client().orElseThrow();
+        long seconds = Math.max(1, (Duration.between(budgets.now(), reset).toMillis() + 999) / 1000);
+        // Once per request, so DEBUG: the crossing itself is logged once (Budgets), each refusal is counted.
+        LOG.debug("{}: refused a request of client '{}': its budget is spent until {}", provider.name(), client, reset);
+        caller.refuseOverBudget();
+        exchange.origin(Exchange.Origin.PROXY);
+        ClassicHttpResponse response = ProxyResponses.failure(provider, ProxyFailure.TOO_MANY_AUTH_FAILURES,
+                provider.name() + ": the budget of client '" + client + "' is spent; it resets at " + reset
+                        + ", retry after " + seconds + " s");
+        response.setHeader("Retry-After", Long.toString(seconds));
         return response;
     }
 

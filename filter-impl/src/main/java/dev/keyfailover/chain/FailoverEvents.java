@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
@@ -50,6 +51,10 @@ public interface FailoverEvents {
 
     /** The request's {@code requestBudget} ran out before its answer started: the proxy answers 504. */
     default void budgetSpent(int attempts) {
+    }
+
+    /** The key spent its {@code keyBudget} (behaviour.md §16): it cools for every model until {@code reset}. */
+    default void keyBudgetSpent(KeyId key, String budget, Instant reset) {
     }
 
     /**
@@ -116,6 +121,12 @@ public interface FailoverEvents {
             public void budgetSpent(int attempts) {
                 first.budgetSpent(attempts);
                 second.budgetSpent(attempts);
+            }
+
+            @Override
+            public void keyBudgetSpent(KeyId key, String budget, Instant reset) {
+                first.keyBudgetSpent(key, budget, reset);
+                second.keyBudgetSpent(key, budget, reset);
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
@@ -54,6 +55,12 @@ final class FailoverLog implements FailoverEvents {
     public void limitUsedUp(KeyId key, String model) {
         LOG.info("{}: key #{} {} has used up a rate limit{}, cooling until it refills", providerName, key.index(),
                 key.hint(), model == null ? "" : " for " + printable(model));
+    }
+
+    @Override
+    public void keyBudgetSpent(KeyId key, String budget, Instant reset) {
+        LOG.warn("{}: key #{} {} spent its budget of {}, cooling (reason budget) until {}", providerName, key.index(),
+                key.hint(), budget, reset);
     }
 
     @Override

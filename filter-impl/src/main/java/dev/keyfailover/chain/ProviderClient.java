@@ -100,7 +100,7 @@ public final class ProviderClient implements Closeable {
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
-                        new ClientCredentialsExec(provider, headers, pool != null, chain.access()))
+                        new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets()))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
                         new UsageExec(provider, chain.usage().streamUsage()));

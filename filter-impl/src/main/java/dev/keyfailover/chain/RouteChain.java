@@ -19,9 +19,16 @@ import dev.keyfailover.settings.UsageSettings;
  * @param fallback the route's fallback routes (§18)
  * @param access the route's client tokens and BYOK rule (§13)
  * @param usage how the usage of answers is asked for (§16)
+ * @param budgets the route's key and client budgets (§16): a client whose budget is spent is refused
  */
 public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
-                         FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
+                         FallbackPlan fallback, ClientAccess access, UsageSettings usage, Budgets budgets) {
+
+    /** A chain without budgets. */
+    public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
+                      FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
+        this(bodyLimits, client, retries, jitter, fallback, access, usage, Budgets.NONE);
+    }
 
     /** A chain with the default usage settings. */
     public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
@@ -37,5 +44,6 @@ public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySett
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(budgets, "budgets");
     }
 }

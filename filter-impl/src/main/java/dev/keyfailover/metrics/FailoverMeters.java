@@ -1,5 +1,6 @@
 package dev.keyfailover.metrics;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,6 +151,13 @@ final class FailoverMeters implements FailoverEvents, KeyPoolListener {
             return;
         }
         increment(counter(transitions, key.index(), Transition.COOLING.ordinal()));
+    }
+
+    @Override
+    public void keyBudgetSpent(KeyId key, String budget, Instant reset) {
+        if (meters.recording()) {
+            increment(counter(transitions, key.index(), Transition.BUDGET.ordinal()));
+        }
     }
 
     @Override

@@ -25,6 +25,8 @@ public enum RequestOutcome {
      * unknown one, one not for this route (401), or an address with too many failures (429).
      */
     UNAUTHORIZED("unauthorized"),
+    /** Refused because the client token's {@code clientBudget} is spent (behaviour.md §16): 429 until it resets. */
+    CLIENT_BUDGET("client_budget"),
     /** The client went away before its answer was written whole (while sending its body, or reading the answer). */
     CLIENT_ERROR("client_error");
 
@@ -43,6 +45,9 @@ public enum RequestOutcome {
     public static RequestOutcome answered(Exchange exchange, Caller caller) {
         if (caller.refused()) {
             return UNAUTHORIZED;
+        }
+        if (caller.overBudget()) {
+            return CLIENT_BUDGET;
         }
         return switch (exchange.origin()) {
             case EXHAUSTION -> EXHAUSTED;

@@ -10,6 +10,11 @@ public enum Transition {
     DISABLED("disabled"),
     /** The key's account ran out of credit or quota. */
     EXHAUSTED("exhausted"),
+    /**
+     * The key spent its {@code keyBudget} (behaviour.md §16): it cools for every model until its
+     * window resets (a cooldown whose reason is the budget).
+     */
+    BUDGET("budget"),
     /** A re-check proved the key again, or an administrator reset it. The end of a cooldown, by time alone, is not counted. */
     VALID("valid");
 

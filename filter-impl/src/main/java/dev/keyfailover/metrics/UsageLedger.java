@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
+import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.RequestUsage;
 import dev.keyfailover.chain.Usage;
@@ -16,13 +18,16 @@ import dev.keyfailover.pool.KeyId;
 /**
  * One route's usage (behaviour.md §16): every answer a key of its pool served, counted for that key
  * (and for the client, when the request carried a client token), in tokens and requests, today (UTC,
- * by the route's clock) and in all, and on {@code keyfailover.tokens}. Local to this node.
+ * by the route's clock) and in all, and on {@code keyfailover.tokens}. Local to this node. The same
+ * answers count against the route's {@link Budgets}.
  */
 public final class UsageLedger {
 
     private final String route;
     private final Clock clock;
     private final TokenMeters meters;
+    private final Budgets budgets;
+    private final Function<String, Optional<UsageLedger>> otherRoutes;
     private final Map<KeyId, UsageCount> keys = new ConcurrentHashMap<>();
     private final Map<String, UsageCount> clients = new ConcurrentHashMap<>();
 
@@ -31,15 +36,37 @@ public final class UsageLedger {
      * @param meters the route's token counters, {@code null} without meters
      */
     public UsageLedger(String route, Clock clock, TokenMeters meters) {
+        this(route, clock, meters, Budgets.NONE, name -> Optional.empty());
+    }
+
+    /**
+     * @param budgets the route's key and client budgets, counted with the same answers
+     * @param otherRoutes the ledgers of the application's other routes by name: an answer a fallback
+     *     route's key served (behaviour.md §18) is that route's to count
+     */
+    public UsageLedger(String route, Clock clock, TokenMeters meters, Budgets budgets,
+                       Function<String, Optional<UsageLedger>> otherRoutes) {
         this.route = route;
         this.clock = clock;
         this.meters = meters;
+        this.budgets = budgets;
+        this.otherRoutes = otherRoutes;
+    }
+
+    /** The route's budgets: what keys and clients spent of them. */
+    public Budgets budgets() {
+        return budgets;
     }
 
     /** Counts the answer to one request, once it was copied (or broke off), with the usage read from it. */
     public void record(Exchange exchange, RequestUsage request, Optional<String> client, Usage usage) {
         KeyId key = exchange.servedKey();
-        if (key == null || !route.equals(exchange.route()) || exchange.origin() != Exchange.Origin.UPSTREAM) {
+        if (key == null || exchange.origin() != Exchange.Origin.UPSTREAM) {
+            return;
+        }
+        if (!route.equals(exchange.route())) {
+            otherRoutes.apply(exchange.route()).filter(other -> other.route.equals(exchange.route()))
+                    .ifPresent(other -> other.record(exchange, request, client, usage));
             return;
         }
         long day = today();
@@ -48,6 +75,7 @@ public final class UsageLedger {
         if (meters != null) {
             meters.record(key, request.model(), client, usage);
         }
+        budgets.answered(key, client, usage.total());
     }
 
     /** What the key of this index and hint used. */

@@ -42,6 +42,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     private final String id = UUID.randomUUID().toString();
     private final Cache<String, String> cache;
     private final StoreCalls calls;
+    private final SharedBudgetCounts budgets;
     /** The views by cache-key prefix {@code <provider>|<fingerprint>|}. */
     private final Map<String, SharedView> views = new ConcurrentHashMap<>();
     /** This store as its cache's listener sees it: one instance, so that closing takes away this one. */
@@ -50,6 +51,8 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     private JCacheKeyStateStore(Cache<String, String> cache, Duration timeout) {
         this.cache = cache;
         this.calls = new StoreCalls(cache.getName(), timeout);
+        // Threads of their own: a burst of answers counting never makes the key states' marks fall back.
+        this.budgets = new SharedBudgetCounts(cache, new StoreCalls(cache.getName() + " (budgets)", timeout));
     }
 
     /**
@@ -124,6 +127,12 @@ public final class JCacheKeyStateStore extends KeyStateStore {
                 : "the cluster's key states could not be read; starting from this node's own");
     }
 
+    /** The budget counts of every node, in the same cache (so that a restart keeps them). */
+    @Override
+    public BudgetCounts budgetCounts() {
+        return budgets;
+    }
+
     @Override
     public java.util.Optional<SharedKeyList> keyList(String providerName,
                                                      java.util.function.Consumer<KeyChanges> listener) {
@@ -151,6 +160,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     public void close() {
         CacheListeners.unsubscribe(cache, subscriber);
         calls.close();
+        budgets.close();
     }
 
     static String fingerprint(String secret) {
@@ -159,6 +169,9 @@ public final class JCacheKeyStateStore extends KeyStateStore {
 
     /** An entry of the cache changed ({@code line} {@code null}: it is gone); the view of its key adopts it. */
     private void changed(String cacheKey, String line) {
+        if (budgets.changed(cacheKey, line)) {
+            return;
+        }
         int scopeAt = cacheKey.lastIndexOf('|');
         if (scopeAt < 0) {
             return;

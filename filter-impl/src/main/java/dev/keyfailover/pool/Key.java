@@ -71,13 +71,11 @@ public final class Key {
         return membership;
     }
 
-    /** The masked hint, safe to show anywhere. */
-    public String hint() {
+    public String hint() { // masked, safe to show anywhere
         return hint;
     }
 
-    /** The key's index and hint, as listeners and reports see it. */
-    public KeyId id() {
+    public KeyId id() { // as listeners and reports see it
         return id;
     }
 
@@ -86,18 +84,15 @@ public final class Key {
         provider.applyKey(request, secret);
     }
 
-    /** The secret itself: for a store's fingerprint of it. */
-    String secret() {
+    String secret() { // for a store's fingerprint of it
         return secret;
     }
 
-    /** The state of the key as a whole at {@code now}. */
-    public KeyState state(Instant now) {
+    public KeyState state(Instant now) { // of the key as a whole
         return status().effectiveState(now);
     }
 
-    /** Counters of this key's attempts. */
-    public KeyCounters counters() {
+    public KeyCounters counters() { // of this key's attempts
         return counters;
     }
 
@@ -202,6 +197,12 @@ public final class Key {
                 && change.changed();
     }
 
+    /** Cools the key for every model until its spent budget's reset (§16): whether this call set that deadline. */
+    boolean coolAllUntil(Instant until, Instant now) {
+        KeyStates.Transition change = states.update(ANY_MODEL, current -> current.isSuspended() ? current : cooler(current, until, now));
+        return change.changed() && until.equals(change.after().until());
+    }
+
     /** COOLING until {@code until}, unless it already cools until then or later: a mark never shortens a cooldown. */
     private static KeyStatus cooler(KeyStatus current, Instant until, Instant now) {
         if (current.effectiveState(now) == KeyState.COOLING && !current.until().isBefore(until)) {
@@ -210,8 +211,7 @@ public final class Key {
         return KeyStatus.cooling(until);
     }
 
-    /** The key's re-checks while it is out of service (behaviour.md §1). */
-    KeyRecheck recheck() {
+    KeyRecheck recheck() { // while it is out of service (behaviour.md §1)
         return recheck;
     }
 

@@ -3,8 +3,9 @@ package dev.keyfailover.pool;
 /**
  * Where the states of a pool's keys live (behaviour.md §12): this node's memory
  * ({@link LocalKeyStateStore}, the default) or a cache shared by every node behind a load balancer
- * ({@link JCacheKeyStateStore}). Counters stay per node either way. Only the pool package makes
- * stores: how a store holds a key's states is none of its users' business.
+ * ({@link JCacheKeyStateStore}). Attempt counters stay per node either way; budget counts live
+ * where the states do ({@link #budgetCounts()}). Only the pool package makes stores: how a store
+ * holds a key's states is none of its users' business.
  */
 public abstract class KeyStateStore implements AutoCloseable {
 
@@ -26,6 +27,14 @@ public abstract class KeyStateStore implements AutoCloseable {
     public java.util.Optional<SharedKeyList> keyList(String providerName,
                                                      java.util.function.Consumer<KeyChanges> listener) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Where the route that calls it counts its budgets (behaviour.md §16): for the local store, a
+     * fresh count in this node's memory; for a shared one, the cache every node counts in.
+     */
+    public BudgetCounts budgetCounts() {
+        return new LocalBudgetCounts();
     }
 
     /** {@code local}, or what the shared store is (e.g. {@code jcache keyfailover-state}). */

@@ -1,12 +1,14 @@
 package dev.keyfailover.servlet;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProviderFactory;
 import dev.keyfailover.api.ProviderSettings;
 import dev.keyfailover.chain.ApiDump;
+import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.ClientAccess;
 import dev.keyfailover.chain.CredentialMasker;
 import dev.keyfailover.chain.FallbackPlan;
@@ -46,7 +48,8 @@ final class RouteAssembly {
      * @param store where the keys' states live (closed by the route)
      * @param registry where the route's meters go; {@code null}: none
      * @param headerPolicies makes the route's header policy
-     * @param targets where the route finds its fallback routes
+     * @param targets where the route finds its fallback routes (the application's {@link RouteRegistry}
+     *     also finds their usage ledgers: an answer a fallback route's key served is counted there)
      */
     static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
                                MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets)
@@ -78,12 +81,13 @@ final class RouteAssembly {
         ClientAccess access = ClientAccess.of(provider.name(), config.access(), clock);
         RouteMeters meters = registry == null ? RouteMeters.none()
                 : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes(), access.clientNames());
+        Budgets budgets = Budgets.of(provider.name(), config.usage(), pool, store.budgetCounts(), clock, meters.events());
         ProviderClient client;
         try {
             RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),
                     () -> ThreadLocalRandom.current().nextDouble(),
                     new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access,
-                    config.usage());
+                    config.usage(), budgets);
             client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
@@ -113,6 +117,7 @@ final class RouteAssembly {
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys,
-                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags())));
+                new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets,
+                        name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()));
     }
 }

@@ -8,6 +8,7 @@ import dev.keyfailover.chain.FallbackTarget;
 import dev.keyfailover.chain.FallbackTargets;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.RouteConfig;
+import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.settings.FallbackSettings;
 import jakarta.servlet.ServletContext;
 
@@ -47,6 +48,16 @@ public final class RouteRegistry implements FallbackTargets {
         for (ProxyRoute route : routes) {
             if (route.provider().name().equals(name)) {
                 return Optional.of(route.asFallbackTarget());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The usage ledger of the route of that name, if it runs now (it counts what its keys serve as a fallback). */
+    Optional<UsageLedger> usage(String name) {
+        for (ProxyRoute route : routes) {
+            if (route.provider().name().equals(name)) {
+                return Optional.of(route.usage());
             }
         }
         return Optional.empty();

@@ -142,7 +142,7 @@ public class StatusServlet extends HttpServlet {
         for (ProxyRoute route : routes) {
             JsonArrayBuilder keys = Jsons.arrayBuilder();
             for (KeySnapshot key : snapshot(route)) {
-                keys.add(Jsons.objectBuilder()
+                keys.add(UsageStatus.withReason(Jsons.objectBuilder(), route, key)
                         .add("index", key.index())
                         .add("hint", key.hint())
                         .add("fingerprint", key.fingerprint())
@@ -153,7 +153,7 @@ public class StatusServlet extends HttpServlet {
                         .add("failures", key.failures())
                         .add("lastStatus", key.lastStatus())
                         .add("models", models(key))
-                        .add("usage", UsageStatus.json(route.usage().key(key.index(), key.hint()))));
+                        .add("usage", UsageStatus.json(route.usage(), key)));
             }
             JsonObjectBuilder provider = Jsons.objectBuilder()
                     .add("name", route.provider().name())

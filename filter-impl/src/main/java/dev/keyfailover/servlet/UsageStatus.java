@@ -2,34 +2,61 @@ package dev.keyfailover.servlet;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 
+import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.Jsons;
 import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.metrics.UsageSnapshot;
 import dev.keyfailover.pool.KeySnapshot;
+import dev.keyfailover.pool.KeyState;
 import jakarta.json.JsonObjectBuilder;
 
 /**
  * The usage of a route's keys and clients on the status page and in its JSON (behaviour.md §16):
- * tokens and requests of today (UTC) and in all. Client names are configured names, never tokens.
+ * tokens and requests of today (UTC) and in all, and, where a budget applies, what was spent of it in
+ * the current window and when it resets. Client names are configured names, never tokens.
  */
 final class UsageStatus {
 
     /** The header cells of a key's usage. */
-    static final String HEADERS = "<th>tokens today (requests)</th><th>tokens in all (requests)</th>";
+    static final String HEADERS = "<th>tokens today (requests)</th><th>tokens in all (requests)</th><th>budget</th>";
 
     private UsageStatus() {
     }
 
-    static JsonObjectBuilder json(UsageSnapshot usage) {
-        return Jsons.objectBuilder().add("tokensToday", usage.tokensToday()).add("requestsToday", usage.requestsToday())
-                .add("tokens", usage.tokens()).add("requests", usage.requests());
+    static JsonObjectBuilder json(UsageSnapshot usage, Optional<Budgets.Spending> budget) {
+        JsonObjectBuilder json = Jsons.objectBuilder().add("tokensToday", usage.tokensToday())
+                .add("requestsToday", usage.requestsToday()).add("tokens", usage.tokens()).add("requests", usage.requests());
+        budget.ifPresent(spending -> json.add("budget", Jsons.objectBuilder().add("budget", spending.budget().toString())
+                .add("amount", spending.budget().amount()).add("spent", spending.spent())
+                .add("isSpent", spending.isSpent()).add("resets", spending.reset().toString())));
+        return json;
+    }
+
+    /** A key's usage, with its budget when the route sets {@code keyBudget}. */
+    static JsonObjectBuilder json(UsageLedger ledger, KeySnapshot key) {
+        return json(ledger.key(key.index(), key.hint()), ledger.budgets().key(key.fingerprint()));
+    }
+
+    /**
+     * {@code "reason": "budget"} in a key's entry when it cools because its budget is spent (the
+     * other reasons are told by the log and the meters, as the answers came).
+     */
+    static JsonObjectBuilder withReason(JsonObjectBuilder entry, ProxyRoute route, KeySnapshot key) {
+        // Cheap checks first: finding the key is a walk of the pool, once per key of the page.
+        if (key.state() == KeyState.COOLING && route.pool() != null
+                && route.usage().budgets().key(key.fingerprint()).filter(Budgets.Spending::isSpent).isPresent()
+                && route.pool().find(key.fingerprint()).filter(route.usage().budgets()::keyCoolsForBudget).isPresent()) {
+            entry.add("reason", "budget");
+        }
+        return entry;
     }
 
     /** By client name, those that sent a request with a client token. */
     static JsonObjectBuilder clients(UsageLedger ledger) {
         JsonObjectBuilder clients = Jsons.objectBuilder();
-        ledger.clients().forEach((name, usage) -> clients.add(name, json(usage)));
+        ledger.clients().forEach((name, usage) -> clients.add(name, json(usage, ledger.budgets().client(name))));
         return clients;
     }
 
@@ -37,7 +64,8 @@ final class UsageStatus {
     static String cells(UsageLedger ledger, KeySnapshot key) {
         UsageSnapshot usage = ledger.key(key.index(), key.hint());
         return "<td class=\"usage-today\">" + usage.tokensToday() + " (" + usage.requestsToday() + ")</td>"
-                + "<td class=\"usage-all\">" + usage.tokens() + " (" + usage.requests() + ")</td>";
+                + "<td class=\"usage-all\">" + usage.tokens() + " (" + usage.requests() + ")</td>"
+                + budgetCell(ledger.budgets().key(key.fingerprint()));
     }
 
     /** A table of the clients' usage, when any client sent a request with a token. */
@@ -49,8 +77,13 @@ final class UsageStatus {
         out.println("<table class=\"clients\"><thead><tr><th>client</th>" + HEADERS + "</tr></thead><tbody>");
         clients.forEach((name, usage) -> out.println("<tr><td>" + escape(name) + "</td><td>" + usage.tokensToday()
                 + " (" + usage.requestsToday() + ")</td><td>" + usage.tokens() + " (" + usage.requests()
-                + ")</td></tr>"));
+                + ")</td>" + budgetCell(ledger.budgets().client(name)) + "</tr>"));
         out.println("</tbody></table>");
+    }
+
+    private static String budgetCell(Optional<Budgets.Spending> budget) {
+        return "<td class=\"budget\">" + budget.map(spending -> spending.spent() + " of " + spending.budget()
+                + (spending.isSpent() ? " (spent)" : "") + ", resets " + spending.reset()).orElse("none") + "</td>";
     }
 
     private static String escape(String text) {

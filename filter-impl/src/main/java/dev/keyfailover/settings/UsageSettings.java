@@ -1,6 +1,7 @@
 package dev.keyfailover.settings;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a route reads and counts the tokens its answers used (behaviour.md §16).
@@ -8,8 +9,11 @@ import java.util.Objects;
  * @param streamUsage whether the proxy asks OpenAI streams for their usage when the client did not
  * @param maxModelTags how many model names get a {@code model} tag of their own on
  *     {@code keyfailover.tokens}; further ones count as {@code other} (clients choose model names)
+ * @param keyBudget {@code keyBudget}: what each key of the route may spend per window
+ * @param clientBudget {@code clientBudget}: what each client token may spend per window
  */
-public record UsageSettings(StreamUsage streamUsage, int maxModelTags) {
+public record UsageSettings(StreamUsage streamUsage, int maxModelTags, Optional<Budget> keyBudget,
+                            Optional<Budget> clientBudget) {
 
     /** 100 model names a route, then {@code other}. */
     public static final int DEFAULT_MAX_MODEL_TAGS = 100;
@@ -30,9 +34,22 @@ public record UsageSettings(StreamUsage streamUsage, int maxModelTags) {
     public UsageSettings {
         Objects.requireNonNull(streamUsage, "streamUsage");
         Require.between(maxModelTags, 1, MAX_MODEL_TAGS, "maxModelTags", "model");
+        Objects.requireNonNull(keyBudget, "keyBudget");
+        Objects.requireNonNull(clientBudget, "clientBudget");
     }
 
-    /** No injection, {@link #DEFAULT_MAX_MODEL_TAGS}. */
+    /** Without budgets. */
+    public UsageSettings(StreamUsage streamUsage, int maxModelTags) {
+        this(streamUsage, maxModelTags, Optional.empty(), Optional.empty());
+    }
+
+    /** Whether a key or a client budget counts tokens: then {@code streamUsage} defaults to {@code inject}. */
+    public static boolean countsTokens(Optional<Budget> keyBudget, Optional<Budget> clientBudget) {
+        return keyBudget.map(b -> b.unit() == Budget.Unit.TOKENS).orElse(false)
+                || clientBudget.map(b -> b.unit() == Budget.Unit.TOKENS).orElse(false);
+    }
+
+    /** No injection, {@link #DEFAULT_MAX_MODEL_TAGS}, no budget. */
     public static UsageSettings defaults() {
         return new UsageSettings(StreamUsage.OFF, DEFAULT_MAX_MODEL_TAGS);
     }

@@ -38,8 +38,8 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "openai", pool("sk-aaaa-000000000001", "sk-bbbb-000000000002",
                 "sk-cccc-000000000003"), List.of(), List.of());
 
-        // requests 6 (outcomes, client none) + keys gauge 4 + attempts 3 × 9 + transitions 3 × 4 + exhaustions 4 + timer 9
-        assertThat(registry.getMeters()).hasSize(6 + 4 + 27 + 12 + 4 + 9);
+        // requests 7 (outcomes, client none) + keys gauge 4 + attempts 3 × 9 + transitions 3 × 5 + exhaustions 4 + timer 9
+        assertThat(registry.getMeters()).hasSize(7 + 4 + 27 + 15 + 4 + 9);
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName()).containsOnly(MeterNames.REQUESTS,
                 MeterNames.KEYS, MeterNames.ATTEMPTS, MeterNames.TRANSITIONS, MeterNames.EXHAUSTIONS,
                 MeterNames.UPSTREAM_DURATION);
@@ -57,7 +57,7 @@ class RouteMetersTest {
         meters.request(RequestOutcome.UNAUTHORIZED, java.util.Optional.empty());
         meters.request(RequestOutcome.SERVED, java.util.Optional.of("not-configured"));
 
-        assertThat(registry.find(MeterNames.REQUESTS).meters()).hasSize(3 * 6)
+        assertThat(registry.find(MeterNames.REQUESTS).meters()).hasSize(3 * 7)
                 .extracting(meter -> meter.getId().getTag("client")).containsOnly("alice", "bob", "none");
         assertThat(registry.get(MeterNames.REQUESTS).tag("client", "alice").tag("outcome", "served").counter().count())
                 .isEqualTo(1);
@@ -73,7 +73,7 @@ class RouteMetersTest {
         RouteMeters meters = RouteMeters.register(registry, "passthrough", null, List.of(), List.of());
 
         assertThat(registry.getMeters()).extracting(meter -> meter.getId().getName())
-                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(6 + 9);
+                .containsOnly(MeterNames.REQUESTS, MeterNames.UPSTREAM_DURATION).hasSize(7 + 9);
         meters.events().attempt(AttemptReport.answered(null, 200, null, false, false, 1_000_000, false));
         meters.events().attempt(AttemptReport.failed(null, TransportFailure.TRANSIENT, 2_000_000));
         meters.request(RequestOutcome.SERVED, Optional.empty());

@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
@@ -123,6 +124,23 @@ class FallbackRoutesTest {
         assertThat(sent.key()).isEqualTo(BACKUP_KEY);
         assertThat(sent.bodyText()).isEqualTo(CHAT.replace("gpt-4o", "gpt-4o-mini"));
         assertThat(fallbacks("transient")).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerTheFallbackRoutesKeyServedCountsOnTheFallbackRouteAndItsBudget() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        backup.on(BACKUP_KEY, FakeUpstream.ok(dev.keyfailover.chain.UsageShapes.OPENAI_JSON)); // 29 tokens
+        start(Map.of("keyBudget", "1000 tokens per day"), Map.of("keyBudget", "20 tokens per day"));
+
+        assertThat(chat().statusCode()).isEqualTo(200);
+
+        await().untilAsserted(() -> assertThat(meters.find(MeterNames.TOKENS).tag("provider", "backup")
+                .tag("type", "output").counter()).isNotNull().extracting(c -> c.count()).isEqualTo(10.0));
+        await().untilAsserted(() -> assertThat(meters.find(MeterNames.TRANSITIONS).tag("provider", "backup")
+                .tag("to", "budget").counter()).isNotNull().extracting(c -> c.count()).isEqualTo(1.0));
+        assertThat(meters.find(MeterNames.TOKENS).tag("provider", "openai").counters()).isEmpty();
+        assertThat(meters.find(MeterNames.TRANSITIONS).tag("provider", "openai").tag("to", "budget").counter().count())
+                .isZero();
     }
 
     @Test

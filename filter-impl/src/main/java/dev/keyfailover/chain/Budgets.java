@@ -1,0 +1,159 @@
+package dev.keyfailover.chain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.keyfailover.pool.BudgetCounts;
+import dev.keyfailover.pool.Key;
+import dev.keyfailover.pool.KeyBudgets;
+import dev.keyfailover.pool.KeyId;
+import dev.keyfailover.pool.KeyPool;
+import dev.keyfailover.settings.Budget;
+import dev.keyfailover.settings.UsageSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A route's budgets (behaviour.md §16): what each key ({@code keyBudget}) and each client token
+ * ({@code clientBudget}) may spend per UTC window of the route's clock, counted after each answer a
+ * key of the route served (its tokens, or 1 request) in the route's {@link BudgetCounts}. A key whose
+ * budget is spent cools for every model until the window resets; a client whose budget is spent is
+ * refused by {@link ClientCredentialsExec} until then. Counts are by key fingerprint and token name,
+ * never a secret.
+ */
+public final class Budgets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Budgets.class);
+
+    /** No budget at all. */
+    public static final Budgets NONE = new Budgets("", Optional.empty(), Optional.empty(), null, null,
+            Clock.systemUTC(), FailoverEvents.NONE);
+
+    private final String route;
+    private final Optional<Budget> keyBudget;
+    private final Optional<Budget> clientBudget;
+    private final BudgetCounts counts;
+    private final KeyBudgets keys;
+    private final Clock clock;
+    private final FailoverEvents events;
+
+    private Budgets(String route, Optional<Budget> keyBudget, Optional<Budget> clientBudget, BudgetCounts counts,
+                    KeyBudgets keys, Clock clock, FailoverEvents events) {
+        this.route = route;
+        this.keyBudget = keyBudget;
+        this.clientBudget = clientBudget;
+        this.counts = counts;
+        this.keys = keys;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /**
+     * The budgets the route's settings name, counted in {@code counts} (its state store's).
+     *
+     * @param pool the route's pool, {@code null} without one (then no answer is a key's to count)
+     * @param events told when a key spends its budget (the log always)
+     */
+    public static Budgets of(String route, UsageSettings usage, KeyPool pool, BudgetCounts counts, Clock clock,
+                             FailoverEvents events) {
+        if (pool == null || usage.keyBudget().isEmpty() && usage.clientBudget().isEmpty()) {
+            return NONE;
+        }
+        return new Budgets(route, usage.keyBudget(), usage.clientBudget(), Objects.requireNonNull(counts, "counts"),
+                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route), events));
+    }
+
+    /**
+     * Counts an answer a key of this route served, once it ended: for the key and for the client
+     * token the request carried. A key whose budget this spends cools until the window resets; the
+     * request itself completed (requests in flight may overshoot a budget by what they use).
+     */
+    public void answered(KeyId servedKey, Optional<String> client, long tokens) {
+        if (this == NONE) {
+            return;
+        }
+        Instant now = clock.instant();
+        client.ifPresent(name -> clientBudget.ifPresent(budget -> countClient(name, budget, now, tokens)));
+        if (keyBudget.isEmpty()) {
+            return;
+        }
+        Budget budget = keyBudget.get();
+        Optional<Key> key = keys.find(servedKey);
+        if (key.isEmpty()) {
+            return; // taken out of the pool meanwhile: nothing left to cool
+        }
+        long spent = counts.add(keyOwner(key.get().fingerprint()), budget.windowStart(now), budget.cost(tokens));
+        if (spent >= budget.amount()) {
+            Instant reset = budget.reset(now);
+            if (keys.spent(key.get(), reset)) {
+                events.keyBudgetSpent(key.get().id(), budget.toString(), reset);
+            }
+        }
+    }
+
+    private void countClient(String name, Budget budget, Instant now, long tokens) {
+        long cost = budget.cost(tokens);
+        long spent = counts.add(clientOwner(name), budget.windowStart(now), cost);
+        // The addition that crossed the budget says so, once (the counts are exact, also in a cluster).
+        if (spent >= budget.amount() && spent - cost < budget.amount()) {
+            LOG.warn("{}: client '{}' spent its budget of {}; refused until {}", route, name, budget,
+                    budget.reset(now));
+        }
+    }
+
+    /** Now, by the route's clock. */
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** When the client's budget is spent now: the instant its window resets. */
+    Optional<Instant> clientSpentUntil(String client) {
+        Optional<Spending> spending = client(client);
+        return spending.filter(Spending::isSpent).map(Spending::reset);
+    }
+
+    /** What the key of this fingerprint spent in the current window; empty without a key budget. */
+    public Optional<Spending> key(String fingerprint) {
+        return keyBudget.map(budget -> spending(budget, keyOwner(fingerprint)));
+    }
+
+    /** What the client of this name spent in the current window; empty without a client budget. */
+    public Optional<Spending> client(String name) {
+        return clientBudget.map(budget -> spending(budget, clientOwner(name)));
+    }
+
+    /** Whether the key cools because its budget is spent (its reason on the status surface). */
+    public boolean keyCoolsForBudget(Key key) {
+        return key(key.fingerprint()).filter(Spending::isSpent)
+                .map(spending -> keys.coolingUntil(key, spending.reset())).orElse(false);
+    }
+
+    private Spending spending(Budget budget, String owner) {
+        Instant now = clock.instant();
+        return new Spending(budget, counts.spent(owner, budget.windowStart(now)), budget.reset(now));
+    }
+
+    private String keyOwner(String fingerprint) {
+        return route + "|key|" + fingerprint;
+    }
+
+    private String clientOwner(String name) {
+        return route + "|client|" + name;
+    }
+
+    /**
+     * A budget as it stands.
+     *
+     * @param spent what was counted in the current window
+     * @param reset when the current window ends
+     */
+    public record Spending(Budget budget, long spent, Instant reset) {
+
+        /** Whether nothing is left of it until {@link #reset()}. */
+        public boolean isSpent() {
+            return spent >= budget.amount();
+        }
+    }
+}
