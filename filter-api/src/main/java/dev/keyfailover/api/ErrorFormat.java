@@ -81,7 +81,7 @@ public enum ErrorFormat {
             case OVERLOADED -> ErrorKind.OVERLOADED;
             case BAD_GATEWAY -> ErrorKind.BAD_GATEWAY;
             case UNAUTHORIZED -> ErrorKind.UNAUTHORIZED;
-            case TOO_MANY_AUTH_FAILURES -> ErrorKind.RATE_LIMITED;
+            case TOO_MANY_AUTH_FAILURES, CLIENT_BUDGET_SPENT -> ErrorKind.RATE_LIMITED;
         };
         return response(failure.status(), kind, message);
     }

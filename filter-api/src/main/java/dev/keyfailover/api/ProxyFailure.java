@@ -30,10 +30,13 @@ public enum ProxyFailure {
     /**
      * The client's address sent too many unknown credentials within a minute (the route's
      * {@code authFailureLimit}, behaviour.md §13): refused for a minute, with {@code Retry-After}.
-     * Also a client token whose {@code clientBudget} is spent (behaviour.md §16), refused until its
-     * window resets: both are the client's own rate limit, answered as the provider answers one.
      */
-    TOO_MANY_AUTH_FAILURES(429);
+    TOO_MANY_AUTH_FAILURES(429),
+    /**
+     * The client token's {@code clientBudget} is spent (behaviour.md §16): refused until its window
+     * resets, with {@code Retry-After}, answered as the provider answers a rate limit.
+     */
+    CLIENT_BUDGET_SPENT(429);
 
     private final int status;
 

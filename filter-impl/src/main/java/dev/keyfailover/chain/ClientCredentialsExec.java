@@ -136,7 +136,7 @@ final class ClientCredentialsExec implements ExecChainHandler {
         LOG.debug("{}: refused a request of client '{}': its budget is spent until {}", provider.name(), client, reset);
         caller.refuseOverBudget();
         exchange.origin(Exchange.Origin.PROXY);
-        ClassicHttpResponse response = ProxyResponses.failure(provider, ProxyFailure.TOO_MANY_AUTH_FAILURES,
+        ClassicHttpResponse response = ProxyResponses.failure(provider, ProxyFailure.CLIENT_BUDGET_SPENT,
                 provider.name() + ": the budget of client '" + client + "' is spent; it resets at " + reset
                         + ", retry after " + seconds + " s");
         response.setHeader("Retry-After", Long.toString(seconds));

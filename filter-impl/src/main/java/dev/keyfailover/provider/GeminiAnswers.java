@@ -45,7 +45,7 @@ final class GeminiAnswers {
             case REQUEST_TIMEOUT, GATEWAY_TIMEOUT -> "DEADLINE_EXCEEDED";
             case OVERLOADED, BAD_GATEWAY -> "UNAVAILABLE";
             case UNAUTHORIZED -> "UNAUTHENTICATED";
-            case TOO_MANY_AUTH_FAILURES -> "RESOURCE_EXHAUSTED";
+            case TOO_MANY_AUTH_FAILURES, CLIENT_BUDGET_SPENT -> "RESOURCE_EXHAUSTED";
         };
         return response(failure.status(), status, message);
     }
