@@ -19,9 +19,16 @@ import dev.keyfailover.settings.UsageSettings;
  * @param fallback the route's fallback routes (§18)
  * @param access the route's client tokens and BYOK rule (§13)
  * @param usage how the usage of answers is asked for (§16)
+ * @param tracing where the spans of requests and attempts go, and whether attempts propagate them (§17)
  */
 public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
-                         FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
+                         FallbackPlan fallback, ClientAccess access, UsageSettings usage, Tracing tracing) {
+
+    /** A chain traced through the global OpenTelemetry, without propagation. */
+    public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
+                      FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
+        this(bodyLimits, client, retries, jitter, fallback, access, usage, Tracing.global(""));
+    }
 
     /** A chain with the default usage settings. */
     public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
@@ -37,5 +44,6 @@ public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySett
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(tracing, "tracing");
     }
 }
