@@ -105,17 +105,22 @@ public final class ProviderClient implements Closeable {
                         new ClientCredentialsExec(provider, headers, pool != null, chain.access()))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
-                        new UsageExec(provider, chain.usage().streamUsage()))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TRACING, new TracingExec(provider, chain.tracing()));
+                        new UsageExec(provider, chain.usage().streamUsage()));
+        boolean traced = chain.tracing() != Tracing.OFF;
+        if (traced) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TRACING, new TracingExec(provider, chain.tracing()));
+        }
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (chain.fallback().active()) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,
                     new FallbackExec(provider, chain.fallback(), clock, events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, chain.retries(), chain.jitter(), clock, events))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
-                        new AttemptSpanExec(provider, chain.tracing()));
+                new KeyFailoverExec(provider, pool, chain.retries(), chain.jitter(), clock, events));
+        if (traced) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
+                    new AttemptSpanExec(provider, chain.tracing()));
+        }
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

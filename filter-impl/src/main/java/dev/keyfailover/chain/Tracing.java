@@ -31,6 +31,9 @@ public final class Tracing {
             "azure-openai", "azure.ai.openai", "groq", "groq", "mistral", "mistral_ai", "deepseek", "deepseek",
             "xai", "x_ai");
 
+    /** No tracing handlers in the chain at all: the baseline that measures what the no-op API costs (issue 21). */
+    public static final Tracing OFF = new Tracing(OpenTelemetry::noop, "", false);
+
     private final Supplier<OpenTelemetry> source;
     private final String genAiProvider;
     private final boolean propagate;
