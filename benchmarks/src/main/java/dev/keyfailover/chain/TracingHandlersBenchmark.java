@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -71,6 +73,9 @@ public class TracingHandlersBenchmark {
     private AttemptSpanExec attemptSpans;
     private ClassicHttpRequest request;
     private HttpRoute route;
+    /** Never called by the tracing handlers; the scope only requires one. */
+    private final ExecRuntime runtime = (ExecRuntime) Proxy.newProxyInstance(ExecRuntime.class.getClassLoader(),
+            new Class<?>[] {ExecRuntime.class}, (proxy, method, args) -> null);
     private final ExecChain upstream = (request, scope) -> new BasicClassicHttpResponse(200);
 
     @Setup(Level.Trial)
@@ -103,7 +108,7 @@ public class TracingHandlersBenchmark {
         HttpClientContext context = HttpClientContext.create();
         Exchange exchange = Exchange.start(context, false);
         exchange.keySource(ExchangeView.KeySource.POOL);
-        ExecChain.Scope scope = new ExecChain.Scope("ex-1", route, request, null, context);
+        ExecChain.Scope scope = new ExecChain.Scope("ex-1", route, request, runtime, context);
         ExecChain attempts = (sent, inner) -> {
             // KeyFailoverExec's part: the attempt, then its report.
             exchange.nextAttempt();

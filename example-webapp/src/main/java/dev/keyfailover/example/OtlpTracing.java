@@ -33,16 +33,18 @@ public class OtlpTracing implements ServletContextListener {
         try {
             // Defaults only: every OTEL_* variable or otel.* system property the deployment sets wins.
             sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    // http/protobuf: the WAR's JDK sender speaks no gRPC (the SDK's own default).
                     .addPropertiesSupplier(() -> Map.of("otel.exporter.otlp.endpoint", endpoint,
-                            "otel.service.name", "keyfailover", "otel.metrics.exporter", "none",
-                            "otel.logs.exporter", "none"))
+                            "otel.exporter.otlp.protocol", "http/protobuf", "otel.service.name", "keyfailover",
+                            "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
                     .setResultAsGlobal()
                     .build()
                     .getOpenTelemetrySdk();
             LOG.info("tracing: spans exported over OTLP to {}", endpoint);
         } catch (RuntimeException e) {
             // E.g. the Java agent, or another application of this class loader, set the global one first.
-            LOG.warn("tracing: no OTLP export, the OpenTelemetry SDK could not start: {}", e.toString());
+            LOG.warn("tracing: no OTLP export, the OpenTelemetry SDK could not start: {}{}", e,
+                    e.getCause() == null ? "" : " (" + e.getCause() + ")");
         }
     }
 
