@@ -5,6 +5,7 @@ import java.io.IOException;
 import dev.keyfailover.api.Provider;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -74,7 +75,7 @@ final class AttemptSpanExec implements ExecChainHandler {
                 attempt.setAttribute(TraceAttributes.STATUS, answer.getCode());
                 if (answer.getCode() >= 400) {
                     // The HTTP conventions' rule for a client span; the verdict says what it meant for the key.
-                    attempt.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+                    attempt.setStatus(StatusCode.ERROR);
                 }
             }
             return answer;

@@ -10,6 +10,8 @@ import static dev.keyfailover.chain.TraceAttributes.STATUS;
 import static dev.keyfailover.chain.TraceAttributes.TRANSIENT;
 import static dev.keyfailover.chain.TraceAttributes.VERDICT;
 
+import java.util.Locale;
+
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -68,10 +70,6 @@ public final class RequestSpans {
         return context;
     }
 
-    Span span() {
-        return span;
-    }
-
     /** The next attempt's number, from 1, counted across fallback routes; an attempt still open ends. */
     int nextAttempt() {
         endAttempt();
@@ -114,7 +112,7 @@ public final class RequestSpans {
             }
             if (report.transportFailed() && !attemptFailed) {
                 // The head came, its error body broke off.
-                span.setAttribute(ERROR_TYPE, report.failure().name().toLowerCase(java.util.Locale.ROOT));
+                span.setAttribute(ERROR_TYPE, report.failure().name().toLowerCase(Locale.ROOT));
                 span.setStatus(StatusCode.ERROR);
             }
         }
