@@ -105,7 +105,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         } catch (IOException | HttpException | RuntimeException e) {
             walk.recordTransportFailure(key);
             TransportFailure failure = TransportFailure.of(e);
-            report(AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
+            report(scope, AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
             if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
                 throw e;
             }
@@ -117,7 +117,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         } catch (IOException | RuntimeException e) {
             // The head came: what broke is the body, which is not retried.
             walk.recordTransportFailure(key);
-            report(AttemptReport.failed(key.id(), TransportFailure.of(e), exchange.upstreamNanos()));
+            report(scope, AttemptReport.failed(key.id(), TransportFailure.of(e), exchange.upstreamNanos()));
             answer.close();
             throw e;
         }
@@ -126,8 +126,8 @@ final class KeyFailoverExec implements ExecChainHandler {
         boolean probe = walk.isProbe(key);
         boolean transition = walk.record(key, answer.getCode(), verdict);
         boolean transientStatus = retries.isTransient(answer.getCode(), verdict);
-        report(AttemptReport.answered(key.id(), answer.getCode(), verdict, transition, probe, exchange.upstreamNanos(),
-                transientStatus));
+        report(scope, AttemptReport.answered(key.id(), answer.getCode(), verdict, transition, probe,
+                exchange.upstreamNanos(), transientStatus));
         if (walk.observe(key, provider.rateLimits(answer, now))) {
             events.limitUsedUp(key.id(), walk.model());
         }
@@ -230,15 +230,16 @@ final class KeyFailoverExec implements ExecChainHandler {
         try {
             answer = chain.proceed(sent, sent == request ? scope : Scopes.of(scope, sent));
         } catch (IOException | HttpException | RuntimeException e) {
-            report(AttemptReport.failed(null, TransportFailure.of(e), exchange.upstreamNanos()));
+            report(scope, AttemptReport.failed(null, TransportFailure.of(e), exchange.upstreamNanos()));
             throw e;
         }
-        report(AttemptReport.answered(null, answer.getCode(), null, false, false, exchange.upstreamNanos(), false));
+        report(scope, AttemptReport.answered(null, answer.getCode(), null, false, false, exchange.upstreamNanos(), false));
         return answer;
     }
 
-    /** The one place attempts are reported from. */
-    private void report(AttemptReport attempt) {
+    /** The one place attempts are reported from: to the events, and to the attempt's span (§17). */
+    private void report(ExecChain.Scope scope, AttemptReport attempt) {
         events.attempt(attempt);
+        RequestSpans.reported(scope.clientContext, attempt);
     }
 }

@@ -26,8 +26,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of one provider. Our handlers, outermost first, all before HttpClient's
- * protocol element: client credentials, replayable body, usage (behaviour.md §16), fallback routes (routes that name
- * some), the attempts (key failover on routes with a pool), API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
+ * protocol element: client credentials, replayable body, usage (behaviour.md §16), the request's span (§17),
+ * fallback routes (routes that name some), the attempts (key failover on routes with a pool), each attempt's span, API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
  * settings of behaviour.md §8: no redirects, no decompression, no automatic retries (ours are the
  * failover's, §18), no cookies,
  * no system proxy, a pool sized for a proxy.
@@ -42,6 +42,8 @@ public final class ProviderClient implements Closeable {
     static final String FAILOVER = "keyfailover-failover";
     static final String DUMP = "keyfailover-dump";
     static final String TIMING = "keyfailover-timing";
+    static final String TRACING = "keyfailover-tracing";
+    static final String ATTEMPT_SPANS = "keyfailover-attempt-spans";
 
     private final Provider provider;
     private final KeyPool pool;
@@ -104,6 +106,10 @@ public final class ProviderClient implements Closeable {
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
                         new UsageExec(provider, chain.usage().streamUsage()));
+        boolean traced = chain.tracing() != Tracing.OFF;
+        if (traced) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TRACING, new TracingExec(provider, chain.tracing()));
+        }
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (chain.fallback().active()) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,
@@ -111,6 +117,10 @@ public final class ProviderClient implements Closeable {
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
                 new KeyFailoverExec(provider, pool, chain.retries(), chain.jitter(), clock, events));
+        if (traced) {
+            builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
+                    new AttemptSpanExec(provider, chain.tracing()));
+        }
         if (dump != null) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), DUMP, new ApiDumpExec(dump));
         }

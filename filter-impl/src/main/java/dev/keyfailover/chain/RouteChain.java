@@ -20,14 +20,16 @@ import dev.keyfailover.settings.UsageSettings;
  * @param access the route's client tokens and BYOK rule (§13)
  * @param usage how the usage of answers is asked for (§16)
  * @param budgets the route's key and client budgets (§16): a client whose budget is spent is refused
+ * @param tracing where the spans of requests and attempts go, and whether attempts propagate them (§17)
  */
 public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
-                         FallbackPlan fallback, ClientAccess access, UsageSettings usage, Budgets budgets) {
+                         FallbackPlan fallback, ClientAccess access, UsageSettings usage, Budgets budgets,
+                         Tracing tracing) {
 
-    /** A chain without budgets. */
+    /** A chain without budgets, traced through the global OpenTelemetry, without propagation. */
     public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
                       FallbackPlan fallback, ClientAccess access, UsageSettings usage) {
-        this(bodyLimits, client, retries, jitter, fallback, access, usage, Budgets.NONE);
+        this(bodyLimits, client, retries, jitter, fallback, access, usage, Budgets.NONE, Tracing.global(""));
     }
 
     /** A chain with the default usage settings. */
@@ -45,5 +47,6 @@ public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySett
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(budgets, "budgets");
+        Objects.requireNonNull(tracing, "tracing");
     }
 }

@@ -38,6 +38,7 @@ public final class RouteConfig {
     private final Path dumpDir;
     private final AccessSettings access;
     private final boolean exposeKeyHint;
+    private final boolean propagateTraceContext;
     private final StateStoreSettings stateStore;
     private final Optional<dev.keyfailover.pool.KeysCipher> keysCipher;
     private final BodyLimits bodyLimits;
@@ -88,6 +89,7 @@ public final class RouteConfig {
         this.retries = RetryConfig.read(reader);
         this.usage = UsageConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
+        this.propagateTraceContext = reader.parse("propagateTraceContext", Values::bool).orElse(false);
         this.stateStore = StateStoreConfig.read(reader);
         this.keysCipher = reader.parse("keysSecret", dev.keyfailover.pool.KeysCipher::of);
         OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
@@ -152,6 +154,11 @@ public final class RouteConfig {
     /** {@code exposeKeyHint=true}: answers to pool requests name the key that served, masked. */
     public boolean exposeKeyHint() {
         return exposeKeyHint;
+    }
+
+    /** {@code propagateTraceContext=true}: each attempt sends its span's W3C trace context upstream (§17). */
+    public boolean propagateTraceContext() {
+        return propagateTraceContext;
     }
 
     /** Where the route's key states live. */

@@ -9,6 +9,7 @@ import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
+import dev.keyfailover.chain.RequestSpans;
 import dev.keyfailover.chain.RequestUsage;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.UsageLedger;
@@ -111,6 +112,7 @@ final class Forwarding {
                 return copyAnswer(answer, upstream, response, exchange, caller, writes, tap);
             } finally {
                 usage.record(exchange, asked, caller.client(), tap.usage());
+                RequestSpans.answerDone(context, tap.usage());
             }
         }
     }

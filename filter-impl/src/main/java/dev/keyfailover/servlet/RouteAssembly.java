@@ -16,6 +16,7 @@ import dev.keyfailover.chain.FallbackTargets;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.RouteChain;
+import dev.keyfailover.chain.Tracing;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
 import dev.keyfailover.config.RouteConfig;
@@ -26,6 +27,7 @@ import dev.keyfailover.pool.KeyStateStore;
 import dev.keyfailover.pool.Sleeper;
 import dev.keyfailover.settings.InboundLimits;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +52,11 @@ final class RouteAssembly {
      * @param headerPolicies makes the route's header policy
      * @param targets where the route finds its fallback routes (the application's {@link RouteRegistry}
      *     also finds their usage ledgers: an answer a fallback route's key served is counted there)
+     * @param openTelemetry where the route's spans go; {@code null}: the global OpenTelemetry (behaviour.md §17)
      */
     static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
-                               MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets)
+                               MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets,
+                               OpenTelemetry openTelemetry)
             throws ConfigException {
         ProviderFactory factory = ProviderFactories.require(where, config.providerType());
         // A same-server base URL ("/path") is resolved per request; the provider sees a placeholder host.
@@ -87,7 +91,8 @@ final class RouteAssembly {
             RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),
                     () -> ThreadLocalRandom.current().nextDouble(),
                     new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access,
-                    config.usage(), budgets);
+                    config.usage(), budgets,
+                    Tracing.of(openTelemetry, config.providerType(), config.propagateTraceContext()));
             client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();

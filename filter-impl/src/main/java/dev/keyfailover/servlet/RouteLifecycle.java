@@ -10,6 +10,7 @@ import dev.keyfailover.config.RouteConfig;
 import dev.keyfailover.pool.KeyStateStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.OpenTelemetry;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import org.slf4j.Logger;
@@ -33,6 +34,13 @@ public final class RouteLifecycle {
      */
     public static final String METER_REGISTRY_ATTRIBUTE = "dev.keyfailover.meterRegistry";
 
+    /**
+     * A servlet-context attribute holding the {@code OpenTelemetry} the routes of the context trace
+     * through (behaviour.md §17); without it, the global one, looked up at a route's first request
+     * (the API's no-op unless an SDK was registered as global or the Java agent is present).
+     */
+    public static final String OPEN_TELEMETRY_ATTRIBUTE = "dev.keyfailover.openTelemetry";
+
     private RouteLifecycle() {
     }
 
@@ -52,7 +60,7 @@ public final class RouteLifecycle {
             ProxyRoute route;
             try {
                 route = RouteAssembly.assemble(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
-                        store, meterRegistry(where, context), headerPolicies, routes);
+                        store, meterRegistry(where, context), headerPolicies, routes, openTelemetry(context));
             } catch (ConfigException | RuntimeException e) {
                 store.close();
                 throw e;
@@ -78,6 +86,12 @@ public final class RouteLifecycle {
                     registry.getClass().getName());
         }
         return Metrics.globalRegistry;
+    }
+
+    /** The context's OpenTelemetry, {@code null} for the global one. */
+    private static OpenTelemetry openTelemetry(ServletContext context) {
+        Object openTelemetry = context.getAttribute(OPEN_TELEMETRY_ATTRIBUTE);
+        return openTelemetry instanceof OpenTelemetry ? (OpenTelemetry) openTelemetry : null;
     }
 
     /** Stops a route: off the status page, its client closed, its meters removed. */

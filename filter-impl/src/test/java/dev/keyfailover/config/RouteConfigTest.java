@@ -469,6 +469,17 @@ class RouteConfigTest {
     }
 
     @Test
+    void propagateTraceContextIsOffUnlessTrueAndABadValueNamesIt() throws ConfigException {
+        validBase();
+        assertThat(parse().propagateTraceContext()).isFalse();
+        own.put("propagateTraceContext", "true");
+        assertThat(parse().propagateTraceContext()).isTrue();
+        own.put("propagateTraceContext", "yes");
+        assertThatThrownBy(this::parse).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("propagateTraceContext").hasMessageContaining("'true' or 'false'");
+    }
+
+    @Test
     void exposeKeyHintIsTrueOrFalse() throws ConfigException {
         validBase();
         own.put("exposeKeyHint", "true");

@@ -52,7 +52,7 @@ class BrokenProviderFactoryRouteTest {
                 name -> null, Collections.emptyEnumeration());
         return RouteAssembly.assemble(where, RouteConfig.parse(where, provider, source, Placeholders.system()),
                 Clock.systemUTC(), LocalKeyStateStore.INSTANCE, null, HeaderPolicyFactory.DEFAULT,
-                name -> java.util.Optional.empty());
+                name -> java.util.Optional.empty(), null);
     }
 
     @Test

@@ -1,21 +1,30 @@
 package dev.keyfailover.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.keyfailover.metrics.MeterNames;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -40,6 +49,9 @@ class FallbackRoutesTest {
     private final FakeUpstream backup = FakeUpstream.start();
     private final MutableClock clock = MutableClock.atFixedStart();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final OpenTelemetrySdk tracing = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Server server;
     private int port;
@@ -51,6 +63,7 @@ class FallbackRoutesTest {
         }
         primary.close();
         backup.close();
+        tracing.close();
     }
 
     /** The primary route {@code openai} at /openai/* and its fallback {@code backup} at /backup/*. */
@@ -62,6 +75,7 @@ class FallbackRoutesTest {
         ServletContextHandler context = new ServletContextHandler("/app");
         context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
         context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters);
+        context.setAttribute(RouteLifecycle.OPEN_TELEMETRY_ATTRIBUTE, tracing);
         Map<String, String> first = new LinkedHashMap<>(Map.of("provider", "openai",
                 "baseUrl", primary.baseUri().toString(), "keys", PRIMARY_KEY, "fallback", "backup",
                 // The retries' waits are real time on a servlet route: keep them short here.
@@ -141,6 +155,34 @@ class FallbackRoutesTest {
         assertThat(meters.find(MeterNames.TOKENS).tag("provider", "openai").counters()).isEmpty();
         assertThat(meters.find(MeterNames.TRANSITIONS).tag("provider", "openai").tag("to", "budget").counter().count())
                 .isZero();
+    }
+
+    @Test
+    void theFallbackRoutesAttemptsAreAttemptSpansOfTheSameRequest() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        backup.on(BACKUP_KEY, servedBy("backup"));
+        start(Map.of(), Map.of());
+
+        assertThat(chat().statusCode()).isEqualTo(200);
+
+        await().until(() -> spans.getFinishedSpanItems().stream().anyMatch(span -> span.getKind() == SpanKind.INTERNAL));
+        List<SpanData> all = spans.getFinishedSpanItems();
+        List<SpanData> requests = all.stream().filter(span -> span.getKind() == SpanKind.INTERNAL).toList();
+        assertThat(requests).hasSize(1);
+        List<SpanData> attempts = all.stream().filter(span -> span.getKind() == SpanKind.CLIENT)
+                .sorted(Comparator.comparing(span -> span.getAttributes().get(AttributeKey.longKey("keyfailover.attempt"))))
+                .toList();
+        int onPrimary = primary.requests().size();
+        assertThat(attempts).hasSize(onPrimary + 1);
+        assertThat(attempts).extracting(span -> span.getParentSpanId()).containsOnly(requests.get(0).getSpanId());
+        assertThat(attempts).extracting(span -> span.getAttributes().get(AttributeKey.longKey("keyfailover.attempt")))
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, onPrimary + 1).boxed().toList());
+        SpanData last = attempts.get(onPrimary);
+        assertThat(last.getAttributes().get(AttributeKey.stringKey("keyfailover.route"))).isEqualTo("backup");
+        assertThat(last.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model"))).isEqualTo("gpt-4o-mini");
+        assertThat(last.getAttributes().get(AttributeKey.stringKey("keyfailover.verdict"))).isEqualTo("served");
+        assertThat(attempts.get(0).getAttributes().get(AttributeKey.stringKey("keyfailover.route"))).isEqualTo("openai");
+        assertThat(attempts.get(0).getAttributes().get(AttributeKey.booleanKey("keyfailover.transient"))).isTrue();
     }
 
     @Test
