@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +25,8 @@ import dev.keyfailover.settings.RetrySettings;
 import dev.keyfailover.settings.UsageSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -114,7 +110,7 @@ public class TracingCostBenchmark {
         OpenTelemetry openTelemetry = OpenTelemetry.noop();
         if (config.equals("tracing-sdk")) {
             sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-                    .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build()).build()).build();
+                    .addSpanProcessor(BatchSpanProcessor.builder(new DroppingSpanExporter()).build()).build()).build();
             openTelemetry = sdk;
         }
         Provider provider = new OpenAiProviderFactory().create(new ProviderSettings("openai", base, Map.of()));
@@ -177,23 +173,5 @@ public class TracingCostBenchmark {
         String head = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"";
         String tail = "\"}]}";
         return (head + "a".repeat(1024 - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Takes every batch and drops it: the SDK's own cost, no export's. */
-    private static final class DroppingExporter implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.keyfailover.chain;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -13,11 +12,8 @@ import dev.keyfailover.pool.KeyId;
 import dev.keyfailover.provider.OpenAiProviderFactory;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecRuntime;
@@ -85,7 +81,7 @@ public class TracingHandlersBenchmark {
         OpenTelemetry openTelemetry = OpenTelemetry.noop();
         if (config.equals("sdk")) {
             sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-                    .addSpanProcessor(BatchSpanProcessor.builder(new Dropping()).build()).build()).build();
+                    .addSpanProcessor(BatchSpanProcessor.builder(new DroppingSpanExporter()).build()).build()).build();
             openTelemetry = sdk;
         }
         Tracing tracing = Tracing.of(openTelemetry, "openai", false);
@@ -122,22 +118,5 @@ public class TracingHandlersBenchmark {
                 : requestSpans.execute(request, scope, attempts);
         RequestSpans.answerDone(context, new Usage(19, 10, 0));
         return answer;
-    }
-
-    private static final class Dropping implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }
