@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.keyfailover.api.HeaderNames;
+import dev.keyfailover.pool.KeysCipher;
 import dev.keyfailover.settings.AccessSettings;
 import dev.keyfailover.settings.BodyLimits;
 import dev.keyfailover.settings.ClientSettings;
@@ -40,7 +41,7 @@ public final class RouteConfig {
     private final boolean exposeKeyHint;
     private final boolean propagateTraceContext;
     private final StateStoreSettings stateStore;
-    private final Optional<dev.keyfailover.pool.KeysCipher> keysCipher;
+    private final Optional<KeysCipher> keysCipher;
     private final BodyLimits bodyLimits;
     private final ClientSettings client;
     private final PoolSettings pool;
@@ -69,29 +70,13 @@ public final class RouteConfig {
         Path spill = reader.optional("spillDir").map(Paths::get).orElse(null);
         this.bodyLimits = new BodyLimits(Math.min(threshold, maxBody), maxBody, spill);
         this.client = ClientConfig.read(reader);
-        PoolSettings poolDefaults = PoolSettings.defaults();
-        Optional<Duration> recheck = reader.parse("authRecheck", value -> value.equalsIgnoreCase("never")
-                ? Optional.<Duration>empty() : Optional.of(Require.positive(Values.duration(value), "authRecheck")))
-                .orElse(poolDefaults.authRecheck());
-        Duration maxCooldown = reader.parse("maxCooldown", value -> Require.positive(Values.duration(value),
-                "maxCooldown")).orElse(poolDefaults.maxCooldown());
-        Duration maxWait = reader.parse("maxWaitForKey", value -> Require.notNegative(Values.duration(value),
-                "maxWaitForKey")).orElse(poolDefaults.maxWaitForKey());
-        Optional<Duration> quotaRecheck = reader.parse("quotaRecheck", value -> value.equalsIgnoreCase("never")
-                ? Optional.<Duration>empty() : Optional.of(Require.positive(Values.duration(value), "quotaRecheck")))
-                .orElse(poolDefaults.quotaRecheck());
-        PoolSettings.CooldownScope scope = reader.parse("cooldownScope",
-                value -> Values.choice(value, PoolSettings.CooldownScope.class)).orElse(poolDefaults.cooldownScope());
-        PoolSettings.KeyOrder order = reader.parse("keyOrder",
-                value -> Values.choice(value, PoolSettings.KeyOrder.class)).orElse(poolDefaults.keyOrder());
-        this.pool = new PoolSettings(recheck, poolDefaults.maxAuthRecheck(), maxCooldown, maxWait, quotaRecheck, scope,
-                order);
+        this.pool = PoolConfig.read(reader);
         this.retries = RetryConfig.read(reader);
         this.usage = UsageConfig.read(reader);
         this.exposeKeyHint = reader.parse("exposeKeyHint", Values::bool).orElse(false);
         this.propagateTraceContext = reader.parse("propagateTraceContext", Values::bool).orElse(false);
         this.stateStore = StateStoreConfig.read(reader);
-        this.keysCipher = reader.parse("keysSecret", dev.keyfailover.pool.KeysCipher::of);
+        this.keysCipher = reader.parse("keysSecret", KeysCipher::of);
         OptionalInt maxStreams = reader.parse("maxConcurrentStreams", Values::positiveInt)
                 .map(OptionalInt::of).orElse(OptionalInt.empty());
         Duration clientIdle = reader.parse("clientIdleTimeout", value -> Require.positive(Values.duration(value),
@@ -167,7 +152,7 @@ public final class RouteConfig {
     }
 
     /** The cipher of keys added at run time on their way to other nodes ({@code keysSecret}, behaviour.md §14). */
-    public Optional<dev.keyfailover.pool.KeysCipher> keysCipher() {
+    public Optional<KeysCipher> keysCipher() {
         return keysCipher;
     }
 
