@@ -15,8 +15,10 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 /**
  * An upstream answer's streamed body that gives its connection back to the pool when read to the
  * end, and drops the connection when closed before the end or when reading fails: the contract
- * of HttpClient's own (package-private) {@code ResponseEntityProxy}, which {@link ProxyProtocolExec}
- * can no longer apply. Closing after the end is harmless: the connection is no longer held.
+ * of HttpClient's own (package-private) {@code ResponseEntityProxy}, which only HttpClient's protocol element
+ * applies (its {@code MainClientExec} releases only an answer without a streamed body), so {@link ProxyProtocolExec}
+ * must apply this in its place. Every exit gives the lease back: the end read (kept), a close or a failed read
+ * (dropped), an abort or a cancel (dropped). Closing after the end is harmless: the connection is no longer held.
  */
 final class ReleasingEntity extends HttpEntityWrapper implements EofSensorWatcher {
 
@@ -48,9 +50,9 @@ final class ReleasingEntity extends HttpEntityWrapper implements EofSensorWatche
     @Override
     public void writeTo(OutputStream out) throws IOException {
         try {
-            if (out != null) {
-                super.writeTo(out);
-            }
+            // Written to nowhere, the body is still read to its end: a connection handed back with unread bytes
+            // would give the next request on it this answer's rest as its head (ResponseEntityProxy does the same).
+            super.writeTo(out != null ? out : OutputStream.nullOutputStream());
             runtime.releaseEndpoint();
         } catch (IOException | RuntimeException e) {
             runtime.discardEndpoint();
