@@ -18,6 +18,9 @@ final class WarmCandidates {
             if (here.isEmpty()) {
                 continue;
             }
+            if (target.before() && options.before() == null) {
+                continue; // no earlier build given: the after rows stand alone
+            }
             String unavailable = Lab.unavailable(target);
             if (unavailable != null) {
                 System.out.println("[bench] skipping " + target.name() + ": " + unavailable);
