@@ -23,16 +23,23 @@ import org.knowm.xchart.style.Styler;
  * @param yTitle what the bars measure, with its unit
  * @param groups the x axis, in order
  * @param series per series (a candidate, a percentile, ...) its value per group; a missing or NaN value draws no bar
+ * @param log a logarithmic y axis (values far apart, e.g. delays of 0.1 ms and 500 ms); values must be positive
  */
-record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series) {
+record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series,
+        boolean log) {
 
     static final String DIR = "results";
-    private static final int WIDTH = 800;
-    private static final int HEIGHT = 400;
+    private static final int WIDTH = 1000;
+    private static final int HEIGHT = 420;
 
     /** A chart to fill with {@link #bar}; groups and series keep the order they are first given in. */
     static Chart of(String name, String title, String yTitle) {
-        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>());
+        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>(), false);
+    }
+
+    /** The same chart on a logarithmic y axis. */
+    Chart logarithmic() {
+        return new Chart(name, title, yTitle, groups, series, true);
     }
 
     Chart bar(String seriesName, String group, double value) {
@@ -58,15 +65,17 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle)
                 .build();
         CategoryStyler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setYAxisLogarithmic(log);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         styler.setXAxisLabelRotation(groups.size() > 4 ? 20 : 0);
         for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
             for (String group : groups) {
                 Double v = s.getValue().get(group);
-                values.add(v == null || v.isNaN() || v.isInfinite() ? 0.0 : v);
+                boolean none = v == null || v.isNaN() || v.isInfinite() || log && v <= 0;
+                // A log axis cannot draw 0: an absent bar there is a value far below the axis.
+                values.add(none ? (log ? 1e-9 : 0.0) : v);
             }
             chart.addSeries(s.getKey(), groups, values);
         }

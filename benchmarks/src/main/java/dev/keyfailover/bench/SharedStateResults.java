@@ -79,12 +79,12 @@ record SharedStateResults(JsonObject run) implements Section, Charted {
         int nodes = run.getInt("nodes");
         double perNode = 1000.0 / run.getInt("paceMillis") * run.getInt("pacedClients");
         md.append("\n**Where sharing should pay** (issue 22): ").append(run.getInt("pacedClients"))
-                .append(" paced client threads per node, each sending one request every ").append(run.getInt("paceMillis"))
-                .append(" ms, so each node sends ").append(fmt(perNode, 0)).append(" requests a second over ")
-                .append(run.getInt("keys")).append(" keys: less than one request per key per 100 ms, the propagation ")
-                .append("bound. For ").append(run.getInt("pacedSeconds")).append(" s, every ")
+                .append(" paced client thread(s) per node, each sending one request every ").append(run.getInt("paceMillis"))
+                .append(" ms, so each node sends ").append(fmt(perNode, 1)).append(" requests a second; it walks its ")
+                .append(run.getInt("keys")).append(" keys in order, so the key in use gets less than one request per ")
+                .append("100 ms from each node, the propagation bound. For ").append(run.getInt("pacedSeconds")).append(" s, every ")
                 .append(run.getInt("pacedFlipEveryMillis")).append(" ms one of the other keys answers 429 for 2 or 3 s ")
-                .append("(`Retry-After` = the seconds left), and key 4 answers 401 from ")
+                .append("(`Retry-After` = the seconds left), and key 1, the one every node tries first, answers 401 from ")
                 .append(run.getInt("deadFromMillis")).append(" ms on, for good. A node that learns a flip only from ")
                 .append("its own requests spends up to ").append(nodes).append(" 429s on it (one per node); a shared store ")
                 .append("should bring that towards 1, and the dead key's 401s from ").append(nodes).append(" towards 1 ")

@@ -71,11 +71,18 @@ public final class SharedStateBench {
     /** A key flips every this many ms, for 1 or 2 s. */
     static final long FLIP_EVERY_MILLIS = 700;
 
-    /** The paced phase: client threads per node, each sending one request every {@link #PACE_MILLIS}. */
-    static final int PACED_CLIENTS = 2;
-    static final long PACE_MILLIS = 100;
-    /** The paced phase: this key answers 401 from {@link #DEAD_FROM_MILLIS} on, for good. */
-    static final int DEAD_KEY = 3;
+    /**
+     * The paced phase: client threads per node, each sending one request every {@link #PACE_MILLIS}. A node walks its
+     * keys in order (the default {@code keyOrder=priority}), so the key in use gets all its requests: one every 150 ms,
+     * under one per 100 ms, the propagation bound.
+     */
+    static final int PACED_CLIENTS = 1;
+    static final long PACE_MILLIS = 150;
+    /**
+     * The paced phase: this key answers 401 from {@link #DEAD_FROM_MILLIS} on, for good: the first, the one every node
+     * walks to first, so each node meets it.
+     */
+    static final int DEAD_KEY = 0;
     static final long DEAD_FROM_MILLIS = 1000;
     /** The paced phase: every this many ms one of the other keys answers 429 for 2 or 3 s. */
     static final long PACED_FLIP_EVERY_MILLIS = 1500;
@@ -318,7 +325,7 @@ public final class SharedStateBench {
         for (long at = 500; at < spanMillis; at += PACED_FLIP_EVERY_MILLIS) {
             long length = 1000L * (2 + random.nextInt(2));
             int key = random.nextInt(KEYS.length - 1);
-            flips.add(new Flip(key >= DEAD_KEY ? key + 1 : key, at, at + length));
+            flips.add(new Flip(key >= DEAD_KEY ? key + 1 : key, at, at + length)); // never the dead key
         }
         return flips;
     }
