@@ -31,6 +31,7 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
     static final String DIR = "results";
     private static final int WIDTH = 1000;
     private static final int HEIGHT = 420;
+    private static final double MIN_LOG_VALUE = 0.001;
 
     /** A chart to fill with {@link #bar}; groups and series keep the order they are first given in. */
     static Chart of(String name, String title, String yTitle) {
@@ -69,15 +70,20 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
         styler.setYAxisLogarithmic(log);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         styler.setXAxisLabelRotation(groups.size() > 4 ? 20 : 0);
+        // A log axis cannot draw 0 or less (XChart refuses the whole chart): there, a group missing any value is left
+        // out, and what remains is at least a microsecond's worth.
+        List<String> drawn = groups.stream().filter(g -> !log || series.values().stream().allMatch(s -> {
+            Double v = s.get(g);
+            return v != null && !v.isNaN() && !v.isInfinite();
+        })).toList();
         for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
-            for (String group : groups) {
+            for (String group : drawn) {
                 Double v = s.getValue().get(group);
-                boolean none = v == null || v.isNaN() || v.isInfinite() || log && v <= 0;
-                // A log axis cannot draw 0: an absent bar there is a value far below the axis.
-                values.add(none ? (log ? 1e-9 : 0.0) : v);
+                boolean none = v == null || v.isNaN() || v.isInfinite();
+                values.add(none ? 0.0 : log ? Math.max(v, MIN_LOG_VALUE) : v);
             }
-            chart.addSeries(s.getKey(), groups, values);
+            chart.addSeries(s.getKey(), drawn, values);
         }
         Files.createDirectories(dir);
         BitmapEncoder.saveBitmap(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);

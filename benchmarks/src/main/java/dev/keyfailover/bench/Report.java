@@ -88,10 +88,15 @@ final class Report {
         markdown.append("\n_Raw results (JSON per run) and every process's log: `benchmarks/target/bench-run/`._\n");
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        for (Chart chart : charts) {
-            chart.draw(dir.resolve(Chart.DIR));
-        }
         Files.writeString(out, markdown.toString());
+        // The numbers first: a chart that cannot be drawn must not cost the run its report.
+        for (Chart chart : charts) {
+            try {
+                chart.draw(dir.resolve(Chart.DIR));
+            } catch (IOException | RuntimeException e) {
+                System.out.println("[bench] chart " + chart.name() + " not drawn: " + e);
+            }
+        }
         System.out.println(markdown);
     }
 }
