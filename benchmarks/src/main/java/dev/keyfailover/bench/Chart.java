@@ -23,24 +23,16 @@ import org.knowm.xchart.style.Styler;
  * @param yTitle what the bars measure, with its unit
  * @param groups the x axis, in order
  * @param series per series (a candidate, a percentile, ...) its value per group; a missing or NaN value draws no bar
- * @param log a logarithmic y axis (values far apart, e.g. delays of 0.1 ms and 500 ms); values must be positive
  */
-record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series,
-        boolean log) {
+record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series) {
 
     static final String DIR = "results";
     private static final int WIDTH = 1000;
     private static final int HEIGHT = 420;
-    private static final double MIN_LOG_VALUE = 0.001;
 
     /** A chart to fill with {@link #bar}; groups and series keep the order they are first given in. */
     static Chart of(String name, String title, String yTitle) {
-        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>(), false);
-    }
-
-    /** The same chart on a logarithmic y axis. */
-    Chart logarithmic() {
-        return new Chart(name, title, yTitle, groups, series, true);
+        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>());
     }
 
     Chart bar(String seriesName, String group, double value) {
@@ -67,23 +59,15 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
                 .build();
         CategoryStyler styler = chart.getStyler();
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
-        styler.setYAxisLogarithmic(log);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         styler.setXAxisLabelRotation(groups.size() > 4 ? 20 : 0);
-        // A log axis cannot draw 0 or less (XChart refuses the whole chart): there, a group missing any value is left
-        // out, and what remains is at least a microsecond's worth.
-        List<String> drawn = groups.stream().filter(g -> !log || series.values().stream().allMatch(s -> {
-            Double v = s.get(g);
-            return v != null && !v.isNaN() && !v.isInfinite();
-        })).toList();
         for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
-            for (String group : drawn) {
+            for (String group : groups) {
                 Double v = s.getValue().get(group);
-                boolean none = v == null || v.isNaN() || v.isInfinite();
-                values.add(none ? 0.0 : log ? Math.max(v, MIN_LOG_VALUE) : v);
+                values.add(v == null || v.isNaN() || v.isInfinite() ? 0.0 : v);
             }
-            chart.addSeries(s.getKey(), drawn, values);
+            chart.addSeries(s.getKey(), groups, values);
         }
         Files.createDirectories(dir);
         BitmapEncoder.saveBitmap(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
