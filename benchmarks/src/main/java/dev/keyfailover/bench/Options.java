@@ -20,9 +20,10 @@ import java.util.TreeSet;
  * @param before filter-impl classes of an earlier commit ({@code --before=DIR}, run.sh's {@code BEFORE=<commit>}): the
  *     KeyFailoverServlet rows of scenarios 1 and 2 run once more with them, before and after in one run; null for none
  * @param beforeLabel what the report calls that build (its commit)
+ * @param afterFirst the "(before)" candidates run after this build's rather than before ({@code --after-first})
  */
 record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
-        int streams, boolean virtualThreads, Path before, String beforeLabel) {
+        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst) {
 
     static Options parse(String[] args) {
         boolean quick = false;
@@ -35,6 +36,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
         boolean virtualThreads = false;
         Path before = null;
         String beforeLabel = "before";
+        boolean afterFirst = false;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -57,6 +59,8 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 virtualThreads = true;
             } else if (arg.startsWith("--before=")) {
                 before = Path.of(arg.substring(9));
+            } else if (arg.equals("--after-first")) {
+                afterFirst = true;
             } else if (arg.startsWith("--before-label=")) {
                 beforeLabel = arg.substring(15);
             } else if (arg.startsWith("--streams=")) {
@@ -65,7 +69,8 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads, before, beforeLabel);
+        return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads, before, beforeLabel,
+                afterFirst);
     }
 
     /** The java executable of scenarios 1 to 3's candidates. */

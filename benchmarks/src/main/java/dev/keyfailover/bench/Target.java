@@ -52,6 +52,12 @@ record Target(String name, String kind, String prefix, String auth) {
     /** Scenario 10: the two pools, and Jetty's proxy passing the 429s through. */
     static final List<Target> COOLING = List.of(DIRECT, KEYFAILOVER, JETTY, PORTKEY);
 
+    /** {@link #EVERY} with each "(before)" row visited after its own build's, to tell an order effect from a difference. */
+    static List<Target> everyAfterFirst() {
+        return List.of(DIRECT, KEYFAILOVER, KEYFAILOVER_BEFORE, KEYFAILOVER_METRICS, KEYFAILOVER_METRICS_BEFORE, JETTY,
+                JETTY_FLUSH, MITRE, PORTKEY);
+    }
+
     boolean direct() {
         return kind == null;
     }

@@ -13,7 +13,7 @@ final class WarmCandidates {
 
     static void measure(List<WarmScenario> scenarios, Lab lab) throws Exception {
         Options options = lab.options();
-        for (Target target : Target.EVERY) {
+        for (Target target : options.afterFirst() ? Target.everyAfterFirst() : Target.EVERY) {
             List<WarmScenario> here = scenarios.stream().filter(s -> s.targets().contains(target)).toList();
             if (here.isEmpty()) {
                 continue;
