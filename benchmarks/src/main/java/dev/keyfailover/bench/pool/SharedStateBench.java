@@ -54,7 +54,7 @@ import org.eclipse.jetty.server.Server;
  * with no 429s, process CPU per request (all of this JVM: clients, upstream, proxies, members).
  *
  * <p>Then where sharing should pay (issue 22): each node sends less than one request per key per 100 ms (the
- * propagation bound), {@link #PACED_CLIENTS} paced client threads per node, while keys flip to 429 for seconds and
+ * propagation bound), {@link PacedPhase#PACED_CLIENTS} paced client threads per node, while keys flip to 429 for seconds and
  * one key turns 401 for good: upstream 429s per flip and 401s, {@code local} against {@code jcache}.
  *
  * <p>Usage: {@code SharedStateBench [--requests=300] [--cpu-requests=300] [--rounds=3] [--seed=12]
@@ -71,21 +71,6 @@ public final class SharedStateBench {
     /** A key flips every this many ms, for 1 or 2 s. */
     static final long FLIP_EVERY_MILLIS = 700;
 
-    /**
-     * The paced phase: client threads per node, each sending one request every {@link #PACE_MILLIS}. A node walks its
-     * keys in order (the default {@code keyOrder=priority}), so the key in use gets all its requests: one every 150 ms,
-     * under one per 100 ms, the propagation bound.
-     */
-    static final int PACED_CLIENTS = 1;
-    static final long PACE_MILLIS = 150;
-    /**
-     * The paced phase: this key answers 401 from {@link #DEAD_FROM_MILLIS} on, for good: the first, the one every node
-     * walks to first, so each node meets it.
-     */
-    static final int DEAD_KEY = 0;
-    static final long DEAD_FROM_MILLIS = 1000;
-    /** The paced phase: every this many ms one of the other keys answers 429 for 2 or 3 s. */
-    static final long PACED_FLIP_EVERY_MILLIS = 1500;
 
     record Flip(int key, long fromMillis, long toMillis) {
     }
@@ -106,9 +91,9 @@ public final class SharedStateBench {
         JsonObjectBuilder out = Json.createObjectBuilder().add("nodes", NODES).add("clients", CLIENTS)
                 .add("keys", KEYS.length).add("requestsPerClient", requests).add("cpuRequestsPerClient", cpuRequests)
                 .add("rounds", rounds).add("seed", seed).add("latencyMillis", LATENCY_MILLIS)
-                .add("flipEveryMillis", FLIP_EVERY_MILLIS).add("pacedClients", PACED_CLIENTS)
-                .add("paceMillis", PACE_MILLIS).add("pacedSeconds", pacedSeconds)
-                .add("pacedFlipEveryMillis", PACED_FLIP_EVERY_MILLIS).add("deadFromMillis", DEAD_FROM_MILLIS);
+                .add("flipEveryMillis", FLIP_EVERY_MILLIS).add("pacedClients", PacedPhase.PACED_CLIENTS)
+                .add("paceMillis", PacedPhase.PACE_MILLIS).add("pacedSeconds", pacedSeconds)
+                .add("pacedFlipEveryMillis", PacedPhase.PACED_FLIP_EVERY_MILLIS).add("deadFromMillis", PacedPhase.DEAD_FROM_MILLIS);
         List<Server> all = new ArrayList<>();
         try {
             String[] stores = {"local", "jcache"};
@@ -158,13 +143,13 @@ public final class SharedStateBench {
             }
             out.add("flipPhase", flips);
             // Paced: less than one request per key per 100 ms on each node; flips for seconds, one key dead for good.
-            upstream.schedule = pacedSchedule(seed, 120_000);
+            upstream.schedule = PacedPhase.schedule(seed, 120_000);
             JsonArrayBuilder paced = Json.createArrayBuilder();
             for (int s = 0; s < stores.length; s++) {
                 Thread.sleep(3500); // every cooldown of the phase before has ended
-                upstream.deadFromMillis = DEAD_FROM_MILLIS;
+                upstream.deadFromMillis = PacedPhase.DEAD_FROM_MILLIS;
                 upstream.start();
-                Counts c = pacedLoad(client, nodes.get(s), pacedSeconds * 1000L, upstream);
+                Counts c = PacedPhase.load(client, nodes.get(s), pacedSeconds * 1000L, upstream);
                 upstream.stop();
                 paced.add(Json.createObjectBuilder().add("store", stores[s]).add("requests", c.requests)
                         .add("errors", c.errors).add("upstreamAttempts", c.attempts).add("upstream429s", c.tooMany)
@@ -193,63 +178,6 @@ public final class SharedStateBench {
 
     record Counts(int requests, int errors, long attempts, long tooMany, long unauthorized, long cpuNanos,
             long wallNanos) {
-    }
-
-    /** {@link #PACED_CLIENTS} threads per node, all nodes at once, each sending one request every {@link #PACE_MILLIS}. */
-    static Counts pacedLoad(HttpClient client, List<Server> nodes, long spanMillis, FlippingUpstream upstream)
-            throws Exception {
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        long attempts0 = upstream.attempts.get();
-        long tooMany0 = upstream.tooMany.get();
-        long unauthorized0 = upstream.unauthorized.get();
-        long wall0 = System.nanoTime();
-        List<CompletableFuture<Void>> threads = new ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
-        int n = 0;
-        for (Server node : nodes) {
-            URI uri = URI.create("http://127.0.0.1:" + port(node) + "/openai/v1/chat/completions");
-            for (int t = 0; t < PACED_CLIENTS; t++) {
-                // The threads' ticks spread over the pace, so the nodes' requests interleave.
-                long offsetNanos = TimeUnit.MILLISECONDS.toNanos(PACE_MILLIS) * n++ / (nodes.size() * PACED_CLIENTS);
-                threads.add(CompletableFuture.runAsync(() -> {
-                    for (long tick = 0; ; tick++) {
-                        long at = wall0 + offsetNanos + tick * TimeUnit.MILLISECONDS.toNanos(PACE_MILLIS);
-                        if (at - wall0 > TimeUnit.MILLISECONDS.toNanos(spanMillis)) {
-                            return;
-                        }
-                        long wait = at - System.nanoTime();
-                        if (wait > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                        }
-                        if (!send(client, uri)) {
-                            errors.incrementAndGet();
-                        }
-                        done.incrementAndGet();
-                    }
-                }, pool));
-            }
-        }
-        CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-        pool.shutdown();
-        return new Counts(done.get(), errors.get(), upstream.attempts.get() - attempts0,
-                upstream.tooMany.get() - tooMany0, upstream.unauthorized.get() - unauthorized0, 0,
-                System.nanoTime() - wall0);
-    }
-
-    /** One chat request; whether the client got a 200. */
-    private static boolean send(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** {@code perClient} requests from each of 16 threads per node, all nodes at once. */
@@ -318,18 +246,6 @@ public final class SharedStateBench {
         return flips;
     }
 
-    /** The paced phase's flips: every {@link #PACED_FLIP_EVERY_MILLIS} a key other than the dead one, for 2 or 3 s. */
-    static List<Flip> pacedSchedule(long seed, long spanMillis) {
-        Random random = new Random(seed);
-        List<Flip> flips = new ArrayList<>();
-        for (long at = 500; at < spanMillis; at += PACED_FLIP_EVERY_MILLIS) {
-            long length = 1000L * (2 + random.nextInt(2));
-            int key = random.nextInt(KEYS.length - 1);
-            flips.add(new Flip(key >= DEAD_KEY ? key + 1 : key, at, at + length)); // never the dead key
-        }
-        return flips;
-    }
-
     /**
      * 200 with a small completion, 429 with {@code Retry-After} while the schedule says the key is limited, or 401 for
      * the dead key once its time has come.
@@ -340,7 +256,7 @@ public final class SharedStateBench {
         final AtomicLong tooMany = new AtomicLong();
         final AtomicLong unauthorized = new AtomicLong();
         volatile transient List<Flip> schedule;
-        /** From this many ms after {@link #start()} on, {@link #DEAD_KEY} answers 401; negative: never. */
+        /** From this many ms after {@link #start()} on, {@link PacedPhase#DEAD_KEY} answers 401; negative: never. */
         volatile long deadFromMillis = -1;
         private volatile long startMillis;
         volatile long latencyMillis;
@@ -378,7 +294,7 @@ public final class SharedStateBench {
                         key = i;
                     }
                 }
-                dead = key == DEAD_KEY && deadFromMillis >= 0 && now >= deadFromMillis;
+                dead = key == PacedPhase.DEAD_KEY && deadFromMillis >= 0 && now >= deadFromMillis;
                 for (Flip flip : schedule) {
                     if (flip.fromMillis() > now) {
                         break;
