@@ -6,9 +6,10 @@
 #   benchmarks/run.sh            full run (about 16 to 19 minutes on 2 cores)
 #   benchmarks/run.sh --quick    smoke run with short durations (about 6 minutes)
 #   options passed on: --scenarios=1,2,3,4,5,7,9,10  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
+#   BEFORE=<commit> benchmarks/run.sh ...: scenarios 1 and 2 also run KeyFailoverServlet built from that commit
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default
-# /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1.
+# /usr/lib/jvm/temurin-25-jdk-amd64, for scenario 5's virtual threads), SKIP_BUILD=1, BEFORE=<commit>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,5 +55,22 @@ if ! grep -qs "\"version\": \"$PORTKEY_VERSION\"" "$PORTKEY_PACKAGE" || [[ ! -f 
 fi
 
 CP="$(ls benchmarks/target/benchmarks-*.jar | head -1):benchmarks/target/lib/*"
+
+# BEFORE=<commit>: filter-impl's main classes as of that commit, compiled into benchmarks/target/before/<commit>, run in
+# front of the classpath as the "(before)" KeyFailoverServlet rows of scenarios 1 and 2: before and after in one run.
+BEFORE_ARGS=()
+if [[ -n "${BEFORE:-}" ]]; then
+  BEFORE_SHA="$(git rev-parse --short "$BEFORE")"
+  BEFORE_DIR="benchmarks/target/before/$BEFORE_SHA"
+  if [[ ! -d "$BEFORE_DIR/classes" ]]; then
+    rm -rf "$BEFORE_DIR" && mkdir -p "$BEFORE_DIR/src" "$BEFORE_DIR/classes"
+    git archive "$BEFORE_SHA" filter-impl/src/main | tar -x -C "$BEFORE_DIR/src"
+    find "$BEFORE_DIR/src" -name '*.java' > "$BEFORE_DIR/sources.txt"
+    "$JAVA17_HOME/bin/javac" -nowarn --release 17 -d "$BEFORE_DIR/classes" -cp "benchmarks/target/lib/*" \
+      @"$BEFORE_DIR/sources.txt" >&2
+  fi
+  BEFORE_ARGS=(--before="$BEFORE_DIR/classes" --before-label="$BEFORE_SHA")
+fi
+
 exec "$JAVA17_HOME/bin/java" -Xmx256m -cp "$CP" dev.keyfailover.bench.Bench \
-  --java17="$JAVA17_HOME/bin/java" --java25="$JAVA25_HOME/bin/java" "$@"
+  --java17="$JAVA17_HOME/bin/java" --java25="$JAVA25_HOME/bin/java" "${BEFORE_ARGS[@]}" "$@"

@@ -28,6 +28,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Processes processes = new Processes(Path.of("benchmarks/target/bench-run"));
         Options options = Options.parse(args);
+        processes.beforeClasses(options.before());
         Runtime.getRuntime().addShutdownHook(new Thread(processes::stopAll));
         long t0 = System.nanoTime();
         try {

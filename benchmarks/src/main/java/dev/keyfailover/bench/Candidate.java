@@ -54,8 +54,14 @@ public final class Candidate {
     static final String COOLING_KEY_1 = "sk-bench-cooling30-000001";
     static final String COOLING_KEY_2 = "sk-bench-cooling30-000002";
 
+    /**
+     * Suffix of a kind run with an earlier build of filter-impl in front of the classpath (the same servlet and routes;
+     * which classes it runs is the classpath's business).
+     */
+    static final String BEFORE = "@before";
+
     public static void main(String[] args) throws Exception {
-        String kind = args[0];
+        String kind = args[0].replace(BEFORE, "");
         int port = Integer.parseInt(args[1]);
         int adminPort = Integer.parseInt(args[2]);
         String upstream = "http://127.0.0.1:" + Integer.parseInt(args[3]);

@@ -54,13 +54,14 @@ final class CandidateJvm implements ProxyProcess {
         flags.add(heap);
         flags.addAll(FLAGS);
         flags.addAll(profiler.flags(processes.runDir(), target.kind()));
-        Path log = processes.logFor(target.kind() + "-" + pool.replace(':', '-'));
+        Path log = processes.logFor(target.kind().replace(Candidate.BEFORE, "-before") + "-" + pool.replace(':', '-'));
         List<String> args = new ArrayList<>(List.of(target.kind(), String.valueOf(port), String.valueOf(admin),
                 String.valueOf(upstreamPort), pool, maxConnections, String.valueOf(acceptQueue)));
         if (upstreamBufferSize != null) {
             args.add(upstreamBufferSize);
         }
-        Process process = processes.start(log, java, flags, Candidate.class, args);
+        Path first = target.before() ? processes.beforeClasses() : null;
+        Process process = processes.start(log, java, flags, first, Candidate.class, args);
         Processes.awaitHttp(admin, "/mem");
         Processes.awaitPort(port);
         return new CandidateJvm(processes, process, port, admin, log);

@@ -7,6 +7,7 @@ import static dev.keyfailover.bench.Markdown.ms;
 import static dev.keyfailover.bench.Markdown.ratio;
 import static dev.keyfailover.bench.Markdown.row;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.json.JsonObject;
@@ -17,7 +18,28 @@ import jakarta.json.JsonObject;
  * @param byTarget the load generator's result per target, with the upstream's counters over the run as
  *     {@code upstream} and the proxy's {@code cpuUsPerRequest}
  */
-record CoolingKeysResults(int warmupSeconds, int measureSeconds, Map<Target, JsonObject> byTarget) implements Section {
+record CoolingKeysResults(int warmupSeconds, int measureSeconds, Map<Target, JsonObject> byTarget)
+        implements Section, Charted {
+
+    /** Upstream attempts per answer, and the proxy's CPU per request, by candidate. */
+    @Override
+    public List<Chart> charts() {
+        Chart attempts = Chart.of("s10-attempts", "Scenario 10: two of three keys limited, upstream attempts per answer",
+                "attempts / answer");
+        Chart cpu = Chart.of("s10-cpu", "Scenario 10: proxy CPU per request", "CPU µs / request");
+        for (Target target : Target.COOLING) {
+            JsonObject r = byTarget.get(target);
+            if (r == null || target.direct()) {
+                continue;
+            }
+            JsonObject up = r.getJsonObject("upstream");
+            double answers = target == Target.JETTY ? num(up, "rateLimited") : num(up, "ok");
+            double all = num(up, "ok") + num(up, "rateLimited") + num(up, "unauthorized");
+            attempts.bar("attempts", target.name(), answers > 0 ? all / answers : Double.NaN);
+            cpu.bar("CPU", target.name(), num(r, "cpuUsPerRequest"));
+        }
+        return List.of(attempts, cpu);
+    }
 
     @Override
     public void writeTo(StringBuilder md) {

@@ -21,7 +21,29 @@ import jakarta.json.JsonObject;
  */
 record FailoverCostResults(JsonObject directGoodKey, JsonObject directLimitedKey, Map<Target, JsonObject> otherProxies,
         Map<Integer, JsonObject> keyFailoverByFailingKeys, Map<Integer, JsonObject> portkeyByFailingKeys)
-        implements Section {
+        implements Section, Charted {
+
+    /** Upstream attempts per client request by how many failing keys the pool or config starts with. */
+    @Override
+    public List<Chart> charts() {
+        Chart chart = Chart.of("s3-attempts", "Scenario 3: upstream attempts per client request", "attempts / request");
+        for (int k = 0; k <= FailoverCost.MAX_FAILING_KEYS; k++) {
+            String group = k + " failing key(s) first";
+            chart.bar("KeyFailoverServlet", group, attempts(keyFailoverByFailingKeys.get(k)));
+            chart.bar(Target.PORTKEY.name(), group, attempts(portkeyByFailingKeys.get(k)));
+        }
+        return List.of(chart);
+    }
+
+    private static double attempts(JsonObject r) {
+        if (r == null) {
+            return Double.NaN;
+        }
+        JsonObject up = r.getJsonObject("upstream");
+        double requests = num(up, "ok") + num(up, "unauthorized");
+        return requests == 0 ? Double.NaN
+                : (num(up, "ok") + num(up, "rateLimited") + num(up, "unauthorized")) / requests;
+    }
 
     @Override
     public void writeTo(StringBuilder md) {

@@ -8,6 +8,7 @@ import static dev.keyfailover.bench.Markdown.ms;
 import static dev.keyfailover.bench.Markdown.ratio;
 import static dev.keyfailover.bench.Markdown.row;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.json.JsonObject;
@@ -19,7 +20,28 @@ import jakarta.json.JsonObject;
  *     {@code cpuUsPerRequest} and {@code allocKiBPerRequest} added
  */
 record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer, Map<Target, JsonObject>> byConcurrency)
-        implements Section {
+        implements Section, Charted {
+
+    /** Requests per second, and the proxy's CPU per request, by candidate and concurrency. */
+    @Override
+    public List<Chart> charts() {
+        Chart rps = Chart.of("s1-rps", "Scenario 1: 1 KiB JSON POST, requests per second", "req/s");
+        Chart cpu = Chart.of("s1-cpu", "Scenario 1: proxy CPU per request", "CPU µs / request");
+        for (int c : JsonThroughput.CONCURRENCIES) {
+            Map<Target, JsonObject> results = byConcurrency.getOrDefault(c, Map.of());
+            for (Target target : Target.THROUGHPUT) {
+                JsonObject r = results.get(target);
+                if (r == null) {
+                    continue;
+                }
+                rps.bar(target.name(), "c = " + c, num(r, "rps"));
+                if (!target.direct()) {
+                    cpu.bar(target.name(), "c = " + c, num(r, "cpuUsPerRequest"));
+                }
+            }
+        }
+        return List.of(rps, cpu);
+    }
 
     @Override
     public void writeTo(StringBuilder md) {
@@ -39,11 +61,15 @@ record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer,
             JsonObject jetty = results.get(Target.JETTY);
             md.append("### c = ").append(c).append("\n\n");
             md.append("| candidate | req/s | p50 ms | p99 ms | req/s vs direct | req/s vs Jetty | p50 vs direct | "
-                    + "p50 vs Jetty | added p50 ms | proxy CPU µs/req | proxy alloc KiB/req | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    + "p50 vs Jetty | added p50 ms | proxy CPU µs/req | CPU vs Jetty | proxy alloc KiB/req | errors |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (Target target : Target.THROUGHPUT) {
                 JsonObject r = results.get(target);
+                if (r == null && target.before()) {
+                    continue; // no earlier build in this run
+                }
                 if (r == null) {
-                    md.append("| ").append(target.name()).append(" | (no result) |||||||||\n");
+                    md.append("| ").append(target.name()).append(" | (no result) ||||||||||\n");
                     continue;
                 }
                 row(md, target.name(), fmt(num(r, "rps"), 0), ms(r, "p50us"), ms(r, "p99us"),
@@ -53,6 +79,7 @@ record JsonThroughputResults(int warmupSeconds, int measureSeconds, Map<Integer,
                         ratio(num(r, "p50us"), num(jetty, "p50us")),
                         target.direct() ? "" : addedMs(num(r, "p50us"), num(direct, "p50us")),
                         fmt(num(r, "cpuUsPerRequest"), 0),
+                        target.direct() ? "" : ratio(num(r, "cpuUsPerRequest"), num(jetty, "cpuUsPerRequest")),
                         fmt(num(r, "allocKiBPerRequest"), 1),
                         errors(r, "status-200"));
             }

@@ -17,9 +17,13 @@ import java.util.TreeSet;
  * @param streams scenario 7's number of streams; 0 for its default (10,000, or 2,000 with {@code --quick})
  * @param virtualThreads scenarios 1 to 3 on Java 25 with Jetty's {@code VirtualThreadPool} instead of Java 17 and its
  *     {@code QueuedThreadPool}
+ * @param before filter-impl classes of an earlier commit ({@code --before=DIR}, run.sh's {@code BEFORE=<commit>}): the
+ *     KeyFailoverServlet rows of scenarios 1 and 2 run once more with them, before and after in one run; null for none
+ * @param beforeLabel what the report calls that build (its commit)
+ * @param afterFirst the "(before)" candidates run after this build's rather than before ({@code --after-first})
  */
 record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
-        int streams, boolean virtualThreads) {
+        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst) {
 
     static Options parse(String[] args) {
         boolean quick = false;
@@ -30,6 +34,9 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
         String java25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
         int streams = 0;
         boolean virtualThreads = false;
+        Path before = null;
+        String beforeLabel = "before";
+        boolean afterFirst = false;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -50,13 +57,20 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 java25 = arg.substring(9);
             } else if (arg.equals("--virtual-threads")) {
                 virtualThreads = true;
+            } else if (arg.startsWith("--before=")) {
+                before = Path.of(arg.substring(9));
+            } else if (arg.equals("--after-first")) {
+                afterFirst = true;
+            } else if (arg.startsWith("--before-label=")) {
+                beforeLabel = arg.substring(15);
             } else if (arg.startsWith("--streams=")) {
                 streams = Integer.parseInt(arg.substring(10));
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads);
+        return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads, before, beforeLabel,
+                afterFirst);
     }
 
     /** The java executable of scenarios 1 to 3's candidates. */

@@ -1,5 +1,6 @@
 package dev.keyfailover.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ final class Processes {
     private final Path logs;
     private final String classpath = System.getProperty("java.class.path");
     private final List<Process> running = new ArrayList<>();
+    private Path beforeClasses;
     private int logSeq;
 
     Processes(Path runDir) throws IOException {
@@ -33,17 +35,36 @@ final class Processes {
         return runDir;
     }
 
+    /** The earlier filter-impl build that {@link Target#before()} candidates run ({@code --before=DIR}), or null. */
+    Path beforeClasses() {
+        if (beforeClasses == null) {
+            throw new IllegalStateException("a 'before' candidate needs --before=DIR");
+        }
+        return beforeClasses;
+    }
+
+    void beforeClasses(Path classes) {
+        this.beforeClasses = classes;
+    }
+
     /** A new log file; the number keeps the files in the order the processes started. */
     Path logFor(String name) {
         return logs.resolve(String.format(Locale.ROOT, "%03d-%s.log", ++logSeq, name));
     }
 
     Process start(Path log, String java, List<String> flags, Class<?> main, List<String> args) throws IOException {
+        return start(log, java, flags, null, main, args);
+    }
+
+    /** The same with {@code classpathFirst} (a directory of classes) in front of this classpath, when not null. */
+    Process start(Path log, String java, List<String> flags, Path classpathFirst, Class<?> main, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(flags);
         command.add("-cp");
-        command.add(classpath);
+        command.add(classpathFirst == null ? classpath
+                : classpathFirst.toAbsolutePath() + File.pathSeparator + classpath);
         command.add(main.getName());
         command.addAll(args);
         Files.writeString(log, String.join(" ", command) + "\n");

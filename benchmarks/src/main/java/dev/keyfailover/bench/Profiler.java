@@ -37,7 +37,8 @@ record Profiler(String event) {
     }
 
     /** The JVM flags that record the candidate of kind {@code kind} into {@code runDir}. */
-    List<String> flags(Path runDir, String kind) throws IOException {
+    List<String> flags(Path runDir, String kindAsGiven) throws IOException {
+        String kind = kindAsGiven.replace(Candidate.BEFORE, "-before");
         if (event == null) {
             return List.of();
         }

@@ -5,11 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The Markdown report (RESULTS.md): the machine, one section per scenario, the load average at the end. */
+/**
+ * The Markdown report (RESULTS.md): the machine, one section per scenario with its charts (PNGs in {@code results/}
+ * next to the report), the load average at the end.
+ */
 final class Report {
 
     private final StringBuilder markdown = new StringBuilder();
+    private final List<Chart> charts = new ArrayList<>();
 
     /** The title and the machine; written before anything starts, so the load average is the machine's own. */
     void writeMachine(Options options) throws Exception {
@@ -31,6 +37,10 @@ final class Report {
         String node = PortkeyNode.nodeVersion();
         markdown.append("| Node (Portkey's gateway ").append(PortkeyNode.VERSION).append(") | ")
                 .append(node == null ? "none: Portkey's rows are empty" : node).append(" |\n");
+        if (options.before() != null) {
+            markdown.append("| \"(before)\" rows | the same servlet with filter-impl built from `")
+                    .append(options.beforeLabel()).append("` in front of the classpath (before and after in one run) |\n");
+        }
         markdown.append("| load average at start | ").append(Machine.loadAverage()).append(" |\n");
         markdown.append("| JDK (upstream, load generator, candidates) | ").append(Machine.javaVersion(options.java17()))
                 .append(" |\n");
@@ -59,16 +69,34 @@ final class Report {
                 .append("cores |\n\n");
     }
 
+    /** Its text, then its charts ({@link Charted}), drawn when the report is written. */
     void add(Section section) {
         section.writeTo(markdown);
+        if (section instanceof Charted charted) {
+            for (Chart chart : charted.charts()) {
+                if (!chart.empty()) {
+                    charts.add(chart);
+                    markdown.append(chart.markdown());
+                }
+            }
+        }
     }
 
     /** Ends the report with the load average now, writes it to {@code out} and prints it. */
     void write(Path out) throws IOException {
         markdown.append("Load average at the end: ").append(Machine.loadAverage()).append(".\n");
         markdown.append("\n_Raw results (JSON per run) and every process's log: `benchmarks/target/bench-run/`._\n");
-        Files.createDirectories(out.toAbsolutePath().getParent());
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
         Files.writeString(out, markdown.toString());
+        // The numbers first: a chart that cannot be drawn must not cost the run its report.
+        for (Chart chart : charts) {
+            try {
+                chart.draw(dir.resolve(Chart.DIR));
+            } catch (IOException | RuntimeException e) {
+                System.out.println("[bench] chart " + chart.name() + " not drawn: " + e);
+            }
+        }
         System.out.println(markdown);
     }
 }

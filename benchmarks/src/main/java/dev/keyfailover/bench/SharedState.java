@@ -19,8 +19,8 @@ final class SharedState implements Scenario {
     public Section measure(Lab lab) throws Exception {
         boolean quick = lab.options().quick();
         List<String> args = List.of("--requests=" + (quick ? 60 : 300), "--cpu-requests=" + (quick ? 100 : 300),
-                "--rounds=" + (quick ? 1 : 3), "--seed=12");
+                "--rounds=" + (quick ? 1 : 3), "--seed=12", "--paced-seconds=" + (quick ? 8 : 20));
         return new SharedStateResults(ChildJvm.run(lab, "s8-shared-state", List.of("-Xmx1g", "-XX:+UseG1GC"),
-                SharedStateBench.class, args, 900));
+                SharedStateBench.class, args, 1200));
     }
 }

@@ -13,10 +13,13 @@ final class WarmCandidates {
 
     static void measure(List<WarmScenario> scenarios, Lab lab) throws Exception {
         Options options = lab.options();
-        for (Target target : Target.EVERY) {
+        for (Target target : options.afterFirst() ? Target.everyAfterFirst() : Target.EVERY) {
             List<WarmScenario> here = scenarios.stream().filter(s -> s.targets().contains(target)).toList();
             if (here.isEmpty()) {
                 continue;
+            }
+            if (target.before() && options.before() == null) {
+                continue; // no earlier build given: the after rows stand alone
             }
             String unavailable = Lab.unavailable(target);
             if (unavailable != null) {

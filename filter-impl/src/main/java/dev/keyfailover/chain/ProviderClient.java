@@ -29,8 +29,8 @@ import org.apache.hc.core5.util.Timeout;
  * protocol element: client credentials, replayable body, usage (behaviour.md §16), the request's span (§17),
  * fallback routes (routes that name some), the attempts (key failover on routes with a pool), each attempt's span, API dump (so it sees every attempt), upstream timing (routes with metrics). And the proxy-safe
  * settings of behaviour.md §8: no redirects, no decompression, no automatic retries (ours are the
- * failover's, §18), no cookies,
- * no system proxy, a pool sized for a proxy.
+ * failover's, §18), no cookies, no authentication ({@link ProxyProtocolExec} in place of HttpClient's
+ * protocol element, which prepares it on every request), no system proxy, a pool sized for a proxy.
  */
 public final class ProviderClient implements Closeable {
 
@@ -99,8 +99,11 @@ public final class ProviderClient implements Closeable {
                 // No auth schemes: a 401 is the failover's to judge, never a challenge to answer.
                 .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create().build())
                 .disableDefaultUserAgent()
+                // No client certificates and no connection-based auth: a connection's state is always null.
+                .disableConnectionState()
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
+                .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new ProxyProtocolExec())
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
                         new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets()))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))

@@ -10,7 +10,6 @@ import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * The client's body, read once into a repeatable entity (behaviour.md §4) on every path (pool,
@@ -43,8 +42,9 @@ final class ReplayableBodyExec implements ExecChainHandler {
         }
         try (body) {
             Exchange.of(scope.clientContext).body(body);
-            ClassicHttpRequest replayable = ClassicRequestBuilder.copy(request).setEntity(body.entity()).build();
-            return chain.proceed(replayable, Scopes.of(scope, replayable));
+            // The chain's own copy of the servlet's request (InternalHttpClient makes it): changed in place.
+            request.setEntity(body.entity());
+            return chain.proceed(request, Scopes.of(scope, request));
         }
     }
 }

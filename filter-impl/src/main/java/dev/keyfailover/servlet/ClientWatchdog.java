@@ -142,6 +142,21 @@ final class ClientWatchdog implements Closeable {
         }
 
         /**
+         * Arms the watch and enters a watched call in one step (once per chunk of a stream: one lock, one clock
+         * read); {@link #leave()} undoes both.
+         */
+        synchronized void enter() {
+            deadline = clock.millis() + timeoutMillis;
+            inCall = true;
+        }
+
+        /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}, under one lock. */
+        synchronized void leave() {
+            leaveCall();
+            deadline = DISARMED;
+        }
+
+        /**
          * The owner left the call. An interrupt this watch sent is cleared here, so it can never
          * reach later work of the request or of the container's pooled thread.
          */

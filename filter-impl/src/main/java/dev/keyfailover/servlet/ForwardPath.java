@@ -36,6 +36,9 @@ final class ForwardPath {
                 throw new IllegalArgumentException("path holds a character that must be percent-encoded");
             }
         }
+        if (rawRest.indexOf('.') < 0 && rawRest.indexOf('%') < 0) {
+            return rawRest; // no dot segment without a '.' or an encoded one: the common path costs no copies
+        }
         String decodedDots = rawRest.toLowerCase(Locale.ROOT).replace("%2e", ".").replace("%2f", "/").replace("%5c", "/");
         for (String segment : decodedDots.split("/", -1)) {
             String name = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;

@@ -96,27 +96,23 @@ final class ResponseStreamer {
 
     private static void write(ServletOutputStream out, byte[] buffer, int offset, int length, boolean flush,
                               ClientWatchdog.Watch writes) throws IOException {
-        writes.arm();
-        writes.enterCall();
+        writes.enter();
         try {
             out.write(buffer, offset, length);
             if (flush) {
                 out.flush();
             }
         } finally {
-            writes.leaveCall();
-            writes.disarm();
+            writes.leave();
         }
     }
 
     private static void flushBuffer(HttpServletResponse response, ClientWatchdog.Watch writes) throws IOException {
-        writes.arm();
-        writes.enterCall();
+        writes.enter();
         try {
             response.flushBuffer();
         } finally {
-            writes.leaveCall();
-            writes.disarm();
+            writes.leave();
         }
     }
 

@@ -50,13 +50,18 @@ final class UsageTap {
 
     /** The next {@code n} bytes of the answer: read, and what is the client's written to {@code sink}. */
     void pass(byte[] b, int n, UsageChunkFilter.Sink sink) throws IOException {
-        if (reader != null) {
-            reader.read(b, 0, n);
-        }
-        if (filter == null) {
-            sink.write(b, 0, n);
-        } else {
-            filter.pass(b, n, sink);
+        // The client's bytes go out first: reading usage only looks at them, and an event should not wait for it.
+        // Read even when the write fails: upstream has spent the tokens whether the client got them or not.
+        try {
+            if (filter == null) {
+                sink.write(b, 0, n);
+            } else {
+                filter.pass(b, n, sink);
+            }
+        } finally {
+            if (reader != null) {
+                reader.read(b, 0, n);
+            }
         }
     }
 

@@ -132,6 +132,25 @@ class ProviderClientChainTest {
     }
 
     @Test
+    void aBasicChallengeIsNeverAnsweredButJudgedByTheFailover() throws Exception {
+        // ProxyProtocolExec stands in for HttpClient's ProtocolExec: no authentication, a 401 is a key's verdict.
+        upstream.on(K1, FakeUpstream.json(401, "{}").withHeader("WWW-Authenticate", "Basic realm=\"x\""))
+                .on(K2, FakeUpstream.ok("{\"id\":2}"));
+        client(null);
+
+        for (int i = 0; i < 3; i++) {
+            try (ClassicHttpResponse response = chain.execute(post("/v1/chat/completions"))) {
+                assertThat(response.getCode()).isEqualTo(200);
+                assertThat(EntityUtils.toString(response.getEntity())).isEqualTo("{\"id\":2}");
+            }
+        }
+        assertThat(upstream.keysSeen()).containsExactly(K1, K2, K2, K2);
+        assertThat(upstream.requests()).noneMatch(r -> r.header("Authorization") != null
+                && r.header("Authorization").startsWith("Basic"));
+        assertThat(chain.client().connectionStats().getLeased()).isZero();
+    }
+
+    @Test
     void compressedBodiesArePassedAsBytes() throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {

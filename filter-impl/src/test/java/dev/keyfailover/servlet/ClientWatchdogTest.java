@@ -53,6 +53,43 @@ class ClientWatchdogTest {
     }
 
     @Test
+    void aWriteEnteredFiresAtItsDeadlineAndOneLeftNeverDoes() throws Exception {
+        ClientWatchdog.Watch left = watchdog.watch(fired::incrementAndGet);
+        left.enter();
+        clock.advance(Duration.ofMillis(999));
+        left.leave();
+        clock.advance(Duration.ofHours(1));
+        watchdog.sweep();
+        assertThat(left.expired()).isFalse();
+
+        ClientWatchdog.Watch stuck = watchdog.watch(fired::incrementAndGet);
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        CountDownLatch entered = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            ClientWatchdog.Watch own = watchdog.watch(fired::incrementAndGet);
+            own.enter();
+            entered.countDown();
+            try {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(1)); // stands for a write the client leaves blocked
+                interrupted.complete(false);
+            } catch (InterruptedException e) {
+                interrupted.complete(true);
+            } finally {
+                own.leave();
+            }
+        });
+        writer.start();
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.sweep();
+
+        assertThat(interrupted.get(10, TimeUnit.SECONDS)).as("the blocked write is interrupted").isTrue();
+        assertThat(fired).hasValue(1);
+        assertThat(stuck.expired()).as("never entered, never fires").isFalse();
+        writer.join();
+    }
+
+    @Test
     void armingAgainRestartsTheCountdown() {
         ClientWatchdog.Watch watch = watchdog.watch(fired::incrementAndGet);
         watch.arm();

@@ -53,8 +53,12 @@ import org.eclipse.jetty.server.Server;
  * {@code jcache}: upstream attempts per client request, upstream 429s per 1,000 client requests, client errors; and,
  * with no 429s, process CPU per request (all of this JVM: clients, upstream, proxies, members).
  *
- * <p>Usage: {@code SharedStateBench [--requests=300] [--cpu-requests=300] [--rounds=3] [--seed=12] [--json=FILE]}
- * (requests per client thread; prints JSON, or writes it to FILE).
+ * <p>Then where sharing should pay (issue 22): each node sends less than one request per key per 100 ms (the
+ * propagation bound), {@link PacedPhase#PACED_CLIENTS} paced client threads per node, while keys flip to 429 for seconds and
+ * one key turns 401 for good: upstream 429s per flip and 401s, {@code local} against {@code jcache}.
+ *
+ * <p>Usage: {@code SharedStateBench [--requests=300] [--cpu-requests=300] [--rounds=3] [--seed=12]
+ * [--paced-seconds=20] [--json=FILE]} (requests per client thread; prints JSON, or writes it to FILE).
  */
 public final class SharedStateBench {
 
@@ -67,6 +71,7 @@ public final class SharedStateBench {
     /** A key flips every this many ms, for 1 or 2 s. */
     static final long FLIP_EVERY_MILLIS = 700;
 
+
     record Flip(int key, long fromMillis, long toMillis) {
     }
 
@@ -76,6 +81,7 @@ public final class SharedStateBench {
         int rounds = intOption(args, "--rounds=", 3);
         long seed = intOption(args, "--seed=", 12);
         String json = stringOption(args, "--json=", null);
+        int pacedSeconds = intOption(args, "--paced-seconds=", 20);
 
         List<HazelcastInstance> members = startCluster(NODES);
         List<CacheManager> managers = members.stream().map(SharedStateBench::cacheManager).toList();
@@ -85,7 +91,9 @@ public final class SharedStateBench {
         JsonObjectBuilder out = Json.createObjectBuilder().add("nodes", NODES).add("clients", CLIENTS)
                 .add("keys", KEYS.length).add("requestsPerClient", requests).add("cpuRequestsPerClient", cpuRequests)
                 .add("rounds", rounds).add("seed", seed).add("latencyMillis", LATENCY_MILLIS)
-                .add("flipEveryMillis", FLIP_EVERY_MILLIS);
+                .add("flipEveryMillis", FLIP_EVERY_MILLIS).add("pacedClients", PacedPhase.PACED_CLIENTS)
+                .add("paceMillis", PacedPhase.PACE_MILLIS).add("pacedSeconds", pacedSeconds)
+                .add("pacedFlipEveryMillis", PacedPhase.PACED_FLIP_EVERY_MILLIS).add("deadFromMillis", PacedPhase.DEAD_FROM_MILLIS);
         List<Server> all = new ArrayList<>();
         try {
             String[] stores = {"local", "jcache"};
@@ -134,6 +142,23 @@ public final class SharedStateBench {
                         c.requests, c.attempts, c.tooMany, c.errors, c.wallNanos / 1e9);
             }
             out.add("flipPhase", flips);
+            // Paced: less than one request per key per 100 ms on each node; flips for seconds, one key dead for good.
+            upstream.schedule = PacedPhase.schedule(seed, 120_000);
+            JsonArrayBuilder paced = Json.createArrayBuilder();
+            for (int s = 0; s < stores.length; s++) {
+                Thread.sleep(3500); // every cooldown of the phase before has ended
+                upstream.deadFromMillis = PacedPhase.DEAD_FROM_MILLIS;
+                upstream.start();
+                Counts c = PacedPhase.load(client, nodes.get(s), pacedSeconds * 1000L, upstream);
+                upstream.stop();
+                paced.add(Json.createObjectBuilder().add("store", stores[s]).add("requests", c.requests)
+                        .add("errors", c.errors).add("upstreamAttempts", c.attempts).add("upstream429s", c.tooMany)
+                        .add("upstream401s", c.unauthorized).add("flips", upstream.flipsSeen(c.wallNanos))
+                        .add("wallNanos", c.wallNanos));
+                System.out.printf("paced phase %s: %d requests, %d attempts, %d 429s, %d 401s, %d errors%n",
+                        stores[s], c.requests, c.attempts, c.tooMany, c.unauthorized, c.errors);
+            }
+            out.add("pacedPhase", paced);
         } finally {
             for (Server server : all) {
                 server.stop();
@@ -151,7 +176,8 @@ public final class SharedStateBench {
         System.exit(0);
     }
 
-    record Counts(int requests, int errors, long attempts, long tooMany, long cpuNanos, long wallNanos) {
+    record Counts(int requests, int errors, long attempts, long tooMany, long unauthorized, long cpuNanos,
+            long wallNanos) {
     }
 
     /** {@code perClient} requests from each of 16 threads per node, all nodes at once. */
@@ -201,7 +227,7 @@ public final class SharedStateBench {
         long wall = System.nanoTime() - wall0;
         long cpu = processCpuNanos() - cpu0;
         return new Counts(done.get(), errors.get(), upstream.attempts.get() - attempts0,
-                upstream.tooMany.get() - tooMany0, cpu, wall);
+                upstream.tooMany.get() - tooMany0, 0, cpu, wall);
     }
 
     static long processCpuNanos() {
@@ -220,12 +246,18 @@ public final class SharedStateBench {
         return flips;
     }
 
-    /** 200 with a small completion, or 429 with {@code Retry-After} while the schedule says the key is limited. */
+    /**
+     * 200 with a small completion, 429 with {@code Retry-After} while the schedule says the key is limited, or 401 for
+     * the dead key once its time has come.
+     */
     static final class FlippingUpstream extends HttpServlet {
         private static final long serialVersionUID = 1L;
         final AtomicLong attempts = new AtomicLong();
         final AtomicLong tooMany = new AtomicLong();
-        private final transient List<Flip> schedule;
+        final AtomicLong unauthorized = new AtomicLong();
+        volatile transient List<Flip> schedule;
+        /** From this many ms after {@link #start()} on, {@link PacedPhase#DEAD_KEY} answers 401; negative: never. */
+        volatile long deadFromMillis = -1;
         private volatile long startMillis;
         volatile long latencyMillis;
 
@@ -253,6 +285,7 @@ public final class SharedStateBench {
             String auth = String.valueOf(request.getHeader("Authorization"));
             long start = startMillis;
             long limitedUntil = 0;
+            boolean dead = false;
             if (start != 0) {
                 long now = System.currentTimeMillis() - start;
                 int key = -1;
@@ -261,6 +294,7 @@ public final class SharedStateBench {
                         key = i;
                     }
                 }
+                dead = key == PacedPhase.DEAD_KEY && deadFromMillis >= 0 && now >= deadFromMillis;
                 for (Flip flip : schedule) {
                     if (flip.fromMillis() > now) {
                         break;
@@ -279,6 +313,13 @@ public final class SharedStateBench {
                 }
             }
             response.setContentType("application/json");
+            if (dead) {
+                unauthorized.incrementAndGet();
+                response.setStatus(401);
+                response.getWriter().write("{\"error\":{\"message\":\"Incorrect API key provided\","
+                        + "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+                return;
+            }
             if (limitedUntil > 0) {
                 tooMany.incrementAndGet();
                 response.setStatus(429);
