@@ -18,7 +18,8 @@ public final class ClientAccess {
     private static final ClientAccess OPEN = new ClientAccess("", List.of(), null);
 
     private final String route;
-    private final List<ClientToken> tokens;
+    /** Replaced whole when the route's {@code clientTokensFile} changes (§13); read once per request. */
+    private volatile List<ClientToken> tokens;
     private final AuthFailures failures;
 
     private ClientAccess(String route, List<ClientToken> tokens, AuthFailures failures) {
@@ -36,6 +37,17 @@ public final class ClientAccess {
     public static ClientAccess of(String route, AccessSettings settings, Clock clock) {
         return settings.tokens().isEmpty() ? OPEN
                 : new ClientAccess(route, settings.tokens(), new AuthFailures(settings.authFailureLimit(), clock));
+    }
+
+    /**
+     * The tokens of a changed {@code clientTokensFile}: requests from now on are checked against
+     * these. Never empty, since a route that asks for tokens keeps asking.
+     */
+    public void replace(List<ClientToken> changed) {
+        if (this == OPEN || changed.isEmpty()) {
+            throw new IllegalArgumentException("a route with client tokens keeps at least one");
+        }
+        tokens = List.copyOf(changed);
     }
 
     /** Whether the route asks for a client token. */
@@ -67,9 +79,10 @@ public final class ClientAccess {
      */
     Optional<ClientToken> find(List<String> credentials) {
         ClientToken found = null;
+        List<ClientToken> current = tokens;
         for (String credential : credentials) {
             byte[] digest = ClientToken.sha256(credential);
-            for (ClientToken token : tokens) {
+            for (ClientToken token : current) {
                 if (token.matches(digest) && found == null) {
                     found = token;
                 }

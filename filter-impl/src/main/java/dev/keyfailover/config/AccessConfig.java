@@ -1,5 +1,7 @@
 package dev.keyfailover.config;
 
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,8 @@ final class AccessConfig {
         int limit = reader.parse("authFailureLimit", Values::positiveInt)
                 .orElse(AccessSettings.DEFAULT_AUTH_FAILURE_LIMIT);
         List<AddressRange> proxies = reader.parse("trustedProxies", AccessConfig::ranges).orElse(List.of());
-        return new AccessSettings(tokens, byok, shape, limit, proxies);
+        Optional<Path> file = reader.optional("clientTokensFile").map(Paths::get);
+        return new AccessSettings(tokens, byok, shape, limit, proxies, file);
     }
 
     private static Pattern pattern(String value) {

@@ -12,8 +12,8 @@ import dev.keyfailover.settings.ClientToken;
 
 /**
  * A route's client tokens (behaviour.md §13), from {@code clientTokens} (entries separated by commas
- * or line ends) or {@code clientTokensFile} (one a line, {@code #} comments; read once at start: watching
- * it is the keys file's mechanism, §14, not yet here). An entry is {@code name:token} or
+ * or line ends) or {@code clientTokensFile} (one a line, {@code #} comments; watched by
+ * {@code servlet.RouteTokens}, which reads each change through {@link ClientTokensFile}). An entry is {@code name:token} or
  * {@code name:sha256:<64 hex>}, optionally followed by {@code :route1|route2}. Errors name the
  * parameter and the entry's name (or line), never a token.
  */
@@ -30,11 +30,16 @@ final class ClientTokenList {
             return List.of();
         }
         boolean file = given.get().fromFile();
-        return parse(reader, given.get().parameter(), given.get().text().split(file ? "\\r?\\n" : "\\r?\\n|,", -1),
-                file);
+        return parse(reader::error, given.get().parameter(),
+                given.get().text().split(file ? "\\r?\\n" : "\\r?\\n|,", -1), file);
     }
 
-    private static List<ClientToken> parse(ParameterReader reader, String parameter, String[] lines, boolean file)
+    /** Makes the error of a parameter: names the route and the parameter, never a token. */
+    interface Errors {
+        ConfigException error(String parameter, String problem);
+    }
+
+    static List<ClientToken> parse(Errors reader, String parameter, String[] lines, boolean file)
             throws ConfigException {
         List<ClientToken> tokens = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -56,10 +61,14 @@ final class ClientTokenList {
             }
             tokens.add(token);
         }
+        if (file && tokens.isEmpty()) {
+            // A route that reads its tokens from a file asks for one: an empty file must not open it.
+            throw reader.error(parameter, "holds no client token");
+        }
         return List.copyOf(tokens);
     }
 
-    private static ClientToken entry(ParameterReader reader, String parameter, String where, String entry)
+    private static ClientToken entry(Errors reader, String parameter, String where, String entry)
             throws ConfigException {
         String[] parts = entry.split(":", -1);
         if (parts.length < 2) {

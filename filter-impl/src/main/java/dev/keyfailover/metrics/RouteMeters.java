@@ -2,10 +2,10 @@ package dev.keyfailover.metrics;
 
 import java.io.Closeable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.keyfailover.chain.FailoverEvents;
 import dev.keyfailover.pool.KeyId;
@@ -28,9 +28,10 @@ public final class RouteMeters implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteMeters.class);
     private static final RequestOutcome[] OUTCOMES = RequestOutcome.values();
-    private static final RouteMeters NONE = new RouteMeters(null, null, null, FailoverEvents.NONE, null);
+    private static final RouteMeters NONE = new RouteMeters(null, null, null, null, FailoverEvents.NONE, null);
 
     private final RegisteredMeters meters;
+    private final Tags route;
     /** Per client name ({@code none} for a request without a token), one counter per outcome. */
     private final Map<String, Counter[]> requests;
     private final FailoverMeters failover;
@@ -38,10 +39,11 @@ public final class RouteMeters implements Closeable {
 
     private final FailoverEvents events;
 
-    private RouteMeters(RegisteredMeters meters, Map<String, Counter[]> requests, FailoverMeters failover, FailoverEvents events,
-                        KeyPool pool) {
+    private RouteMeters(RegisteredMeters meters, Tags route, Map<String, Counter[]> requests, FailoverMeters failover,
+                        FailoverEvents events, KeyPool pool) {
         this.events = events;
         this.meters = meters;
+        this.route = route;
         this.requests = requests;
         this.failover = failover;
         this.pool = pool;
@@ -70,16 +72,11 @@ public final class RouteMeters implements Closeable {
         }
         RegisteredMeters meters = new RegisteredMeters(registry);
         Tags route = Tags.of(MeterNames.PROVIDER, provider);
-        Map<String, Counter[]> requests = new HashMap<>();
+        Map<String, Counter[]> requests = new ConcurrentHashMap<>();
         List<String> names = new ArrayList<>(clients);
         names.add(MeterNames.NO_CLIENT);
         for (String client : names) {
-            Counter[] counters = new Counter[OUTCOMES.length];
-            for (RequestOutcome outcome : OUTCOMES) {
-                counters[outcome.ordinal()] = meters.counter(MeterNames.REQUESTS, "Client requests, by how they ended",
-                        route.and(MeterNames.OUTCOME, outcome.tag()).and(MeterNames.CLIENT, client));
-            }
-            requests.putIfAbsent(client, counters);
+            requests.computeIfAbsent(client, name -> requestCounters(meters, route, name));
         }
         if (pool != null) {
             for (KeyState state : KeyState.values()) {
@@ -93,12 +90,33 @@ public final class RouteMeters implements Closeable {
             pool.listen(failover);
         }
         FailoverEvents events = FailoverEvents.both(failover, new FallbackMeters(meters, provider, fallbacks));
-        return new RouteMeters(meters, requests, failover, events, pool);
+        return new RouteMeters(meters, route, requests, failover, events, pool);
     }
 
     /** What the chain tells the meters. */
     public FailoverEvents events() {
         return events;
+    }
+
+    private static Counter[] requestCounters(RegisteredMeters meters, Tags route, String client) {
+        Counter[] counters = new Counter[OUTCOMES.length];
+        for (RequestOutcome outcome : OUTCOMES) {
+            counters[outcome.ordinal()] = meters.counter(MeterNames.REQUESTS, "Client requests, by how they ended",
+                    route.and(MeterNames.OUTCOME, outcome.tag()).and(MeterNames.CLIENT, client));
+        }
+        return counters;
+    }
+
+    /**
+     * Clients a changed {@code clientTokensFile} named (§13): their request counters are made now;
+     * a removed client's stay until the route stops, so that no count is lost.
+     */
+    public void clientsAdded(List<String> clients) {
+        if (requests != null) {
+            for (String client : clients) {
+                requests.computeIfAbsent(client, name -> requestCounters(meters, route, name));
+            }
+        }
     }
 
     /** Counts one client request, once, by how it ended and the client token it carried. */

@@ -36,13 +36,16 @@ public final class ProxyRoute implements Closeable {
     private final ClientAddresses addresses;
     /** Where the pool's keys come from and how they change; {@code null} without a pool. */
     private final RouteKeys keys;
+    /** Watches the route's clientTokensFile; {@code null} when the tokens are given inline or not at all. */
+    private final RouteTokens tokens;
     private final UsageLedger usage;
 
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
                int streamBufferSize, ClientAddresses addresses,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters,
-               RouteKeys keys, UsageLedger usage) {
+               RouteKeys keys, RouteTokens tokens, UsageLedger usage) {
         this.keys = keys;
+        this.tokens = tokens;
         this.addresses = addresses;
         this.client = client;
         this.baseUrl = baseUrl;
@@ -163,6 +166,9 @@ public final class ProxyRoute implements Closeable {
     public void close() throws IOException {
         if (keys != null) {
             keys.close();
+        }
+        if (tokens != null) {
+            tokens.close();
         }
         watchdog.close();
         try {

@@ -98,15 +98,21 @@ final class RouteAssembly {
             meters.close();
             throw e;
         }
+        RouteTokens tokens = null;
+        if (config.access().tokensFile().isPresent()) {
+            try {
+                tokens = RouteTokens.watch(where, config.access().tokensFile().get(), access, meters, KEYS_FILE_CHECK);
+            } catch (java.io.IOException e) {
+                closeQuietly(client, meters, null);
+                throw new ConfigException(where + ": parameter 'clientTokensFile': cannot watch '"
+                        + config.access().tokensFile().get() + "' (" + e.getClass().getSimpleName() + ")");
+            }
+        }
         if (keys != null) {
             try {
                 keys.watch("", KEYS_FILE_CHECK);
             } catch (java.io.IOException e) {
-                try (ProviderClient closed = client) {
-                    meters.close();
-                } catch (java.io.IOException | RuntimeException ignored) {
-                    // the route does not start anyway
-                }
+                closeQuietly(client, meters, tokens);
                 throw new ConfigException(where + ": parameter 'keysFile': cannot watch '" + config.keysFile().orElseThrow()
                         + "' (" + e.getClass().getSimpleName() + ")");
             }
@@ -121,8 +127,17 @@ final class RouteAssembly {
         return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(),
                 new ClientAddresses(config.access().trustedProxies()), store,
                 new InFlightRequests(inbound.maxConcurrentStreams()),
-                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys,
+                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys, tokens,
                 new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets,
                         name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()));
+    }
+
+    /** Undoes what a route that does not start made. */
+    private static void closeQuietly(ProviderClient client, RouteMeters meters, RouteTokens tokens) {
+        try (ProviderClient closed = client; RouteTokens stopped = tokens) {
+            meters.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the route does not start anyway
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.keyfailover.settings;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,9 +16,10 @@ import java.util.regex.Pattern;
  *     provider's); empty when none is known (then every credential is the client's own)
  * @param authFailureLimit failed credentials from one address within a minute before it is refused for one
  * @param trustedProxies the connections whose {@code X-Forwarded-For} names the client
+ * @param tokensFile the {@code clientTokensFile} the tokens came from, watched for changes (behaviour.md §13, §14)
  */
 public record AccessSettings(List<ClientToken> tokens, Byok byok, Optional<Pattern> keyShape, int authFailureLimit,
-                             List<AddressRange> trustedProxies) {
+                             List<AddressRange> trustedProxies, Optional<Path> tokensFile) {
 
     /** The default {@code authFailureLimit}. */
     public static final int DEFAULT_AUTH_FAILURE_LIMIT = 20;
@@ -30,6 +32,12 @@ public record AccessSettings(List<ClientToken> tokens, Byok byok, Optional<Patte
         DENY,
         /** Only a credential of the provider's key shape is; any other (an SDK's placeholder) is stripped. */
         AUTO
+    }
+
+    /** Tokens given inline, or none. */
+    public AccessSettings(List<ClientToken> tokens, Byok byok, Optional<Pattern> keyShape, int authFailureLimit,
+                          List<AddressRange> trustedProxies) {
+        this(tokens, byok, keyShape, authFailureLimit, trustedProxies, Optional.empty());
     }
 
     public AccessSettings {
