@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a route's keys back to its keys file (behaviour.md §14): a new file beside it, readable
@@ -15,6 +19,8 @@ import java.util.List;
  * proxy's watcher, another node) never sees half a file.
  */
 final class KeysFileStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeysFileStore.class);
 
     private KeysFileStore() {
     }
@@ -24,6 +30,27 @@ final class KeysFileStore {
         Path directory = file.toAbsolutePath().getParent();
         return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.isWritable(file)
                 && directory != null && Files.isWritable(directory);
+    }
+
+    /** The file's text now; empty when it cannot be read (between the two steps of a swap). */
+    static Optional<String> read(Path file) {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Replaces the file with these keys; false, and a warning naming the route, when it cannot. */
+    static boolean tryWrite(String route, Path file, List<String> keys) {
+        try {
+            write(file, keys);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: keys file {}: cannot write it ({}); the change lasts until restart", route, file,
+                    e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     /** Replaces the file with these keys, one a line. */

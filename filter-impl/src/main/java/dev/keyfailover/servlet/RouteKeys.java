@@ -85,8 +85,14 @@ final class RouteKeys implements Closeable {
         return Optional.ofNullable(fileError);
     }
 
-    /** The file's new text: applied whole, or, when it does not parse, the old list kept and the line named. */
-    synchronized void fileChanged(String text) {
+    /**
+     * The file changed: its text as it is now applied whole, or, when it does not parse, the old list
+     * kept and the line named. The watcher read {@code seen} before this took the lock; an add or a
+     * remove may have written the file since, so the file is read again here (a stale text applied
+     * after the write would bring a removed key back or drop added ones).
+     */
+    synchronized void fileChanged(String seen) {
+        String text = KeysFileStore.read(file.orElseThrow()).orElse(seen);
         List<String> keys;
         try {
             keys = KeysFileFormat.parse(text);
@@ -123,7 +129,7 @@ final class RouteKeys implements Closeable {
         if (file.isPresent() && KeysFileStore.writable(file.get())) {
             List<String> written = new ArrayList<>(fromFile);
             written.addAll(fresh.keySet());
-            persisted = persist(written);
+            persisted = KeysFileStore.tryWrite(route, file.get(), written);
             if (persisted) {
                 fromFile = List.copyOf(written);
             }
@@ -149,7 +155,8 @@ final class RouteKeys implements Closeable {
         api.removeIf(candidate -> KeyFingerprint.of(candidate).equals(fingerprint));
         List<String> kept = new ArrayList<>(fromFile);
         if (kept.removeIf(candidate -> KeyFingerprint.of(candidate).equals(fingerprint))) {
-            persisted = file.isPresent() && KeysFileStore.writable(file.get()) && persist(kept);
+            persisted = file.isPresent() && KeysFileStore.writable(file.get())
+                    && KeysFileStore.tryWrite(route, file.get(), kept);
             fromFile = List.copyOf(kept);
         }
         apply();
@@ -190,17 +197,6 @@ final class RouteKeys implements Closeable {
 
     void share(SharedRouteKeys sharing) {
         this.sharing = sharing;
-    }
-
-    private boolean persist(List<String> keys) {
-        try {
-            KeysFileStore.write(file.orElseThrow(), keys);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: keys file {}: cannot write it ({}); the change lasts until restart", route,
-                    file.orElseThrow(), e.getClass().getSimpleName());
-            return false;
-        }
     }
 
     /**
