@@ -74,6 +74,11 @@ final class UpstreamWatchdog implements Closeable {
         return watches.size();
     }
 
+    /** Watches with a deadline set, for tests. */
+    long armed() {
+        return watches.stream().filter(Watch::armed).count();
+    }
+
     /** Fires every armed watch whose deadline has passed. */
     void sweep() {
         long now = clock.millis();
