@@ -12,20 +12,21 @@ import java.util.Optional;
 import dev.keyfailover.settings.ClientSettings;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.HttpClientConnection;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The three timeouts of an answer on an upstream connection (behaviour.md §18, Timeouts), applied
- * by {@link MaskedConnections} as the exchange goes. HttpClient sets the socket timeout to the
- * request's response timeout before each exchange ({@code InternalExecRuntime.execute}), so the
- * head is waited for under {@code responseTimeout}; once a final head is in, the body is read
- * under {@code streamIdleTimeout}. With {@code firstByteTimeout}, the first byte of a streamed
- * body is read ahead, still inside the exchange and so before any handler or the client sees the
- * head, under that shorter timeout; it is replayed first. A timeout surfaces as an
- * {@link UpstreamTimeoutException} naming which; a failure inside the exchange makes HttpClient
- * discard the connection ({@code MainClientExec}), so nothing is left half-read.
+ * by {@link MaskedConnections} as the exchange goes. The socket reads with no timeout of its own;
+ * each read that may wait is bounded by the connection's {@link UpstreamWatchdog.Watch}, which
+ * closes the connection when its deadline passes. The head is waited for under the response
+ * timeout HttpClient sets before each exchange ({@code InternalExecRuntime.execute}); once a final
+ * head is in, each read of the body under {@code streamIdleTimeout}. With {@code firstByteTimeout},
+ * the first byte of a streamed body is read ahead, still inside the exchange and so before any
+ * handler or the client sees the head, under that shorter timeout; it is replayed first. A read
+ * ended by its watch surfaces as an {@link UpstreamTimeoutException} naming which timeout; a
+ * failure inside the exchange makes HttpClient discard the connection ({@code MainClientExec}),
+ * so nothing is left half-read.
  */
 final class AnswerTimeouts {
 
@@ -37,43 +38,41 @@ final class AnswerTimeouts {
         this.firstByte = settings.firstByteTimeout();
     }
 
-    /** What a socket timeout while waiting for the head becomes; {@code waited} is the socket timeout in effect. */
-    UpstreamTimeoutException headTimedOut(Timeout waited, SocketTimeoutException cause) {
-        UpstreamTimeoutException timeout = new UpstreamTimeoutException(UpstreamTimeoutException.Wait.HEAD,
-                Duration.ofMillis(waited.toMilliseconds()));
-        timeout.initCause(cause);
-        return timeout;
-    }
-
-    /** A final head is in: the body, if any, is read under {@code streamIdleTimeout}. */
-    void headReceived(HttpClientConnection connection) {
-        connection.setSocketTimeout(Timeout.of(streamIdle));
+    /**
+     * What a failure while waiting for the head becomes: the timeout when {@code watch} ended the
+     * read, {@code failure} otherwise; {@code waited} is the response timeout in effect.
+     */
+    static IOException headFailed(UpstreamWatchdog.Watch watch, Timeout waited, IOException failure) {
+        if (failure instanceof UpstreamTimeoutException || !watch.fired() && !(failure instanceof SocketTimeoutException)) {
+            return failure;
+        }
+        return timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(waited.toMilliseconds()), failure);
     }
 
     /**
-     * The body entity has just been attached to {@code response}: its reads report silence as
+     * The body entity has just been attached to {@code response}: its reads are bounded by
      * {@code streamIdleTimeout}, and a streamed body's first byte is read ahead under
      * {@code firstByteTimeout} when that is on.
      */
-    void bodyReceived(ClassicHttpResponse response, HttpClientConnection connection) throws IOException {
+    void bodyReceived(ClassicHttpResponse response, UpstreamWatchdog.Watch watch) throws IOException {
         HttpEntity entity = response.getEntity();
         InputStream received = entity == null ? null : entity.getContent();
         if (received == null) {
             return;
         }
-        InputStream rest = new IdleGuard(received, streamIdle);
+        InputStream rest = new IdleGuard(received, streamIdle, watch);
         int ahead = -1;
         if (firstByte.isPresent() && streamed(entity)) {
-            connection.setSocketTimeout(Timeout.of(firstByte.get()));
+            watch.arm(firstByte.get().toMillis());
             try {
                 ahead = received.read();
-            } catch (SocketTimeoutException e) {
-                UpstreamTimeoutException timeout = new UpstreamTimeoutException(
-                        UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get());
-                timeout.initCause(e);
-                throw timeout;
+            } catch (IOException e) {
+                if (watch.fired() || e instanceof SocketTimeoutException) {
+                    throw timedOut(UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get(), e);
+                }
+                throw e;
             } finally {
-                connection.setSocketTimeout(Timeout.of(streamIdle));
+                watch.disarm();
             }
         }
         response.setEntity(new TimedBody(entity, ahead < 0 ? rest : new ReadAhead(ahead, rest)));
@@ -86,41 +85,82 @@ final class AnswerTimeouts {
                 || type != null && type.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
-    /** Reports a socket timeout inside the body as {@code streamIdleTimeout}. */
+    private static UpstreamTimeoutException timedOut(UpstreamTimeoutException.Wait wait, Duration timeout,
+                                                     IOException cause) {
+        UpstreamTimeoutException timedOut = new UpstreamTimeoutException(wait, timeout);
+        timedOut.initCause(cause);
+        return timedOut;
+    }
+
+    /**
+     * Bounds each read of the body by {@code streamIdleTimeout} and reports a read its watch ended
+     * as that. A close drains the rest of a delimited body (HttpCore), bounded as one read.
+     */
     private static final class IdleGuard extends FilterInputStream {
         private final Duration timeout;
+        private final long timeoutMillis;
+        private final UpstreamWatchdog.Watch watch;
 
-        IdleGuard(InputStream in, Duration timeout) {
+        IdleGuard(InputStream in, Duration timeout, UpstreamWatchdog.Watch watch) {
             super(in);
             this.timeout = timeout;
+            this.timeoutMillis = timeout.toMillis();
+            this.watch = watch;
         }
 
         @Override
         public int read() throws IOException {
+            watch.arm(timeoutMillis);
             try {
                 return super.read();
-            } catch (SocketTimeoutException e) {
+            } catch (IOException e) {
                 throw idle(e);
+            } finally {
+                watch.disarm();
             }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            watch.arm(timeoutMillis);
             try {
-                return super.read(b, off, len);
-            } catch (SocketTimeoutException e) {
+                return in.read(b, off, len);
+            } catch (IOException e) {
                 throw idle(e);
+            } finally {
+                watch.disarm();
             }
         }
 
-        private SocketTimeoutException idle(SocketTimeoutException cause) {
-            if (cause instanceof UpstreamTimeoutException) {
+        @Override
+        public long skip(long n) throws IOException {
+            watch.arm(timeoutMillis);
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw idle(e);
+            } finally {
+                watch.disarm();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            watch.arm(timeoutMillis);
+            try {
+                super.close();
+            } catch (IOException e) {
+                throw idle(e);
+            } finally {
+                watch.disarm();
+            }
+        }
+
+        private IOException idle(IOException cause) {
+            if (cause instanceof UpstreamTimeoutException || !watch.fired() && !(cause instanceof SocketTimeoutException)) {
                 return cause;
             }
-            UpstreamTimeoutException idle = new UpstreamTimeoutException(UpstreamTimeoutException.Wait.STREAM_IDLE,
-                    timeout);
-            idle.initCause(cause);
-            return idle;
+            return timedOut(UpstreamTimeoutException.Wait.STREAM_IDLE, timeout, cause);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.keyfailover.chain;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLSocket;
@@ -14,10 +13,10 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpStatus;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ({@code org.apache.hc.client5.http.wire}), pool keys included. These log the headers with
  * credentials masked, under the same logger name, and never the wire. Their buffers have the
  * route's size (HttpCore's default is 32 KiB each, three per connection). They keep the three
- * timeouts of an answer ({@link AnswerTimeouts}).
+ * timeouts of an answer ({@link AnswerTimeouts}): their socket reads the answer with no timeout,
+ * each read bounded by the connection's watch on the route's {@link UpstreamWatchdog} instead.
  */
 final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClientConnection> {
 
@@ -38,17 +38,19 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
     private final CredentialMasker masker;
     private final Http1Config http1;
     private final AnswerTimeouts timeouts;
+    private final UpstreamWatchdog watchdog;
 
-    MaskedConnections(CredentialMasker masker, ClientSettings settings) {
+    MaskedConnections(CredentialMasker masker, ClientSettings settings, UpstreamWatchdog watchdog) {
         this.masker = masker;
         this.http1 = Http1Config.custom().setBufferSize(settings.bufferSize()).build();
         this.timeouts = new AnswerTimeouts(settings);
+        this.watchdog = watchdog;
     }
 
     @Override
     public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
         Connection connection = new Connection("http-outgoing-" + COUNTER.getAndIncrement(), masker, http1,
-                timeouts);
+                timeouts, watchdog);
         if (socket != null) {
             connection.bind(socket);
         }
@@ -59,33 +61,60 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         private final String id;
         private final CredentialMasker masker;
         private final AnswerTimeouts timeouts;
+        private final UpstreamWatchdog.Watch watch;
+        // The response timeout HttpClient sets before each exchange, kept for the watch, not the socket.
+        private volatile Timeout headTimeout = Timeout.DISABLED;
 
-        Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts) {
+        Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
+                   UpstreamWatchdog watchdog) {
             // null: HttpCore's defaults for charsets, length strategies, writer and parser
             super(id, null, null, http1, null, null, null, null);
             this.id = id;
             this.masker = masker;
             this.timeouts = timeouts;
+            this.watch = watchdog.watch(() -> close(CloseMode.IMMEDIATE));
+        }
+
+        /**
+         * Kept as the head's deadline; the socket keeps it too until the answer is read (a TLS
+         * handshake reads under it), then reads with none.
+         */
+        @Override
+        public void setSocketTimeout(Timeout timeout) {
+            headTimeout = timeout == null ? Timeout.DISABLED : timeout;
+            super.setSocketTimeout(timeout);
         }
 
         @Override
         public ClassicHttpResponse receiveResponseHeader() throws HttpException, IOException {
-            ClassicHttpResponse response;
+            Timeout waited = headTimeout;
+            super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
+            watch.arm(waited.isEnabled() ? waited.toMilliseconds() : 0);
             try {
-                response = super.receiveResponseHeader();
-            } catch (SocketTimeoutException e) {
-                throw timeouts.headTimedOut(getSocketTimeout(), e);
+                return super.receiveResponseHeader();
+            } catch (IOException e) {
+                throw AnswerTimeouts.headFailed(watch, waited, e);
+            } finally {
+                watch.disarm();
             }
-            if (response.getCode() >= HttpStatus.SC_SUCCESS) {
-                timeouts.headReceived(this);
-            }
-            return response;
         }
 
         @Override
         public void receiveResponseEntity(ClassicHttpResponse response) throws HttpException, IOException {
             super.receiveResponseEntity(response);
-            timeouts.bodyReceived(response, this);
+            timeouts.bodyReceived(response, watch);
+        }
+
+        @Override
+        public void close(CloseMode mode) {
+            watch.close();
+            super.close(mode);
+        }
+
+        @Override
+        public void close() throws IOException {
+            watch.close();
+            super.close();
         }
 
         @Override

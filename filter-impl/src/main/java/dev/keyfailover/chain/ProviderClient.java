@@ -3,7 +3,9 @@ package dev.keyfailover.chain;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
@@ -49,13 +51,15 @@ public final class ProviderClient implements Closeable {
     private final KeyPool pool;
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
+    private final UpstreamWatchdog watchdog;
 
     private ProviderClient(Provider provider, KeyPool pool, PoolingHttpClientConnectionManager connections,
-                           CloseableHttpClient client) {
+                           CloseableHttpClient client, UpstreamWatchdog watchdog) {
         this.provider = provider;
         this.pool = pool;
         this.connections = connections;
         this.client = client;
+        this.watchdog = watchdog;
     }
 
     /**
@@ -72,10 +76,11 @@ public final class ProviderClient implements Closeable {
         ClientSettings settings = chain.client();
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
+        UpstreamWatchdog watchdog = UpstreamWatchdog.start(shortestAnswerTimeout(settings));
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
-                .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider), settings))
+                .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider), settings, watchdog))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                         .setSocketTimeout(Timeout.of(settings.responseTimeout()))
@@ -130,7 +135,17 @@ public final class ProviderClient implements Closeable {
         if (events != FailoverEvents.NONE) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TIMING, new UpstreamTimingExec());
         }
-        return new ProviderClient(provider, pool, connections, builder.build());
+        return new ProviderClient(provider, pool, connections, builder.build(), watchdog);
+    }
+
+    /** The shortest of an answer's three timeouts, which sets how often their watchdog sweeps. */
+    private static Duration shortestAnswerTimeout(ClientSettings settings) {
+        Duration shortest = settings.responseTimeout();
+        if (settings.streamIdleTimeout().compareTo(shortest) < 0) {
+            shortest = settings.streamIdleTimeout();
+        }
+        Optional<Duration> firstByte = settings.firstByteTimeout();
+        return firstByte.isPresent() && firstByte.get().compareTo(shortest) < 0 ? firstByte.get() : shortest;
     }
 
     public Provider provider() {
@@ -153,6 +168,10 @@ public final class ProviderClient implements Closeable {
 
     @Override
     public void close() throws IOException {
-        client.close(CloseMode.GRACEFUL);
+        try {
+            client.close(CloseMode.GRACEFUL);
+        } finally {
+            watchdog.close();
+        }
     }
 }

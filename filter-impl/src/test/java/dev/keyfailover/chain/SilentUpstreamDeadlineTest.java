@@ -1,0 +1,175 @@
+package dev.keyfailover.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.keyfailover.api.Provider;
+import dev.keyfailover.api.ProviderSettings;
+import dev.keyfailover.provider.OpenAiProviderFactory;
+import dev.keyfailover.settings.ClientSettings;
+import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.RawUpstream;
+import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.util.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A silent upstream is cut at its deadline by the watchdog, the socket reading with no timeout of
+ * its own (behaviour.md §18, Timeouts): one connection over a real socket, the watchdog swept on a
+ * fake clock.
+ */
+class SilentUpstreamDeadlineTest {
+
+    private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final UpstreamWatchdog watchdog = new UpstreamWatchdog(clock);
+    private final CountDownLatch hangUp = new CountDownLatch(1);
+    private RawUpstream upstream;
+    private Socket socket;
+    private ManagedHttpClientConnection connection;
+
+    @AfterEach
+    void stop() throws IOException {
+        hangUp.countDown();
+        if (connection != null) {
+            connection.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    /** Upstream sends {@code sent} after the request head, then stays silent until the test ends. */
+    private void connect(String sent, ClientSettings settings) throws Exception {
+        upstream = RawUpstream.start((s, out) -> {
+            out.write(sent.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                hangUp.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Provider provider = new OpenAiProviderFactory().create(new ProviderSettings("openai", upstream.baseUri(),
+                java.util.Map.of()));
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(upstream.baseUri().getHost(), upstream.baseUri().getPort()));
+        connection = new MaskedConnections(CredentialMasker.of(provider), settings, watchdog).createConnection(socket);
+        // As HttpClient does before each exchange (InternalExecRuntime.execute).
+        connection.setSocketTimeout(Timeout.of(settings.responseTimeout()));
+        BasicClassicHttpRequest request = new BasicClassicHttpRequest("GET", "/v1/models");
+        request.setHeader("Host", "127.0.0.1");
+        connection.sendRequestHeader(request);
+        connection.flush();
+    }
+
+    private <T> Future<T> inBackground(java.util.concurrent.Callable<T> read) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                result.complete(read.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        }, "upstream-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return result;
+    }
+
+    /** Waits until the read is blocked under its deadline, then checks the socket carries none. */
+    private void awaitArmedReadWithNoSocketTimeout() throws IOException {
+        await().atMost(Duration.ofSeconds(5)).until(() -> watchdog.armed() == 1);
+        assertThat(socket.getSoTimeout()).isZero();
+    }
+
+    private void sweepAt(Duration elapsed) {
+        clock.advance(elapsed);
+        watchdog.sweep();
+    }
+
+    private static Throwable failureOf(Future<?> read) {
+        try {
+            read.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError("the read did not end", e);
+        }
+        throw new AssertionError("the read ended normally");
+    }
+
+    @Test
+    void aSilentUpstreamIsCutAtResponseTimeoutWithNoSocketTimeoutOnTheHeadRead() throws Exception {
+        connect("", ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)));
+        Future<ClassicHttpResponse> head = inBackground(connection::receiveResponseHeader);
+        awaitArmedReadWithNoSocketTimeout();
+
+        sweepAt(Duration.ofMillis(299));
+        assertThat(connection.isOpen()).isTrue();
+        sweepAt(Duration.ofMillis(1));
+
+        assertThat(failureOf(head)).isInstanceOf(UpstreamTimeoutException.class)
+                .hasMessage("no answer within 300 ms (responseTimeout)")
+                .satisfies(e -> assertThat(((UpstreamTimeoutException) e).waitingFor())
+                        .isEqualTo(UpstreamTimeoutException.Wait.HEAD));
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void silenceInsideTheBodyIsCutAtStreamIdleTimeoutWithNoSocketTimeoutOnTheBodyRead() throws Exception {
+        connect(STREAM_HEAD + "9\r\ndata: 1\n\n\r\n", ClientSettings.defaults()
+                .withResponseTimeout(Duration.ofMillis(100)).withStreamIdleTimeout(Duration.ofMillis(400)));
+        ClassicHttpResponse response = connection.receiveResponseHeader();
+        connection.receiveResponseEntity(response);
+        InputStream body = response.getEntity().getContent();
+        assertThat(new String(body.readNBytes(9), StandardCharsets.US_ASCII)).isEqualTo("data: 1\n\n");
+        // The head's shorter timeout is over: a body read waits past it.
+        sweepAt(Duration.ofSeconds(1));
+        Future<Integer> more = inBackground(body::read);
+        awaitArmedReadWithNoSocketTimeout();
+
+        sweepAt(Duration.ofMillis(399));
+        assertThat(connection.isOpen()).isTrue();
+        sweepAt(Duration.ofMillis(1));
+
+        assertThat(failureOf(more)).isInstanceOf(UpstreamTimeoutException.class)
+                .hasMessage("silence inside the answer's body within 400 ms (streamIdleTimeout)");
+    }
+
+    @Test
+    void aStreamWithoutItsFirstByteIsCutAtFirstByteTimeoutBeforeItsHeadIsHandedOn() throws Exception {
+        connect(STREAM_HEAD, ClientSettings.defaults().withStreamIdleTimeout(Duration.ofSeconds(10))
+                .withFirstByteTimeout(Duration.ofMillis(250)));
+        ClassicHttpResponse response = connection.receiveResponseHeader();
+        Future<Void> entity = inBackground(() -> {
+            connection.receiveResponseEntity(response);
+            return null;
+        });
+        awaitArmedReadWithNoSocketTimeout();
+
+        sweepAt(Duration.ofMillis(250));
+
+        assertThat(failureOf(entity)).isInstanceOf(UpstreamTimeoutException.class)
+                .hasMessage("no first byte of the answer's body within 250 ms (firstByteTimeout)");
+        assertThatThrownBy(() -> response.getEntity().getContent().read()).isInstanceOf(IOException.class);
+    }
+}
