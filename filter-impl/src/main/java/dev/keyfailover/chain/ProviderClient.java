@@ -76,7 +76,7 @@ public final class ProviderClient implements Closeable {
         ClientSettings settings = chain.client();
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
-        UpstreamWatchdog watchdog = UpstreamWatchdog.start(shortestAnswerTimeout(settings));
+        UpstreamWatchdog watchdog = UpstreamWatchdog.start(provider.name(), shortestAnswerTimeout(settings));
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -29,16 +28,10 @@ final class UpstreamWatchdog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamWatchdog.class);
     static final long MAX_SWEEP_INTERVAL_MILLIS = 100;
     static final long MIN_SWEEP_INTERVAL_MILLIS = 10;
-    /** One daemon thread sweeps the watchdogs of all routes: a sweep is short, a firing one close. */
-    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "keyfailover-upstream-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private final Clock clock;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
-    private volatile ScheduledFuture<?> sweeps;
+    /** The route's sweeper thread, stopped with the route (a thread left running would pin the webapp's classes). */
+    private volatile ScheduledExecutorService sweeper;
 
     /** A watchdog that sweeps when told to ({@link #sweep()}), for tests with a fake clock. */
     UpstreamWatchdog(Clock clock) {
@@ -46,10 +39,16 @@ final class UpstreamWatchdog implements Closeable {
     }
 
     /** A watchdog on the system clock, swept every {@link #sweepIntervalMillis} of {@code shortest}. */
-    static UpstreamWatchdog start(Duration shortest) {
+    static UpstreamWatchdog start(String route, Duration shortest) {
         UpstreamWatchdog watchdog = new UpstreamWatchdog(Clock.systemUTC());
         long interval = sweepIntervalMillis(shortest);
-        watchdog.sweeps = SWEEPER.scheduleWithFixedDelay(watchdog::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "keyfailover-" + route + "-upstream-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(watchdog::sweep, interval, interval, TimeUnit.MILLISECONDS);
+        watchdog.sweeper = sweeper;
         return watchdog;
     }
 
@@ -94,9 +93,9 @@ final class UpstreamWatchdog implements Closeable {
 
     @Override
     public void close() {
-        ScheduledFuture<?> scheduled = sweeps;
-        if (scheduled != null) {
-            scheduled.cancel(false);
+        ScheduledExecutorService running = sweeper;
+        if (running != null) {
+            running.shutdownNow();
         }
     }
 
