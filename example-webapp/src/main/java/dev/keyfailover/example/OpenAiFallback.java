@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The example's fallback route for OpenAI (behaviour.md §18): when {@code OPENAI_FALLBACK_BASE_URL}
  * is set, a route {@code openai-fallback} at {@code /openai-fallback/*} with
- * {@code OPENAI_FALLBACK_API_KEYS} and {@code OPENAI_FALLBACK_MODEL} (the model it asks for instead
+ * {@code OPENAI_FALLBACK_API_KEYS} or {@code OPENAI_FALLBACK_KEYS_FILE} (watched, §14), and {@code OPENAI_FALLBACK_MODEL} (the model it asks for instead
  * of the client's), and the {@code openai} route falls back to it, on what
  * {@code OPENAI_FALLBACK_ON} adds to the transient failures, timeouts and a dry pool. Each variable
  * may also be given as a context-param of the same name. Absent otherwise.
@@ -31,7 +31,7 @@ final class OpenAiFallback {
         ServletRegistration.Dynamic fallback = context.addServlet(ROUTE, KeyFailoverServlet.class);
         fallback.setInitParameter("provider", "openai");
         fallback.setInitParameter("baseUrl", baseUrl);
-        fallback.setInitParameter("keys", orEmpty(setting(context, "OPENAI_FALLBACK_API_KEYS")));
+        ProviderRoutes.keys(context, fallback, "OPENAI_FALLBACK");
         String model = setting(context, "OPENAI_FALLBACK_MODEL");
         if (model != null) {
             fallback.setInitParameter("fallbackModel", model);
@@ -51,9 +51,5 @@ final class OpenAiFallback {
 
     private static String setting(ServletContext context, String name) {
         return ExampleEnvironment.value(context, name);
-    }
-
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
     }
 }
