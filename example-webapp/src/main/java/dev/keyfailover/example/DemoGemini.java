@@ -37,7 +37,6 @@ final class DemoGemini {
     static final String RETRY_DELAY = "30s";
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Pattern METHOD = Pattern.compile("/v1(?:beta)?/models/([^/:]+):(generateContent|streamGenerateContent)");
-    private static final long EVENT_GAP_MILLIS = 150;
 
     private DemoGemini() {
     }
@@ -135,17 +134,7 @@ final class DemoGemini {
         PrintWriter out = response.getWriter();
         String[] words = text.split(" ");
         for (int i = 0; i < words.length; i++) {
-            out.write("data: " + chunk(words[i] + " ", model, i == words.length - 1) + "\r\n\r\n");
-            out.flush();
-            if (out.checkError()) {
-                throw new IOException("client went away");
-            }
-            try {
-                Thread.sleep(EVENT_GAP_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
+            DemoEvents.write(out, "data: " + chunk(words[i] + " ", model, i == words.length - 1) + "\r\n\r\n");
         }
     }
 

@@ -44,7 +44,6 @@ public class DemoUpstreamServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** Looked up once: each of {@code jakarta.json.Json}'s factory methods looks it up again. */
     private static final JsonProvider JSON = JsonProvider.provider();
-    private static final long EVENT_GAP_MILLIS = 150;
     private static final int COUNTDOWN_LIMIT = 3;
     private static final Duration COUNTDOWN_WINDOW = Duration.ofSeconds(20);
     static final String RATE_LIMITED_MODEL = "demo-rate-limited";
@@ -187,20 +186,7 @@ public class DemoUpstreamServlet extends HttpServlet {
     }
 
     private static void event(PrintWriter out, String name, String data) throws IOException {
-        if (name != null) {
-            out.write("event: " + name + "\n");
-        }
-        out.write("data: " + data + "\n\n");
-        out.flush();
-        if (out.checkError()) {
-            throw new IOException("client went away");
-        }
-        try {
-            Thread.sleep(EVENT_GAP_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
+        DemoEvents.write(out, (name == null ? "" : "event: " + name + "\n") + "data: " + data + "\n\n");
     }
 
     private static JsonObject body(HttpServletRequest request) throws IOException {

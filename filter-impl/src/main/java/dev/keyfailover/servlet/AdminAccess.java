@@ -57,25 +57,29 @@ public final class AdminAccess {
 
     /** Whether the request may read; when not, the 401 or 403 is written. */
     public boolean mayRead(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        return switch (readRefusal(request)) {
-            case 0 -> true;
-            case 401 -> refuse(response, 401, "send the admin token as Authorization: Bearer, or log in with the "
-                    + "role " + VIEWER_ROLE + " or " + ADMIN_ROLE);
-            default -> refuse(response, 403, request.getRemoteUser() != null && bearer(request) == Bearer.NONE
+        return switch (readAccess(request)) {
+            case ALLOWED -> true;
+            case NO_CREDENTIAL -> refuse(response, 401, "send the admin token as Authorization: Bearer, or log in "
+                    + "with the role " + VIEWER_ROLE + " or " + ADMIN_ROLE);
+            case FORBIDDEN -> refuse(response, 403, request.getRemoteUser() != null && bearer(request) == Bearer.NONE
                     ? "user '" + request.getRemoteUser() + "' has no role that may read the status"
                     : "this token may not read the status");
         };
     }
 
-    /** 0 when the request may read, else the status its refusal gets: 401 (no credential) or 403. */
-    int readRefusal(HttpServletRequest request) {
+    /** Whether a request may read the status: allowed, refused for want of a credential (401), or forbidden (403). */
+    enum ReadAccess {
+        ALLOWED, NO_CREDENTIAL, FORBIDDEN
+    }
+
+    ReadAccess readAccess(HttpServletRequest request) {
         if (settings.statusPublic() || request.isUserInRole(ADMIN_ROLE) || request.isUserInRole(VIEWER_ROLE)) {
-            return 0;
+            return ReadAccess.ALLOWED;
         }
         return switch (bearer(request)) {
-            case RIGHT -> 0;
-            case NONE -> request.getRemoteUser() != null ? 403 : 401;
-            case WRONG -> 403;
+            case RIGHT -> ReadAccess.ALLOWED;
+            case NONE -> request.getRemoteUser() != null ? ReadAccess.FORBIDDEN : ReadAccess.NO_CREDENTIAL;
+            case WRONG -> ReadAccess.FORBIDDEN;
         };
     }
 

@@ -65,11 +65,12 @@ public class StatusServlet extends HttpServlet {
         }
         response.setContentType("text/html");
         response.setCharacterEncoding("UTF-8");
-        int refusal = access.readRefusal(request);
-        if (refusal != 0) {
+        AdminAccess.ReadAccess read = access.readAccess(request);
+        if (read != AdminAccess.ReadAccess.ALLOWED) {
             // No data, only the place to enter the admin token (the page is its console's too).
-            response.setStatus(refusal);
-            if (refusal == 401) {
+            boolean noCredential = read == AdminAccess.ReadAccess.NO_CREDENTIAL;
+            response.setStatus(noCredential ? 401 : 403);
+            if (noCredential) {
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"keyfailover\"");
             }
             StatusPage.refused(response.getWriter(), adminPath);
