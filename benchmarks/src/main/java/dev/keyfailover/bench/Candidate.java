@@ -104,6 +104,9 @@ public final class Candidate {
                     "targetUri", upstream, "http.maxConnections", maxConnections, "log", "false"));
             default -> throw new IllegalArgumentException("unknown candidate " + kind);
         }
+        if (Boolean.getBoolean("bench.sseProbe")) {
+            context.addFilter(SseProbe.class, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        }
         server.setHandler(context);
         server.start();
         MemoryReporter reporter = new MemoryReporter();
@@ -189,6 +192,7 @@ public final class Candidate {
             sampler.start();
             HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", adminPort), 16);
             admin.createContext("/mem", exchange -> reply(exchange, report()));
+            admin.createContext("/sse", exchange -> reply(exchange, SseProbe.drain()));
             admin.createContext("/reset", exchange -> {
                 reset();
                 reply(exchange, report());
