@@ -22,7 +22,7 @@ public final class Bench {
     /** Every other scenario, in report order, each starting its own JVMs: a new scenario goes at the end of this list. */
     static List<Scenario> scenarios() {
         return List.of(new SmallHeapMemory(), new OpenStreams(), new ModelLimits(), new ManyStreams(),
-                new SharedState(), new ProviderFailures());
+                new SharedState(), new ProviderFailures(), new Rounds());
     }
 
     public static void main(String[] args) throws Exception {

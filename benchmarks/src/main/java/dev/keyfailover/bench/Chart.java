@@ -11,20 +11,25 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 
 /**
  * One headline of a scenario as a bar chart (XChart), drawn as a PNG next to the report and embedded right after its
- * table: people would rather look than read (issue 22). Groups along the x axis, one bar per series in each group.
+ * table: people would rather look than read (issue 22). Groups along the x axis, one bar per series in each group; or,
+ * for a figure that moves along the x axis (scenario 11's rounds), one line per series.
  *
  * @param name the file name without {@code .png}, unique in the report ({@code s1-rps})
  * @param title the chart's title and the image's alt text
  * @param yTitle what the bars measure, with its unit
  * @param groups the x axis, in order
  * @param series per series (a candidate, a percentile, ...) its value per group; a missing or NaN value draws no bar
+ *     (and no point of a line)
+ * @param lines one line per series, with a marker at each group, instead of bars
  */
-record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series) {
+record Chart(String name, String title, String yTitle, List<String> groups, Map<String, Map<String, Double>> series,
+        boolean lines) {
 
     static final String DIR = "results";
     private static final int WIDTH = 1000;
@@ -32,7 +37,16 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
 
     /** A chart to fill with {@link #bar}; groups and series keep the order they are first given in. */
     static Chart of(String name, String title, String yTitle) {
-        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>());
+        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>(), false);
+    }
+
+    /** The same drawn as lines, one per series across the groups: fill it with {@link #point}. */
+    static Chart lines(String name, String title, String yTitle) {
+        return new Chart(name, title, yTitle, new ArrayList<>(), new LinkedHashMap<>(), true);
+    }
+
+    Chart point(String seriesName, String group, double value) {
+        return bar(seriesName, group, value);
     }
 
     Chart bar(String seriesName, String group, double value) {
@@ -60,12 +74,17 @@ record Chart(String name, String title, String yTitle, List<String> groups, Map<
         CategoryStyler styler = chart.getStyler();
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
-        styler.setXAxisLabelRotation(groups.size() > 4 ? 20 : 0);
+        styler.setXAxisLabelRotation(groups.size() > 4 && !lines ? 20 : 0);
+        if (lines) {
+            styler.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+            styler.setOverlapped(true); // every series' point at its group's centre, not side by side like bars
+        }
         for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
             for (String group : groups) {
                 Double v = s.getValue().get(group);
-                values.add(v == null || v.isNaN() || v.isInfinite() ? 0.0 : v);
+                boolean missing = v == null || v.isNaN() || v.isInfinite();
+                values.add(missing ? (lines ? null : 0.0) : v); // a line breaks at a missing point rather than dive to 0
             }
             chart.addSeries(s.getKey(), groups, values);
         }

@@ -1,13 +1,10 @@
 package dev.keyfailover.bench;
 
-import static dev.keyfailover.bench.JsonResults.num;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -47,15 +44,7 @@ final class CoolingKeys implements WarmScenario {
                 "duration=" + options.measureSeconds()));
         JsonObject before = endpoint.memory();
         JsonObject r = lab.loadCountingUpstream(target.name() + " s10", args);
-        JsonObject after = endpoint.memory();
-        // Requests over the whole run (warm-up included), to divide the CPU the proxy process used, as scenario 1.
-        double requests = num(r, "rps") * (options.warmupSeconds() + options.measureSeconds());
-        if (endpoint.candidate() != null && requests > 0) {
-            r = Json.createObjectBuilder(r)
-                    .add("cpuUsPerRequest", (num(after, "cpuNanos") - num(before, "cpuNanos")) / 1000 / requests)
-                    .build();
-        }
-        byTarget.put(target, r);
+        byTarget.put(target, ProxyCost.added(r, endpoint, before, endpoint.memory(), options));
     }
 
     @Override

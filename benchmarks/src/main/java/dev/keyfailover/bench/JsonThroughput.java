@@ -1,14 +1,10 @@
 package dev.keyfailover.bench;
 
-import static dev.keyfailover.bench.JsonResults.num;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 
 /** Scenario 1: 1 KiB JSON POSTs in a closed loop at several concurrencies; throughput, latency, proxy CPU and allocation. */
 final class JsonThroughput implements WarmScenario {
@@ -29,25 +25,19 @@ final class JsonThroughput implements WarmScenario {
 
     @Override
     public void measure(Endpoint endpoint, Lab lab) throws Exception {
-        Options options = lab.options();
         for (int c : CONCURRENCIES) {
-            JsonObject before = endpoint.memory();
-            JsonObject r = lab.load(endpoint.target().name() + " s1 c=" + c, endpoint.loadArgs("mode=rps",
-                    "conc=" + c, "warmup=" + options.warmupSeconds(), "duration=" + options.measureSeconds()));
-            JsonObject after = endpoint.memory();
-            // Requests over the whole run (warm-up included), to divide the CPU the proxy JVM used.
-            double requests = num(r, "rps") * (options.warmupSeconds() + options.measureSeconds());
-            if (endpoint.candidate() != null && requests > 0) {
-                JsonObjectBuilder with = Json.createObjectBuilder(r)
-                        .add("cpuUsPerRequest", (num(after, "cpuNanos") - num(before, "cpuNanos")) / 1000 / requests);
-                if (after.containsKey("allocatedBytes")) { // a JVM's figure; Portkey's Node process has none
-                    with.add("allocKiBPerRequest",
-                            (num(after, "allocatedBytes") - num(before, "allocatedBytes")) / 1024 / requests);
-                }
-                r = with.build();
-            }
-            byConcurrency.computeIfAbsent(c, k -> new LinkedHashMap<>()).put(endpoint.target(), r);
+            byConcurrency.computeIfAbsent(c, k -> new LinkedHashMap<>()).put(endpoint.target(),
+                    cell(lab, endpoint, c, endpoint.target().name() + " s1 c=" + c));
         }
+    }
+
+    /** One cell: {@code c} connections against {@code endpoint}, with the proxy's cost per request ({@link ProxyCost}). */
+    static JsonObject cell(Lab lab, Endpoint endpoint, int c, String label) throws Exception {
+        Options options = lab.options();
+        JsonObject before = endpoint.memory();
+        JsonObject r = lab.load(label, endpoint.loadArgs("mode=rps", "conc=" + c, "warmup=" + options.warmupSeconds(),
+                "duration=" + options.measureSeconds()));
+        return ProxyCost.added(r, endpoint, before, endpoint.memory(), options);
     }
 
     @Override

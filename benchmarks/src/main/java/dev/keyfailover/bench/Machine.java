@@ -19,12 +19,28 @@ final class Machine {
         return procLine("/proc/meminfo", "MemTotal");
     }
 
+    /** The load average now, as the report prints it ("2.29 (1 min), 3.01 (5 min)"). */
     static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0] + " (1 min), "
-                    + Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[1] + " (5 min)";
-        } catch (IOException e) {
-            return "?";
+        return LoadAverage.now().text();
+    }
+
+    /**
+     * The 1- and 5-minute load averages of {@code /proc/loadavg}; NaN where the file cannot be read.
+     */
+    record LoadAverage(double oneMinute, double fiveMinutes) {
+
+        static LoadAverage now() {
+            try {
+                String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4);
+                return new LoadAverage(Double.parseDouble(fields[0]), Double.parseDouble(fields[1]));
+            } catch (IOException | RuntimeException e) {
+                return new LoadAverage(Double.NaN, Double.NaN);
+            }
+        }
+
+        String text() {
+            return Double.isNaN(oneMinute) ? "?"
+                    : Markdown.fmt(oneMinute, 2) + " (1 min), " + Markdown.fmt(fiveMinutes, 2) + " (5 min)";
         }
     }
 

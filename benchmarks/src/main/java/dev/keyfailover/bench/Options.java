@@ -15,15 +15,16 @@ import java.util.TreeSet;
  * @param java17 the java executable of the upstream, the load generator and the candidates
  * @param java25 the java executable of scenario 5's virtual-thread candidates
  * @param streams scenario 7's number of streams; 0 for its default (10,000, or 2,000 with {@code --quick})
- * @param virtualThreads scenarios 1 to 3 on Java 25 with Jetty's {@code VirtualThreadPool} instead of Java 17 and its
+ * @param virtualThreads scenarios 1 to 3 and 11 on Java 25 with Jetty's {@code VirtualThreadPool} instead of Java 17 and its
  *     {@code QueuedThreadPool}
  * @param before filter-impl classes of an earlier commit ({@code --before=DIR}, run.sh's {@code BEFORE=<commit>}): the
  *     KeyFailoverServlet rows of scenarios 1 and 2 run once more with them, before and after in one run; null for none
  * @param beforeLabel what the report calls that build (its commit)
  * @param afterFirst the "(before)" candidates run after this build's rather than before ({@code --after-first})
+ * @param rounds scenario 11's number of rounds ({@code --rounds=N}; 5, or 2 with {@code --quick}, when not given)
  */
 record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
-        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst) {
+        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst, int rounds) {
 
     static Options parse(String[] args) {
         boolean quick = false;
@@ -37,6 +38,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
         Path before = null;
         String beforeLabel = "before";
         boolean afterFirst = false;
+        int rounds = 0;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -63,6 +65,8 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 afterFirst = true;
             } else if (arg.startsWith("--before-label=")) {
                 beforeLabel = arg.substring(15);
+            } else if (arg.startsWith("--rounds=")) {
+                rounds = rounds(arg.substring(9));
             } else if (arg.startsWith("--streams=")) {
                 streams = Integer.parseInt(arg.substring(10));
             } else {
@@ -70,15 +74,28 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
             }
         }
         return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads, before, beforeLabel,
-                afterFirst);
+                afterFirst, rounds > 0 ? rounds : quick ? 2 : 5);
     }
 
-    /** The java executable of scenarios 1 to 3's candidates. */
+    private static int rounds(String value) {
+        try {
+            int rounds = Integer.parseInt(value.trim());
+            if (rounds >= 1) {
+                return rounds;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is accepted
+        }
+        throw new IllegalArgumentException("--rounds=" + value + ": expected a whole number of at least 1, e.g. "
+                + "--rounds=5 (the default; 2 with --quick)");
+    }
+
+    /** The java executable of scenarios 1 to 3's (and 11's) candidates. */
     String warmJava() {
         return virtualThreads ? java25 : java17;
     }
 
-    /** The thread pool of scenarios 1 to 3's candidates, as {@link Candidate} reads it. */
+    /** The thread pool of scenarios 1 to 3's (and 11's) candidates, as {@link Candidate} reads it. */
     String warmPool() {
         return virtualThreads ? CandidateJvm.VIRTUAL_POOL : CandidateJvm.PLATFORM_POOL;
     }

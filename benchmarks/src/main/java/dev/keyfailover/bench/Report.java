@@ -45,7 +45,7 @@ final class Report {
         markdown.append("| JDK (upstream, load generator, candidates) | ").append(Machine.javaVersion(options.java17()))
                 .append(" |\n");
         if (options.virtualThreads()) {
-            markdown.append("| JDK and pool of scenarios 1 to 3's candidates (`--virtual-threads`) | ")
+            markdown.append("| JDK and pool of scenarios 1 to 3's (and 11's) candidates (`--virtual-threads`) | ")
                     .append(Machine.javaVersion(options.java25())).append(", `VirtualThreadPool` (max ")
                     .append(CandidateJvm.VT_MAX_TASKS).append(" tasks) |\n");
         }

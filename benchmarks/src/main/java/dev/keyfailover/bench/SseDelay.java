@@ -23,10 +23,14 @@ final class SseDelay implements WarmScenario {
 
     @Override
     public void measure(Endpoint endpoint, Lab lab) throws Exception {
+        byTarget.put(endpoint.target(), cell(lab, endpoint, endpoint.target().name() + " s2"));
+    }
+
+    /** One cell: 16 streams at a time against {@code endpoint}; the per-event delay percentiles in µs. */
+    static JsonObject cell(Lab lab, Endpoint endpoint, String label) throws Exception {
         Options options = lab.options();
-        byTarget.put(endpoint.target(), lab.load(endpoint.target().name() + " s2", endpoint.loadArgs("mode=sse",
-                "conc=16", "warmup=" + options.warmupSeconds(), "duration=" + options.measureSeconds(),
-                "events=50", "interval=10")));
+        return lab.load(label, endpoint.loadArgs("mode=sse", "conc=16", "warmup=" + options.warmupSeconds(),
+                "duration=" + options.measureSeconds(), "events=50", "interval=10"));
     }
 
     @Override
