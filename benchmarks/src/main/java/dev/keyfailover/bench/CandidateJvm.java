@@ -12,9 +12,10 @@ import jakarta.json.JsonObject;
 /** A candidate proxy ({@link Candidate}) running in a JVM of its own, with its memory reporter on a second port. */
 final class CandidateJvm implements ProxyProcess {
 
-    /** Same for every candidate: GC, stack, logging. */
+    /** Same for every candidate: GC, stack, logging, the event-stream probe ({@link SseProbe}). */
     static final List<String> FLAGS = List.of("-XX:+UseG1GC", "-Xss1m",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dbench.sseProbe=true");
     static final String HEAP = "-Xmx512m";
     /** Scenario 4's heap: small enough that a proxy holding a body in memory fails. */
     static final String SMALL_HEAP = "-Xmx128m";
@@ -76,6 +77,11 @@ final class CandidateJvm implements ProxyProcess {
     @Override
     public JsonObject memory() throws IOException {
         return LocalHttp.getJson(admin, "/mem");
+    }
+
+    /** What its {@link SseProbe} saw since the last call (and forgets it). */
+    JsonObject probe() throws IOException {
+        return LocalHttp.getJson(admin, "/sse");
     }
 
     /** Resets the figures (after a {@code System.gc()}); answers the heap left then. */

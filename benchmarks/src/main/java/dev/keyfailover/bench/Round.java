@@ -75,6 +75,12 @@ record Round(int number, Machine.LoadAverage start, Machine.LoadAverage end, Lis
         return (num(r, percentile) - num(direct, percentile)) / 1000;
     }
 
+    /** A figure of the candidate's SSE cell as it is (e.g. {@code cpuUsPerEvent}), scaled by {@code factor}; NaN if absent. */
+    double sse(Target target, String figure, double factor) {
+        JsonObject r = sse.get(target);
+        return r != null && r.containsKey(figure) ? num(r, figure) * factor : Double.NaN;
+    }
+
     boolean sseMet(Target target) {
         double p99 = sseAddedMs(target, "p99us");
         return p99 <= SSE_P99_TARGET_MS && p99 < sseAddedMs(Target.MITRE, "p99us");

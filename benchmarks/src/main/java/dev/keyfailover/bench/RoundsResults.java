@@ -86,6 +86,11 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
                 figure(md, target, "SSE added p50 ms", 3, "", r -> r.sseAddedMs(target, "p50us"), null);
                 figure(md, target, "SSE added p99 ms", 3, "", r -> r.sseAddedMs(target, "p99us"),
                         target == Target.MITRE ? null : r -> r.sseMet(target));
+                figure(md, target, "SSE upstream to the proxy's write p50 ms", 3, "",
+                        r -> r.sse(target, "handoffP50us", 0.001), null);
+                figure(md, target, "SSE upstream to the proxy's write p99 ms", 3, "",
+                        r -> r.sse(target, "handoffP99us", 0.001), null);
+                figure(md, target, "SSE CPU µs/event", 1, "", r -> r.sse(target, "cpuUsPerEvent", 1), null);
             }
         }
         md.append('\n');

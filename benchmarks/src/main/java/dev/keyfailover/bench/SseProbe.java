@@ -10,13 +10,15 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Scenario 2's probe inside a candidate ({@code --sse-probe}): in front of any proxy servlet, it notes when each
+ * Scenario 2's probe inside every candidate JVM ({@code -Dbench.sseProbe=true}): in front of any proxy servlet, on the
+ * upstream's event streams only ({@code /sse}), it notes when each
  * event reaches the proxy's servlet output (the proxy has read it from upstream and done its own work) against the
  * upstream's send time the event carries. With the client's figure this splits a candidate's delay in two: upstream to
  * the proxy's write, and the proxy's write to the client. The same filter for every candidate, so their shares compare.
@@ -37,7 +39,8 @@ public final class SseProbe implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        chain.doFilter(request, new Stamping((HttpServletResponse) response));
+        boolean stream = request instanceof HttpServletRequest http && http.getRequestURI().endsWith("/sse");
+        chain.doFilter(request, stream ? new Stamping((HttpServletResponse) response) : response);
     }
 
     /** Finds the event's send time in the bytes written, if they hold one, and records its age now. */
