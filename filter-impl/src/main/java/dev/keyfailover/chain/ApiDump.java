@@ -31,11 +31,14 @@ public final class ApiDump {
     private final Clock clock;
     private final CredentialMasker masker;
     private final AtomicLong sequence = new AtomicLong();
+    /** A full disk fails every exchange's dump: one line per kind of failure and window, not one per exchange. */
+    private final LogThrottles failures;
 
     public ApiDump(Path dumpDir, String providerName, Clock clock, CredentialMasker masker) {
         this.providerDir = dumpDir.resolve(providerName);
         this.clock = clock;
         this.masker = masker;
+        this.failures = new LogThrottles(clock);
     }
 
     /** The folder this provider's attempts are written to. */
@@ -59,8 +62,19 @@ public final class ApiDump {
             Files.createDirectories(providerDir);
             return new BufferedOutputStream(Files.newOutputStream(providerDir.resolve(fileName)), 16 * 1024);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("API dump: cannot write {}: {}", providerDir.resolve(fileName), e.toString());
+            failed("API dump: cannot write {}: {}", providerDir.resolve(fileName).toString(), e);
             return null;
+        }
+    }
+
+    /**
+     * Logs that a dump file failed, throttled by what failed ({@code template}, with two {@code {}}:
+     * the file, the exception) and the exception's class.
+     */
+    void failed(String template, String file, Exception e) {
+        long leftOut = failures.occurred(template + e.getClass().getName());
+        if (leftOut != LogThrottle.COUNTED) {
+            LOG.warn(template + "{}", file, e.toString(), LogThrottle.summary(leftOut));
         }
     }
 

@@ -64,7 +64,7 @@ final class ApiDumpExec implements ExecChainHandler {
     }
 
     private DumpSink sink(String fileName) {
-        return new DumpSink(fileName, dump.open(fileName));
+        return new DumpSink(dump, fileName, dump.open(fileName));
     }
 
     private static String requestUri(ClassicHttpRequest request) {

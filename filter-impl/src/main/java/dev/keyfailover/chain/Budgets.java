@@ -62,7 +62,7 @@ public final class Budgets {
             return NONE;
         }
         return new Budgets(route, usage.keyBudget(), usage.clientBudget(), Objects.requireNonNull(counts, "counts"),
-                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route), events));
+                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route, clock), events));
     }
 
     /**

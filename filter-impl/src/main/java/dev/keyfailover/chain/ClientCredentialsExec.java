@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -45,18 +46,27 @@ final class ClientCredentialsExec implements ExecChainHandler {
     private final boolean pooled;
     private final ClientAccess access;
     private final Budgets budgets;
+    /**
+     * The refusals' line, by why (no key, unknown key, a client of other routes): never by address,
+     * so a client spraying tokens from many addresses adds nothing to memory; the line logged names
+     * the address of its own request.
+     */
+    private final LogThrottles refusals;
 
     /**
      * @param pooled whether the route has a key pool
      * @param access the route's client tokens ({@link ClientAccess#open()}: none)
      * @param budgets the route's client budgets (behaviour.md §16)
+     * @param clock the route's clock, for the refusals' log line
      */
-    ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access, Budgets budgets) {
+    ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access, Budgets budgets,
+                          Clock clock) {
         this.provider = provider;
         this.policy = policy;
         this.pooled = pooled;
         this.access = access;
         this.budgets = budgets;
+        this.refusals = new LogThrottles(clock);
     }
 
     @Override
@@ -88,9 +98,14 @@ final class ClientCredentialsExec implements ExecChainHandler {
             if (!credentials.isEmpty()) {
                 access.failed(caller.address());
             }
-            LOG.info("{}: refused a request from {}: {}", provider.name(), caller.address(), token.isPresent()
-                    ? "client '" + token.get().name() + "' may not use this route"
-                    : credentials.isEmpty() ? "no API key" : "unknown API key " + KeyHint.of(credentials.get(0)));
+            String why = token.isPresent() ? "other route" : credentials.isEmpty() ? "no key" : "unknown key";
+            long leftOut = refusals.occurred(why);
+            if (leftOut != LogThrottle.COUNTED) {
+                LOG.info("{}: refused a request from {}: {}{}", provider.name(), caller.address(), token.isPresent()
+                        ? "client '" + token.get().name() + "' may not use this route"
+                        : credentials.isEmpty() ? "no API key" : "unknown API key " + KeyHint.of(credentials.get(0)),
+                        LogThrottle.summary(leftOut));
+            }
             return refuse(exchange, caller, ProxyFailure.UNAUTHORIZED, token.isPresent()
                     ? "this API key may not be used on " + provider.name()
                     : credentials.isEmpty() ? "no API key was sent" : "the API key is not valid here", 0);

@@ -3,21 +3,18 @@ package dev.keyfailover.chain;
 import java.io.IOException;
 import java.io.OutputStream;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * One dump file being written as bytes pass by. A write failure is logged once and turns the sink
- * off; it never reaches the exchange.
+ * One dump file being written as bytes pass by. A write failure is logged once (through the
+ * dump's throttled line) and turns the sink off; it never reaches the exchange.
  */
 final class DumpSink {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DumpSink.class);
-
+    private final ApiDump dump;
     private final String name;
     private OutputStream out;
 
-    DumpSink(String name, OutputStream out) {
+    DumpSink(ApiDump dump, String name, OutputStream out) {
+        this.dump = dump;
         this.name = name;
         this.out = out;
     }
@@ -44,13 +41,13 @@ final class DumpSink {
         try {
             out.close();
         } catch (IOException e) {
-            LOG.warn("API dump: cannot finish {}: {}", name, e.toString());
+            dump.failed("API dump: cannot finish {}: {}", name, e);
         }
         out = null;
     }
 
     private void fail(IOException e) {
-        LOG.warn("API dump: cannot write {}, dropping the rest of it: {}", name, e.toString());
+        dump.failed("API dump: cannot write {}, dropping the rest of it: {}", name, e);
         try {
             out.close();
         } catch (IOException ignored) {

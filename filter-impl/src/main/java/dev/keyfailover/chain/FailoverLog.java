@@ -1,5 +1,6 @@
 package dev.keyfailover.chain;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -9,15 +10,23 @@ import dev.keyfailover.pool.KeyId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The log lines of key outcomes: a transition is logged once, by the request that made it; keys as hints only. */
+/**
+ * The log lines of key outcomes: a transition is logged once, by the request that made it; keys as
+ * hints only. The lines of a request that fails as many others do (no key left, budget ran out) go
+ * through a {@link LogThrottle}: an outage writes one per kind per window, not one per request.
+ */
 final class FailoverLog implements FailoverEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyFailoverExec.class);
 
     private final String providerName;
+    private final LogThrottles exhaustions;
+    private final LogThrottle budgetsSpent;
 
-    FailoverLog(String providerName) {
+    FailoverLog(String providerName, Clock clock) {
         this.providerName = providerName;
+        this.exhaustions = new LogThrottles(clock);
+        this.budgetsSpent = new LogThrottle(clock);
     }
 
     @Override
@@ -94,12 +103,19 @@ final class FailoverLog implements FailoverEvents {
 
     @Override
     public void budgetSpent(int attempts) {
-        LOG.warn("{}: requestBudget ran out after {} attempt(s), answering 504", providerName, attempts);
+        long leftOut = budgetsSpent.occurred();
+        if (leftOut != LogThrottle.COUNTED) {
+            LOG.warn("{}: requestBudget ran out after {} attempt(s), answering 504{}", providerName, attempts,
+                    LogThrottle.summary(leftOut));
+        }
     }
 
     @Override
     public void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
-        LOG.warn("{}: no key left after {} attempt(s): {} (retry after {} ms)", providerName, attempts,
-                exhaustion.kind(), exhaustion.retryAfter().toMillis());
+        long leftOut = exhaustions.occurred(exhaustion.kind().name());
+        if (leftOut != LogThrottle.COUNTED) {
+            LOG.warn("{}: no key left after {} attempt(s): {} (retry after {} ms){}", providerName, attempts,
+                    exhaustion.kind(), exhaustion.retryAfter().toMillis(), LogThrottle.summary(leftOut));
+        }
     }
 }

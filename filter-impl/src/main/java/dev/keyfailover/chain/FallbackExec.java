@@ -38,6 +38,10 @@ final class FallbackExec implements ExecChainHandler {
     private final Breakers breakers;
     private final java.time.Clock clock;
     private final FailoverEvents events;
+    /** Per request, so throttled: by the fallback route's name and why it was skipped. */
+    private final LogThrottles skipped;
+    /** By the fallback route's name and the exception's class. */
+    private final LogThrottles failed;
 
     FallbackExec(Provider provider, FallbackPlan plan, java.time.Clock clock, FailoverEvents events) {
         this.provider = provider;
@@ -46,7 +50,9 @@ final class FallbackExec implements ExecChainHandler {
         this.transientStatuses = plan.transientStatuses();
         this.breakers = new Breakers(settings.breakerThreshold(), settings.breakerCooldown(), clock);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock), events);
+        this.skipped = new LogThrottles(clock);
+        this.failed = new LogThrottles(clock);
     }
 
     @Override
@@ -150,14 +156,21 @@ final class FallbackExec implements ExecChainHandler {
         for (String name : settings.routes()) {
             Optional<FallbackTarget> target = targets.find(name);
             if (target.isEmpty()) {
-                LOG.warn("{}: fallback route '{}' is not running; skipped", provider.name(), name);
+                long leftOut = skipped.occurred(name + " not running");
+                if (leftOut != LogThrottle.COUNTED) {
+                    LOG.warn("{}: fallback route '{}' is not running; skipped{}", provider.name(), name,
+                            LogThrottle.summary(leftOut));
+                }
                 continue;
             }
             String renamed = target.get().settings().renamed(model);
             ClassicHttpRequest sent = ModelRename.forTarget(request, exchange, target.get(), model, renamed);
             if (sent == null) {
-                LOG.warn("{}: the model of this request lies too deep in its body to rename for fallback route "
-                        + "'{}'; skipped", provider.name(), name);
+                long leftOut = skipped.occurred(name + " too deep");
+                if (leftOut != LogThrottle.COUNTED) {
+                    LOG.warn("{}: the model of this request lies too deep in its body to rename for fallback route "
+                            + "'{}'; skipped{}", provider.name(), name, LogThrottle.summary(leftOut));
+                }
                 continue;
             }
             events.fallback(name, reason);
@@ -168,7 +181,11 @@ final class FallbackExec implements ExecChainHandler {
                 answer = target.get().client().executeOpen(null, sent, context);
             } catch (IOException e) {
                 exchange.countAttempts(fallback);
-                LOG.warn("{}: fallback route '{}' failed: {}", provider.name(), name, e.toString());
+                long leftOut = failed.occurred(name + " " + e.getClass().getName());
+                if (leftOut != LogThrottle.COUNTED) {
+                    LOG.warn("{}: fallback route '{}' failed: {}{}", provider.name(), name, e.toString(),
+                            LogThrottle.summary(leftOut));
+                }
                 continue;
             }
             exchange.countAttempts(fallback);

@@ -57,7 +57,7 @@ final class KeyFailoverExec implements ExecChainHandler {
                 : pool.settings().maxWaitForKey());
         this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock), events);
         this.ownKeys = new OwnKeys(provider);
     }
 

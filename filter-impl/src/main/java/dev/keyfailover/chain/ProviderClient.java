@@ -110,7 +110,8 @@ public final class ProviderClient implements Closeable {
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new ProxyProtocolExec())
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
-                        new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets()))
+                        new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets(),
+                                clock))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
                         new UsageExec(provider, chain.usage().streamUsage()));

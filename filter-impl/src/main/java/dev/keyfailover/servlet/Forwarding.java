@@ -1,12 +1,15 @@
 package dev.keyfailover.servlet;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Set;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
 import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.Exchange;
+import dev.keyfailover.chain.LogThrottle;
+import dev.keyfailover.chain.LogThrottles;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.chain.RequestSpans;
@@ -39,15 +42,18 @@ final class Forwarding {
     private final ResponseStreamer streamer;
     private final ClientWatchdog watchdog;
     private final UsageLedger usage;
+    /** A provider that is down fails every request: its line by the exception's class, once per window. */
+    private final LogThrottles upstreamFailures;
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
-               ClientWatchdog watchdog, UsageLedger usage) {
+               ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
         this.baseUrl = baseUrl;
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
         this.watchdog = watchdog;
         this.usage = usage;
+        this.upstreamFailures = new LogThrottles(clock);
     }
 
     private Provider provider() {
@@ -94,8 +100,11 @@ final class Forwarding {
                 return RequestOutcome.CLIENT_ERROR;
             } catch (IOException e) {
                 UpstreamFailures.Answer failure = UpstreamFailures.beforeAnswer(e);
-                LOG.warn("{}: upstream {} failed before answering: {}", provider().name(), upstream.getMethod(),
-                        e.toString());
+                long leftOut = upstreamFailures.occurred(e.getClass().getName());
+                if (leftOut != LogThrottle.COUNTED) {
+                    LOG.warn("{}: upstream {} failed before answering: {}{}", provider().name(), upstream.getMethod(),
+                            e.toString(), LogThrottle.summary(leftOut));
+                }
                 return answer(failure.failure(), failure.message(), response, exchange);
             }
         }

@@ -2,6 +2,7 @@ package dev.keyfailover.servlet;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 
 import dev.keyfailover.api.Provider;
@@ -43,7 +44,7 @@ public final class ProxyRoute implements Closeable {
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
                int streamBufferSize, ClientAddresses addresses,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters,
-               RouteKeys keys, RouteTokens tokens, UsageLedger usage) {
+               RouteKeys keys, RouteTokens tokens, UsageLedger usage, Clock clock) {
         this.keys = keys;
         this.tokens = tokens;
         this.addresses = addresses;
@@ -51,7 +52,7 @@ public final class ProxyRoute implements Closeable {
         this.baseUrl = baseUrl;
         this.fallback = fallback;
         this.forwarding = new Forwarding(baseUrl, client, new UpstreamRequests(headers),
-                new ResponseStreamer(headers, streamBufferSize), watchdog, usage);
+                new ResponseStreamer(headers, streamBufferSize), watchdog, usage, clock);
         this.usage = usage;
         this.store = store;
         this.inFlight = inFlight;

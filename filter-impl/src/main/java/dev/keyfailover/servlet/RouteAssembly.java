@@ -129,7 +129,8 @@ final class RouteAssembly {
                 new InFlightRequests(inbound.maxConcurrentStreams()),
                 ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys, tokens,
                 new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets,
-                        name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()));
+                        name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()),
+                clock);
     }
 
     /** Undoes what a route that does not start made. */

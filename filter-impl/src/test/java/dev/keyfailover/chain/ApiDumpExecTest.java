@@ -20,6 +20,7 @@ import dev.keyfailover.pool.KeyHint;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.RawUpstream;
 import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.logging.CapturedLogs;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
@@ -234,6 +235,27 @@ class ApiDumpExecTest {
         assertThat(upstream.requests()).allSatisfy(r -> assertThat(r.bodyText()).isEqualTo(BODY));
         assertThat(Files.isRegularFile(notADirectory)).isTrue();
         assertThat(chain.client().connectionStats().getLeased()).isZero();
+    }
+
+    @Test
+    void anUnwritableDumpIsLoggedOncePerWindowNotOncePerFile() throws Exception {
+        Path notADirectory = Files.writeString(dumpRoot.resolve("occupied"), "a regular file");
+        upstream.on(K1, FakeUpstream.ok("{\"ok\":true}")).on(K2, FakeUpstream.ok("{\"ok\":true}"));
+        client(notADirectory, upstream.baseUri());
+        CapturedLogs.clear();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(chain.send(request("/v1/chat/completions"))).isEqualTo("200 {\"ok\":true}");
+        }
+        clock.advance(LogThrottle.WINDOW);
+        assertThat(chain.send(request("/v1/chat/completions"))).isEqualTo("200 {\"ok\":true}");
+
+        List<String> lines = CapturedLogs.events().stream().map(CapturedLogs.Event::message)
+                .filter(message -> message.startsWith("API dump: cannot write " + notADirectory)).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).doesNotContain("more like it");
+        // 20 requests of one attempt, two files each: the first logged, 39 counted.
+        assertThat(lines.get(1)).endsWith("(39 more like it in the 10 s after the last one logged)");
     }
 
     @Test

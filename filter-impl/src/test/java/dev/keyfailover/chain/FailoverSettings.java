@@ -36,7 +36,8 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
     /** As above, with these retries and the full backoff as each retry's wait (jitter 1). */
     ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, RetrySettings retries, Clock clock) {
         List<ExecChainHandler> handlers = List.of(
-                new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE),
+                new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE,
+                        clock),
                 new ReplayableBodyExec(bodyLimits, provider),
                 new KeyFailoverExec(provider, pool, retries, () -> 1.0, clock, FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
+import dev.keyfailover.chain.LogThrottle;
 import dev.keyfailover.settings.ClientToken;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
@@ -214,6 +215,29 @@ class ClientTokenTest {
                 "X-Forwarded-For", "198.51.100.7");
 
         assertThat(spoofed.statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void refusalsFromManyAddressesAreOneLinePerWindowNamingTheAddressOfTheRequestLogged() throws Exception {
+        start("openai", Map.of("trustedProxies", "127.0.0.0/8, ::1"));
+        CapturedLogs.clear();
+
+        for (int i = 1; i <= 50; i++) {
+            assertThat(send("/v1/chat/completions", "Authorization", "Bearer tok-sprayed-" + i + "-0123456789abcdef",
+                    "X-Forwarded-For", "203.0.113." + i).statusCode()).isEqualTo(401);
+        }
+        clock.advance(LogThrottle.WINDOW);
+        assertThat(send("/v1/chat/completions", "Authorization", "Bearer tok-sprayed-last-0123456789abcdef",
+                "X-Forwarded-For", "198.51.100.7").statusCode()).isEqualTo(401);
+
+        java.util.List<String> refusals = CapturedLogs.events().stream().map(CapturedLogs.Event::message)
+                .filter(message -> message.startsWith("openai: refused a request from ")).toList();
+        assertThat(refusals).hasSize(2);
+        assertThat(refusals.get(0)).startsWith("openai: refused a request from 203.0.113.1: unknown API key ")
+                .doesNotContain("more like it");
+        assertThat(refusals.get(1)).startsWith("openai: refused a request from 198.51.100.7: unknown API key ")
+                .endsWith("(49 more like it in the 10 s after the last one logged)");
+        assertThat(String.join("\n", refusals)).doesNotContain("0123456789abcdef");
     }
 
     @Test

@@ -14,9 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.keyfailover.chain.LogThrottle;
 import dev.keyfailover.metrics.MeterNames;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
+import dev.keyfailover.testing.logging.CapturedLogs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -264,6 +266,30 @@ class FallbackRoutesTest {
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("10");
         assertThat(response.body()).contains("openai");
+    }
+
+    @Test
+    void aFallbackRouteThatIsDownIsLoggedOncePerWindowNotOncePerRequest() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
+            closedPort = unused.getLocalPort();
+        }
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        start(Map.of("retries", "0", "breakerThreshold", "1000"),
+                Map.of("retries", "0", "baseUrl", "http://127.0.0.1:" + closedPort));
+        CapturedLogs.clear();
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(chat().statusCode()).as("the first route's own answer").isEqualTo(503);
+        }
+        clock.advance(LogThrottle.WINDOW);
+        assertThat(chat().statusCode()).isEqualTo(503);
+
+        List<String> lines = CapturedLogs.events().stream().map(CapturedLogs.Event::message)
+                .filter(message -> message.startsWith("openai: fallback route 'backup' failed: ")).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).doesNotContain("more like it");
+        assertThat(lines.get(1)).endsWith("(29 more like it in the 10 s after the last one logged)");
     }
 
     @Test
