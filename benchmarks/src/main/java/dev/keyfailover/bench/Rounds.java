@@ -24,6 +24,11 @@ final class Rounds implements Scenario {
             Target.KEYFAILOVER_METRICS, Target.KEYFAILOVER_BEFORE, Target.KEYFAILOVER, Target.JETTY, Target.JETTY_FLUSH,
             Target.MITRE);
     static final List<Integer> CONCURRENCIES = List.of(16, 64);
+    /**
+     * Streams per target in the side-by-side SSE cell: with five streaming targets about as many events a second in
+     * all as the 16 streams of one target in scenario 2's cell.
+     */
+    static final int TOGETHER_STREAMS = 4;
 
     @Override
     public int number() {
@@ -86,6 +91,8 @@ final class Rounds implements Scenario {
         for (Target target : sseOrder) {
             sse.put(target, SseDelay.cell(lab, endpoints.get(target), target.name() + " s11 r" + number + " sse"));
         }
-        return new Round(number, start, Machine.LoadAverage.now(), jsonOrder, sseOrder, json, sse);
+        Map<Target, JsonObject> together = SseDelay.together(lab, sseOrder.stream().map(endpoints::get).toList(),
+                TOGETHER_STREAMS, "s11 r" + number + " sse side by side");
+        return new Round(number, start, Machine.LoadAverage.now(), jsonOrder, sseOrder, json, sse, together);
     }
 }

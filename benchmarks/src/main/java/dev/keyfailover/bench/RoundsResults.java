@@ -43,7 +43,14 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
                 .append("direct's of the same round; the summary is the median, min and max of those within-round ")
                 .append("figures, never a figure of one round against another's. Direct has no JSON cells (no proxy ")
                 .append("CPU to measure); stock Jetty ProxyServlet has no SSE cell (it holds small events to the end of ")
-                .append("the stream, scenario 2), Jetty ProxyServlet + flush only that one.\n\n");
+                .append("the stream, scenario 2), Jetty ProxyServlet + flush only that one.\n\n")
+                .append("**SSE side by side:** each round ends with a second SSE cell in which direct and every ")
+                .append("streaming candidate run at the same time, ").append(Rounds.TOGETHER_STREAMS)
+                .append(" streams each, one load generator each: a moment when other work takes the cores falls on ")
+                .append("all of them alike, so the added delay (candidate's percentile minus direct's over the same ")
+                .append("seconds) no longer carries the swings of direct's own p99 from one cell to the next, which ")
+                .append("on this machine are larger than any proxy's. \"To the proxy's write\" is the SSE probe of ")
+                .append("scenario 2 (upstream's send time to the event reaching the proxy servlet's output).\n\n");
         summary(md);
         targetsMet(md);
         md.append("| round | load average at start | at end | order at c = 16 and 64 | order of the SSE cell |\n")
@@ -91,6 +98,12 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
                 figure(md, target, "SSE upstream to the proxy's write p99 ms", 3, "",
                         r -> r.sse(target, "handoffP99us", 0.001), null);
                 figure(md, target, "SSE CPU µs/event", 1, "", r -> r.sse(target, "cpuUsPerEvent", 1), null);
+                figure(md, target, "SSE side by side: added p50 ms", 3, "", r -> r.togetherAddedMs(target, "p50us"),
+                        null);
+                figure(md, target, "SSE side by side: added p99 ms", 3, "", r -> r.togetherAddedMs(target, "p99us"),
+                        target == Target.MITRE ? null : r -> r.togetherMet(target));
+                figure(md, target, "SSE side by side: to the proxy's write p99 ms", 3, "",
+                        r -> r.together(target, "handoffP99us", 0.001), null);
             }
         }
         md.append('\n');
@@ -121,15 +134,17 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
                     .append(met(r -> r.cpuMet(target, 16) && r.cpuMet(target, 64))).append(" of ").append(rounds.size())
                     .append(" rounds**; SSE added p99 ≤ ").append(fmt(Round.SSE_P99_TARGET_MS, 0))
                     .append(" ms and below MITRE ProxyServlet's in the same round: **").append(met(r -> r.sseMet(target)))
-                    .append(" of ").append(rounds.size()).append(" rounds**.\n");
+                    .append(" of ").append(rounds.size()).append(" rounds**, in the side-by-side cell **")
+                    .append(met(r -> r.togetherMet(target))).append(" of ").append(rounds.size()).append(" rounds**.\n");
         }
         md.append('\n');
     }
 
     private void perRound(StringBuilder md, Round round) {
         md.append("### Round ").append(round.number()).append("\n\n")
-                .append("| candidate | CPU vs Jetty (µs/req), c = 16 | c = 64 | SSE added p50 ms | added p99 ms | errors |\n")
-                .append("|---|---:|---:|---:|---:|---|\n");
+                .append("| candidate | CPU vs Jetty (µs/req), c = 16 | c = 64 | SSE added p50 ms | added p99 ms | "
+                        + "side by side: added p50 ms | added p99 ms | errors |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Target target : targets) {
             if (target.direct()) {
                 continue;
@@ -140,12 +155,15 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
                         round.cpuUs(Target.JETTY, c)) + " (" + fmt(round.cpuUs(target, c), 0) + ")" : "");
             }
             row(md, target.name(), cpu.get(0), cpu.get(1), fmt(round.sseAddedMs(target, "p50us"), 3),
-                    fmt(round.sseAddedMs(target, "p99us"), 3), errors(round, target));
+                    fmt(round.sseAddedMs(target, "p99us"), 3), fmt(round.togetherAddedMs(target, "p50us"), 3),
+                    fmt(round.togetherAddedMs(target, "p99us"), 3), errors(round, target));
         }
         JsonObject direct = round.sse().get(Target.DIRECT);
         md.append("\nDirect, the SSE baseline of this round: p50 ").append(fmt(num(direct, "p50us") / 1000, 3))
                 .append(" ms, p99 ").append(fmt(num(direct, "p99us") / 1000, 3)).append(" ms; errors: ")
-                .append(direct == null ? "no result" : Markdown.errors(direct, "ok")).append(".\n\n");
+                .append(direct == null ? "no result" : Markdown.errors(direct, "ok")).append("; side by side: p50 ")
+                .append(fmt(round.together(Target.DIRECT, "p50us", 0.001), 3)).append(" ms, p99 ")
+                .append(fmt(round.together(Target.DIRECT, "p99us", 0.001), 3)).append(" ms.\n\n");
     }
 
     /** The outcomes other than the good one of each of the target's cells in the round, e.g. "c = 64: status-502: 3". */
@@ -160,6 +178,10 @@ record RoundsResults(int warmupSeconds, int measureSeconds, List<Target> targets
         JsonObject sse = round.sse().get(target);
         if (sse != null && !Markdown.errors(sse, "ok").equals("none")) {
             found.add("SSE: " + Markdown.errors(sse, "ok"));
+        }
+        JsonObject together = round.together().get(target);
+        if (together != null && !Markdown.errors(together, "ok").equals("none")) {
+            found.add("SSE side by side: " + Markdown.errors(together, "ok"));
         }
         return found.isEmpty() ? "none" : String.join("; ", found);
     }
