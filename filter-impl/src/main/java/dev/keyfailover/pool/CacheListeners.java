@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores open on the caches of one cache manager, to which the cache's events go
- * (behaviour.md §12); JCache's listener is registered once per cache.
+ * (behaviour.md §12); JCache's listener is part of the cache's configuration (so every member that
+ * opens the cache makes it) or, on a cache created without it, registered once per cache.
  *
  * <p>Why a lookup at all: the listener is made by JCache's class factory from a class name (a
  * Hazelcast client sends its listener configuration to the cluster, whose members need not have
@@ -28,8 +31,11 @@ import org.slf4j.LoggerFactory;
 final class CacheListeners {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheListeners.class);
-    /** JCache's own class factory, which serializes to a class name: the one configuration of every store. */
-    private static final MutableCacheEntryListenerConfiguration<String, String> LISTENER =
+    /**
+     * JCache's own class factory, which serializes to a class name: the one configuration of every
+     * store, also part of the configuration a store creates its cache with.
+     */
+    static final MutableCacheEntryListenerConfiguration<String, String> LISTENER =
             new MutableCacheEntryListenerConfiguration<>(FactoryBuilder.factoryOf(JCacheKeyStateStore.Listener.class),
                     null, false, false);
     /** Guarded by itself; managers compare by identity (none of the tested providers overrides equals). */
@@ -60,6 +66,14 @@ final class CacheListeners {
             if (subscribers.stores.size() > 1) {
                 return;
             }
+            if (carriesListener(cache)) {
+                // The cluster's configuration of the cache names the listener (the cache was created with it, or
+                // another node registered it), so the cache made it when this node opened it. Registering it
+                // again would not fail here on a member that joined later (its copy of the configuration does
+                // not see it as equal) but on every other member, each logging an ERROR, and this member
+                // would hear every event twice.
+                return;
+            }
             try {
                 cache.registerCacheEntryListener(LISTENER);
                 subscribers.registeredHere = true;
@@ -70,6 +84,20 @@ final class CacheListeners {
                         cache.getName());
             }
         }
+    }
+
+    private static boolean carriesListener(Cache<String, String> cache) {
+        try {
+            CompleteConfiguration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
+            for (CacheEntryListenerConfiguration<?, ?> listener : configuration.getCacheEntryListenerConfigurations()) {
+                if (LISTENER.equals(listener)) {
+                    return true;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // A provider without a complete configuration: registering tells.
+        }
+        return false;
     }
 
     /** Stops sending events to {@code subscriber}; the last store of a cache takes the listener away. */

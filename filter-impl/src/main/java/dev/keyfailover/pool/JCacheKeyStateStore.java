@@ -85,8 +85,10 @@ public final class JCacheKeyStateStore extends KeyStateStore {
         Cache<String, String> cache = manager.getCache(cacheName, String.class, String.class);
         if (cache == null) {
             try {
+                // The listener in the configuration: each member that opens the cache makes it, and none registers it.
                 cache = manager.createCache(cacheName, new MutableConfiguration<String, String>()
-                        .setTypes(String.class, String.class).setStoreByValue(true));
+                        .setTypes(String.class, String.class).setStoreByValue(true)
+                        .addCacheEntryListenerConfiguration(CacheListeners.LISTENER));
             } catch (javax.cache.CacheException e) {
                 // Another route or node created it meanwhile.
                 cache = manager.getCache(cacheName, String.class, String.class);

@@ -2,6 +2,7 @@ package dev.keyfailover.pool;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,12 @@ import org.slf4j.LoggerFactory;
  * {@code keyfailover-keys|<provider>} of the state cache, holding a {@link KeyChanges}. A change is
  * a compare-and-set on that entry; every node hears of a newer version from the cache's listener
  * (milliseconds), and, since Hazelcast does not promise to deliver every event (a member that
- * leaves, a partition that moves), also reads the entry every {@link #POLL}. The one entry per route
- * makes that poll one {@code get}. A node that finds the entry gone while it holds changes (the
- * cluster restarted under a client node) writes its own back. What a node adopts it hands to the
- * listener, one version at a time, newer versions only.
+ * leaves, a partition that moves), also polls every {@link #POLL}. The poll reads only the list's
+ * published version ({@link KeyListVersion}, a number) and the list itself only when that is newer
+ * than the one this node holds: a list of 10,000 added keys is about 1.5 MB, read once per change,
+ * not 2.5 times a second. A node that finds the entry gone while it holds changes (the cluster
+ * restarted under a client node) writes its own back. What a node adopts it hands to the listener,
+ * one version at a time, newer versions only.
  */
 public final class SharedKeyList implements AutoCloseable {
 
@@ -36,6 +39,7 @@ public final class SharedKeyList implements AutoCloseable {
     private final Cache<String, String> cache;
     private final StoreCalls calls;
     private final String entry;
+    private final KeyListVersion version;
     private final Consumer<KeyChanges> listener;
     private final ScheduledExecutorService poller;
     private final CacheListeners.Subscriber subscriber = this::heard;
@@ -47,6 +51,7 @@ public final class SharedKeyList implements AutoCloseable {
         this.cache = cache;
         this.calls = calls;
         this.entry = PREFIX + provider;
+        this.version = new KeyListVersion(cache, provider);
         this.listener = listener;
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "keyfailover-keys-" + provider);
@@ -58,13 +63,19 @@ public final class SharedKeyList implements AutoCloseable {
     /** Reads what the cluster holds now (a restarted node agrees with the others), then follows it. */
     static SharedKeyList open(Cache<String, String> cache, StoreCalls calls, String provider,
                               Consumer<KeyChanges> listener, Duration startupTimeout) {
+        return open(cache, calls, provider, listener, startupTimeout, POLL);
+    }
+
+    /** As above, polling every {@code poll} (tests poll by hand, with a poll that never comes). */
+    static SharedKeyList open(Cache<String, String> cache, StoreCalls calls, String provider,
+                              Consumer<KeyChanges> listener, Duration startupTimeout, Duration poll) {
         SharedKeyList list = new SharedKeyList(cache, calls, provider, listener);
         String line = calls.call("read the run-time keys", startupTimeout, () -> list.cache.get(list.entry));
         if (line != null) {
             list.adopt(line);
         }
         CacheListeners.subscribe(cache, list.subscriber);
-        list.poller.scheduleWithFixedDelay(list::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        list.poller.scheduleWithFixedDelay(list::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
         return list;
     }
 
@@ -80,6 +91,7 @@ public final class SharedKeyList implements AutoCloseable {
                 KeyChanges now = line == null ? held() : readable(line).orElse(KeyChanges.NONE);
                 KeyChanges next = change.apply(now).withVersion(Math.max(now.version(), held().version()) + 1);
                 if (line == null ? cache.putIfAbsent(entry, next.text()) : cache.replace(entry, line, next.text())) {
+                    publish(next.version());
                     return next;
                 }
             }
@@ -103,18 +115,44 @@ public final class SharedKeyList implements AutoCloseable {
         }
     }
 
-    private void poll() {
+    /** Reads the published version; the list only when that is newer than the one held, or when none is published. */
+    void poll() {
         try {
+            OptionalLong published = version.read();
+            if (published.isPresent() && published.getAsLong() <= held().version()) {
+                return;
+            }
             String line = cache.get(entry);
-            if (line != null) {
-                adopt(line);
-            } else if (held().version() > 0 && cache.putIfAbsent(entry, held().text())) {
-                LOG.warn("{}: the cluster had lost the run-time key changes; this node wrote its own back (version {})",
-                        entry, held().version());
+            if (line == null) {
+                if (held().version() > 0 && cache.putIfAbsent(entry, held().text())) {
+                    publish(held().version());
+                    LOG.warn("{}: the cluster had lost the run-time key changes; this node wrote its own back (version {})",
+                            entry, held().version());
+                }
+                return;
+            }
+            Optional<KeyChanges> listed = readable(line);
+            listed.ifPresent(this::offer);
+            long listedVersion = listed.map(KeyChanges::version).orElse(0L);
+            if (published.isEmpty()) {
+                // A list written before versions were published (or the version lost): publish it once.
+                version.raise(listedVersion);
+            } else if (listed.isPresent() && listedVersion < published.getAsLong()) {
+                version.settle(published.getAsLong(), listedVersion);
             }
         } catch (RuntimeException e) {
             // The state store logs when it stops answering; the next poll tries again.
             LOG.debug("{}: cannot read the run-time key changes: {}", entry, e.toString());
+        }
+    }
+
+    /** The list is written: its version is published, so that polls read it. */
+    private void publish(long written) {
+        try {
+            version.raise(written);
+        } catch (RuntimeException e) {
+            // The list is the change and it is made; the cache's event brings it to the other nodes.
+            LOG.debug("{}: version {} written, not yet published: {}", entry, written, e.toString());
         }
     }
 

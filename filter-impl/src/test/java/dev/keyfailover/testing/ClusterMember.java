@@ -29,23 +29,40 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Starts a cluster of {@code size} members on free ports; returns once they all see each other. */
     public static List<ClusterMember> startCluster(int size) throws Exception {
-        String cluster = "keyfailover-test-" + UUID.randomUUID();
+        Plan plan = plan(size);
+        List<java.util.concurrent.CompletableFuture<ClusterMember>> starting = new java.util.ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            int member = i;
+            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> plan.start(member)));
+        }
+        List<ClusterMember> started = starting.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> started.stream().allMatch(member -> member.instance.getCluster().getMembers().size() == size));
+        return started;
+    }
+
+    /**
+     * Free ports for a cluster of {@code size} members, started later one at a time by
+     * {@link Plan#start(int)}: a member then joins the ones already up, as an operator starts nodes.
+     */
+    public static Plan plan(int size) throws java.io.IOException {
         int[] ports = new int[size];
         for (int i = 0; i < size; i++) {
             try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
                 ports[i] = socket.getLocalPort();
             }
         }
-        List<String> members = java.util.Arrays.stream(ports).mapToObj(port -> "127.0.0.1:" + port).toList();
-        List<java.util.concurrent.CompletableFuture<ClusterMember>> starting = new java.util.ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            int port = ports[i];
-            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> start(cluster, port, members)));
+        return new Plan("keyfailover-test-" + UUID.randomUUID(), java.util.Arrays.stream(ports).boxed().toList());
+    }
+
+    /** A cluster's name and its members' ports. */
+    public record Plan(String cluster, List<Integer> ports) {
+
+        /** Starts member {@code index}; it joins the members of the plan that are up (none: it starts the cluster). */
+        public ClusterMember start(int index) {
+            return ClusterMember.start(cluster, ports.get(index),
+                    ports.stream().map(port -> "127.0.0.1:" + port).toList());
         }
-        List<ClusterMember> started = starting.stream().map(java.util.concurrent.CompletableFuture::join).toList();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> started.stream().allMatch(member -> member.instance.getCluster().getMembers().size() == size));
-        return started;
     }
 
     private static ClusterMember start(String cluster, int port, List<String> members) {
