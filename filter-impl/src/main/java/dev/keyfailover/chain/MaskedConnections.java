@@ -64,6 +64,10 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         private final UpstreamWatchdog.Watch watch;
         // The response timeout HttpClient sets before each exchange, kept for the watch, not the socket.
         private volatile Timeout headTimeout = Timeout.DISABLED;
+        // Whether the socket reads with no timeout for good: from the first answer's head on. HttpClient sets the
+        // socket's timeout four times an exchange (lease, exchange, pool's passivate and activate), each a
+        // synchronized socket option call that a socket reading under the watch does not need.
+        private volatile boolean untimed;
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
@@ -76,19 +80,40 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         }
 
         /**
-         * Kept as the head's deadline; the socket keeps it too until the answer is read (a TLS
-         * handshake reads under it), then reads with none.
+         * Kept as the head's deadline; the socket keeps it too until the first answer's head is read
+         * (a TLS handshake reads under it), then reads with none, and is no longer told.
          */
         @Override
         public void setSocketTimeout(Timeout timeout) {
             headTimeout = timeout == null ? Timeout.DISABLED : timeout;
-            super.setSocketTimeout(timeout);
+            if (!untimed) {
+                super.setSocketTimeout(timeout);
+            }
+        }
+
+        /** The pool's step when it hands the connection out: the socket's timeout, which stays 0 once untimed. */
+        @Override
+        public void activate() {
+            if (!untimed) {
+                super.activate();
+            }
+        }
+
+        /** The pool's step when the connection comes back: the same. */
+        @Override
+        public void passivate() {
+            if (!untimed) {
+                super.passivate();
+            }
         }
 
         @Override
         public ClassicHttpResponse receiveResponseHeader() throws HttpException, IOException {
             Timeout waited = headTimeout;
-            super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
+            if (!untimed) {
+                super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
+                untimed = true;
+            }
             watch.arm(waited.isEnabled() ? waited.toMilliseconds() : 0);
             try {
                 return super.receiveResponseHeader();

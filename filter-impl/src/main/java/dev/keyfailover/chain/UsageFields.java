@@ -18,6 +18,11 @@ final class UsageFields {
 
     private static final byte[] USAGE = "\"usage".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] METADATA = "Metadata\"".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Horspool's shift for {@link #USAGE} by the byte under its last place: a search moves up to six bytes at a time
+     * instead of one (every JSON answer is searched whole; the naive search was the largest of our frames).
+     */
+    private static final int[] SHIFT = shifts(USAGE);
     private static final byte[][] NAMES = names("prompt_tokens", "completion_tokens", "cached_tokens", "input_tokens",
             "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "promptTokenCount",
             "candidatesTokenCount", "thoughtsTokenCount", "cachedContentTokenCount");
@@ -72,7 +77,7 @@ final class UsageFields {
 
     /** The index of the {@code '{'} opening the next usage object from {@code i}, or -1. */
     static int usageObject(byte[] b, int i, int to) {
-        for (int at = indexOf(b, USAGE, i, to); at >= 0; at = indexOf(b, USAGE, at + 1, to)) {
+        for (int at = indexOfUsage(b, i, to); at >= 0; at = indexOfUsage(b, at + 1, to)) {
             if (at > 0 && b[at - 1] == '\\') {
                 continue;
             }
@@ -155,17 +160,24 @@ final class UsageFields {
         return next == ',' || next == '}' || JsonBytes.isSpace(next) ? n : -1;
     }
 
-    private static int indexOf(byte[] b, byte[] pattern, int from, int to) {
-        outer:
-        for (int i = Math.max(from, 0); i <= to - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (b[i + j] != pattern[j]) {
-                    continue outer;
-                }
+    /** The first index of {@link #USAGE} in {@code b[from, to)}, or -1. */
+    static int indexOfUsage(byte[] b, int from, int to) {
+        int last = USAGE.length - 1;
+        for (int i = Math.max(from, 0); i <= to - USAGE.length; i += SHIFT[b[i + last] & 0xff]) {
+            if (b[i + last] == USAGE[last] && JsonBytes.matches(b, i, i + USAGE.length, USAGE)) {
+                return i;
             }
-            return i;
         }
         return -1;
+    }
+
+    private static int[] shifts(byte[] pattern) {
+        int[] shift = new int[256];
+        Arrays.fill(shift, pattern.length);
+        for (int j = 0; j < pattern.length - 1; j++) {
+            shift[pattern[j] & 0xff] = pattern.length - 1 - j;
+        }
+        return shift;
     }
 
     private static byte[][] names(String... names) {
