@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,10 +35,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A silent upstream is cut at its deadline by the watchdog, the socket reading with no timeout of
  * its own (behaviour.md §18, Timeouts): one connection over a real socket, the watchdog swept on a
- * fake clock.
+ * fake clock. From the first answer's head on, HttpClient's timeout calls of each exchange no
+ * longer reach the socket.
  */
 class SilentUpstreamDeadlineTest {
 
+    private static final String ANSWER = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n";
 
@@ -43,7 +48,7 @@ class SilentUpstreamDeadlineTest {
     private final UpstreamWatchdog watchdog = new UpstreamWatchdog(clock);
     private final CountDownLatch hangUp = new CountDownLatch(1);
     private RawUpstream upstream;
-    private Socket socket;
+    private CountingSocket socket;
     private ManagedHttpClientConnection connection;
 
     @AfterEach
@@ -59,22 +64,27 @@ class SilentUpstreamDeadlineTest {
 
     /** Upstream sends {@code sent} after the request head, then stays silent until the test ends. */
     private void connect(String sent, ClientSettings settings) throws Exception {
-        upstream = RawUpstream.start((s, out) -> {
+        open((s, out) -> {
             out.write(sent.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            try {
-                hangUp.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Provider provider = new OpenAiProviderFactory().create(new ProviderSettings("openai", upstream.baseUri(),
-                java.util.Map.of()));
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(upstream.baseUri().getHost(), upstream.baseUri().getPort()));
-        connection = new MaskedConnections(CredentialMasker.of(provider), settings, watchdog).createConnection(socket);
+            awaitHangUp();
+        }, settings);
         // As HttpClient does before each exchange (InternalExecRuntime.execute).
         connection.setSocketTimeout(Timeout.of(settings.responseTimeout()));
+        sendRequest();
+    }
+
+    /** One connection over a real socket to an upstream that follows {@code script}. */
+    private void open(RawUpstream.Script script, ClientSettings settings) throws Exception {
+        upstream = RawUpstream.start(script);
+        Provider provider = new OpenAiProviderFactory().create(new ProviderSettings("openai", upstream.baseUri(),
+                java.util.Map.of()));
+        socket = new CountingSocket();
+        socket.connect(new InetSocketAddress(upstream.baseUri().getHost(), upstream.baseUri().getPort()));
+        connection = new MaskedConnections(CredentialMasker.of(provider), settings, watchdog).createConnection(socket);
+    }
+
+    private void sendRequest() throws Exception {
         BasicClassicHttpRequest request = new BasicClassicHttpRequest("GET", "/v1/models");
         request.setHeader("Host", "127.0.0.1");
         connection.sendRequestHeader(request);
@@ -171,5 +181,83 @@ class SilentUpstreamDeadlineTest {
         assertThat(failureOf(entity)).isInstanceOf(UpstreamTimeoutException.class)
                 .hasMessage("no first byte of the answer's body within 250 ms (firstByteTimeout)");
         assertThatThrownBy(() -> response.getEntity().getContent().read()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void afterTheFirstAnswerNoExchangeTouchesTheSocketsTimeoutAndTheHeadDeadlineStillHolds() throws Exception {
+        // Upstream answers two requests on the connection (it has read the first head), then stays silent.
+        open((s, out) -> {
+            out.write(ANSWER.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            readHead(s.getInputStream());
+            out.write(ANSWER.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            awaitHangUp();
+        }, ClientSettings.defaults().withResponseTimeout(Duration.ofMillis(300)));
+        socket.setSoTimeout(30_000); // as HttpClient's connection operator leaves it after connecting
+
+        assertThat(exchange()).isEqualTo("ok");
+        int afterFirst = socket.timeoutCalls.size();
+        assertThat(socket.getSoTimeout()).isZero();
+        assertThat(exchange()).isEqualTo("ok");
+        assertThat(socket.timeoutCalls).hasSize(afterFirst);
+
+        // The third head never comes: the deadline HttpClient set is the watch's; the socket is still not told.
+        startExchange();
+        Future<ClassicHttpResponse> head = inBackground(connection::receiveResponseHeader);
+        awaitArmedReadWithNoSocketTimeout();
+        sweepAt(Duration.ofMillis(300));
+
+        assertThat(failureOf(head)).isInstanceOf(UpstreamTimeoutException.class)
+                .hasMessage("no answer within 300 ms (responseTimeout)");
+        assertThat(socket.timeoutCalls).hasSize(afterFirst);
+    }
+
+    /** HttpClient's steps around one exchange: the pool's activate, the timeouts of lease and exchange, passivate. */
+    private String exchange() throws Exception {
+        startExchange();
+        ClassicHttpResponse response = connection.receiveResponseHeader();
+        connection.receiveResponseEntity(response);
+        String body = new String(response.getEntity().getContent().readAllBytes(), StandardCharsets.US_ASCII);
+        connection.passivate();
+        return body;
+    }
+
+    private void startExchange() throws Exception {
+        connection.activate();
+        connection.setSocketTimeout(Timeout.ofMilliseconds(300));
+        connection.setSocketTimeout(Timeout.ofMilliseconds(300));
+        sendRequest();
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        int matched = 0;
+        while (matched < end.length) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("request head cut short");
+            }
+            matched = c == end[matched] ? matched + 1 : c == end[0] ? 1 : 0;
+        }
+    }
+
+    private void awaitHangUp() {
+        try {
+            hangUp.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A socket that notes each timeout it is told. */
+    private static final class CountingSocket extends Socket {
+        final List<Integer> timeoutCalls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized void setSoTimeout(int timeout) throws SocketException {
+            timeoutCalls.add(timeout);
+            super.setSoTimeout(timeout);
+        }
     }
 }
