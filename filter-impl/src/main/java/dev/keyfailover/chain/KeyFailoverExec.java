@@ -98,14 +98,19 @@ final class KeyFailoverExec implements ExecChainHandler {
         KeyWalk walk = attempts.walk();
         exchange.nextAttempt();
         ClassicHttpResponse answer;
+        AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock.instant(), scope.clientContext);
         try {
             ClassicHttpRequest keyed = ClassicRequestBuilder.copy(request).build();
             key.putOn(keyed, provider);
-            answer = chain.proceed(keyed, Scopes.of(scope, keyed));
+            answer = deadline.proceed(chain, keyed, Scopes.of(scope, keyed));
         } catch (IOException | HttpException | RuntimeException e) {
             walk.recordTransportFailure(key);
             TransportFailure failure = TransportFailure.of(e);
             report(scope, AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
+            if (deadline.ranOut(e)) {
+                // The budget, not the route, cut the wait: the budget's answer, and no fallback (§18).
+                return outOfBudget(exchange);
+            }
             if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
                 throw e;
             }
