@@ -32,10 +32,20 @@ final class AnswerTimeouts {
 
     private final Duration streamIdle;
     private final Optional<Duration> firstByte;
+    private final long responseTimeoutMillis;
 
     AnswerTimeouts(ClientSettings settings) {
         this.streamIdle = settings.streamIdleTimeout();
         this.firstByte = settings.firstByteTimeout();
+        this.responseTimeoutMillis = settings.responseTimeout().toMillis();
+    }
+
+    /**
+     * Whether the request's budget set this head timeout: it is shorter than the route's
+     * {@code responseTimeout}, which only {@link AttemptDeadline} makes it.
+     */
+    boolean setByBudget(Timeout head) {
+        return head.isEnabled() && head.toMilliseconds() < responseTimeoutMillis;
     }
 
     /**
@@ -52,9 +62,12 @@ final class AnswerTimeouts {
     /**
      * The body entity has just been attached to {@code response}: its reads are bounded by
      * {@code streamIdleTimeout}, and a streamed body's first byte is read ahead under
-     * {@code firstByteTimeout} when that is on.
+     * {@code firstByteTimeout} when that is on, and no later than {@code budgetEnd}: a head held back
+     * has not started the answer, so the request's budget still bounds it (then reported as the
+     * head's timeout, {@code head}, which was the budget's).
      */
-    void bodyReceived(ClassicHttpResponse response, UpstreamWatchdog.Watch watch) throws IOException {
+    void bodyReceived(ClassicHttpResponse response, UpstreamWatchdog.Watch watch, long budgetEnd, Timeout head)
+            throws IOException {
         HttpEntity entity = response.getEntity();
         InputStream received = entity == null ? null : entity.getContent();
         if (received == null) {
@@ -63,12 +76,17 @@ final class AnswerTimeouts {
         InputStream rest = new IdleGuard(received, streamIdle, watch);
         int ahead = -1;
         if (firstByte.isPresent() && streamed(entity)) {
-            watch.arm(firstByte.get().toMillis());
+            boolean budgetFirst = budgetEnd < watch.arm(firstByte.get().toMillis());
+            if (budgetFirst) {
+                watch.armUntil(budgetEnd);
+            }
             try {
                 ahead = received.read();
             } catch (IOException e) {
                 if (watch.fired() || e instanceof SocketTimeoutException) {
-                    throw timedOut(UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get(), e);
+                    throw budgetFirst
+                            ? timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(head.toMilliseconds()), e)
+                            : timedOut(UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get(), e);
                 }
                 throw e;
             } finally {
@@ -161,56 +179,6 @@ final class AnswerTimeouts {
                 return cause;
             }
             return timedOut(UpstreamTimeoutException.Wait.STREAM_IDLE, timeout, cause);
-        }
-    }
-
-    /** The byte read ahead, then the rest; the first read also takes what the rest has buffered, so no chunk is split. */
-    private static final class ReadAhead extends FilterInputStream {
-        private int ahead;
-
-        ReadAhead(int first, InputStream rest) {
-            super(rest);
-            this.ahead = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (ahead < 0) {
-                return super.read();
-            }
-            int first = ahead;
-            ahead = -1;
-            return first;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (ahead < 0 || len == 0) {
-                return super.read(b, off, len);
-            }
-            b[off] = (byte) read();
-            int buffered = Math.min(len - 1, in.available());
-            int more = buffered > 0 ? in.read(b, off + 1, buffered) : 0;
-            return 1 + Math.max(more, 0);
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (ahead < 0 ? 0 : 1) + in.available();
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            if (ahead < 0 || n <= 0) {
-                return super.skip(n);
-            }
-            ahead = -1;
-            return 1 + super.skip(n - 1);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 

@@ -68,6 +68,9 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         // socket's timeout four times an exchange (lease, exchange, pool's passivate and activate), each a
         // synchronized socket option call that a socket reading under the watch does not need.
         private volatile boolean untimed;
+        // When the request's budget set the head's timeout (AttemptDeadline), the head's deadline (the watchdog clock's
+        // millis): it bounds a held-back first byte too (§18, The request's budget). Long.MAX_VALUE otherwise.
+        private long budgetEnd = Long.MAX_VALUE;
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
@@ -114,7 +117,8 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
                 super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
                 untimed = true;
             }
-            watch.arm(waited.isEnabled() ? waited.toMilliseconds() : 0);
+            long deadline = watch.arm(waited.isEnabled() ? waited.toMilliseconds() : 0);
+            budgetEnd = timeouts.setByBudget(waited) ? deadline : Long.MAX_VALUE;
             try {
                 return super.receiveResponseHeader();
             } catch (IOException e) {
@@ -127,7 +131,7 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         @Override
         public void receiveResponseEntity(ClassicHttpResponse response) throws HttpException, IOException {
             super.receiveResponseEntity(response);
-            timeouts.bodyReceived(response, watch);
+            timeouts.bodyReceived(response, watch, budgetEnd, headTimeout);
         }
 
         @Override

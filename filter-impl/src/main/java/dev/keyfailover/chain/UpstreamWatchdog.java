@@ -115,9 +115,19 @@ final class UpstreamWatchdog implements Closeable {
             this.onExpiry = onExpiry;
         }
 
-        /** The next read must end within {@code timeoutMillis} from now; 0 or less: no deadline. */
-        void arm(long timeoutMillis) {
+        /**
+         * The next read must end within {@code timeoutMillis} from now; 0 or less: no deadline.
+         *
+         * @return the deadline set, in the clock's millis; {@link Long#MAX_VALUE} for none
+         */
+        long arm(long timeoutMillis) {
             deadline = timeoutMillis > 0 ? clock.millis() + timeoutMillis : DISARMED;
+            return deadline;
+        }
+
+        /** The next read must end by {@code deadlineMillis}, in the clock's millis (one already passed fires at once). */
+        void armUntil(long deadlineMillis) {
+            deadline = deadlineMillis;
         }
 
         void disarm() {

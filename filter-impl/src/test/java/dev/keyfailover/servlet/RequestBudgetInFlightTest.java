@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * behaviour.md §18, the request's budget, for the attempt in flight, over real sockets: a silent
  * upstream is cut when the budget runs out, not at {@code responseTimeout}; a later attempt waits
- * only for what the earlier ones left; a route's own shorter {@code responseTimeout} still answers
- * as itself; and a budget spent in flight sends nothing to a fallback route. The upstream watchdog
+ * only for what the earlier ones left; a streamed answer's head held back for its first byte is
+ * cut too (the answer has not started); a route's own shorter {@code responseTimeout} still
+ * answers as itself; and a budget spent in flight sends nothing to a fallback route. The upstream watchdog
  * sweeps on the real clock here, so budgets are short and the bounds wide.
  */
 class RequestBudgetInFlightTest {
@@ -163,6 +164,23 @@ class RequestBudgetInFlightTest {
         assertBudgetAnswer(response, 1);
         assertThat(backup.requests()).as("the budget is the request's: no fallback starts").isEmpty();
         assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("openai");
+    }
+
+    @Test
+    void aStreamsHeadHeldBackForItsFirstByteIsCutWhenTheBudgetRunsOut() throws Exception {
+        FakeUpstream.SseStream silent = FakeUpstream.sse("data: never\n\n");
+        upstream.on(K1, silent);
+        start("responseTimeout", "30s", "firstByteTimeout", "20s", "requestBudget", "400ms");
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+        silent.releaseAll();
+
+        assertBudgetAnswer(response, 1);
+        assertThat(response.body()).doesNotContain("never");
+        assertThat(took).as("the answer had not started: cut at the budget, not after the 20 s").isBetween(400L, 5000L);
+        assertThat(upstream.keysSeen()).containsExactly(K1);
     }
 
     private static void pauseMillis(long millis) {
