@@ -21,6 +21,8 @@ import org.apache.hc.core5.util.Timeout;
  * ({@code InternalExecRuntime.execute}), so the attempt runs with a copy holding the shorter one,
  * and the context gets its own back after it, on every exit. The connection's watch then ends the
  * wait ({@link MaskedConnections}), and {@link #ranOut} tells that timeout from the route's own.
+ * The connection knows a head timeout set here by its being shorter than the route's
+ * ({@link AnswerTimeouts#setByBudget}), and lets its deadline bound a held-back first byte too.
  */
 final class AttemptDeadline {
 
