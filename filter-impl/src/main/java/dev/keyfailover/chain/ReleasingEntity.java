@@ -64,23 +64,19 @@ final class ReleasingEntity extends HttpEntityWrapper implements EofSensorWatche
 
     @Override
     public boolean eofDetected(InputStream in) throws IOException {
-        try {
-            if (in != null) {
-                in.close();
-            }
-            runtime.releaseEndpoint();
-        } catch (IOException | RuntimeException e) {
-            runtime.discardEndpoint();
-            throw e;
-        } finally {
-            drop();
-        }
+        closeAndRelease(in, false);
         return false;
     }
 
     @Override
     public boolean streamClosed(InputStream in) throws IOException {
-        boolean held = runtime.isEndpointAcquired();
+        // A socket failure while closing is expected when the connection was already let go.
+        closeAndRelease(in, !runtime.isEndpointAcquired());
+        return false;
+    }
+
+    /** Closes the body's stream and gives the connection back; on a failure it is discarded, never reused. */
+    private void closeAndRelease(InputStream in, boolean socketFailureExpected) throws IOException {
         try {
             try {
                 if (in != null) {
@@ -88,7 +84,7 @@ final class ReleasingEntity extends HttpEntityWrapper implements EofSensorWatche
                 }
                 runtime.releaseEndpoint();
             } catch (SocketException e) {
-                if (held) {
+                if (!socketFailureExpected) {
                     throw e;
                 }
             }
@@ -98,7 +94,6 @@ final class ReleasingEntity extends HttpEntityWrapper implements EofSensorWatche
         } finally {
             drop();
         }
-        return false;
     }
 
     @Override
