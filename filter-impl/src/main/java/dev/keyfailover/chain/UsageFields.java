@@ -2,30 +2,28 @@ package dev.keyfailover.chain;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Reads the usage objects of the three answer shapes (behaviour.md §16) out of a few bytes of an
- * answer, without parsing the rest: every {@code "usage"} or {@code "usageMetadata"} key followed
- * by an object, and in it the counts of OpenAI ({@code prompt_tokens}, {@code completion_tokens},
- * {@code cached_tokens}), Anthropic ({@code input_tokens}, {@code output_tokens},
- * {@code cache_read_input_tokens}, {@code cache_creation_input_tokens}) and Gemini
- * ({@code promptTokenCount}, {@code candidatesTokenCount}, {@code thoughtsTokenCount},
- * {@code cachedContentTokenCount}). A key inside a string is escaped ({@code \"usage\"}), so text a
- * model wrote is never taken for one. Each count seen replaces the one before, since streams
- * repeat them as running totals (Anthropic's {@code message_delta}, Gemini's chunks).
+ * answer, without parsing the rest: the objects {@link UsageKeys} finds, and in them the counts of
+ * OpenAI ({@code prompt_tokens}, {@code completion_tokens}, {@code cached_tokens}), Anthropic
+ * ({@code input_tokens}, {@code output_tokens}, {@code cache_read_input_tokens},
+ * {@code cache_creation_input_tokens}) and Gemini ({@code promptTokenCount},
+ * {@code candidatesTokenCount}, {@code thoughtsTokenCount}, {@code cachedContentTokenCount}). Each
+ * count seen replaces the one before, since streams repeat them as running totals (Anthropic's
+ * {@code message_delta}, Gemini's chunks).
  */
 final class UsageFields {
 
-    private static final byte[] USAGE = "\"usage".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] METADATA = "Metadata\"".getBytes(StandardCharsets.US_ASCII);
-    /**
-     * Horspool's shift for {@link #USAGE} by the byte under its last place: a search moves up to six bytes at a time
-     * instead of one (every JSON answer is searched whole; the naive search was the largest of our frames).
-     */
-    private static final int[] SHIFT = shifts(USAGE);
     private static final byte[][] NAMES = names("prompt_tokens", "completion_tokens", "cached_tokens", "input_tokens",
             "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "promptTokenCount",
             "candidatesTokenCount", "thoughtsTokenCount", "cachedContentTokenCount");
+    /**
+     * The fields by their name's length (one request's hot path): each key inside a usage object is compared with the
+     * names of its length only, at most three, not with all eleven.
+     */
+    private static final int[][] BY_LENGTH = byLength(NAMES);
     static final int PROMPT = 0;
     static final int COMPLETION = 1;
     static final int CACHED = 2;
@@ -48,11 +46,28 @@ final class UsageFields {
         Arrays.fill(counts, -1);
     }
 
-    /** Reads every usage object that lies wholly within {@code b[from, to)}. */
+    /** Reads every usage object that lies wholly within {@code b[from, to)}, in order. */
     void scan(byte[] b, int from, int to) {
         int i = from;
-        while ((i = usageObject(b, i, to)) >= 0) {
+        while ((i = UsageKeys.next(b, i, to)) >= 0) {
             i = readObject(b, i, to);
+            if (i < 0) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Reads the last usage object that lies wholly within {@code b[from, to)}, searching back from {@code to}: one
+     * request's hot path, where the cost is the distance of a JSON answer's usage from its end, not the answer's.
+     */
+    void scanLast(byte[] b, int from, int to) {
+        for (int at = UsageKeys.lastIndexOfUsage(b, from, to); at >= 0;
+                at = UsageKeys.lastIndexOfUsage(b, from, at + UsageKeys.KEY_LENGTH - 1)) {
+            int open = UsageKeys.opening(b, at, to);
+            if (open >= 0 && readObject(b, open, to) >= 0) {
+                return;
+            }
         }
     }
 
@@ -75,33 +90,7 @@ final class UsageFields {
         return Math.max(counts[field], 0);
     }
 
-    /** The index of the {@code '{'} opening the next usage object from {@code i}, or -1. */
-    static int usageObject(byte[] b, int i, int to) {
-        for (int at = indexOfUsage(b, i, to); at >= 0; at = indexOfUsage(b, at + 1, to)) {
-            if (at > 0 && b[at - 1] == '\\') {
-                continue;
-            }
-            int end = at + USAGE.length;
-            if (end < to && b[end] == '"') {
-                end++;
-            } else if (end + METADATA.length <= to && JsonBytes.matches(b, end, end + METADATA.length, METADATA)) {
-                end += METADATA.length;
-            } else {
-                continue;
-            }
-            int colon = JsonBytes.skipSpace(b, end, to);
-            if (colon >= to || b[colon] != ':') {
-                continue;
-            }
-            int open = JsonBytes.skipSpace(b, colon + 1, to);
-            if (open < to && b[open] == '{') {
-                return open;
-            }
-        }
-        return -1;
-    }
-
-    /** Reads the counts of the object opening at {@code open}, if it closes; the index after it (or {@code to}). */
+    /** Reads the counts of the object opening at {@code open}, if it closes: the index after it, else -1. */
     private int readObject(byte[] b, int open, int to) {
         Arrays.fill(pending, -1);
         int depth = 0;
@@ -110,7 +99,7 @@ final class UsageFields {
             if (c == '"') {
                 int end = JsonBytes.stringEnd(b, i, to);
                 if (end < 0) {
-                    return to;
+                    return -1;
                 }
                 int colon = JsonBytes.skipSpace(b, end + 1, to);
                 if (colon < to && b[colon] == ':') {
@@ -128,11 +117,15 @@ final class UsageFields {
                 return i + 1;
             }
         }
-        return to;
+        return -1;
     }
 
     private void count(byte[] b, int nameStart, int nameEnd, int value, int to) {
-        for (int field = 0; field < NAMES.length; field++) {
+        int length = nameEnd - nameStart;
+        if (length >= BY_LENGTH.length) {
+            return;
+        }
+        for (int field : BY_LENGTH[length]) {
             if (JsonBytes.matches(b, nameStart, nameEnd, NAMES[field])) {
                 long number = number(b, value, to);
                 if (number >= 0) {
@@ -160,24 +153,15 @@ final class UsageFields {
         return next == ',' || next == '}' || JsonBytes.isSpace(next) ? n : -1;
     }
 
-    /** The first index of {@link #USAGE} in {@code b[from, to)}, or -1. */
-    static int indexOfUsage(byte[] b, int from, int to) {
-        int last = USAGE.length - 1;
-        for (int i = Math.max(from, 0); i <= to - USAGE.length; i += SHIFT[b[i + last] & 0xff]) {
-            if (b[i + last] == USAGE[last] && JsonBytes.matches(b, i, i + USAGE.length, USAGE)) {
-                return i;
-            }
+    private static int[][] byLength(byte[][] names) {
+        int longest = Arrays.stream(names).mapToInt(name -> name.length).max().orElse(0);
+        int[][] fields = new int[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int size = length;
+            fields[length] = IntStream.range(0, names.length)
+                    .filter(field -> names[field].length == size).toArray();
         }
-        return -1;
-    }
-
-    private static int[] shifts(byte[] pattern) {
-        int[] shift = new int[256];
-        Arrays.fill(shift, pattern.length);
-        for (int j = 0; j < pattern.length - 1; j++) {
-            shift[pattern[j] & 0xff] = pattern.length - 1 - j;
-        }
-        return shift;
+        return fields;
     }
 
     private static byte[][] names(String... names) {

@@ -5,9 +5,10 @@ import java.util.Locale;
 /**
  * Reads the usage of one answer from its bytes as they pass (behaviour.md §16), holding none of
  * them back and copying at most {@link #WINDOW} of them: of an event stream, the end of the
- * current event (read when it ends: usage events are short, and Gemini puts
- * {@code usageMetadata} at the end of its chunks); of any other body, its end (where OpenAI,
- * Anthropic and Gemini put their usage), read once the body is done. An event or a body's end
+ * current event (read when it ends, every usage object in it: usage events are short, and Gemini
+ * puts {@code usageMetadata} at the end of its chunks); of any other body, its end (where OpenAI,
+ * Anthropic and Gemini put their usage), read once the body is done: its last usage object, found
+ * searching back from the end. An event or a body's end
  * that lies whole within one read is read where it lies: nothing is copied. What it cannot read it
  * ignores: {@link #usage()} is then {@link Usage#NONE}.
  */
@@ -50,7 +51,7 @@ public final class UsageReader {
 
     /** Whether {@code b[from, to)} holds a usage object of one of the shapes. */
     public static boolean hasUsage(byte[] b, int from, int to) {
-        return UsageFields.usageObject(b, from, to) >= 0;
+        return UsageKeys.next(b, from, to) >= 0;
     }
 
     /** The next bytes of the answer. */
@@ -59,7 +60,7 @@ public final class UsageReader {
         if (!events) {
             if (length == 0 && seen == contentLength) {
                 // The whole body's end is in this read (a small body comes in one): read in place, nothing copied.
-                fields.scan(b, Math.max(off, off + len - capacity), off + len);
+                fields.scanLast(b, Math.max(off, off + len - capacity), off + len);
             } else {
                 keep(b, off, len);
             }
@@ -94,8 +95,10 @@ public final class UsageReader {
     }
 
     private void endOfEvent() {
-        if (length > 0) {
+        if (length > 0 && events) {
             fields.scan(window, 0, length);
+        } else if (length > 0) {
+            fields.scanLast(window, 0, length);
             length = 0;
         }
         lineEnds = 0;

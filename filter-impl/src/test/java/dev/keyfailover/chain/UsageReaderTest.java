@@ -78,6 +78,29 @@ class UsageReaderTest {
     }
 
     @Test
+    void geminiJsonCountsItsCachedContentAsCachedInput() {
+        String body = "{\"usageMetadata\":{\"promptTokenCount\":100,\"candidatesTokenCount\":5,"
+                + "\"cachedContentTokenCount\":60,\"totalTokenCount\":105},\"modelVersion\":\"gemini-2.5-pro\"}";
+        assertThat(read(JSON, body)).isEqualTo(new Usage(100, 5, 60));
+    }
+
+    @Test
+    void openAiResponsesJsonCountsInputOutputAndCachedTokens() {
+        String body = "{\"id\":\"resp_1\",\"usage\":{\"input_tokens\":36,\"input_tokens_details\":{\"cached_tokens\":8},"
+                + "\"output_tokens\":87,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":123},"
+                + "\"user\":null,\"metadata\":{}}";
+        assertThat(read(JSON, body)).isEqualTo(new Usage(36, 87, 8));
+    }
+
+    @Test
+    void aJsonAnswerCountsItsLastUsageObjectWholeAndAStreamEveryEventsCounts() {
+        String first = "{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}";
+        String last = "{\"usage\":{\"completion_tokens\":7}}";
+        assertThat(read(JSON, "[" + first + "," + last + "]")).isEqualTo(new Usage(0, 7, 0));
+        assertThat(read(SSE, "data: " + first + "\n\ndata: " + last + "\n\n")).isEqualTo(new Usage(5, 7, 0));
+    }
+
+    @Test
     void aLongAnswerKeepsOnlyItsEnd() {
         String text = "x".repeat(50_000);
         String body = UsageShapes.ANTHROPIC_JSON.replace("Hello!", text);
