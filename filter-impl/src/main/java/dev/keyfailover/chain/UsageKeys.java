@@ -65,7 +65,7 @@ final class UsageKeys {
     static int indexOfUsage(byte[] b, int from, int to) {
         int last = USAGE.length - 1;
         for (int i = Math.max(from, 0); i <= to - USAGE.length; i += SHIFT[b[i + last] & 0xff]) {
-            if (b[i + last] == USAGE[last] && JsonBytes.matches(b, i, i + USAGE.length, USAGE)) {
+            if (isKeyAt(b, i)) {
                 return i;
             }
         }
@@ -75,13 +75,20 @@ final class UsageKeys {
     /** The last index of {@code "usage} in {@code b[from, to)}, or -1. */
     static int lastIndexOfUsage(byte[] b, int from, int to) {
         for (int i = to - USAGE.length; i >= Math.max(from, 0); i -= SHIFT_BACK[b[i] & 0xff]) {
-            // The key's bytes compared in place: one request's hot path, no call per quote.
-            if (b[i] == '"' && b[i + 1] == 'u' && b[i + 2] == 's' && b[i + 3] == 'a' && b[i + 4] == 'g'
-                    && b[i + 5] == 'e') {
+            if (isKeyAt(b, i)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code "usage} starts at {@code i}, its bytes compared in place (one request's hot path: the general
+     * {@link JsonBytes#matches} with its length check and loop was a frame of its own under the search).
+     */
+    private static boolean isKeyAt(byte[] b, int i) {
+        return b[i] == '"' && b[i + 1] == 'u' && b[i + 2] == 's' && b[i + 3] == 'a' && b[i + 4] == 'g'
+                && b[i + 5] == 'e';
     }
 
     private static int[] shifts(byte[] pattern) {
