@@ -19,7 +19,6 @@ import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.settings.InboundLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ final class Forwarding {
     private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
     private static final Runnable NOTHING_TO_RELEASE = () -> { };
 
-    private final String baseUrl;
+    private final UpstreamTarget target;
     private final ProviderClient client;
     private final UpstreamRequests requests;
     private final ResponseStreamer streamer;
@@ -47,7 +46,7 @@ final class Forwarding {
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
                ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
-        this.baseUrl = baseUrl;
+        this.target = UpstreamTarget.of(baseUrl);
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
@@ -71,14 +70,14 @@ final class Forwarding {
             return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
                     response, exchange);
         }
-        HttpUriRequestBase upstream;
+        UpstreamRequest upstream;
         ClassicHttpResponse answer;
         // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
                 String rest = ForwardPath.check(rawRest);
                 String origin = serverOrigin(request);
-                upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
+                upstream = requests.build(request, target, origin, rest, upload);
                 String query = request.getQueryString();
                 exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
             } catch (IllegalArgumentException e) {
@@ -126,7 +125,7 @@ final class Forwarding {
         }
     }
 
-    private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
+    private RequestOutcome copyAnswer(ClassicHttpResponse answer, UpstreamRequest upstream,
                                       HttpServletResponse response, Exchange exchange, Caller caller,
                                       ClientWatchdog.Watch writes, UsageTap tap)
             throws IOException {
