@@ -77,9 +77,10 @@ final class Forwarding {
             try {
                 String rest = ForwardPath.check(rawRest);
                 String origin = serverOrigin(request);
-                upstream = requests.build(request, target, origin, rest, upload);
                 String query = request.getQueryString();
-                exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
+                String pathAndQuery = query == null ? rest : rest + "?" + query;
+                upstream = requests.build(request, target, origin, pathAndQuery, upload);
+                exchange.forwarded(origin, pathAndQuery);
             } catch (IllegalArgumentException e) {
                 return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
                         exchange);

@@ -28,17 +28,16 @@ final class UpstreamPaths {
 
     /**
      * @param basePath the raw path of a base URL without query or fragment (valid, maybe empty)
-     * @param rest the client's raw path after the route prefix
-     * @param query the client's raw query, {@code null} when it sent none
+     * @param tail the client's raw path after the route prefix, then {@code ?} and its raw query if it
+     *     sent one
      * @return the request path, or {@code null} when {@code URI.create} would refuse the URL, or
-     *     when {@code rest} would run into the authority of a base URL without a path
+     *     when {@code tail} would run into the authority of a base URL without a path
      */
-    static String requestPath(String basePath, String rest, String query) {
-        if (basePath.isEmpty() && !rest.isEmpty() && "/?#".indexOf(rest.charAt(0)) < 0) {
+    static String requestPath(String basePath, String tail) {
+        int n = tail.length();
+        if (basePath.isEmpty() && n > 0 && "/?#".indexOf(tail.charAt(0)) < 0) {
             return null;
         }
-        String tail = query == null ? rest : rest + "?" + query;
-        int n = tail.length();
         int pathEnd = stop(tail, 0, n, true);
         if (!all(tail, 0, pathEnd, LOW_PATH, HIGH_PATH)) {
             return null;

@@ -19,7 +19,8 @@ final class UpstreamRequest extends BasicClassicHttpRequest implements Cancellab
     private static final long serialVersionUID = 1L;
 
     /** The exchange to cancel; marked once cancelled (HttpUriRequestBase's protocol). */
-    private final transient AtomicMarkableReference<Cancellable> dependency = new AtomicMarkableReference<>(null, false);
+    private final transient AtomicMarkableReference<Cancellable> dependency =
+            new AtomicMarkableReference<>(null, false);
 
     UpstreamRequest(String method, String scheme, URIAuthority authority, String path) {
         super(method, scheme, authority, path);

@@ -25,12 +25,13 @@ final class UpstreamRequests {
 
     /**
      * @param origin this server and context as the proxy reaches itself (for a same-server base URL)
+     * @param pathAndQuery the checked path rest, then {@code ?} and the query if the client sent one
      * @param uploadDeadline the watch the body's reads run under
      * @throws IllegalArgumentException when the request cannot be forwarded as it is (answered 400)
      */
-    UpstreamRequest build(HttpServletRequest request, UpstreamTarget target, String origin, String rawRest,
+    UpstreamRequest build(HttpServletRequest request, UpstreamTarget target, String origin, String pathAndQuery,
                           ClientWatchdog.Watch uploadDeadline) throws IOException {
-        UpstreamRequest upstream = target.request(request.getMethod(), origin, rawRest, request.getQueryString());
+        UpstreamRequest upstream = target.request(request.getMethod(), origin, pathAndQuery);
         copyHeaders(request, upstream);
         if (hasBody(request)) {
             long length = request.getContentLengthLong();

@@ -49,16 +49,16 @@ final class UpstreamTarget {
 
     /**
      * @param origin this server and context as the proxy reaches itself, for a same-server base URL
-     * @param rawRest the client's encoded path after the route prefix, checked by {@link ForwardPath}
-     * @param query the client's raw query, {@code null} without one
+     * @param pathAndQuery the client's encoded path after the route prefix (checked by
+     *     {@link ForwardPath}), then {@code ?} and its raw query if it sent one
      * @throws IllegalArgumentException when the URL is not one {@code java.net.URI} takes (answered 400)
      */
-    UpstreamRequest request(String method, String origin, String rawRest, String query) {
-        String path = scheme == null ? null : UpstreamPaths.requestPath(basePath, rawRest, query);
+    UpstreamRequest request(String method, String origin, String pathAndQuery) {
+        String path = scheme == null ? null : UpstreamPaths.requestPath(basePath, pathAndQuery);
         if (path != null) {
             return new UpstreamRequest(method, scheme, authority, path);
         }
         String base = baseUrl.startsWith("/") ? origin + baseUrl : baseUrl;
-        return new UpstreamRequest(method, URI.create(base + rawRest + (query == null ? "" : "?" + query)));
+        return new UpstreamRequest(method, URI.create(base + pathAndQuery));
     }
 }

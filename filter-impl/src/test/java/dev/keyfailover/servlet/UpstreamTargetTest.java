@@ -30,9 +30,9 @@ class UpstreamTargetTest {
         "https://xn--bcher-kva.example/v1beta/openai|/chat/completions|NULL"})
     void eachRequestGoesToTheSchemeAuthorityAndPathTheWholeUriGave(String base, String rest, String query) {
         String rawRest = rest == null ? "" : rest;
-        UpstreamRequest sent = UpstreamTarget.of(base).request("POST", "http://unused", rawRest, query);
-        HttpUriRequestBase today = new HttpUriRequestBase("POST",
-                URI.create(base + rawRest + (query == null ? "" : "?" + query)));
+        String tail = query == null ? rawRest : rawRest + "?" + query;
+        UpstreamRequest sent = UpstreamTarget.of(base).request("POST", "http://unused", tail);
+        HttpUriRequestBase today = new HttpUriRequestBase("POST", URI.create(base + tail));
         assertThat(sent.getScheme()).isEqualTo(today.getScheme());
         assertThat(sent.getAuthority()).isEqualTo(today.getAuthority());
         assertThat(sent.getPath()).isEqualTo(today.getPath());
@@ -42,8 +42,8 @@ class UpstreamTargetTest {
     @Test
     void aSameServerBaseUrlIsResolvedAgainstThisServersOriginPerRequest() {
         UpstreamTarget target = UpstreamTarget.of("/mock");
-        UpstreamRequest first = target.request("GET", "http://127.0.0.1:8080/ctx", "/v1/models", "a=1");
-        UpstreamRequest second = target.request("GET", "https://[::1]:8443", "/v1/models", null);
+        UpstreamRequest first = target.request("GET", "http://127.0.0.1:8080/ctx", "/v1/models?a=1");
+        UpstreamRequest second = target.request("GET", "https://[::1]:8443", "/v1/models");
 
         assertThat(first.getScheme() + "://" + first.getAuthority() + first.getPath())
                 .isEqualTo("http://127.0.0.1:8080/ctx/mock/v1/models?a=1");
@@ -63,12 +63,12 @@ class UpstreamTargetTest {
         assertThat(uriCreates).isNotNull();
 
         assertThatThrownBy(() -> UpstreamTarget.of("https://api.example.com/v1").request("POST", "http://unused",
-                "/chat", "a b")).isInstanceOf(IllegalArgumentException.class).hasMessage(uriCreates);
+                "/chat?a b")).isInstanceOf(IllegalArgumentException.class).hasMessage(uriCreates);
     }
 
     @Test
     void cancellingTheRequestCancelsTheExchangeTiedToItOnce() {
-        UpstreamRequest request = UpstreamTarget.of("https://api.example.com").request("POST", "", "/v1", null);
+        UpstreamRequest request = UpstreamTarget.of("https://api.example.com").request("POST", "", "/v1");
         AtomicInteger cancelled = new AtomicInteger();
         request.setDependency(counting(cancelled));
 
@@ -80,7 +80,7 @@ class UpstreamTargetTest {
 
     @Test
     void anExchangeTiedToAnAlreadyCancelledRequestIsCancelledAtOnce() {
-        UpstreamRequest request = UpstreamTarget.of("/same-server").request("POST", "http://127.0.0.1:1", "/v1", null);
+        UpstreamRequest request = UpstreamTarget.of("/same-server").request("POST", "http://127.0.0.1:1", "/v1");
         AtomicInteger cancelled = new AtomicInteger();
         request.cancel();
 
