@@ -86,7 +86,8 @@ final class Forwarding {
                         exchange);
             }
             try {
-                answer = client.httpClient().executeOpen(null, upstream, context);
+                // The route's host made once: the client would make it of scheme and authority per request.
+                answer = client.httpClient().executeOpen(upstream.target(), upstream, context);
             } catch (ClientBodyTimeoutException e) {
                 LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
                 if (request.getProtocol().startsWith("HTTP/1")) {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicMarkableReference;
 
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.concurrent.CancellableDependency;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
@@ -22,13 +23,26 @@ final class UpstreamRequest extends BasicClassicHttpRequest implements Cancellab
     private final transient AtomicMarkableReference<Cancellable> dependency =
             new AtomicMarkableReference<>(null, false);
 
-    UpstreamRequest(String method, String scheme, URIAuthority authority, String path) {
+    private final transient HttpHost target;
+
+    /** @param target the host of {@code scheme} and {@code authority}, made once per route */
+    UpstreamRequest(String method, String scheme, URIAuthority authority, String path, HttpHost target) {
         super(method, scheme, authority, path);
+        this.target = target;
     }
 
     /** For base URLs that are resolved per request (on this same server). */
     UpstreamRequest(String method, URI uri) {
         super(method, uri);
+        this.target = null;
+    }
+
+    /**
+     * The host to hand the client with this request (what it would derive from scheme and
+     * authority, made once per route instead); {@code null}: the client derives it.
+     */
+    HttpHost target() {
+        return target;
     }
 
     @Override

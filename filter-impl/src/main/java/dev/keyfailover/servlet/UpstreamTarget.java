@@ -2,6 +2,7 @@ package dev.keyfailover.servlet;
 
 import java.net.URI;
 
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
@@ -19,12 +20,15 @@ final class UpstreamTarget {
     private final String scheme;
     private final URIAuthority authority;
     private final String basePath;
+    private final HttpHost host;
 
     private UpstreamTarget(String baseUrl, String scheme, URIAuthority authority, String basePath) {
         this.baseUrl = baseUrl;
         this.scheme = scheme;
         this.authority = authority;
         this.basePath = basePath;
+        // As HttpClient's RoutingSupport.determineHost made it of each request's scheme and authority.
+        this.host = scheme == null ? null : new HttpHost(scheme, authority);
     }
 
     /** @param baseUrl absolute, or a path on this same server and context */
@@ -56,7 +60,7 @@ final class UpstreamTarget {
     UpstreamRequest request(String method, String origin, String pathAndQuery) {
         String path = scheme == null ? null : UpstreamPaths.requestPath(basePath, pathAndQuery);
         if (path != null) {
-            return new UpstreamRequest(method, scheme, authority, path);
+            return new UpstreamRequest(method, scheme, authority, path, host);
         }
         String base = baseUrl.startsWith("/") ? origin + baseUrl : baseUrl;
         return new UpstreamRequest(method, URI.create(base + pathAndQuery));

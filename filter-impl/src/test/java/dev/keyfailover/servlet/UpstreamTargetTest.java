@@ -7,7 +7,9 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.HttpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,7 +30,8 @@ class UpstreamTargetTest {
         "http://[::1]:9/x|/y|NULL",
         "https://h.example:|/y|NULL",
         "https://xn--bcher-kva.example/v1beta/openai|/chat/completions|NULL"})
-    void eachRequestGoesToTheSchemeAuthorityAndPathTheWholeUriGave(String base, String rest, String query) {
+    void eachRequestGoesToTheSchemeAuthorityAndPathTheWholeUriGave(String base, String rest, String query)
+            throws HttpException {
         String rawRest = rest == null ? "" : rest;
         String tail = query == null ? rawRest : rawRest + "?" + query;
         UpstreamRequest sent = UpstreamTarget.of(base).request("POST", "http://unused", tail);
@@ -37,6 +40,7 @@ class UpstreamTargetTest {
         assertThat(sent.getAuthority()).isEqualTo(today.getAuthority());
         assertThat(sent.getPath()).isEqualTo(today.getPath());
         assertThat(sent.getMethod()).isEqualTo("POST");
+        assertThat(sent.target()).isEqualTo(RoutingSupport.determineHost(today));
     }
 
     @Test
@@ -49,6 +53,7 @@ class UpstreamTargetTest {
                 .isEqualTo("http://127.0.0.1:8080/ctx/mock/v1/models?a=1");
         assertThat(second.getScheme() + "://" + second.getAuthority() + second.getPath())
                 .isEqualTo("https://[::1]:8443/mock/v1/models");
+        assertThat(first.target()).as("the client derives the host of each").isNull();
     }
 
     @Test
