@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
@@ -76,7 +77,8 @@ final class Forwarding {
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
                 String rest = ForwardPath.check(rawRest);
-                String origin = serverOrigin(request);
+                // Asked only for a base URL on this server: one request's hot path need not build it.
+                Supplier<String> origin = () -> serverOrigin(request);
                 String query = request.getQueryString();
                 String pathAndQuery = query == null ? rest : rest + "?" + query;
                 upstream = requests.build(request, target, origin, pathAndQuery, upload);

@@ -6,6 +6,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.keyfailover.chain.HeaderPolicy;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,8 +30,8 @@ final class UpstreamRequests {
      * @param uploadDeadline the watch the body's reads run under
      * @throws IllegalArgumentException when the request cannot be forwarded as it is (answered 400)
      */
-    UpstreamRequest build(HttpServletRequest request, UpstreamTarget target, String origin, String pathAndQuery,
-                          ClientWatchdog.Watch uploadDeadline) throws IOException {
+    UpstreamRequest build(HttpServletRequest request, UpstreamTarget target, Supplier<String> origin,
+                          String pathAndQuery, ClientWatchdog.Watch uploadDeadline) throws IOException {
         UpstreamRequest upstream = target.request(request.getMethod(), origin, pathAndQuery);
         copyHeaders(request, upstream);
         if (hasBody(request)) {

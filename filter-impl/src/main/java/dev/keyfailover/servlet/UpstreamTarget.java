@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
@@ -57,12 +58,12 @@ final class UpstreamTarget {
      *     {@link ForwardPath}), then {@code ?} and its raw query if it sent one
      * @throws IllegalArgumentException when the URL is not one {@code java.net.URI} takes (answered 400)
      */
-    UpstreamRequest request(String method, String origin, String pathAndQuery) {
+    UpstreamRequest request(String method, Supplier<String> origin, String pathAndQuery) {
         String path = scheme == null ? null : UpstreamPaths.requestPath(basePath, pathAndQuery);
         if (path != null) {
             return new UpstreamRequest(method, scheme, authority, path, host);
         }
-        String base = baseUrl.startsWith("/") ? origin + baseUrl : baseUrl;
+        String base = baseUrl.startsWith("/") ? origin.get() + baseUrl : baseUrl;
         return new UpstreamRequest(method, URI.create(base + pathAndQuery));
     }
 }
