@@ -13,8 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Builds the upstream request from the client's: method, the route's {@link UpstreamTarget} plus the
- * encoded path rest and query as sent, the headers the route's {@link HeaderPolicy} copies, and the body as a stream
- * (read once, by the chain).
+ * encoded path rest and query as sent, the headers the route's {@link HeaderPolicy} copies, and the
+ * body as a stream (read once, by the chain).
  */
 final class UpstreamRequests {
 
