@@ -40,7 +40,7 @@ public final class Exchange implements ExchangeView {
     private boolean servingAsFallback;
     private String model;
     private boolean modelFound;
-    private String serverOrigin = "";
+    private java.util.function.Supplier<String> serverOrigin = () -> "";
     private String pathAndQuery = "";
     private Instant deadline;
     private boolean retriesSpent;
@@ -173,15 +173,15 @@ public final class Exchange implements ExchangeView {
 
     /**
      * Where the client's request went, for a fallback route to send it on: the servlet's origin and context
-     * ({@code http://host:port/app}, for a base URL on this server), the path after the prefix and its query, as sent.
+     * ({@code http://host:port/app}, asked only for a base URL on this server), the path and query as sent.
      */
-    public void forwarded(String serverOrigin, String pathAndQuery) {
+    public void forwarded(java.util.function.Supplier<String> serverOrigin, String pathAndQuery) {
         this.serverOrigin = serverOrigin;
         this.pathAndQuery = pathAndQuery;
     }
 
     String serverOrigin() {
-        return serverOrigin;
+        return serverOrigin.get();
     }
 
     String pathAndQuery() {

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
@@ -19,7 +20,6 @@ import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.settings.InboundLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.slf4j.Logger;
@@ -36,7 +36,7 @@ final class Forwarding {
     private static final Set<String> NOT_FORWARDED = Set.of("TRACE", "CONNECT");
     private static final Runnable NOTHING_TO_RELEASE = () -> { };
 
-    private final String baseUrl;
+    private final UpstreamTarget target;
     private final ProviderClient client;
     private final UpstreamRequests requests;
     private final ResponseStreamer streamer;
@@ -47,7 +47,7 @@ final class Forwarding {
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
                ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
-        this.baseUrl = baseUrl;
+        this.target = UpstreamTarget.of(baseUrl);
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
@@ -71,22 +71,25 @@ final class Forwarding {
             return answer(ProxyFailure.METHOD_NOT_ALLOWED, "method " + request.getMethod() + " is not forwarded",
                     response, exchange);
         }
-        HttpUriRequestBase upstream;
+        UpstreamRequest upstream;
         ClassicHttpResponse answer;
         // The body is read (by the chain) before any upstream connection is leased: a slow upload holds none.
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
                 String rest = ForwardPath.check(rawRest);
-                String origin = serverOrigin(request);
-                upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
+                // Asked only for a base URL on this server: one request's hot path need not build it.
+                Supplier<String> origin = () -> serverOrigin(request);
                 String query = request.getQueryString();
-                exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
+                String pathAndQuery = query == null ? rest : rest + "?" + query;
+                upstream = requests.build(request, target, origin, pathAndQuery, upload);
+                exchange.forwarded(origin, pathAndQuery);
             } catch (IllegalArgumentException e) {
                 return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
                         exchange);
             }
             try {
-                answer = client.httpClient().executeOpen(null, upstream, context);
+                // The route's host made once: the client would make it of scheme and authority per request.
+                answer = client.httpClient().executeOpen(upstream.target(), upstream, context);
             } catch (ClientBodyTimeoutException e) {
                 LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
                 if (request.getProtocol().startsWith("HTTP/1")) {
@@ -126,7 +129,7 @@ final class Forwarding {
         }
     }
 
-    private RequestOutcome copyAnswer(ClassicHttpResponse answer, HttpUriRequestBase upstream,
+    private RequestOutcome copyAnswer(ClassicHttpResponse answer, UpstreamRequest upstream,
                                       HttpServletResponse response, Exchange exchange, Caller caller,
                                       ClientWatchdog.Watch writes, UsageTap tap)
             throws IOException {

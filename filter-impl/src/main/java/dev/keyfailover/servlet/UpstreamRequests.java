@@ -1,21 +1,20 @@
 package dev.keyfailover.servlet;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.keyfailover.chain.HeaderPolicy;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 
 /**
- * Builds the upstream request from the client's: method, base URL plus the encoded path rest and
- * query as sent, the headers the route's {@link HeaderPolicy} copies, and the body as a stream
- * (read once, by the chain).
+ * Builds the upstream request from the client's: method, the route's {@link UpstreamTarget} plus the
+ * encoded path rest and query as sent, the headers the route's {@link HeaderPolicy} copies, and the
+ * body as a stream (read once, by the chain).
  */
 final class UpstreamRequests {
 
@@ -26,14 +25,14 @@ final class UpstreamRequests {
     }
 
     /**
+     * @param origin this server and context as the proxy reaches itself (for a same-server base URL)
+     * @param pathAndQuery the checked path rest, then {@code ?} and the query if the client sent one
      * @param uploadDeadline the watch the body's reads run under
      * @throws IllegalArgumentException when the request cannot be forwarded as it is (answered 400)
      */
-    HttpUriRequestBase build(HttpServletRequest request, String baseUrl, String rawRest,
-                             ClientWatchdog.Watch uploadDeadline) throws IOException {
-        String query = request.getQueryString();
-        URI uri = URI.create(baseUrl + rawRest + (query == null ? "" : "?" + query));
-        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), uri);
+    UpstreamRequest build(HttpServletRequest request, UpstreamTarget target, Supplier<String> origin,
+                          String pathAndQuery, ClientWatchdog.Watch uploadDeadline) throws IOException {
+        UpstreamRequest upstream = target.request(request.getMethod(), origin, pathAndQuery);
         copyHeaders(request, upstream);
         if (hasBody(request)) {
             long length = request.getContentLengthLong();
@@ -49,7 +48,7 @@ final class UpstreamRequests {
         return upstream;
     }
 
-    private void copyHeaders(HttpServletRequest request, HttpUriRequestBase upstream) {
+    private void copyHeaders(HttpServletRequest request, UpstreamRequest upstream) {
         Enumeration<String> connection = request.getHeaders("Connection");
         Set<String> hopByHop = policy.hopByHop(connection == null ? Collections.emptyIterator() : connection.asIterator());
         // Walked as the container gives them: no list copied per request.
