@@ -1,6 +1,7 @@
 package dev.keyfailover.servlet;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.function.Supplier;
 
 import org.apache.hc.core5.http.HttpHost;
@@ -12,7 +13,7 @@ import org.apache.hc.core5.net.URIAuthority;
  * authority and path HttpCore would take from it, so that each request only appends the client's
  * path rest and query ({@link UpstreamPaths}) instead of parsing a {@code URI}: one request's hot
  * path. A base URL on this same server ({@code /path}), and whatever {@link UpstreamPaths} does not
- * take, goes the {@code URI.create} way, which also words the refusals (answered 400).
+ * take, goes the {@code java.net.URI} way, which also words the refusals (answered 400, without the URI).
  */
 final class UpstreamTarget {
 
@@ -64,6 +65,23 @@ final class UpstreamTarget {
             return new UpstreamRequest(method, scheme, authority, path, host);
         }
         String base = baseUrl.startsWith("/") ? origin.get() + baseUrl : baseUrl;
-        return new UpstreamRequest(method, URI.create(base + pathAndQuery));
+        try {
+            return new UpstreamRequest(method, new URI(base + pathAndQuery));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(refusal(e, base.length()));
+        }
+    }
+
+    /**
+     * Why the URI was refused, without the URI: its query may carry a credential (Gemini's
+     * {@code ?key=}), and the 400's body must not echo it; the index counts from the client's path rest.
+     */
+    static String refusal(URISyntaxException e, int baseLength) {
+        int index = e.getIndex();
+        if (index < 0) {
+            return e.getReason();
+        }
+        return index < baseLength ? e.getReason() + " in the route's baseUrl"
+                : e.getReason() + " at index " + (index - baseLength) + " of the path after the route's prefix";
     }
 }

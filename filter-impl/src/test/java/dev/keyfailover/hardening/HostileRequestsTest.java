@@ -127,6 +127,17 @@ class HostileRequestsTest {
     }
 
     @Test
+    void aQueryUriRefusesIsAnswered400WithoutEchoingTheKeyItCarries() throws Exception {
+        upstream.clearRequests();
+        String answer = send(request("GET /app/openai/v1/models?key=AIzaSyClientOwnKey0123456789&q=%zz HTTP/1.1\r\n"
+                + "Host: x\r\n"));
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("Malformed escape pair")
+                .doesNotContain("AIzaSyClientOwnKey0123456789").doesNotContain("ClientOwnKey");
+        assertThat(upstream.requests()).isEmpty();
+    }
+
+    @Test
     void absurdHeaderCountsAndSizesAreRefusedBeforeTheProxyAndNormalOnesPass() throws Exception {
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 300; i++) {
