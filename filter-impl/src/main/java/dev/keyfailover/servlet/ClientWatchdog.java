@@ -1,14 +1,13 @@
 package dev.keyfailover.servlet;
 
 import java.io.Closeable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +34,12 @@ final class ClientWatchdog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientWatchdog.class);
     private static final long MAX_SWEEP_INTERVAL_MILLIS = 1_000;
     private static final long MIN_SWEEP_INTERVAL_MILLIS = 10;
+    /** 256 slots to start with: more than a route's usual requests in flight. */
+    private static final int INITIAL_SEGMENTS = 4;
 
     private final long timeoutMillis;
     private final Clock clock;
-    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final WatchSlots<Watch> watches = new WatchSlots<>(INITIAL_SEGMENTS);
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -77,21 +78,26 @@ final class ClientWatchdog implements Closeable {
      */
     Watch watch(Runnable onExpiry) {
         Watch watch = new Watch(Thread.currentThread(), onExpiry);
-        watches.add(watch);
+        watch.slot = watches.claim(watch);
         return watch;
     }
 
     /** Fires every armed watch whose deadline has passed. */
     void sweep() {
         long now = clock.millis();
-        for (Watch watch : watches) {
+        watches.forEach((watch, slot) -> {
             try {
-                watch.fireIfDue(now);
+                watch.fireIfDue(now, slot);
             } catch (RuntimeException e) {
                 // The sweeper must outlive one failing action, or no watch would fire again.
                 LOG.warn("client watchdog: an expiry action failed: {}", e.toString());
             }
-        }
+        });
+    }
+
+    /** Watches open now (tests). */
+    int watched() {
+        return watches.size();
     }
 
     @Override
@@ -108,10 +114,22 @@ final class ClientWatchdog implements Closeable {
     final class Watch implements AutoCloseable {
 
         private static final long DISARMED = Long.MAX_VALUE;
+        // A field, not an AtomicBoolean: one object less per watch, two watches a request.
+        private static final VarHandle EXPIRED;
+
+        static {
+            try {
+                EXPIRED = MethodHandles.lookup().findVarHandle(Watch.class, "expired", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         private final Thread owner;
         private final Runnable onExpiry;
-        private final AtomicBoolean expired = new AtomicBoolean();
+        /** Where the watch is held for the sweep; set by the owner before it can close the watch. */
+        private int slot;
+        private volatile boolean expired;
         private volatile long deadline = DISARMED;
         // Guarded by this: whether the owner is inside a watched call, and whether we interrupted it there.
         private boolean inCall;
@@ -133,7 +151,7 @@ final class ClientWatchdog implements Closeable {
 
         /** Whether the watch has fired. */
         boolean expired() {
-            return expired.get();
+            return expired;
         }
 
         /** The owner enters a blocking call on the client's socket, which a firing may interrupt. */
@@ -168,11 +186,11 @@ final class ClientWatchdog implements Closeable {
             }
         }
 
-        private void fireIfDue(long now) {
-            if (now < deadline || !expired.compareAndSet(false, true)) {
+        private void fireIfDue(long now, int heldAt) {
+            if (now < deadline || !EXPIRED.compareAndSet(this, false, true)) {
                 return;
             }
-            watches.remove(this);
+            watches.release(heldAt, this);
             try {
                 onExpiry.run();
             } finally {
@@ -191,7 +209,7 @@ final class ClientWatchdog implements Closeable {
         @Override
         public void close() {
             disarm();
-            watches.remove(this);
+            watches.release(slot, this);
         }
     }
 }
