@@ -36,9 +36,10 @@ final class UsageTap {
                 || answer.getCode() >= 300) {
             return NONE;
         }
-        UsageReader reader = UsageReader.forAnswer(entity.getContentType(), entity.getContentLength());
-        boolean events = entity.getContentType() != null
-                && entity.getContentType().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        // Read once: an upstream entity looks it up among the answer's headers, and makes a new string, each time.
+        String contentType = entity.getContentType();
+        UsageReader reader = UsageReader.forAnswer(contentType, entity.getContentLength());
+        boolean events = contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         UsageChunkFilter filter = request.injected() && events ? new UsageChunkFilter() : null;
         return reader == null && filter == null ? NONE : new UsageTap(reader, filter);
     }
