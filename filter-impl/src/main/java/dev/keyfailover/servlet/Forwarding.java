@@ -44,6 +44,7 @@ final class Forwarding {
     private final UsageLedger usage;
     /** A provider that is down fails every request: its line by the exception's class, once per window. */
     private final LogThrottles upstreamFailures;
+    private final ServerOrigin serverOrigin = new ServerOrigin();
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
                ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
@@ -77,7 +78,7 @@ final class Forwarding {
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
                 String rest = ForwardPath.check(rawRest);
-                String origin = serverOrigin(request);
+                String origin = serverOrigin.of(request);
                 upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
                 String query = request.getQueryString();
                 exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
@@ -152,15 +153,6 @@ final class Forwarding {
             }
             throw new UpstreamBrokeException(provider().name(), e);
         }
-    }
-
-    /** This server and context as the proxy reaches itself, for base URLs on the same server ({@code /path}). */
-    private static String serverOrigin(HttpServletRequest request) {
-        String host = request.getLocalAddr();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath();
     }
 
     /**
