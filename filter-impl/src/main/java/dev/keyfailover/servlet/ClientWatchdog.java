@@ -125,18 +125,15 @@ final class ClientWatchdog implements Closeable {
             }
         }
 
-        private final Thread owner;
+        private final WatchedCall call;
         private final Runnable onExpiry;
         /** Where the watch is held for the sweep; set by the owner before it can close the watch. */
         private int slot;
         private volatile boolean expired;
         private volatile long deadline = DISARMED;
-        // Guarded by this: whether the owner is inside a watched call, and whether we interrupted it there.
-        private boolean inCall;
-        private boolean interruptedInCall;
 
         private Watch(Thread owner, Runnable onExpiry) {
-            this.owner = owner;
+            this.call = new WatchedCall(owner);
             this.onExpiry = onExpiry;
         }
 
@@ -155,22 +152,22 @@ final class ClientWatchdog implements Closeable {
         }
 
         /** The owner enters a blocking call on the client's socket, which a firing may interrupt. */
-        synchronized void enterCall() {
-            inCall = true;
+        void enterCall() {
+            call.enter();
         }
 
         /**
-         * Arms the watch and enters a watched call in one step (once per chunk of a stream: one lock, one clock
-         * read); {@link #leave()} undoes both.
+         * Arms the watch and enters a watched call in one step (once per chunk of a stream);
+         * {@link #leave()} undoes both. Armed first: a firing in between finds no call to interrupt.
          */
-        synchronized void enter() {
+        void enter() {
             deadline = clock.millis() + timeoutMillis;
-            inCall = true;
+            call.enter();
         }
 
-        /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}, under one lock. */
-        synchronized void leave() {
-            leaveCall();
+        /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}. */
+        void leave() {
+            call.leave();
             deadline = DISARMED;
         }
 
@@ -178,12 +175,8 @@ final class ClientWatchdog implements Closeable {
          * The owner left the call. An interrupt this watch sent is cleared here, so it can never
          * reach later work of the request or of the container's pooled thread.
          */
-        synchronized void leaveCall() {
-            inCall = false;
-            if (interruptedInCall) {
-                interruptedInCall = false;
-                Thread.interrupted();
-            }
+        void leaveCall() {
+            call.leave();
         }
 
         private void fireIfDue(long now, int heldAt) {
@@ -194,14 +187,7 @@ final class ClientWatchdog implements Closeable {
             try {
                 onExpiry.run();
             } finally {
-                interruptCall();
-            }
-        }
-
-        private synchronized void interruptCall() {
-            if (inCall) {
-                interruptedInCall = true;
-                owner.interrupt();
+                call.interrupt();
             }
         }
 

@@ -279,6 +279,43 @@ class ClientWatchdogTest {
     }
 
     @Test
+    void anInterruptSentWhileTheSweepRacesTheOwnersCallsNeverOutlivesTheCall() throws Exception {
+        AtomicBoolean owning = new AtomicBoolean(true);
+        Thread sweeper = new Thread(() -> {
+            while (owning.get()) {
+                clock.advance(Duration.ofSeconds(1)); // every watch armed before this is due
+                watchdog.sweep();
+            }
+        });
+        CompletableFuture<int[]> owner = CompletableFuture.supplyAsync(() -> {
+            int interruptedInside = 0;
+            int leftInterrupted = 0;
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // Until the sweep has met the owner inside a call a hundred times (on a busy machine that takes longer).
+            while (interruptedInside < 100 && System.nanoTime() < giveUp) {
+                try (ClientWatchdog.Watch watch = watchdog.watch(() -> { })) {
+                    watch.enter();
+                    for (int spin = 0; spin < 200 && !Thread.currentThread().isInterrupted(); spin++) {
+                        Thread.onSpinWait(); // stands for a write the client is slow to take
+                    }
+                    interruptedInside += Thread.currentThread().isInterrupted() ? 1 : 0;
+                    watch.leave();
+                    leftInterrupted += Thread.interrupted() ? 1 : 0;
+                }
+            }
+            return new int[] {interruptedInside, leftInterrupted};
+        }, runnable -> new Thread(runnable, "owner").start());
+        sweeper.start();
+
+        int[] counts = owner.get(60, TimeUnit.SECONDS);
+        owning.set(false);
+        sweeper.join();
+
+        assertThat(counts[0]).as("calls the sweep interrupted: the threads met").isEqualTo(100);
+        assertThat(counts[1]).as("calls left with the interrupt still set").isZero();
+    }
+
+    @Test
     void aStartedWatchdogSweepsByItselfOnRealTime() {
         try (ClientWatchdog running = ClientWatchdog.start("test", Duration.ofMillis(100))) {
             ClientWatchdog.Watch watch = running.watch(fired::incrementAndGet);
