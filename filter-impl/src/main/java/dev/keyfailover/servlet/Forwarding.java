@@ -45,10 +45,18 @@ final class Forwarding {
     /** A provider that is down fails every request: its line by the exception's class, once per window. */
     private final LogThrottles upstreamFailures;
     private final ServerOrigin serverOrigin = new ServerOrigin();
+    /**
+     * Whether a request needs this server's origin: for a same-server base URL ({@code /path}), or
+     * for the fallback routes, whose base URL may be one. The others skip the container's address
+     * lookup (one request's hot path).
+     */
+    private final boolean needsOrigin;
 
-    Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
-               ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
+    /** @param fallsBack whether the route has fallback routes */
+    Forwarding(String baseUrl, boolean fallsBack, ProviderClient client, UpstreamRequests requests,
+               ResponseStreamer streamer, ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
         this.baseUrl = baseUrl;
+        this.needsOrigin = baseUrl.startsWith("/") || fallsBack;
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
@@ -78,7 +86,7 @@ final class Forwarding {
         try (ClientWatchdog.Watch upload = watchdog.watch(NOTHING_TO_RELEASE)) {
             try {
                 String rest = ForwardPath.check(rawRest);
-                String origin = serverOrigin.of(request);
+                String origin = needsOrigin ? serverOrigin.of(request) : "";
                 upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
                 String query = request.getQueryString();
                 exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));

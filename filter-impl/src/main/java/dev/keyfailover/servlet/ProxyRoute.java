@@ -51,7 +51,7 @@ public final class ProxyRoute implements Closeable {
         this.client = client;
         this.baseUrl = baseUrl;
         this.fallback = fallback;
-        this.forwarding = new Forwarding(baseUrl, client, new UpstreamRequests(headers),
+        this.forwarding = new Forwarding(baseUrl, !fallback.routes().isEmpty(), client, new UpstreamRequests(headers),
                 new ResponseStreamer(headers, streamBufferSize), watchdog, usage, clock);
         this.usage = usage;
         this.store = store;
