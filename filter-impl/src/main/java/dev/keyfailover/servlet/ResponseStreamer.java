@@ -141,8 +141,7 @@ final class ResponseStreamer {
     }
 
     private static boolean isStream(long contentLength, String contentType) {
-        return contentLength < 0
-                || contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        return contentLength < 0 || UsageTap.isEventStream(contentType);
     }
 
     /**
