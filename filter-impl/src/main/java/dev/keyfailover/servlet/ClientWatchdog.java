@@ -111,7 +111,7 @@ final class ClientWatchdog implements Closeable {
      * The deadline of one request's client I/O: armed, it fires {@code clientIdleTimeout} later
      * unless disarmed first; fired, it stays expired.
      */
-    final class Watch implements AutoCloseable {
+    final class Watch extends WatchedCall implements AutoCloseable {
 
         private static final long DISARMED = Long.MAX_VALUE;
         // A field, not an AtomicBoolean: one object less per watch, two watches a request.
@@ -125,7 +125,6 @@ final class ClientWatchdog implements Closeable {
             }
         }
 
-        private final WatchedCall call;
         private final Runnable onExpiry;
         /** Where the watch is held for the sweep; set by the owner before it can close the watch. */
         private int slot;
@@ -133,7 +132,7 @@ final class ClientWatchdog implements Closeable {
         private volatile long deadline = DISARMED;
 
         private Watch(Thread owner, Runnable onExpiry) {
-            this.call = new WatchedCall(owner);
+            super(owner);
             this.onExpiry = onExpiry;
         }
 
@@ -151,32 +150,19 @@ final class ClientWatchdog implements Closeable {
             return expired;
         }
 
-        /** The owner enters a blocking call on the client's socket, which a firing may interrupt. */
-        void enterCall() {
-            call.enter();
-        }
-
         /**
          * Arms the watch and enters a watched call in one step (once per chunk of a stream);
-         * {@link #leave()} undoes both. Armed first: a firing in between finds no call to interrupt.
+         * {@link #leave()} undoes both.
          */
         void enter() {
             deadline = clock.millis() + timeoutMillis;
-            call.enter();
+            enterCall();
         }
 
         /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}. */
         void leave() {
-            call.leave();
+            leaveCall();
             deadline = DISARMED;
-        }
-
-        /**
-         * The owner left the call. An interrupt this watch sent is cleared here, so it can never
-         * reach later work of the request or of the container's pooled thread.
-         */
-        void leaveCall() {
-            call.leave();
         }
 
         private void fireIfDue(long now, int heldAt) {
@@ -187,7 +173,7 @@ final class ClientWatchdog implements Closeable {
             try {
                 onExpiry.run();
             } finally {
-                call.interrupt();
+                interruptCall();
             }
         }
 
