@@ -89,7 +89,7 @@ final class Forwarding {
                 String origin = needsOrigin ? serverOrigin.of(request) : "";
                 upstream = requests.build(request, baseUrl.startsWith("/") ? origin + baseUrl : baseUrl, rest, upload);
                 String query = request.getQueryString();
-                exchange.forwarded(origin, rest + (query == null ? "" : "?" + query));
+                exchange.forwarded(origin, query == null ? rest : rest + "?" + query);
             } catch (IllegalArgumentException e) {
                 return answer(ProxyFailure.BAD_REQUEST, "cannot forward this request: " + e.getMessage(), response,
                         exchange);
