@@ -40,12 +40,21 @@ public final class FailoverRules {
 
     private static final FailoverRules DEFAULTS = builder().build();
 
+    /** The statuses {@code failoverOn} may name run up to 599. */
+    private static final int MAX_EXTRA_STATUS = 599;
+
     private final On403 on403;
     private final Map<Integer, KeyVerdict.Action> extraStatuses;
+    /**
+     * {@link #extraStatuses} by status: every upstream answer is judged, so one request's hot path
+     * reads an array slot where a map would box the status and walk a tree.
+     */
+    private final KeyVerdict.Action[] extraByStatus = new KeyVerdict.Action[MAX_EXTRA_STATUS + 1];
 
     private FailoverRules(Builder builder) {
         this.on403 = builder.on403;
         this.extraStatuses = Collections.unmodifiableMap(new TreeMap<>(builder.extraStatuses));
+        extraStatuses.forEach((status, action) -> extraByStatus[status] = action);
     }
 
     /** The rules of behaviour.md §3 with every setting at its default. */
@@ -79,7 +88,7 @@ public final class FailoverRules {
                 case PASS -> KeyVerdict.ACCEPT;
             };
         }
-        KeyVerdict.Action extra = extraStatuses.get(status);
+        KeyVerdict.Action extra = extraAction(status);
         if (extra == KeyVerdict.Action.COOL_DOWN) {
             return coolDown(response, now);
         }
@@ -120,7 +129,7 @@ public final class FailoverRules {
      * verdict stands.
      */
     public KeyVerdict refine(KeyVerdict verdict, int status, String errorBody) {
-        if (errorBody == null || !readsErrorBody(status) || extraStatuses.containsKey(status)) {
+        if (errorBody == null || !readsErrorBody(status) || extraAction(status) != null) {
             // A status the route configured with failoverOn keeps the rule it was given.
             return verdict;
         }
@@ -135,6 +144,11 @@ public final class FailoverRules {
             return KeyVerdict.EXHAUST;
         }
         return verdict;
+    }
+
+    /** The rule {@code failoverOn} gave this status; {@code null} for none. */
+    private KeyVerdict.Action extraAction(int status) {
+        return status >= 0 && status <= MAX_EXTRA_STATUS ? extraByStatus[status] : null;
     }
 
     private KeyVerdict coolDown(HttpResponse response, Instant now) {
@@ -230,7 +244,7 @@ public final class FailoverRules {
          *     {@link KeyVerdict.Action#SKIP} (the 403 {@code skip} rule)
          */
         public Builder failoverOn(int status, KeyVerdict.Action action) {
-            if (status < 300 || status > 599 || status == 401 || status == 403 || status == 429) {
+            if (status < 300 || status > MAX_EXTRA_STATUS || status == 401 || status == 403 || status == 429) {
                 throw new IllegalArgumentException("failoverOn status must be 3xx-5xx other than 401, 403, 429: " + status);
             }
             if (action != KeyVerdict.Action.COOL_DOWN && action != KeyVerdict.Action.SKIP) {

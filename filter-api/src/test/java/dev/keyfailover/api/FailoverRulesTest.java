@@ -216,6 +216,17 @@ class FailoverRulesTest {
     }
 
     @Test
+    void aStatusOutsideTheRangeFailoverOnMayNameIsJudgedLikeAnyOtherUnlistedOne() {
+        // Upstream may send any three digits (and a broken one more); the rules must still answer.
+        FailoverRules rules = FailoverRules.builder().failoverOn(599, KeyVerdict.Action.COOL_DOWN).build();
+
+        assertThat(rules.judge(response(599), NOW).action()).isEqualTo(KeyVerdict.Action.COOL_DOWN);
+        assertThat(rules.judge(response(600), NOW)).isEqualTo(KeyVerdict.ACCEPT);
+        assertThat(rules.judge(response(999), "{\"error\":{}}", NOW)).isEqualTo(KeyVerdict.ACCEPT);
+        assertThat(rules.judge(response(1000), NOW)).isEqualTo(KeyVerdict.ACCEPT);
+    }
+
+    @Test
     void extraStatusesCannotBeModifiedFromOutside() {
         FailoverRules rules = FailoverRules.builder().failoverOn(402, KeyVerdict.Action.SKIP).build();
 

@@ -121,8 +121,10 @@ final class UpstreamWatchdog implements Closeable {
          * @return the deadline set, in the clock's millis; {@link Long#MAX_VALUE} for none
          */
         long arm(long timeoutMillis) {
-            deadline = timeoutMillis > 0 ? clock.millis() + timeoutMillis : DISARMED;
-            return deadline;
+            // Returned from the local: every upstream read arms, and reading the volatile back is one more access.
+            long armed = timeoutMillis > 0 ? clock.millis() + timeoutMillis : DISARMED;
+            deadline = armed;
+            return armed;
         }
 
         /** The next read must end by {@code deadlineMillis}, in the clock's millis (one already passed fires at once). */

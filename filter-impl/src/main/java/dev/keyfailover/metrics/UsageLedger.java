@@ -1,8 +1,6 @@
 package dev.keyfailover.metrics;
 
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -22,6 +20,8 @@ import dev.keyfailover.pool.KeyId;
  * answers count against the route's {@link Budgets}.
  */
 public final class UsageLedger {
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private final String route;
     private final Clock clock;
@@ -92,7 +92,8 @@ public final class UsageLedger {
         return snapshot;
     }
 
+    /** The UTC day, as {@code LocalDate.ofInstant(now, UTC).toEpochDay()}, from the clock's millis: no Instant per answer. */
     private long today() {
-        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toEpochDay();
+        return Math.floorDiv(clock.millis(), MILLIS_PER_DAY);
     }
 }

@@ -93,13 +93,17 @@ public final class KeyWalk implements AutoCloseable {
     public boolean record(Key key, int status, KeyVerdict verdict) {
         key.counters().record(status);
         KeyRecheck probing = takeProbe(key);
-        Instant now = pool.now();
         PoolSettings settings = pool.settings();
+        // The clock is read only by the verdicts that change the key: one request's hot path accepts its answer.
         return switch (verdict.action()) {
-            case DISABLE -> suspend(key.recheck(), KeyState.DISABLED, settings.authRecheck(), probing, now);
-            case EXHAUST -> suspend(verdict.modelOnly() ? key.recheck(model, now) : key.recheck(),
-                    KeyState.EXHAUSTED, settings.quotaRecheck(), probing, now);
+            case DISABLE -> suspend(key.recheck(), KeyState.DISABLED, settings.authRecheck(), probing, pool.now());
+            case EXHAUST -> {
+                Instant now = pool.now();
+                yield suspend(verdict.modelOnly() ? key.recheck(model, now) : key.recheck(),
+                        KeyState.EXHAUSTED, settings.quotaRecheck(), probing, now);
+            }
             case COOL_DOWN -> {
+                Instant now = pool.now();
                 Instant until = verdict.until() != null ? verdict.until() : now.plus(capped(verdict.cooldown(), settings));
                 if (probing != null) {
                     // Still out of service (a 429 proves nothing about the key), but not re-checked before the advised wait.

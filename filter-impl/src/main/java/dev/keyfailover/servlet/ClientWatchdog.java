@@ -1,14 +1,13 @@
 package dev.keyfailover.servlet;
 
 import java.io.Closeable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +34,12 @@ final class ClientWatchdog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientWatchdog.class);
     private static final long MAX_SWEEP_INTERVAL_MILLIS = 1_000;
     private static final long MIN_SWEEP_INTERVAL_MILLIS = 10;
+    /** 256 slots to start with: more than a route's usual requests in flight. */
+    private static final int INITIAL_SEGMENTS = 4;
 
     private final long timeoutMillis;
     private final Clock clock;
-    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final WatchSlots<Watch> watches = new WatchSlots<>(INITIAL_SEGMENTS);
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -77,21 +78,26 @@ final class ClientWatchdog implements Closeable {
      */
     Watch watch(Runnable onExpiry) {
         Watch watch = new Watch(Thread.currentThread(), onExpiry);
-        watches.add(watch);
+        watch.slot = watches.claim(watch);
         return watch;
     }
 
     /** Fires every armed watch whose deadline has passed. */
     void sweep() {
         long now = clock.millis();
-        for (Watch watch : watches) {
+        watches.forEach((watch, slot) -> {
             try {
-                watch.fireIfDue(now);
+                watch.fireIfDue(now, slot);
             } catch (RuntimeException e) {
                 // The sweeper must outlive one failing action, or no watch would fire again.
                 LOG.warn("client watchdog: an expiry action failed: {}", e.toString());
             }
-        }
+        });
+    }
+
+    /** Watches open now (tests). */
+    int watched() {
+        return watches.size();
     }
 
     @Override
@@ -105,20 +111,28 @@ final class ClientWatchdog implements Closeable {
      * The deadline of one request's client I/O: armed, it fires {@code clientIdleTimeout} later
      * unless disarmed first; fired, it stays expired.
      */
-    final class Watch implements AutoCloseable {
+    final class Watch extends WatchedCall implements AutoCloseable {
 
         private static final long DISARMED = Long.MAX_VALUE;
+        // A field, not an AtomicBoolean: one object less per watch, two watches a request.
+        private static final VarHandle EXPIRED;
 
-        private final Thread owner;
+        static {
+            try {
+                EXPIRED = MethodHandles.lookup().findVarHandle(Watch.class, "expired", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Runnable onExpiry;
-        private final AtomicBoolean expired = new AtomicBoolean();
+        /** Where the watch is held for the sweep; set by the owner before it can close the watch. */
+        private int slot;
+        private volatile boolean expired;
         private volatile long deadline = DISARMED;
-        // Guarded by this: whether the owner is inside a watched call, and whether we interrupted it there.
-        private boolean inCall;
-        private boolean interruptedInCall;
 
         private Watch(Thread owner, Runnable onExpiry) {
-            this.owner = owner;
+            super(owner);
             this.onExpiry = onExpiry;
         }
 
@@ -133,46 +147,29 @@ final class ClientWatchdog implements Closeable {
 
         /** Whether the watch has fired. */
         boolean expired() {
-            return expired.get();
-        }
-
-        /** The owner enters a blocking call on the client's socket, which a firing may interrupt. */
-        synchronized void enterCall() {
-            inCall = true;
+            return expired;
         }
 
         /**
-         * Arms the watch and enters a watched call in one step (once per chunk of a stream: one lock, one clock
-         * read); {@link #leave()} undoes both.
+         * Arms the watch and enters a watched call in one step (once per chunk of a stream);
+         * {@link #leave()} undoes both.
          */
-        synchronized void enter() {
+        void enter() {
             deadline = clock.millis() + timeoutMillis;
-            inCall = true;
+            enterCall();
         }
 
-        /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}, under one lock. */
-        synchronized void leave() {
+        /** Leaves the watched call and disarms: {@link #leaveCall()} then {@link #disarm()}. */
+        void leave() {
             leaveCall();
             deadline = DISARMED;
         }
 
-        /**
-         * The owner left the call. An interrupt this watch sent is cleared here, so it can never
-         * reach later work of the request or of the container's pooled thread.
-         */
-        synchronized void leaveCall() {
-            inCall = false;
-            if (interruptedInCall) {
-                interruptedInCall = false;
-                Thread.interrupted();
-            }
-        }
-
-        private void fireIfDue(long now) {
-            if (now < deadline || !expired.compareAndSet(false, true)) {
+        private void fireIfDue(long now, int heldAt) {
+            if (now < deadline || !EXPIRED.compareAndSet(this, false, true)) {
                 return;
             }
-            watches.remove(this);
+            watches.release(heldAt, this);
             try {
                 onExpiry.run();
             } finally {
@@ -180,18 +177,11 @@ final class ClientWatchdog implements Closeable {
             }
         }
 
-        private synchronized void interruptCall() {
-            if (inCall) {
-                interruptedInCall = true;
-                owner.interrupt();
-            }
-        }
-
         /** Stops watching; the request is done with its client. */
         @Override
         public void close() {
             disarm();
-            watches.remove(this);
+            watches.release(slot, this);
         }
     }
 }

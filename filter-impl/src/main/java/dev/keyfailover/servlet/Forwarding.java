@@ -44,6 +44,8 @@ final class Forwarding {
     private final UsageLedger usage;
     /** A provider that is down fails every request: its line by the exception's class, once per window. */
     private final LogThrottles upstreamFailures;
+    /** This server's origin, asked for only by a same-server base URL (this route's or a fallback route's). */
+    private final ServerOrigin serverOrigin = new ServerOrigin();
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
                ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
@@ -78,7 +80,7 @@ final class Forwarding {
             try {
                 String rest = ForwardPath.check(rawRest);
                 // Asked only for a base URL on this server: one request's hot path need not build it.
-                Supplier<String> origin = () -> serverOrigin(request);
+                Supplier<String> origin = () -> serverOrigin.of(request);
                 String query = request.getQueryString();
                 String pathAndQuery = query == null ? rest : rest + "?" + query;
                 upstream = requests.build(request, target, origin, pathAndQuery, upload);
@@ -155,15 +157,6 @@ final class Forwarding {
             }
             throw new UpstreamBrokeException(provider().name(), e);
         }
-    }
-
-    /** This server and context as the proxy reaches itself, for base URLs on the same server ({@code /path}). */
-    private static String serverOrigin(HttpServletRequest request) {
-        String host = request.getLocalAddr();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return request.getScheme() + "://" + host + ":" + request.getLocalPort() + request.getContextPath();
     }
 
     /**

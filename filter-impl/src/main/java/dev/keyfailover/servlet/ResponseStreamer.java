@@ -2,8 +2,10 @@ package dev.keyfailover.servlet;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -61,15 +63,17 @@ final class ResponseStreamer {
     void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
               ClientWatchdog.Watch writes, UsageTap tap) throws IOException {
         response.setStatus(upstream.getCode());
-        copyHeaders(upstream, response, exchange);
         HttpEntity entity = upstream.getEntity();
+        // Read once: an upstream entity looks it up among the answer's headers, and makes a new string, each time.
+        String contentType = entity == null ? null : entity.getContentType();
+        copyHeaders(upstream, contentType, response, exchange);
         if (entity == null) {
             return;
         }
         if (tap.changesLength()) {
             response.setHeader("Content-Length", null);
         }
-        boolean streaming = isStream(entity);
+        boolean streaming = isStream(entity.getContentLength(), contentType);
         ServletOutputStream out = response.getOutputStream();
         // Not closed here: closing would drain the rest of a stream; the caller cancels first.
         InputStream in = entity.getContent();
@@ -136,19 +140,27 @@ final class ResponseStreamer {
         }
     }
 
-    private static boolean isStream(HttpEntity entity) {
-        String type = entity.getContentType();
-        return entity.getContentLength() < 0
-                || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    private static boolean isStream(long contentLength, String contentType) {
+        return contentLength < 0 || UsageTap.isEventStream(contentType);
     }
 
-    private void copyHeaders(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange) {
-        Header[] connection = upstream.getHeaders("Connection");
-        Set<String> hopByHop = headers.hopByHop(connection.length == 0 ? Collections.emptyIterator()
-                : Arrays.stream(connection).map(Header::getValue).iterator());
-        for (Header header : upstream.getHeaders()) {
-            if (headers.copiesResponseHeader(header.getName().toLowerCase(Locale.ROOT), hopByHop, exchange)) {
-                response.addHeader(header.getName(), header.getValue());
+    /**
+     * One request's hot path: the answer's headers are fetched once and walked for all that is
+     * asked of them (its {@code Connection} values, whether it has a type and a length), where
+     * asking the answer would walk them once per question.
+     */
+    private void copyHeaders(ClassicHttpResponse upstream, String contentType, HttpServletResponse response,
+                             Exchange exchange) {
+        Header[] all = upstream.getHeaders();
+        Set<String> hopByHop = headers.hopByHop(connectionValues(all));
+        boolean hasContentType = false;
+        boolean hasContentLength = false;
+        for (Header header : all) {
+            String name = header.getName();
+            hasContentType |= name.equalsIgnoreCase("Content-Type");
+            hasContentLength |= name.equalsIgnoreCase("Content-Length");
+            if (headers.copiesResponseHeader(name.toLowerCase(Locale.ROOT), hopByHop, exchange)) {
+                response.addHeader(name, header.getValue());
             }
         }
         headers.addPoolHeaders(exchange, response::setHeader);
@@ -159,13 +171,27 @@ final class ResponseStreamer {
         HttpEntity entity = upstream.getEntity();
         if (entity != null) {
             // Answers the proxy makes itself carry these on the entity, not as headers.
-            if (entity.getContentType() != null && !upstream.containsHeader("Content-Type")) {
-                response.setContentType(entity.getContentType());
+            if (contentType != null && !hasContentType) {
+                response.setContentType(contentType);
             }
-            if (entity.getContentLength() >= 0 && !upstream.containsHeader("Content-Length")) {
+            if (entity.getContentLength() >= 0 && !hasContentLength) {
                 response.setContentLengthLong(entity.getContentLength());
             }
         }
+    }
+
+    /** The values of the answer's {@code Connection} headers, as {@code getHeaders("Connection")} finds them. */
+    private static Iterator<String> connectionValues(Header[] all) {
+        List<String> values = null;
+        for (Header header : all) {
+            if (header.getName().equalsIgnoreCase("Connection")) {
+                if (values == null) {
+                    values = new ArrayList<>(1);
+                }
+                values.add(header.getValue());
+            }
+        }
+        return values == null ? Collections.emptyIterator() : values.iterator();
     }
 
     /** Carries an upstream read failure past the client-write handler. */

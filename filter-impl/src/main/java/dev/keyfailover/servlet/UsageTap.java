@@ -1,7 +1,6 @@
 package dev.keyfailover.servlet;
 
 import java.io.IOException;
-import java.util.Locale;
 
 import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.RequestUsage;
@@ -17,6 +16,8 @@ import org.apache.hc.core5.http.HttpEntity;
  * ({@link UsageChunkFilter}). Any other answer passes untouched.
  */
 final class UsageTap {
+
+    private static final String EVENT_STREAM = "text/event-stream";
 
     /** Passes bytes on, reads nothing. */
     static final UsageTap NONE = new UsageTap(null, null);
@@ -36,11 +37,21 @@ final class UsageTap {
                 || answer.getCode() >= 300) {
             return NONE;
         }
-        UsageReader reader = UsageReader.forAnswer(entity.getContentType(), entity.getContentLength());
-        boolean events = entity.getContentType() != null
-                && entity.getContentType().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        // Read once: an upstream entity looks it up among the answer's headers, and makes a new string, each time.
+        String contentType = entity.getContentType();
+        UsageReader reader = UsageReader.forAnswer(contentType, entity.getContentLength());
+        boolean events = isEventStream(contentType);
         UsageChunkFilter filter = request.injected() && events ? new UsageChunkFilter() : null;
         return reader == null && filter == null ? NONE : new UsageTap(reader, filter);
+    }
+
+    /**
+     * Whether a content type is an event stream's, in any case. Compared in place rather than
+     * lower-cased first: asked twice for every answer (header values are Latin-1, whose letters
+     * match ignoring case exactly as lower-casing makes them match).
+     */
+    static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
     }
 
     /** Whether the client may get fewer bytes than upstream sent (a usage chunk dropped): no {@code Content-Length}. */

@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.keyfailover.testing.MutableClock;
@@ -212,6 +215,104 @@ class ClientWatchdogTest {
         swept.countDown();
 
         assertThat(interruptedOutsideACall.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void watchesOpenedAndClosedByManyThreadsWhileTheSweepRunsAreNeitherLostNorFiredWhenClosed() throws Exception {
+        int threads = 8;
+        int rounds = 2_000;
+        int keptEvery = 10; // each thread keeps 200 watches armed: 1,600 in all, past the first slots
+        AtomicInteger closedFired = new AtomicInteger();
+        AtomicInteger keptFired = new AtomicInteger();
+        AtomicBoolean churning = new AtomicBoolean(true);
+        AtomicInteger sweepsDuringChurn = new AtomicInteger();
+        Thread sweeper = new Thread(() -> {
+            while (churning.get()) {
+                watchdog.sweep(); // the clock stands: nothing is due, but the walk meets every claim and release
+                sweepsDuringChurn.incrementAndGet();
+            }
+        });
+        sweeper.start();
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<List<ClientWatchdog.Watch>>> owners = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            owners.add(CompletableFuture.supplyAsync(() -> {
+                List<ClientWatchdog.Watch> kept = new ArrayList<>();
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int round = 0; round < rounds; round++) {
+                    if (round % keptEvery == 0) {
+                        ClientWatchdog.Watch watch = watchdog.watch(keptFired::incrementAndGet);
+                        watch.arm();
+                        kept.add(watch);
+                    }
+                    try (ClientWatchdog.Watch watch = watchdog.watch(closedFired::incrementAndGet)) {
+                        watch.enter();
+                        watch.leave();
+                        watch.arm();
+                    }
+                }
+                return kept;
+            }, runnable -> new Thread(runnable, "owner").start()));
+        }
+        start.countDown();
+        List<ClientWatchdog.Watch> kept = new ArrayList<>();
+        for (CompletableFuture<List<ClientWatchdog.Watch>> owner : owners) {
+            kept.addAll(owner.get(60, TimeUnit.SECONDS));
+        }
+        churning.set(false);
+        sweeper.join();
+        assertThat(sweepsDuringChurn).as("the sweep ran while the owners churned").hasValueGreaterThan(1);
+
+        assertThat(watchdog.watched()).as("every kept watch is held once, every closed one is gone")
+                .isEqualTo(threads * rounds / keptEvery);
+        clock.advance(Duration.ofSeconds(1));
+        watchdog.sweep();
+
+        assertThat(keptFired).hasValue(threads * rounds / keptEvery);
+        assertThat(kept).allMatch(ClientWatchdog.Watch::expired);
+        assertThat(closedFired).hasValue(0);
+        assertThat(watchdog.watched()).isZero();
+    }
+
+    @Test
+    void anInterruptSentWhileTheSweepRacesTheOwnersCallsNeverOutlivesTheCall() throws Exception {
+        AtomicBoolean owning = new AtomicBoolean(true);
+        Thread sweeper = new Thread(() -> {
+            while (owning.get()) {
+                clock.advance(Duration.ofSeconds(1)); // every watch armed before this is due
+                watchdog.sweep();
+            }
+        });
+        CompletableFuture<int[]> owner = CompletableFuture.supplyAsync(() -> {
+            int interruptedInside = 0;
+            int leftInterrupted = 0;
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // Until the sweep has met the owner inside a call a hundred times (on a busy machine that takes longer).
+            while (interruptedInside < 100 && System.nanoTime() < giveUp) {
+                try (ClientWatchdog.Watch watch = watchdog.watch(() -> { })) {
+                    watch.enter();
+                    for (int spin = 0; spin < 200 && !Thread.currentThread().isInterrupted(); spin++) {
+                        Thread.onSpinWait(); // stands for a write the client is slow to take
+                    }
+                    interruptedInside += Thread.currentThread().isInterrupted() ? 1 : 0;
+                    watch.leave();
+                    leftInterrupted += Thread.interrupted() ? 1 : 0;
+                }
+            }
+            return new int[] {interruptedInside, leftInterrupted};
+        }, runnable -> new Thread(runnable, "owner").start());
+        sweeper.start();
+
+        int[] counts = owner.get(60, TimeUnit.SECONDS);
+        owning.set(false);
+        sweeper.join();
+
+        assertThat(counts[0]).as("calls the sweep interrupted: the threads met").isEqualTo(100);
+        assertThat(counts[1]).as("calls left with the interrupt still set").isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,9 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -88,9 +92,21 @@ class FallbackRoutesTest {
         second.putAll(backupParams);
         context.addServlet(holder("openai", first, 1), "/openai/*");
         context.addServlet(holder("backup", second, 2), "/backup/*");
+        context.addServlet(new ServletHolder("stub", new SameServerUpstream()), "/stub/*");
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
+    }
+
+    /** An upstream in the proxy's own context, at {@code /stub/*}: for base URLs on this server ({@code /stub}). */
+    private static final class SameServerUpstream extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("application/json");
+            response.getWriter().write("{\"served_by\":\"this server\",\"path\":\"" + request.getPathInfo() + "\"}");
+        }
     }
 
     private static ServletHolder holder(String name, Map<String, String> params, int order) {
@@ -140,6 +156,18 @@ class FallbackRoutesTest {
         assertThat(sent.key()).isEqualTo(BACKUP_KEY);
         assertThat(sent.bodyText()).isEqualTo(CHAT.replace("gpt-4o", "gpt-4o-mini"));
         assertThat(fallbacks("transient")).isEqualTo(1);
+    }
+
+    @Test
+    void aFallbackRouteWhoseBaseUrlIsOnThisServerIsReachedThroughTheOriginTheClientCameIn() throws Exception {
+        primary.on(PRIMARY_KEY, FakeUpstream.status(503));
+        start(Map.of(), Map.of("baseUrl", "/stub"));
+
+        HttpResponse<String> response = chat();
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"served_by\":\"this server\",\"path\":\"/v1/chat/completions\"}");
+        assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("backup");
     }
 
     @Test

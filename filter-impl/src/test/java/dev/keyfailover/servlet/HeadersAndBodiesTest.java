@@ -14,6 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.ProxyServer;
 import dev.keyfailover.testing.RawHttp;
+import dev.keyfailover.testing.RawUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,27 @@ class HeadersAndBodiesTest {
         assertThat(response.headers().firstValue("X-Upstream-Hop")).isEmpty();
         assertThat(response.headers().firstValue("Proxy-Authenticate")).isEmpty();
         assertThat(response.headers().firstValue("x-request-id")).hasValue("req-42");
+    }
+
+    @Test
+    void everyConnectionHeaderOfAnAnswerNamesHeadersToDropWhateverItsCase() throws Exception {
+        try (RawUpstream raw = RawUpstream.start(RawUpstream.headAndBodyThenClose("HTTP/1.1 200 OK\r\n"
+                + "content-type: application/json\r\ncontent-length: 2\r\nConnection: X-Hop-One\r\n"
+                + "connection: X-Hop-Two\r\nX-Hop-One: one\r\nX-Hop-Two: two\r\nx-request-id: req-7", "{}"))) {
+            proxy = ProxyServer.servlet(Map.of("provider", "openai", "baseUrl", raw.baseUri().toString(),
+                    "keys", "sk-pool-0000000000001"));
+
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(proxy.uri("/app/openai/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Hop-One")).isEmpty();
+            assertThat(response.headers().firstValue("X-Hop-Two")).isEmpty();
+            assertThat(response.headers().firstValue("x-request-id")).hasValue("req-7");
+            assertThat(response.headers().allValues("Content-Type")).containsExactly("application/json");
+            assertThat(response.body()).isEqualTo("{}");
+        }
     }
 
     @Test
