@@ -103,7 +103,7 @@ final class ProxyRequestProtocol implements HttpProcessor {
     }
 
     /** Whether HttpClient's interceptors would take the common path, the only one written out here. */
-    private static boolean common(HttpRequest request, EntityDetails entity, HttpContext context, int present) {
+    static boolean common(HttpRequest request, EntityDetails entity, HttpContext context, int present) {
         if ((present & (HOST | FRAMING | UNCOMMON)) != 0) {
             return false;
         }
@@ -124,7 +124,7 @@ final class ProxyRequestProtocol implements HttpProcessor {
     }
 
     /** Which of the headers the interceptors look for the request has, as bits. */
-    private static int present(HttpRequest request) {
+    static int present(HttpRequest request) {
         int present = 0;
         for (Header header : request.getHeaders()) {
             present |= bit(header.getName());
