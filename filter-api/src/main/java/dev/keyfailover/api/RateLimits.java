@@ -41,6 +41,8 @@ public record RateLimits(List<Window> windows) {
     /** Header names by family and limit, made once: every answer to a pool key is read for them. */
     private static final String[][] OPENAI_HEADERS = headerNames(OPENAI, "x-ratelimit-%2$s-%1$s");
     private static final String[][] ANTHROPIC_HEADERS = headerNames(ANTHROPIC, "anthropic-ratelimit-%1$s-%2$s");
+    private static final String OPENAI_PREFIX = "x-ratelimit-";
+    private static final String ANTHROPIC_PREFIX = "anthropic-ratelimit-";
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Duration CEILING = Duration.ofDays(3650);
 
@@ -50,18 +52,59 @@ public record RateLimits(List<Window> windows) {
 
     /** Reads the rate-limit headers of an answer; {@link #NONE} when it has none. */
     public static RateLimits read(HttpResponse response, Instant now) {
+        Header[] found = found(response);
+        if (found == null) {
+            return NONE;
+        }
         List<Window> windows = null;
         for (int i = 0; i < OPENAI.length; i++) {
-            String[] names = OPENAI_HEADERS[i];
-            windows = add(windows, window(OPENAI[i], response.getFirstHeader(names[0]),
-                    response.getFirstHeader(names[1]), resetAfter(response.getFirstHeader(names[2]), now)));
+            int at = 3 * i;
+            windows = add(windows, window(OPENAI[i], found[at], found[at + 1], resetAfter(found[at + 2], now)));
         }
         for (int i = 0; i < ANTHROPIC.length; i++) {
-            String[] names = ANTHROPIC_HEADERS[i];
-            windows = add(windows, window(ANTHROPIC[i], response.getFirstHeader(names[0]),
-                    response.getFirstHeader(names[1]), resetAt(response.getFirstHeader(names[2]))));
+            int at = 3 * (OPENAI.length + i);
+            windows = add(windows, window(ANTHROPIC[i], found[at], found[at + 1], resetAt(found[at + 2])));
         }
         return windows == null ? NONE : new RateLimits(windows);
+    }
+
+    /**
+     * The first header of each rate-limit name, by (family, limit, field); {@code null} when the
+     * answer has none. One pass over the answer's headers: every answer to a pool key is read here
+     * (issue 22: one request's hot path), and a lookup per name scanned them all eighteen times.
+     */
+    private static Header[] found(HttpResponse response) {
+        Header[] found = null;
+        for (Header header : response.getHeaders()) {
+            int slot = slot(header.getName());
+            if (slot >= 0) {
+                found = found == null ? new Header[3 * (OPENAI.length + ANTHROPIC.length)] : found;
+                found[slot] = found[slot] == null ? header : found[slot];
+            }
+        }
+        return found;
+    }
+
+    /** Where a header goes among the rate-limit names (matched as HTTP does, ignoring case); -1 for any other. */
+    private static int slot(String name) {
+        if (name.regionMatches(true, 0, OPENAI_PREFIX, 0, OPENAI_PREFIX.length())) {
+            return slot(name, OPENAI_HEADERS, 0);
+        }
+        if (name.regionMatches(true, 0, ANTHROPIC_PREFIX, 0, ANTHROPIC_PREFIX.length())) {
+            return slot(name, ANTHROPIC_HEADERS, 3 * OPENAI.length);
+        }
+        return -1;
+    }
+
+    private static int slot(String name, String[][] family, int first) {
+        for (int i = 0; i < family.length; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (family[i][j].equalsIgnoreCase(name)) {
+                    return first + 3 * i + j;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether the answer spoke of no limit at all. */

@@ -137,6 +137,21 @@ class RateLimitsTest {
     }
 
     @Test
+    void theFirstOfARepeatedHeaderCountsAndNamesThatOnlyLookAlikeDoNot() {
+        RateLimits limits = read(
+                "x-ratelimit-limit-requests-extra", "7",
+                "X-RATELIMIT-LIMIT-REQUESTS", "100",
+                "x-ratelimit-limit-requests", "5",
+                "x-ratelimit-remaining", "1",
+                "anthropic-ratelimit-tokens-remaining", "3",
+                "Anthropic-Ratelimit-Tokens-Remaining", "4");
+
+        assertThat(limits.windows()).containsExactly(
+                new RateLimits.Window("requests", 100, -1, null),
+                new RateLimits.Window("tokens", -1, 3, null));
+    }
+
+    @Test
     void anAnswerWithoutRateLimitHeadersSaysNothing() {
         RateLimits limits = read("Retry-After", "5", "Content-Type", "application/json");
 

@@ -185,10 +185,20 @@ final class AnswerTimeouts {
     /** The received entity, read through one stream: the bytes read ahead, then the rest, guarded. */
     private static final class TimedBody extends HttpEntityWrapper {
         private final InputStream content;
+        // Read once: HttpCore's entity looks the header up and copies its value on every call, and an
+        // answer's type is asked for several times (issue 22: one request's hot path). Nothing changes
+        // an upstream answer's headers once its body is attached.
+        private final String contentType;
 
         TimedBody(HttpEntity received, InputStream content) {
             super(received);
             this.content = content;
+            this.contentType = received.getContentType();
+        }
+
+        @Override
+        public String getContentType() {
+            return contentType;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.keyfailover.chain;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -28,6 +29,13 @@ public class HeaderPolicy {
     private static final Set<String> NOT_COPIED_UPSTREAM = Set.of("host", "content-length", "expect", "cookie");
     /** The container writes its own; copies would make them appear twice. */
     private static final Set<String> CONTAINER_OWN = Set.of("date", "server");
+    /*
+     * The same rules merged for the usual message, whose Connection names nothing more (hop-by-hop
+     * is then the fixed list itself): one set probe per header instead of two or three (issue 22:
+     * one request's hot path, every header of both messages).
+     */
+    private static final Set<String> NOT_COPIED_UPSTREAM_OR_HOP = union(HopByHop.always(), NOT_COPIED_UPSTREAM);
+    private static final Set<String> NOT_COPIED_BACK_OR_HOP = union(HopByHop.always(), CONTAINER_OWN);
 
     /** Upstream attempts made for an answer to a pool request (behaviour.md §10). */
     public static final String ATTEMPTS_HEADER = "X-Keyfailover-Attempts";
@@ -43,6 +51,8 @@ public class HeaderPolicy {
     private final Set<String> clientAuthHeaders;
     private final Set<String> providerCredentials;
     private final Set<String> accountHeaders;
+    /** The fixed hop-by-hop list, the container's own and the account headers. */
+    private final Set<String> notCopiedBackToPoolClients;
     private final boolean exposeKeyHint;
 
     /**
@@ -71,7 +81,14 @@ public class HeaderPolicy {
         this.clientAuthHeaders = CredentialHeaders.lowerCase(clientAuthHeaders);
         this.providerCredentials = CredentialHeaders.of(provider);
         this.accountHeaders = CredentialHeaders.lowerCase(accountHeaders);
+        this.notCopiedBackToPoolClients = union(NOT_COPIED_BACK_OR_HOP, this.accountHeaders);
         this.exposeKeyHint = exposeKeyHint;
+    }
+
+    private static Set<String> union(Set<String> some, Set<String> others) {
+        Set<String> union = new HashSet<>(some);
+        union.addAll(others);
+        return Set.copyOf(union);
     }
 
     /**
@@ -84,6 +101,9 @@ public class HeaderPolicy {
 
     /** Whether a client request header is copied onto the upstream request. */
     public boolean copiesRequestHeader(String name, Set<String> hopByHop) {
+        if (hopByHop == HopByHop.always()) {
+            return !NOT_COPIED_UPSTREAM_OR_HOP.contains(name);
+        }
         return !hopByHop.contains(name) && !NOT_COPIED_UPSTREAM.contains(name);
     }
 
@@ -118,6 +138,10 @@ public class HeaderPolicy {
 
     /** Whether an upstream answer header is copied to the client. */
     public boolean copiesResponseHeader(String name, Set<String> hopByHop, ExchangeView exchange) {
+        if (hopByHop == HopByHop.always()) {
+            return !(exchange.keySource() == ExchangeView.KeySource.CLIENT ? NOT_COPIED_BACK_OR_HOP
+                    : notCopiedBackToPoolClients).contains(name);
+        }
         return !hopByHop.contains(name) && !CONTAINER_OWN.contains(name)
                 && (exchange.keySource() == ExchangeView.KeySource.CLIENT || !accountHeaders.contains(name));
     }

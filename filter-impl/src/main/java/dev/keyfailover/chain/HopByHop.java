@@ -17,6 +17,11 @@ final class HopByHop {
     private HopByHop() {
     }
 
+    /** The fixed list: what {@link #namesToDrop} gives, this very set, when {@code Connection} names nothing more. */
+    static Set<String> always() {
+        return ALWAYS;
+    }
+
     /**
      * The lower-case names to drop for a message with these {@code Connection} values. Read only:
      * the fixed list itself, without a copy, when {@code Connection} names nothing more (the usual

@@ -22,7 +22,6 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
 /**
  * The upstream attempts of an exchange, and the one place each is reported from. A pool request
@@ -100,7 +99,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         ClassicHttpResponse answer;
         AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock.instant(), scope.clientContext);
         try {
-            ClassicHttpRequest keyed = ClassicRequestBuilder.copy(request).build();
+            ClassicHttpRequest keyed = RequestCopy.of(request);
             key.putOn(keyed, provider);
             answer = deadline.proceed(chain, keyed, Scopes.of(scope, keyed));
         } catch (IOException | HttpException | RuntimeException e) {

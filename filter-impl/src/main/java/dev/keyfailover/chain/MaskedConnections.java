@@ -74,8 +74,8 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
-            // null: HttpCore's defaults for charsets, length strategies, writer and parser
-            super(id, null, null, http1, null, null, null, null);
+            // null: HttpCore's defaults for charsets, writer and parser; its length strategy read in one pass
+            super(id, null, null, http1, ProxyContentLength.INSTANCE, ProxyContentLength.INSTANCE, null, null);
             this.id = id;
             this.masker = masker;
             this.timeouts = timeouts;
