@@ -1,7 +1,6 @@
 package dev.keyfailover.api;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -40,21 +39,12 @@ public final class FailoverRules {
 
     private static final FailoverRules DEFAULTS = builder().build();
 
-    /** The statuses {@code failoverOn} may name run up to 599. */
-    private static final int MAX_EXTRA_STATUS = 599;
-
     private final On403 on403;
-    private final Map<Integer, KeyVerdict.Action> extraStatuses;
-    /**
-     * {@link #extraStatuses} by status: every upstream answer is judged, so one request's hot path
-     * reads an array slot where a map would box the status and walk a tree.
-     */
-    private final KeyVerdict.Action[] extraByStatus = new KeyVerdict.Action[MAX_EXTRA_STATUS + 1];
+    private final FailoverOnStatuses extraStatuses;
 
     private FailoverRules(Builder builder) {
         this.on403 = builder.on403;
-        this.extraStatuses = Collections.unmodifiableMap(new TreeMap<>(builder.extraStatuses));
-        extraStatuses.forEach((status, action) -> extraByStatus[status] = action);
+        this.extraStatuses = new FailoverOnStatuses(builder.extraStatuses);
     }
 
     /** The rules of behaviour.md §3 with every setting at its default. */
@@ -88,7 +78,7 @@ public final class FailoverRules {
                 case PASS -> KeyVerdict.ACCEPT;
             };
         }
-        KeyVerdict.Action extra = extraAction(status);
+        KeyVerdict.Action extra = extraStatuses.actionFor(status);
         if (extra == KeyVerdict.Action.COOL_DOWN) {
             return coolDown(response, now);
         }
@@ -129,7 +119,7 @@ public final class FailoverRules {
      * verdict stands.
      */
     public KeyVerdict refine(KeyVerdict verdict, int status, String errorBody) {
-        if (errorBody == null || !readsErrorBody(status) || extraAction(status) != null) {
+        if (errorBody == null || !readsErrorBody(status) || extraStatuses.actionFor(status) != null) {
             // A status the route configured with failoverOn keeps the rule it was given.
             return verdict;
         }
@@ -146,11 +136,6 @@ public final class FailoverRules {
         return verdict;
     }
 
-    /** The rule {@code failoverOn} gave this status; {@code null} for none. */
-    private KeyVerdict.Action extraAction(int status) {
-        return status >= 0 && status <= MAX_EXTRA_STATUS ? extraByStatus[status] : null;
-    }
-
     private KeyVerdict coolDown(HttpResponse response, Instant now) {
         return KeyVerdict.coolDown(RetryHints.advisedWait(response, now).orElse(KeyVerdict.DEFAULT_COOLDOWN));
     }
@@ -162,12 +147,12 @@ public final class FailoverRules {
 
     /** The statuses added to the failover list, with their rule. */
     public Map<Integer, KeyVerdict.Action> extraStatuses() {
-        return extraStatuses;
+        return extraStatuses.asMap();
     }
 
     @Override
     public String toString() {
-        return "FailoverRules[on403=" + on403 + ", failoverOn=" + extraStatuses + "]";
+        return "FailoverRules[on403=" + on403 + ", failoverOn=" + extraStatuses.asMap() + "]";
     }
 
     /** Builds {@link FailoverRules}. */
@@ -204,36 +189,8 @@ public final class FailoverRules {
          * @throws IllegalArgumentException naming {@code failoverOn} and the entry
          */
         public Builder failoverOn(String list) {
-            for (String entry : list.split(",")) {
-                if (!entry.isBlank()) {
-                    failoverOnEntry(entry.trim());
-                }
-            }
+            FailoverOnStatuses.parse(list, extraStatuses);
             return this;
-        }
-
-        private void failoverOnEntry(String entry) {
-            String[] parts = entry.split(":", 2);
-            int status;
-            try {
-                status = Integer.parseInt(parts[0].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("failoverOn: '" + entry + "' is not status[:cooldown|skip]");
-            }
-            String rule = parts.length == 1 ? "cooldown" : parts[1].trim().toLowerCase(Locale.ROOT);
-            KeyVerdict.Action action;
-            if (rule.equals("cooldown")) {
-                action = KeyVerdict.Action.COOL_DOWN;
-            } else if (rule.equals("skip")) {
-                action = KeyVerdict.Action.SKIP;
-            } else {
-                throw new IllegalArgumentException("failoverOn: rule '" + rule + "' must be 'cooldown' or 'skip'");
-            }
-            try {
-                failoverOn(status, action);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("failoverOn: " + e.getMessage());
-            }
         }
 
         /**
@@ -244,12 +201,7 @@ public final class FailoverRules {
          *     {@link KeyVerdict.Action#SKIP} (the 403 {@code skip} rule)
          */
         public Builder failoverOn(int status, KeyVerdict.Action action) {
-            if (status < 300 || status > MAX_EXTRA_STATUS || status == 401 || status == 403 || status == 429) {
-                throw new IllegalArgumentException("failoverOn status must be 3xx-5xx other than 401, 403, 429: " + status);
-            }
-            if (action != KeyVerdict.Action.COOL_DOWN && action != KeyVerdict.Action.SKIP) {
-                throw new IllegalArgumentException("failoverOn rule must be COOL_DOWN or SKIP: " + action);
-            }
+            FailoverOnStatuses.check(status, action);
             extraStatuses.put(status, action);
             return this;
         }
