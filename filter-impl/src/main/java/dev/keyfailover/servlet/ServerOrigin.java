@@ -4,9 +4,9 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * This server and context as the proxy reaches itself ({@code scheme://address:port/context}), for
- * base URLs on the same server ({@code /path}) and a fallback route's. Every request asks for it,
- * and the parts rarely change: the string last built is kept and reused while they match (one
- * request's hot path: no string built per request).
+ * base URLs on the same server ({@code /path}) and a fallback route's. Every request to such a
+ * route asks for it (the others never do), and the parts rarely change: the string last built is
+ * kept and reused while they match (one request's hot path: no string built per request).
  */
 final class ServerOrigin {
 
