@@ -22,6 +22,7 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The upstream attempts of an exchange, and the one place each is reported from. A pool request
@@ -43,14 +44,17 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final Clock clock;
     private final FailoverEvents events;
     private final OwnKeys ownKeys;
+    /** The route's {@code connectTimeout}, which a request's budget may shorten for an attempt. */
+    private final Timeout connectTimeout;
 
     /**
      * @param pool the route's pool; {@code null} for a route without one
      * @param jitter uniform in [0, 1): the share of a retry's backoff ceiling it waits
      */
-    KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, DoubleSupplier jitter, Clock clock,
-                    FailoverEvents events) {
+    KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, Duration connectTimeout,
+                    DoubleSupplier jitter, Clock clock, FailoverEvents events) {
         this.provider = provider;
+        this.connectTimeout = Timeout.of(connectTimeout);
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
@@ -97,7 +101,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         KeyWalk walk = attempts.walk();
         exchange.nextAttempt();
         ClassicHttpResponse answer;
-        AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock.instant(), scope.clientContext);
+        AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock.instant(), scope.clientContext, connectTimeout);
         try {
             ClassicHttpRequest keyed = RequestCopy.of(request);
             key.putOn(keyed, provider);
@@ -107,7 +111,7 @@ final class KeyFailoverExec implements ExecChainHandler {
             TransportFailure failure = TransportFailure.of(e);
             report(scope, AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
             if (deadline.ranOut(e)) {
-                // The budget, not the route, cut the wait: the budget's answer, and no fallback (§18).
+                // The budget, not the route, cut a wait (pool, connect, head): the budget's answer, no fallback (§18).
                 return outOfBudget(exchange);
             }
             if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
@@ -222,10 +226,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         };
     }
 
-    /**
-     * The one attempt of a request the pool does not serve: sent as it is (a BYOK credential moved
-     * where its provider wants it), judged by nothing.
-     */
+    /** The one attempt of a request the pool does not serve: sent as it is (BYOK: its key moved), judged by nothing. */
     private ClassicHttpResponse sendOnce(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                                          Exchange exchange) throws IOException, HttpException {
         exchange.nextAttempt();

@@ -129,7 +129,8 @@ public final class ProviderClient implements Closeable {
                     new FallbackExec(provider, chain.fallback(), clock, events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, chain.retries(), chain.jitter(), clock, events));
+                new KeyFailoverExec(provider, pool, chain.retries(), settings.connectTimeout(), chain.jitter(), clock,
+                        events));
         if (traced) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
                     new AttemptSpanExec(provider, chain.tracing()));

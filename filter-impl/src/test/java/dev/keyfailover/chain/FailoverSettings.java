@@ -7,6 +7,7 @@ import java.util.List;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
+import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -39,7 +40,8 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
                 new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE,
                         clock),
                 new ReplayableBodyExec(bodyLimits, provider),
-                new KeyFailoverExec(provider, pool, retries, () -> 1.0, clock, FailoverEvents.NONE));
+                new KeyFailoverExec(provider, pool, retries, ClientSettings.defaults().connectTimeout(), () -> 1.0, clock,
+                        FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }
 
