@@ -1,0 +1,218 @@
+package dev.keyfailover.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.keyfailover.testing.FakeUpstream;
+import dev.keyfailover.testing.UnansweredPort;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * behaviour.md §18, the request's budget, for the waits before a request is sent, over real
+ * sockets: a request waiting for a pooled connection, or connecting to an upstream whose connect
+ * (or TLS handshake) hangs, gets the budget's 504 when its budget ends, not after
+ * {@code connectionRequestTimeout} or {@code connectTimeout}, and no fallback route takes it over;
+ * a route whose own timeout is the shorter still fails as that timeout (the fallback may take it).
+ * Time passes on the real clock (the pool and the socket keep it), so budgets are short and the
+ * bounds wide.
+ */
+class RequestBudgetConnectTest {
+
+    private static final String K1 = "sk-first-00000000001";
+    private static final String K2 = "sk-second-0000000002";
+    private static final String BACKUP_KEY = "sk-backup-0000000003";
+    private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    /** Whatever goes wrong, no request of these tests waits longer. */
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(BOUND).build();
+    private final FakeUpstream upstream = FakeUpstream.start();
+    private final FakeUpstream backup = FakeUpstream.start();
+    private UnansweredPort unanswered;
+    private Server server;
+    private int port;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        if (unanswered != null) {
+            unanswered.close();
+        }
+        upstream.close();
+        backup.close();
+    }
+
+    /** The route {@code openai} at /openai/* with these params over the defaults, and {@code backup} at /backup/*. */
+    private void start(String... more) throws Exception {
+        Map<String, String> params = new HashMap<>(Map.of("provider", "openai",
+                "baseUrl", upstream.baseUri().toString(), "keys", K1 + "," + K2, "retryBackoff", "1ms"));
+        for (int i = 0; i < more.length; i += 2) {
+            params.put(more[i], more[i + 1]);
+        }
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.addServlet(holder("openai", params, 1), "/openai/*");
+        context.addServlet(holder("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
+                "keys", BACKUP_KEY), 2), "/backup/*");
+        server.setHandler(context);
+        server.start();
+        port = connector.getLocalPort();
+    }
+
+    private static ServletHolder holder(String name, Map<String, String> params, int order) {
+        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
+        holder.setInitParameters(params);
+        holder.setInitOrder(order);
+        return holder;
+    }
+
+    private HttpRequest request() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/app/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json").timeout(BOUND)
+                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+    }
+
+    private HttpResponse<String> post() throws Exception {
+        return client.send(request(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A stream whose head and first event came, holding its upstream connection until released. */
+    private HttpResponse<InputStream> openStream() throws Exception {
+        return client.sendAsync(request(), HttpResponse.BodyHandlers.ofInputStream())
+                .get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static JsonObject error(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readObject().getJsonObject("error");
+    }
+
+    private static void assertBudgetAnswer(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+        assertThat(error(response).getString("code")).isEqualTo("timeout");
+        assertThat(error(response).getString("message")).as(response.body())
+                .contains("request's budget (requestBudget) after 1 attempt(s)");
+        assertThat(response.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(response.headers().firstValue("X-Keyfailover-Attempts")).hasValue("1");
+        assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("openai");
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void aRequestWaitingForAPooledConnectionGetsTheBudgets504WhenItsBudgetEndsNotAtConnectionRequestTimeout()
+            throws Exception {
+        FakeUpstream.SseStream stream = FakeUpstream.sse("data: one\n\n", "data: two\n\n").release(1);
+        upstream.otherwise(stream);
+        start("maxConnections", "1", "connectionRequestTimeout", "20s", "requestBudget", "500ms",
+                "fallback", "backup");
+        HttpResponse<InputStream> holding = openStream();
+        assertThat(holding.statusCode()).isEqualTo(200);
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+        stream.releaseAll();
+
+        assertBudgetAnswer(response);
+        assertThat(took).as("cut at the budget, never before it, far from the 20 s").isBetween(500L, 5000L);
+        assertThat(upstream.requests()).as("the second request never got a connection").hasSize(1);
+        assertThat(backup.requests()).as("the budget is the request's: no fallback starts").isEmpty();
+        try (InputStream body = holding.body()) {
+            assertThat(new String(body.readAllBytes())).as("the stream that started is not cut")
+                    .contains("data: one").contains("data: two");
+        }
+    }
+
+    @Test
+    void aRouteWhoseOwnConnectionRequestTimeoutIsShorterStillTimesOutAndItsFallbackServes() throws Exception {
+        FakeUpstream.SseStream stream = FakeUpstream.sse("data: one\n\n", "data: two\n\n").release(1);
+        upstream.otherwise(stream);
+        backup.otherwise(FakeUpstream.ok("{\"served_by\":\"backup\"}"));
+        start("maxConnections", "1", "connectionRequestTimeout", "300ms", "requestBudget", "20s",
+                "fallback", "backup");
+        HttpResponse<InputStream> holding = openStream();
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+        stream.releaseAll();
+        holding.body().close();
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("backup");
+        assertThat(response.headers().firstValue("X-Keyfailover-Route")).hasValue("backup");
+        assertThat(took).as("the route's 300 ms, not the 20 s budget").isLessThan(5000L);
+    }
+
+    @Test
+    void aConnectThatHangsGetsTheBudgets504WhenItsBudgetEndsNotAtConnectTimeout() throws Exception {
+        unanswered = UnansweredPort.connectHangs();
+        start("baseUrl", unanswered.uri("http").toString(), "connectTimeout", "20s", "requestBudget", "1s",
+                "fallback", "backup");
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+
+        assertBudgetAnswer(response);
+        assertThat(took).as("cut at the budget, never before it, far from the 20 s").isBetween(1000L, 5000L);
+        assertThat(backup.requests()).as("the budget is the request's: no fallback starts").isEmpty();
+    }
+
+    @Test
+    void aTlsHandshakeThatHangsGetsTheBudgets504WhenItsBudgetEnds() throws Exception {
+        unanswered = UnansweredPort.silent();
+        start("baseUrl", unanswered.uri("https").toString(), "connectTimeout", "20s", "requestBudget", "1s");
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+
+        assertBudgetAnswer(response);
+        assertThat(took).as("the handshake reads under the connect timeout the budget shortened")
+                .isBetween(1000L, 5000L);
+    }
+
+    @Test
+    void aRouteWhoseOwnConnectTimeoutIsShorterStillAnswersCouldNotConnect() throws Exception {
+        unanswered = UnansweredPort.connectHangs();
+        start("baseUrl", unanswered.uri("http").toString(), "connectTimeout", "300ms", "requestBudget", "20s");
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = post();
+        long took = millisSince(start);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
+        assertThat(error(response).getString("message")).as(response.body())
+                .contains("could not connect to upstream: no connection within connectTimeout")
+                .doesNotContain("requestBudget");
+        assertThat(response.headers().firstValue("x-should-retry")).as("a timeout is not retried, nor answered as the"
+                + " budget").isEmpty();
+        assertThat(took).as("the route's 300 ms, not the 20 s budget").isBetween(300L, 5000L);
+    }
+}
