@@ -32,15 +32,20 @@ public final class UnansweredPort implements AutoCloseable {
     /** A port whose connect hangs; fails when the kernel here does not let it hang. */
     public static UnansweredPort connectHangs() throws IOException {
         UnansweredPort port = new UnansweredPort(1);
-        // The queue holds backlog + 1 connections here (Linux); filled when our own connect times out.
+        // The queue holds backlog + 1 connections here (Linux); full when our own connects time out, twice in a row
+        // so that one slow connect on a busy machine is not taken for it.
+        int timedOut = 0;
         for (int i = 0; i < MAX_FILL; i++) {
             Socket socket = new Socket();
             try {
                 socket.connect(port.address(), FILL_CONNECT_MILLIS);
                 port.queued.add(socket);
+                timedOut = 0;
             } catch (SocketTimeoutException full) {
                 socket.close();
-                return port;
+                if (++timedOut == 2) {
+                    return port;
+                }
             }
         }
         port.close();
