@@ -80,13 +80,25 @@ public final class KeysCipher {
     }
 
     /**
-     * Opens an entry of the store: the key as an API key with its label.
+     * A key opened from the store, with its label: kept by the route's key list, which builds the
+     * pool's entries from it and, on a writable keys file, writes it back (behaviour.md §14).
+     * {@link #toString()} shows the hint only.
+     */
+    public record Opened(String key, String label) {
+        @Override
+        public String toString() {
+            return "Opened[" + KeyHint.of(key) + "]";
+        }
+    }
+
+    /**
+     * Opens an entry of the store: the key with its label.
      *
      * @param digest the key's SHA-256 in hex, as the entry names it
      * @throws Unreadable when the entry was sealed under another secret, for another key or route,
      *     or changed; the message names the fingerprint only
      */
-    public KeyEntry open(String route, String digest, String sealed) throws Unreadable {
+    public Opened open(String route, String digest, String sealed) throws Unreadable {
         String fingerprint = digest.substring(0, Math.min(digest.length(), KeyFingerprint.LENGTH));
         byte[] bytes;
         try {
@@ -111,7 +123,7 @@ public final class KeysCipher {
         if (!KeyFingerprint.digest(secret).equals(digest)) {
             throw new Unreadable(fingerprint, "its key does not match its fingerprint");
         }
-        return new KeyEntry(secret, KeySource.API, end < 0 ? "" : plain.substring(end + 1));
+        return new Opened(secret, end < 0 ? "" : plain.substring(end + 1));
     }
 
     private Cipher cipher(int mode, byte[] nonce, String route, String digest) throws GeneralSecurityException {

@@ -14,10 +14,10 @@ import java.util.Set;
 
 import dev.keyfailover.config.KeysFileFormat;
 import dev.keyfailover.pool.Key;
-import dev.keyfailover.pool.KeyEntry;
 import dev.keyfailover.pool.KeyFingerprint;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeySource;
+import dev.keyfailover.pool.KeysCipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (never removed), the keys file's (replaced whole by each valid change of the file), and the keys
  * the admin API added and could not write to a file. Every change builds the whole list, in that
  * order, and swaps it into the pool. Changes are serialised here; the request path never waits. On a
- * route shared by a cluster, the API's changes come from {@link SharedRouteKeys} (behaviour.md §14).
+ * route shared by a cluster, the API's changes come from {@link SharedRouteKeys} (behaviour.md §14),
+ * and a writable keys file gets each change the cluster makes written back ({@link SharedFileKeys}).
  */
 final class RouteKeys implements Closeable {
 
@@ -51,7 +52,7 @@ final class RouteKeys implements Closeable {
     private final List<String> api = new ArrayList<>();
     private final Map<String, String> labels = new HashMap<>();
     /** Added through the API on any node of a cluster, as the shared store holds them. */
-    private List<KeyEntry> sharedAdds = List.of();
+    private List<KeysCipher.Opened> sharedAdds = List.of();
     /** The SHA-256 of keys removed at run time on any node of a cluster. */
     private Set<String> removed = Set.of();
     private volatile String fileError;
@@ -177,17 +178,39 @@ final class RouteKeys implements Closeable {
 
     /**
      * The cluster's run-time changes (behaviour.md §14, across nodes): the keys added through the API
-     * on any node, in their order, and the keys removed (SHA-256), which no keys file brings back.
+     * on any node, in their order, and the keys removed (SHA-256), which no keys file brings back. A
+     * writable keys file gets them written back first, so that they outlive the cluster.
      */
-    synchronized void shared(List<KeyEntry> added, Set<String> removedDigests) {
+    synchronized void shared(List<KeysCipher.Opened> added, Set<String> removedDigests) {
         sharedAdds = List.copyOf(added);
         removed = Set.copyOf(removedDigests);
+        added.stream().filter(key -> !key.label().isEmpty()).forEach(key -> labels.putIfAbsent(key.key(), key.label()));
+        writeBack();
         try {
             apply();
         } catch (IllegalArgumentException e) {
             LOG.error("{}: the cluster's run-time keys leave no key here ({}); the keys stay as they were", route,
                     e.getMessage());
         }
+    }
+
+    /** A writable keys file gets the cluster's change written back (behaviour.md §14, across nodes). */
+    private void writeBack() {
+        file.flatMap(path -> SharedFileKeys.writeBack(route, path, fromFile, deploy, sharedAdds, removed))
+                .ifPresent(listed -> fromFile = List.copyOf(listed));
+    }
+
+    /**
+     * Whether the route's keys file is written back and, after the cluster's change, lists each of
+     * these keys (by SHA-256) or, with {@code listed} false, none of them: an admin's {@code persisted}.
+     */
+    synchronized boolean fileHolds(Set<String> digests, boolean listed) {
+        if (file.isEmpty() || !KeysFileStore.writable(file.get())) {
+            return false;
+        }
+        Set<String> inFile = new HashSet<>();
+        fromFile.forEach(key -> inFile.add(KeyFingerprint.digest(key)));
+        return digests.stream().allMatch(digest -> inFile.contains(digest) == listed);
     }
 
     /** How the route shares run-time changes with other nodes; empty on a store of this node alone. */
@@ -204,27 +227,8 @@ final class RouteKeys implements Closeable {
      * without the keys removed at run time (never a deploy key), swapped into the pool.
      */
     private void apply() {
-        List<KeyEntry> entries = new ArrayList<>(deploy.size() + fromFile.size() + api.size() + sharedAdds.size());
-        Set<String> seen = new HashSet<>();
-        collect(entries, seen, deploy, KeySource.DEPLOY);
-        collect(entries, seen, fromFile, KeySource.FILE);
-        collect(entries, seen, api, KeySource.API);
-        for (KeyEntry entry : sharedAdds) {
-            if (!removed.contains(entry.digest()) && seen.add(entry.digest())) {
-                entries.add(entry);
-            }
-        }
-        pool.replace(entries);
+        pool.replace(KeyListing.of(deploy, fromFile, api, sharedAdds, removed, labels));
         labels.keySet().retainAll(new HashSet<>(concat()));
-    }
-
-    private void collect(List<KeyEntry> entries, Set<String> seen, List<String> keys, KeySource source) {
-        for (String key : keys) {
-            String digest = KeyFingerprint.digest(key);
-            if ((source == KeySource.DEPLOY || !removed.contains(digest)) && seen.add(digest)) {
-                entries.add(new KeyEntry(key, source, labels.get(key)));
-            }
-        }
     }
 
     private List<String> concat() {

@@ -12,7 +12,6 @@ import java.util.Set;
 
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyChanges;
-import dev.keyfailover.pool.KeyEntry;
 import dev.keyfailover.pool.KeyFingerprint;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyStateStore;
@@ -49,7 +48,7 @@ final class SharedRouteKeys implements Closeable {
     private final Optional<KeysCipher> cipher;
     private SharedKeyList list;
     /** Added keys opened before, by SHA-256 and sealed text: each is opened once. Guarded by this. */
-    private final Map<String, KeyEntry> opened = new HashMap<>();
+    private final Map<String, KeysCipher.Opened> opened = new HashMap<>();
     /** Entries that could not be opened, logged once each. Guarded by this. */
     private final Set<String> unreadable = new HashSet<>();
     /** The SHA-256 of the keys disabled in the cluster, as last applied; read without a lock by the pool's listener. */
@@ -104,16 +103,18 @@ final class SharedRouteKeys implements Closeable {
                 fresh.add(KeyFingerprint.of(key));
             }
         }
-        if (!sealed.isEmpty()) {
-            write(changes -> {
-                KeyChanges next = changes;
-                for (Map.Entry<String, String> entry : sealed.entrySet()) {
-                    next = next.add(entry.getKey(), entry.getValue());
-                }
-                return next;
-            });
+        if (sealed.isEmpty()) {
+            return new RouteKeys.Added(fresh, duplicates, false);
         }
-        return new RouteKeys.Added(fresh, duplicates, false);
+        write(changes -> {
+            KeyChanges next = changes;
+            for (Map.Entry<String, String> entry : sealed.entrySet()) {
+                next = next.add(entry.getKey(), entry.getValue());
+            }
+            return next;
+        });
+        // This node applied the change before write returned, its keys file written back if it can be.
+        return new RouteKeys.Added(fresh, duplicates, keys.fileHolds(sealed.keySet(), true));
     }
 
     /** @return whether this node's key changed */
@@ -132,7 +133,7 @@ final class SharedRouteKeys implements Closeable {
         }
         String digest = KeyFingerprint.digest(key);
         write(changes -> changes.remove(digest));
-        return new RouteKeys.Removed(RouteKeys.Removal.REMOVED, false);
+        return new RouteKeys.Removed(RouteKeys.Removal.REMOVED, keys.fileHolds(Set.of(digest), false));
     }
 
     private void write(java.util.function.UnaryOperator<KeyChanges> change) throws Refused {
@@ -143,10 +144,10 @@ final class SharedRouteKeys implements Closeable {
 
     /** The cluster's newer list, on this node: keys opened (once each), removed ones left out, disabled ones disabled. */
     synchronized void applied(KeyChanges changes) {
-        List<KeyEntry> added = new ArrayList<>();
-        Map<String, KeyEntry> stillOpened = new HashMap<>();
+        List<KeysCipher.Opened> added = new ArrayList<>();
+        Map<String, KeysCipher.Opened> stillOpened = new HashMap<>();
         changes.added().forEach((digest, sealed) -> {
-            KeyEntry entry = opened.get(digest + ' ' + sealed);
+            KeysCipher.Opened entry = opened.get(digest + ' ' + sealed);
             if (entry == null) {
                 entry = open(digest, sealed);
             }
@@ -169,7 +170,7 @@ final class SharedRouteKeys implements Closeable {
         }
     }
 
-    private KeyEntry open(String digest, String sealed) {
+    private KeysCipher.Opened open(String digest, String sealed) {
         if (cipher.isEmpty()) {
             if (unreadable.add(digest + ' ' + sealed)) {
                 LOG.error("{}: the run-time key {} added on another node cannot be decrypted: this route has no "

@@ -20,11 +20,11 @@ class KeysCipherTest {
     void aSealedKeyOpensWithItsLabelOnANodeWithTheSameSecret() throws Exception {
         String sealed = cipher.seal("openai", KEY, "team a");
 
-        KeyEntry opened = KeysCipher.of(SECRET).open("openai", KeyFingerprint.digest(KEY), sealed);
+        KeysCipher.Opened opened = KeysCipher.of(SECRET).open("openai", KeyFingerprint.digest(KEY), sealed);
 
-        assertThat(opened.secret()).isEqualTo(KEY);
+        assertThat(opened.key()).isEqualTo(KEY);
         assertThat(opened.label()).isEqualTo("team a");
-        assertThat(opened.source()).isEqualTo(KeySource.API);
+        assertThat(opened.toString()).doesNotContain(KEY);
         assertThat(sealed).doesNotContain(KEY).doesNotContain("team a");
     }
 
