@@ -134,7 +134,8 @@
       element('add-key').value = '';
       element('add-label').value = '';
       say('add on ' + route + ': ' + result.answer.added.length + ' added, ' + result.answer.duplicates.length
-        + ' already there' + (result.answer.persisted ? ', written to the keys file' : ', until restart'));
+        + ' already there' + (result.answer.persisted ? ', written to the keys file'
+          : result.answer.shared ? ', kept by the cluster until all of it restarts' : ', until restart'));
     } else {
       say('add on ' + route + ': ' + failure(result), true);
     }
