@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,7 @@ class TraceHeadersWithJavaAgentIT {
     private static final String GOOD = "sk-agent-good-0000000000002";
     private static final String SPENT = "sk-agent-primary-spent-00003";
     private static final String BACKUP = "sk-agent-backup-good-0000004";
+    private static final String FLAKY = "sk-agent-flaky-00000000000005";
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String CLIENT_TRACE = "0af7651916cd43dd8448eb211c80319c";
     private static final String CLIENT_PARENT = "b7ad6b7169203331";
@@ -64,11 +66,14 @@ class TraceHeadersWithJavaAgentIT {
     /**
      * Three routes of one application, the global OpenTelemetry (the agent's): {@code openai} with a
      * limited key then a good one; {@code primary}, whose only key is spent, falling back to
-     * {@code backup}.
+     * {@code backup}; {@code flaky}, whose provider fails once (503) and is retried.
      */
     private void start(boolean propagate) throws Exception {
+        AtomicInteger flakyAnswers = new AtomicInteger();
         upstream.on(LIMITED, FakeUpstream.rateLimited("30")).on(GOOD, FakeUpstream.ok(UsageShapes.OPENAI_JSON))
-                .on(SPENT, FakeUpstream.rateLimited("60")).on(BACKUP, FakeUpstream.ok(UsageShapes.OPENAI_JSON));
+                .on(SPENT, FakeUpstream.rateLimited("60")).on(BACKUP, FakeUpstream.ok(UsageShapes.OPENAI_JSON))
+                .on(FLAKY, FakeUpstream.dynamic(sent -> flakyAnswers.getAndIncrement() == 0 ? FakeUpstream.status(503)
+                        : FakeUpstream.ok(UsageShapes.OPENAI_JSON)));
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -83,6 +88,9 @@ class TraceHeadersWithJavaAgentIT {
                 "propagateTraceContext", propagation)), "/primary/*");
         context.addServlet(route("backup", 3, Map.of("keys", BACKUP, "baseUrl", base,
                 "propagateTraceContext", propagation)), "/backup/*");
+        // A retry's wait is real time on a servlet route: kept short.
+        context.addServlet(route("flaky", 4, Map.of("keys", FLAKY, "baseUrl", base, "retryBackoff", "1ms",
+                "propagateTraceContext", propagation)), "/flaky/*");
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
@@ -163,6 +171,17 @@ class TraceHeadersWithJavaAgentIT {
         assertThat(upstream.keysSeen()).containsExactly(SPENT, BACKUP);
         assertThat(upstream.requests()).extracting(TraceHeadersWithJavaAgentIT::traceHeadersOf).containsOnly(
                 Map.of("traceparent", List.of(TRACEPARENT), "tracestate", List.of(), "baggage", List.of()));
+    }
+
+    @Test
+    void offARetryAfterATransientFailureCarriesTheClientsTraceparentToo() throws Exception {
+        start(false);
+
+        assertThat(chat("flaky", "traceparent: " + TRACEPARENT)).endsWith("200 OK");
+
+        assertThat(upstream.keysSeen()).containsExactly(FLAKY, FLAKY);
+        assertThat(upstream.requests()).extracting(sent -> sent.headerValues("traceparent"))
+                .containsExactly(List.of(TRACEPARENT), List.of(TRACEPARENT));
     }
 
     @Test
