@@ -7,8 +7,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * The trace headers a client sent (behaviour.md §17: {@code traceparent}, {@code tracestate},
  * {@code baggage}, and those of the route's propagators), noted before the request enters the
- * provider's client, so that with {@code propagateTraceContext=false} each attempt goes upstream
- * with exactly these. The OpenTelemetry Java agent's Apache HttpClient instrumentation sets its own
+ * provider's client, so that each attempt goes upstream with exactly these (with
+ * {@code propagateTraceContext=true}, its own span's {@code traceparent} then replaces the client's). The OpenTelemetry Java agent's Apache HttpClient instrumentation sets its own
  * on the very request handed to {@code CloseableHttpClient.execute}, before the exec chain runs;
  * {@link AttemptSpanExec} puts the client's back. Nothing is kept for a request without any, and an
  * attempt that already carries exactly the client's passes as it is: the common case allocates

@@ -171,8 +171,9 @@ public final class ProviderClient implements Closeable {
     /**
      * Sends a client's request through this route's chain; the answer is the caller's to close. The
      * trace headers the client sent are noted first (behaviour.md §17): the Java agent sets its own on
-     * this very request as the client's {@code execute} starts, and with {@code propagateTraceContext=false}
-     * every attempt goes with the client's ({@link ClientTraceHeaders}).
+     * this very request as the client's {@code execute} starts, and every attempt goes with the
+     * client's ({@link ClientTraceHeaders}; with {@code propagateTraceContext=true}, its own
+     * {@code traceparent} in place of the client's).
      *
      * @param target the host, {@code null}: the client derives it from the request
      */
@@ -186,9 +187,9 @@ public final class ProviderClient implements Closeable {
 
     /**
      * The client itself, for a fallback route's chain ({@code FallbackExec} notes nothing again: the
-     * first route did). A request sent through it directly has no trace headers noted: with
-     * {@code propagateTraceContext=false} it goes upstream without any; send through
-     * {@link #executeOpen} instead.
+     * first route did). A request sent through it directly has no trace headers noted: it goes
+     * upstream without any but its attempt's own with {@code propagateTraceContext=true}; send
+     * through {@link #executeOpen} instead.
      */
     public CloseableHttpClient httpClient() {
         return client;

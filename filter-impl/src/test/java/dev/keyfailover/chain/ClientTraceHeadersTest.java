@@ -68,10 +68,12 @@ class ClientTraceHeadersTest {
         ClassicHttpRequest sent = ClientTraceHeaders.asTheClientSent(request, context, NAMES);
 
         assertThat(sent).isNotSameAs(request);
-        assertThat(traceHeadersOf(sent)).containsExactly("traceparent: " + CLIENTS, "Baggage: tenant=acme , user=alice");
+        assertThat(traceHeadersOf(sent))
+                .containsExactly("traceparent: " + CLIENTS, "Baggage: tenant=acme , user=alice");
         assertThat(sent.getFirstHeader("Content-Type").getValue()).isEqualTo("application/json");
         assertThat(sent.getEntity()).isSameAs(request.getEntity());
-        assertThat(request.getFirstHeader("traceparent").getValue()).as("the request itself unchanged").isEqualTo(AGENTS);
+        assertThat(request.getFirstHeader("traceparent").getValue()).as("the request itself unchanged")
+                .isEqualTo(AGENTS);
     }
 
     @Test

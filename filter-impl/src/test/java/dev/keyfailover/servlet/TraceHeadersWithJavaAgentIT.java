@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * it). The agent's Apache HttpClient 5 instrumentation sets its {@code traceparent} (and
  * {@code baggage}) on the request the proxy hands to its client; with {@code false} what the
  * provider receives is still exactly the trace headers the client sent, on every attempt, and with
- * {@code true} each attempt's own span's. The client is a plain socket: the agent instruments the
+ * {@code true} each attempt's own span's {@code traceparent} beside the client's other ones. The client is a plain socket: the agent instruments the
  * JDK's HTTP clients, and the test must know exactly what the client sent.
  */
 class TraceHeadersWithJavaAgentIT {
@@ -185,12 +185,15 @@ class TraceHeadersWithJavaAgentIT {
     }
 
     @Test
-    void onEachAttemptCarriesItsOwnSpanUnderTheClientsTrace() throws Exception {
+    void onEachAttemptCarriesItsOwnSpanUnderTheClientsTraceAndTheClientsBaggage() throws Exception {
         start(true);
 
-        assertThat(chat("openai", "traceparent: " + TRACEPARENT)).endsWith("200 OK");
+        assertThat(chat("openai", "traceparent: " + TRACEPARENT, "baggage: " + BAGGAGE)).endsWith("200 OK");
 
         assertThat(upstream.keysSeen()).containsExactly(LIMITED, GOOD);
+        // Not the agent's re-encoding: the client's, as for every header that is not the attempt's traceparent.
+        assertThat(upstream.requests()).extracting(request -> request.headerValues("baggage"))
+                .containsExactly(List.of(BAGGAGE), List.of(BAGGAGE));
         List<Matcher> sent = upstream.requests().stream().map(request -> {
             assertThat(request.headerValues("traceparent")).hasSize(1);
             Matcher traceparent = W3C.matcher(request.header("traceparent"));
