@@ -141,7 +141,7 @@ public class TracingCostBenchmark {
                 .setEntity(new ByteArrayEntity(CHAT, ContentType.APPLICATION_JSON)).build();
         HttpClientContext context = HttpClientContext.create();
         Usage usage = Usage.NONE;
-        try (ClassicHttpResponse answer = client.httpClient().executeOpen(null, request, context)) {
+        try (ClassicHttpResponse answer = client.executeOpen(null, request, context)) {
             HttpEntity entity = answer.getEntity();
             UsageReader reader = readUsage ? UsageReader.forAnswer(entity.getContentType(), entity.getContentLength())
                     : null;

@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The tracing handlers alone (behaviour.md §17, issue 21), without I/O: a pool request through
  * {@link TracingExec} and one attempt through {@link AttemptSpanExec} to a canned 200, reported and ended as
- * {@link KeyFailoverExec} and {@code Forwarding} do. {@code off}: the same calls with neither handler (the
+ * {@link KeyFailoverExec} and {@code Forwarding} do, the client's trace headers noted as {@link ProviderClient}
+ * notes them (the client sent none: the common case). {@code off}: the same calls with neither handler (the
  * chain as with {@link Tracing#OFF}); {@code noop}: the API with no SDK; {@code sdk}: the SDK recording, batch-
  * exported to nothing. Precise where {@link TracingCostBenchmark}'s whole requests over sockets are noisy. Run:
  * {@code benchmarks/run-jmh.sh TracingHandlers -prof gc}.
@@ -65,6 +66,7 @@ public class TracingHandlersBenchmark {
     public String config;
 
     private OpenTelemetrySdk sdk;
+    private Tracing tracing;
     private TracingExec requestSpans;
     private AttemptSpanExec attemptSpans;
     private ClassicHttpRequest request;
@@ -84,7 +86,7 @@ public class TracingHandlersBenchmark {
                     .addSpanProcessor(BatchSpanProcessor.builder(new DroppingSpanExporter()).build()).build()).build();
             openTelemetry = sdk;
         }
-        Tracing tracing = Tracing.of(openTelemetry, "openai", false);
+        tracing = Tracing.of(openTelemetry, "openai", false);
         requestSpans = new TracingExec(provider, tracing);
         attemptSpans = new AttemptSpanExec(provider, tracing);
         request = ClassicRequestBuilder.post("http://127.0.0.1:9/v1/chat/completions")
@@ -114,6 +116,10 @@ public class TracingHandlersBenchmark {
             exchange.servedBy(KEY);
             return answer;
         };
+        if (!config.equals("off")) {
+            // ProviderClient.executeOpen's part: the client's trace headers noted (none here).
+            ClientTraceHeaders.note(request, context, tracing.traceHeaders());
+        }
         ClassicHttpResponse answer = config.equals("off") ? attempts.proceed(request, scope)
                 : requestSpans.execute(request, scope, attempts);
         RequestSpans.answerDone(context, new Usage(19, 10, 0));

@@ -20,7 +20,9 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
  * as the attempt leaves the failover (its number, route, model), given its status here and its key
  * hint and verdict when the failover reports it ({@link RequestSpans#reported}). With
  * {@code propagateTraceContext=true} the attempt carries its span's {@code traceparent} upstream,
- * in place of any the client sent. Nothing for a request that is not traced.
+ * in place of any the client sent; its other trace headers, and all of them with {@code false}, are
+ * exactly those the client sent ({@link ClientTraceHeaders}), whatever the Java agent set. No span
+ * for a request that is not traced.
  */
 final class AttemptSpanExec implements ExecChainHandler {
 
@@ -43,9 +45,13 @@ final class AttemptSpanExec implements ExecChainHandler {
     @Override
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
+        // The Java agent may have set trace headers of its own before the chain ran (§17): the client's go.
+        ClassicHttpRequest asSent = ClientTraceHeaders.asTheClientSent(request, scope.clientContext,
+                tracing.traceHeaders());
+        ExecChain.Scope asSentScope = asSent == request ? scope : Scopes.of(scope, asSent);
         RequestSpans spans = RequestSpans.of(scope.clientContext);
         if (spans == null) {
-            return chain.proceed(request, scope);
+            return chain.proceed(asSent, asSentScope);
         }
         int number = spans.nextAttempt();
         Span attempt = tracing.tracer().spanBuilder(SPAN_NAME).setSpanKind(SpanKind.CLIENT)
@@ -62,10 +68,10 @@ final class AttemptSpanExec implements ExecChainHandler {
                 attempt.setAttribute(TraceAttributes.GEN_AI_MODEL, model);
             }
         }
-        ClassicHttpRequest sent = request;
-        ExecChain.Scope sentScope = scope;
+        ClassicHttpRequest sent = asSent;
+        ExecChain.Scope sentScope = asSentScope;
         if (tracing.propagates()) {
-            sent = ClassicRequestBuilder.copy(request).build();
+            sent = ClassicRequestBuilder.copy(asSent).build();
             W3CTraceContextPropagator.getInstance().inject(spans.context().with(attempt), sent, HEADERS);
             sentScope = Scopes.of(scope, sent);
         }

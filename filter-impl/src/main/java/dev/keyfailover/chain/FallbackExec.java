@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,8 @@ final class FallbackExec implements ExecChainHandler {
         String model = exchange.model(request, provider.modelSource());
         Breakers.Pass pass = breakers.pass(model);
         if (pass == Breakers.Pass.OPEN) {
-            ClassicHttpResponse served = fallBack(request, exchange, model, FallbackReason.BREAKER_OPEN, null);
+            ClassicHttpResponse served = fallBack(request, scope.clientContext, exchange, model,
+                    FallbackReason.BREAKER_OPEN, null);
             // No fallback could serve either: the route is the last resort, open breaker or not.
             return served != null ? served : chain.proceed(request, scope);
         }
@@ -81,7 +83,7 @@ final class FallbackExec implements ExecChainHandler {
                 }
                 judged = true;
                 failed(model);
-                ClassicHttpResponse served = fallBack(request, exchange, model,
+                ClassicHttpResponse served = fallBack(request, scope.clientContext, exchange, model,
                         failure == TransportFailure.TIMEOUT ? FallbackReason.TIMEOUT : FallbackReason.TRANSIENT, null);
                 if (served != null) {
                     return served;
@@ -103,7 +105,7 @@ final class FallbackExec implements ExecChainHandler {
                 own = ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY, "upstream answered "
                         + answer.getCode() + " with an answer too large to relay after its fallback failed");
             }
-            ClassicHttpResponse served = fallBack(request, exchange, model, reason, own);
+            ClassicHttpResponse served = fallBack(request, scope.clientContext, exchange, model, reason, own);
             return served != null ? served : own;
         } finally {
             if (!judged && pass == Breakers.Pass.PROBE) {
@@ -147,11 +149,13 @@ final class FallbackExec implements ExecChainHandler {
     /**
      * Each fallback route in turn, until one serves: its answer, or {@code null} when none did.
      *
+     * @param first this route's context (what the client sent, noted there, goes to the fallback's)
      * @param own this route's own answer, to which the soonest {@code Retry-After} of the routes
      *     tried is given when none serves; {@code null} when this route gave none
      */
-    private ClassicHttpResponse fallBack(ClassicHttpRequest request, Exchange exchange, String model,
-                                         FallbackReason reason, ClassicHttpResponse own) throws HttpException {
+    private ClassicHttpResponse fallBack(ClassicHttpRequest request, HttpContext first, Exchange exchange,
+                                         String model, FallbackReason reason, ClassicHttpResponse own)
+            throws HttpException {
         Duration soonest = own == null ? null : RetryHints.advisedWait(own, clock.instant()).orElse(null);
         for (String name : settings.routes()) {
             Optional<FallbackTarget> target = targets.find(name);
@@ -176,6 +180,8 @@ final class FallbackExec implements ExecChainHandler {
             events.fallback(name, reason);
             HttpClientContext context = HttpClientContext.create();
             Exchange fallback = exchange.fallbackIn(context);
+            // The request carries what the Java agent set as the first route's client began (§17): not the client's.
+            ClientTraceHeaders.carry(first, context);
             ClassicHttpResponse answer;
             try {
                 answer = target.get().client().executeOpen(null, sent, context);

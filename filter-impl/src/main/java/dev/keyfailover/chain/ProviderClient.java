@@ -20,6 +20,10 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
@@ -54,14 +58,16 @@ public final class ProviderClient implements Closeable {
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
     private final UpstreamWatchdog watchdog;
+    private final Tracing tracing;
 
     private ProviderClient(Provider provider, KeyPool pool, PoolingHttpClientConnectionManager connections,
-                           CloseableHttpClient client, UpstreamWatchdog watchdog) {
+                           CloseableHttpClient client, UpstreamWatchdog watchdog, Tracing tracing) {
         this.provider = provider;
         this.pool = pool;
         this.connections = connections;
         this.client = client;
         this.watchdog = watchdog;
+        this.tracing = tracing;
     }
 
     /**
@@ -141,7 +147,7 @@ public final class ProviderClient implements Closeable {
         if (events != FailoverEvents.NONE) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), TIMING, new UpstreamTimingExec());
         }
-        return new ProviderClient(provider, pool, connections, builder.build(), watchdog);
+        return new ProviderClient(provider, pool, connections, builder.build(), watchdog, chain.tracing());
     }
 
     /** The shortest of an answer's three timeouts, which sets how often their watchdog sweeps. */
@@ -163,6 +169,29 @@ public final class ProviderClient implements Closeable {
         return pool;
     }
 
+    /**
+     * Sends a client's request through this route's chain; the answer is the caller's to close. The
+     * trace headers the client sent are noted first (behaviour.md §17): the Java agent sets its own on
+     * this very request as the client's {@code execute} starts, and every attempt goes with the
+     * client's ({@link ClientTraceHeaders}; with {@code propagateTraceContext=true}, its own
+     * {@code traceparent} in place of the client's).
+     *
+     * @param target the host, {@code null}: the client derives it from the request
+     */
+    public ClassicHttpResponse executeOpen(HttpHost target, ClassicHttpRequest request, HttpClientContext context)
+            throws IOException {
+        if (tracing != Tracing.OFF) {
+            ClientTraceHeaders.note(request, context, tracing.traceHeaders());
+        }
+        return client.executeOpen(target, request, context);
+    }
+
+    /**
+     * The client itself, for a fallback route's chain ({@code FallbackExec} notes nothing again: the
+     * first route did). A request sent through it directly has no trace headers noted: it goes
+     * upstream without any but its attempt's own with {@code propagateTraceContext=true}; send
+     * through {@link #executeOpen} instead.
+     */
     public CloseableHttpClient httpClient() {
         return client;
     }

@@ -1,8 +1,11 @@
 package dev.keyfailover.chain;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -31,6 +34,12 @@ public final class Tracing {
             "azure-openai", "azure.ai.openai", "groq", "groq", "mistral", "mistral_ai", "deepseek", "deepseek",
             "xai", "x_ai");
 
+    /**
+     * What the W3C propagators (trace context and baggage) write: what the Java agent sets on an
+     * upstream request unless it is configured otherwise.
+     */
+    private static final List<String> W3C_HEADERS = List.of("traceparent", "tracestate", "baggage");
+
     /** No tracing handlers in the chain at all: the baseline that measures what the no-op API costs (issue 21). */
     public static final Tracing OFF = new Tracing(OpenTelemetry::noop, "", false);
 
@@ -38,6 +47,7 @@ public final class Tracing {
     private final String genAiProvider;
     private final boolean propagate;
     private volatile Tracer tracer;
+    private volatile String[] traceHeaders;
 
     private Tracing(Supplier<OpenTelemetry> source, String providerType, boolean propagate) {
         this.source = Objects.requireNonNull(source, "source");
@@ -68,6 +78,24 @@ public final class Tracing {
             // Looked up on first use: GlobalOpenTelemetry.get() fixes the global for good, so not before a request.
             found = source.get().getTracer(SCOPE);
             tracer = found;
+        }
+        return found;
+    }
+
+    /**
+     * The names of the headers that carry a trace upstream: the W3C ones and those the route's
+     * OpenTelemetry's propagators write (under the agent: its {@code otel.propagators}, e.g.
+     * {@code b3}), lower case; found on first use, as the tracer is.
+     */
+    String[] traceHeaders() {
+        String[] found = traceHeaders;
+        if (found == null) {
+            Set<String> names = new LinkedHashSet<>(W3C_HEADERS);
+            for (String field : source.get().getPropagators().getTextMapPropagator().fields()) {
+                names.add(field.toLowerCase(Locale.ROOT));
+            }
+            found = names.toArray(String[]::new);
+            traceHeaders = found;
         }
         return found;
     }

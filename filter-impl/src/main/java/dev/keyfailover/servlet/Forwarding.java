@@ -91,7 +91,7 @@ final class Forwarding {
             }
             try {
                 // The route's host made once: the client would make it of scheme and authority per request.
-                answer = client.httpClient().executeOpen(upstream.target(), upstream, context);
+                answer = client.executeOpen(upstream.target(), upstream, context);
             } catch (ClientBodyTimeoutException e) {
                 LOG.debug("{}: client did not send its body within clientIdleTimeout", provider().name());
                 if (request.getProtocol().startsWith("HTTP/1")) {

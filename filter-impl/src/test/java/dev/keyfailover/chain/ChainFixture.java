@@ -198,7 +198,7 @@ final class ChainFixture implements AfterEachCallback {
     }
 
     ClassicHttpResponse execute(ClassicHttpRequest request, HttpClientContext context) throws IOException {
-        return client.httpClient().executeOpen(null, request, context);
+        return client.executeOpen(null, request, context);
     }
 
     /** Sends through the client, reads the whole answer and closes it; returns {@code "<status> <body>"}. */
