@@ -26,6 +26,7 @@ import java.util.function.Function;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -161,9 +162,15 @@ public final class FakeUpstream implements AutoCloseable {
         requests.clear();
     }
 
-    /** Stops the server; stalled requests and gated streams are let go first. */
+    /**
+     * Stops the server. Its connections are closed first, then stalled requests and gated streams
+     * let go (their writes fail at once): Jetty 12.1 can hang stopping a connector while one of its
+     * connections has a write in flight (its selector, closing the connection, waits for the write,
+     * which needs the selector), and a stall let go just before the stop writes its answer then.
+     */
     @Override
     public void close() {
+        closeConnections(connector);
         for (Stall stall : stalls) {
             stall.release();
         }
@@ -174,6 +181,13 @@ public final class FakeUpstream implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the fake upstream", e);
+        }
+    }
+
+    /** Closes every connection of {@code connector} from this thread, failing the writes in flight. */
+    static void closeConnections(ServerConnector connector) {
+        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+            endPoint.close();
         }
     }
 

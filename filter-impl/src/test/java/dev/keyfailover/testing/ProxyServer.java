@@ -238,8 +238,10 @@ public final class ProxyServer implements AutoCloseable {
         return RouteRegistry.of(context.getServletContext()).routes().get(0);
     }
 
+    /** Stops the server, its connections closed first (see {@link FakeUpstream#close}). */
     @Override
     public void close() throws Exception {
+        FakeUpstream.closeConnections(connector);
         server.stop();
     }
 }
