@@ -47,16 +47,17 @@ final class KeyFailoverExec implements ExecChainHandler {
     /**
      * @param pool the route's pool; {@code null} for a route without one
      * @param jitter uniform in [0, 1): the share of a retry's backoff ceiling it waits
+     * @param lines the route's throttled lines (no key left, requestBudget ran out)
      */
     KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, DoubleSupplier jitter, Clock clock,
-                    FailoverEvents events) {
+                    ThrottledLines lines, FailoverEvents events) {
         this.provider = provider;
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
         this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
         this.ownKeys = new OwnKeys(provider);
     }
 

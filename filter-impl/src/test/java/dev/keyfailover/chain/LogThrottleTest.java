@@ -27,6 +27,7 @@ class LogThrottleTest {
             new KeyPoolExhaustion("throttled-a", KeyPoolExhaustion.Kind.RATE_LIMITED, Duration.ofSeconds(3));
 
     private final MutableClock clock = MutableClock.atFixedStart();
+    private final ThrottledLines lines = new ThrottledLines();
 
     @BeforeEach
     void clearLogs() {
@@ -43,7 +44,7 @@ class LogThrottleTest {
 
     @Test
     void aThousandExhaustionsWithinTheWindowAreOneLineAndTheNextAfterItCountsTheOthers() {
-        FailoverLog log = new FailoverLog("throttled-a", clock);
+        FailoverLog log = new FailoverLog("throttled-a", clock, lines);
 
         for (int i = 0; i < 1000; i++) {
             log.exhausted(ALL_COOLING, 2);
@@ -61,7 +62,7 @@ class LogThrottleTest {
 
     @Test
     void theLastOccurrenceWithinTheWindowIsOnlyCounted() {
-        FailoverLog log = new FailoverLog("throttled-edge", clock);
+        FailoverLog log = new FailoverLog("throttled-edge", clock, lines);
         log.budgetSpent(1);
         clock.advance(LogThrottle.WINDOW.minusMillis(1));
         log.budgetSpent(1);
@@ -76,8 +77,8 @@ class LogThrottleTest {
 
     @Test
     void routesAndKindsAreThrottledSeparately() {
-        FailoverLog a = new FailoverLog("throttled-b", clock);
-        FailoverLog b = new FailoverLog("throttled-c", clock);
+        FailoverLog a = new FailoverLog("throttled-b", clock, lines);
+        FailoverLog b = new FailoverLog("throttled-c", clock, lines);
         KeyPoolExhaustion allDisabled = new KeyPoolExhaustion("throttled-b",
                 KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
 
@@ -98,7 +99,7 @@ class LogThrottleTest {
 
     @Test
     void eightThreadsCountEveryOccurrenceExactlyAcrossWindows() throws Exception {
-        FailoverLog log = new FailoverLog("throttled-d", clock);
+        FailoverLog log = new FailoverLog("throttled-d", clock, lines);
         int threads = 8;
         int each = 10_000;
         CyclicBarrier start = new CyclicBarrier(threads);
