@@ -288,16 +288,17 @@ class LogThrottleTest {
                     return null;
                 }));
             }
-            // Takes the open window again and again (as a stopping route does) while the threads add to it,
-            // each time after they added more: every take finds a count.
+            // Takes the open window again and again (as a stopping route does) while the threads add to it.
+            // Each take waits for more than one occurrence per thread after the last: a thread may have
+            // one occurrence counted before that take and not yet in the sum, but not two, so it finds a count.
             done.add(pool.submit(() -> {
                 long seen = 0;
                 for (int i = 0; i < takes; i++) {
-                    while (occurred.sum() == seen) {
+                    while (occurred.sum() <= seen + threads) {
                         Thread.onSpinWait();
                     }
-                    seen = occurred.sum();
                     lines.flush();
+                    seen = occurred.sum();
                 }
                 stop.set(true);
                 return null;
