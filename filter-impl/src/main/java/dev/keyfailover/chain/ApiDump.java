@@ -15,6 +15,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Where attempts are written: {@code <dir>/<provider>/<time>-<seq>-<exchange>-a<attempt>.request.txt}
@@ -34,11 +35,12 @@ public final class ApiDump {
     /** A full disk fails every exchange's dump: one line per kind of failure and window, not one per exchange. */
     private final LogThrottles failures;
 
-    public ApiDump(Path dumpDir, String providerName, Clock clock, CredentialMasker masker) {
+    /** @param lines the route's throttled lines (the dump's failures) */
+    public ApiDump(Path dumpDir, String providerName, Clock clock, CredentialMasker masker, ThrottledLines lines) {
         this.providerDir = dumpDir.resolve(providerName);
         this.clock = clock;
         this.masker = masker;
-        this.failures = new LogThrottles(clock);
+        this.failures = lines.throttles(clock, LOG, Level.WARN, providerName, "");
     }
 
     /** The folder this provider's attempts are written to. */
@@ -72,7 +74,9 @@ public final class ApiDump {
      * the file, the exception) and the exception's class.
      */
     void failed(String template, String file, Exception e) {
-        long leftOut = failures.occurred(template + e.getClass().getName());
+        // The kind as the sweep's line names it: the template without its placeholders, and the exception's class.
+        long leftOut = failures.occurred(template.replace(": {}", "").replace(" {}", "") + ": "
+                + e.getClass().getName());
         if (leftOut != LogThrottle.COUNTED) {
             LOG.warn(template + "{}", file, e.toString(), LogThrottle.summary(leftOut));
         }

@@ -23,6 +23,7 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.slf4j.MDC;
 
 /**
@@ -58,15 +59,16 @@ final class ClientCredentialsExec implements ExecChainHandler {
      * @param access the route's client tokens ({@link ClientAccess#open()}: none)
      * @param budgets the route's client budgets (behaviour.md §16)
      * @param clock the route's clock, for the refusals' log line
+     * @param lines the route's throttled lines (the refusals')
      */
     ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access, Budgets budgets,
-                          Clock clock) {
+                          Clock clock, ThrottledLines lines) {
         this.provider = provider;
         this.policy = policy;
         this.pooled = pooled;
         this.access = access;
         this.budgets = budgets;
-        this.refusals = new LogThrottles(clock);
+        this.refusals = lines.throttles(clock, LOG, Level.INFO, provider.name(), "refused a request: ");
     }
 
     @Override
@@ -98,7 +100,8 @@ final class ClientCredentialsExec implements ExecChainHandler {
             if (!credentials.isEmpty()) {
                 access.failed(caller.address());
             }
-            String why = token.isPresent() ? "other route" : credentials.isEmpty() ? "no key" : "unknown key";
+            String why = token.isPresent() ? "a client of other routes" : credentials.isEmpty() ? "no API key"
+                    : "unknown API key";
             long leftOut = refusals.occurred(why);
             if (leftOut != LogThrottle.COUNTED) {
                 LOG.info("{}: refused a request from {}: {}{}", provider.name(), caller.address(), token.isPresent()

@@ -9,6 +9,7 @@ import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.pool.KeyId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The log lines of key outcomes: a transition is logged once, by the request that made it; keys as
@@ -23,10 +24,11 @@ final class FailoverLog implements FailoverEvents {
     private final LogThrottles exhaustions;
     private final LogThrottle budgetsSpent;
 
-    FailoverLog(String providerName, Clock clock) {
+    /** @param lines the route's throttled lines, where this log's throttles are swept */
+    FailoverLog(String providerName, Clock clock, ThrottledLines lines) {
         this.providerName = providerName;
-        this.exhaustions = new LogThrottles(clock);
-        this.budgetsSpent = new LogThrottle(clock);
+        this.exhaustions = lines.throttles(clock, LOG, Level.WARN, providerName, "no key left: ");
+        this.budgetsSpent = lines.throttle(clock, LOG, Level.WARN, providerName, "requestBudget ran out");
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Fallback routes (behaviour.md §18), in the chain of a route that names some: a pool request
@@ -44,16 +45,18 @@ final class FallbackExec implements ExecChainHandler {
     /** By the fallback route's name and the exception's class. */
     private final LogThrottles failed;
 
-    FallbackExec(Provider provider, FallbackPlan plan, java.time.Clock clock, FailoverEvents events) {
+    /** @param lines the route's throttled lines (a fallback route skipped or failing) */
+    FallbackExec(Provider provider, FallbackPlan plan, java.time.Clock clock, ThrottledLines lines,
+                 FailoverEvents events) {
         this.provider = provider;
         this.settings = plan.settings();
         this.targets = plan.targets();
         this.transientStatuses = plan.transientStatuses();
         this.breakers = new Breakers(settings.breakerThreshold(), settings.breakerCooldown(), clock);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock), events);
-        this.skipped = new LogThrottles(clock);
-        this.failed = new LogThrottles(clock);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
+        this.skipped = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
+        this.failed = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
     }
 
     @Override
@@ -160,7 +163,7 @@ final class FallbackExec implements ExecChainHandler {
         for (String name : settings.routes()) {
             Optional<FallbackTarget> target = targets.find(name);
             if (target.isEmpty()) {
-                long leftOut = skipped.occurred(name + " not running");
+                long leftOut = skipped.occurred("'" + name + "' is not running; skipped");
                 if (leftOut != LogThrottle.COUNTED) {
                     LOG.warn("{}: fallback route '{}' is not running; skipped{}", provider.name(), name,
                             LogThrottle.summary(leftOut));
@@ -170,7 +173,7 @@ final class FallbackExec implements ExecChainHandler {
             String renamed = target.get().settings().renamed(model);
             ClassicHttpRequest sent = ModelRename.forTarget(request, exchange, target.get(), model, renamed);
             if (sent == null) {
-                long leftOut = skipped.occurred(name + " too deep");
+                long leftOut = skipped.occurred("'" + name + "': the model lies too deep to rename; skipped");
                 if (leftOut != LogThrottle.COUNTED) {
                     LOG.warn("{}: the model of this request lies too deep in its body to rename for fallback route "
                             + "'{}'; skipped{}", provider.name(), name, LogThrottle.summary(leftOut));
@@ -187,7 +190,7 @@ final class FallbackExec implements ExecChainHandler {
                 answer = target.get().client().executeOpen(null, sent, context);
             } catch (IOException e) {
                 exchange.countAttempts(fallback);
-                long leftOut = failed.occurred(name + " " + e.getClass().getName());
+                long leftOut = failed.occurred("'" + name + "' failed: " + e.getClass().getName());
                 if (leftOut != LogThrottle.COUNTED) {
                     LOG.warn("{}: fallback route '{}' failed: {}{}", provider.name(), name, e.toString(),
                             LogThrottle.summary(leftOut));

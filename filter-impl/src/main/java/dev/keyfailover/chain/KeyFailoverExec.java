@@ -32,8 +32,7 @@ import org.apache.hc.core5.util.Timeout;
  * marks the key, releases or keeps answers, waits. A transient failure (a transient status, a
  * connection refused or reset, no head: behaviour.md §18) is retried with the next usable key as
  * {@link RetryStrategy} says, within the request's budget; other transport failures are thrown as
- * they are. A request the pool does not serve (BYOK, a route without a pool) is sent once,
- * untouched.
+ * they are. A request the pool does not serve (BYOK, a route without a pool) is sent once, untouched.
  */
 final class KeyFailoverExec implements ExecChainHandler {
 
@@ -50,9 +49,10 @@ final class KeyFailoverExec implements ExecChainHandler {
     /**
      * @param pool the route's pool; {@code null} for a route without one
      * @param jitter uniform in [0, 1): the share of a retry's backoff ceiling it waits
+     * @param lines the route's throttled lines (no key left, requestBudget ran out)
      */
     KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, Duration connectTimeout,
-                    DoubleSupplier jitter, Clock clock, FailoverEvents events) {
+                    DoubleSupplier jitter, Clock clock, ThrottledLines lines, FailoverEvents events) {
         this.provider = provider;
         this.connectTimeout = Timeout.of(connectTimeout);
         this.pool = pool;
@@ -60,7 +60,7 @@ final class KeyFailoverExec implements ExecChainHandler {
                 : pool.settings().maxWaitForKey());
         this.retries = new RetryStrategy(retries, jitter);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
         this.ownKeys = new OwnKeys(provider);
     }
 

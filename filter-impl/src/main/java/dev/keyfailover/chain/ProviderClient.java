@@ -121,7 +121,7 @@ public final class ProviderClient implements Closeable {
                 .replaceExecInterceptor(ProxyTransport.element(), ProxyTransport.mainExec(connections))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
                         new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets(),
-                                clock))
+                                clock, chain.lines()))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
                         new UsageExec(provider, chain.usage().streamUsage()));
@@ -132,11 +132,11 @@ public final class ProviderClient implements Closeable {
         // Each one "before PROTOCOL" goes after the ones added earlier: the order of these lines is the chain's.
         if (chain.fallback().active()) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FALLBACK,
-                    new FallbackExec(provider, chain.fallback(), clock, events));
+                    new FallbackExec(provider, chain.fallback(), clock, chain.lines(), events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
                 new KeyFailoverExec(provider, pool, chain.retries(), settings.connectTimeout(), chain.jitter(), clock,
-                        events));
+                        chain.lines(), events));
         if (traced) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
                     new AttemptSpanExec(provider, chain.tracing()));

@@ -21,10 +21,18 @@ import dev.keyfailover.settings.UsageSettings;
  * @param usage how the usage of answers is asked for (§16)
  * @param budgets the route's key and client budgets (§16): a client whose budget is spent is refused
  * @param tracing where the spans of requests and attempts go, and whether attempts propagate them (§17)
+ * @param lines the route's throttled log lines (§8), which the route sweeps and flushes when it stops
  */
 public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
                          FallbackPlan fallback, ClientAccess access, UsageSettings usage, Budgets budgets,
-                         Tracing tracing) {
+                         Tracing tracing, ThrottledLines lines) {
+
+    /** A chain whose throttled lines nobody sweeps: a count no later line takes stays unsaid (tests, benchmarks). */
+    public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
+                      FallbackPlan fallback, ClientAccess access, UsageSettings usage, Budgets budgets,
+                      Tracing tracing) {
+        this(bodyLimits, client, retries, jitter, fallback, access, usage, budgets, tracing, new ThrottledLines());
+    }
 
     /** A chain without budgets, traced through the global OpenTelemetry, without propagation. */
     public RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySettings retries, DoubleSupplier jitter,
@@ -48,5 +56,6 @@ public record RouteChain(BodyLimits bodyLimits, ClientSettings client, RetrySett
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(lines, "lines");
     }
 }

@@ -95,6 +95,26 @@ final class ClientWatchdog implements Closeable {
         });
     }
 
+    /**
+     * Runs {@code task} every {@code period} on this watchdog's sweeper thread until {@link #close()}:
+     * the route's periodic work shares the thread the route has anyway (behaviour.md §8, the throttled
+     * lines' counts). A task that throws is logged and runs again next time. Nothing without a sweeper
+     * thread (tests sweep themselves).
+     */
+    void alsoEvery(Duration period, Runnable task) {
+        if (sweeper == null) {
+            return;
+        }
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again.
+                LOG.warn("client watchdog: a periodic task of the route failed: {}", e.toString());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Watches open now (tests). */
     int watched() {
         return watches.size();

@@ -15,6 +15,7 @@ import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.chain.RequestSpans;
 import dev.keyfailover.chain.RequestUsage;
+import dev.keyfailover.chain.ThrottledLines;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.UsageLedger;
 import dev.keyfailover.settings.InboundLimits;
@@ -24,6 +25,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One admitted client request of a route, end to end (behaviour.md §8): the refusals the proxy
@@ -48,14 +50,15 @@ final class Forwarding {
     private final ServerOrigin serverOrigin = new ServerOrigin();
 
     Forwarding(String baseUrl, ProviderClient client, UpstreamRequests requests, ResponseStreamer streamer,
-               ClientWatchdog watchdog, UsageLedger usage, Clock clock) {
+               ClientWatchdog watchdog, UsageLedger usage, Clock clock, ThrottledLines lines) {
         this.target = UpstreamTarget.of(baseUrl);
         this.client = client;
         this.requests = requests;
         this.streamer = streamer;
         this.watchdog = watchdog;
         this.usage = usage;
-        this.upstreamFailures = new LogThrottles(clock);
+        this.upstreamFailures = lines.throttles(clock, LOG, Level.WARN, client.provider().name(),
+                "upstream failed before answering: ");
     }
 
     private Provider provider() {

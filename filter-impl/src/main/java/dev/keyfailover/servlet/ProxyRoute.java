@@ -10,6 +10,7 @@ import dev.keyfailover.chain.Caller;
 import dev.keyfailover.chain.FallbackTarget;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.chain.ThrottledLines;
 import dev.keyfailover.metrics.RequestOutcome;
 import dev.keyfailover.metrics.RouteMeters;
 import dev.keyfailover.metrics.UsageLedger;
@@ -40,11 +41,13 @@ public final class ProxyRoute implements Closeable {
     /** Watches the route's clientTokensFile; {@code null} when the tokens are given inline or not at all. */
     private final RouteTokens tokens;
     private final UsageLedger usage;
+    /** The route's throttled log lines, swept on the watchdog's thread; what they still count is written at close. */
+    private final ThrottledLines lines;
 
     ProxyRoute(String baseUrl, FallbackSettings fallback, ProviderClient client, HeaderPolicy headers,
                int streamBufferSize, ClientAddresses addresses,
                KeyStateStore store, InFlightRequests inFlight, ClientWatchdog watchdog, RouteMeters meters,
-               RouteKeys keys, RouteTokens tokens, UsageLedger usage, Clock clock) {
+               RouteKeys keys, RouteTokens tokens, UsageLedger usage, Clock clock, ThrottledLines lines) {
         this.keys = keys;
         this.tokens = tokens;
         this.addresses = addresses;
@@ -52,7 +55,8 @@ public final class ProxyRoute implements Closeable {
         this.baseUrl = baseUrl;
         this.fallback = fallback;
         this.forwarding = new Forwarding(baseUrl, client, new UpstreamRequests(headers),
-                new ResponseStreamer(headers, streamBufferSize), watchdog, usage, clock);
+                new ResponseStreamer(headers, streamBufferSize), watchdog, usage, clock, lines);
+        this.lines = lines;
         this.usage = usage;
         this.store = store;
         this.inFlight = inFlight;
@@ -162,24 +166,32 @@ public final class ProxyRoute implements Closeable {
         }
     }
 
-    /** Stops the watchdog, closes the client and the state store, and removes the route's meters. */
+    /**
+     * Stops the watchdog (and the sweep of the throttled lines), closes the client and the state
+     * store, removes the route's meters, and writes what the throttled lines still count.
+     */
     @Override
     public void close() throws IOException {
-        if (keys != null) {
-            keys.close();
-        }
-        if (tokens != null) {
-            tokens.close();
-        }
-        watchdog.close();
         try {
-            client.close();
-        } finally {
-            try {
-                store.close();
-            } finally {
-                meters.close();
+            if (keys != null) {
+                keys.close();
             }
+            if (tokens != null) {
+                tokens.close();
+            }
+            watchdog.close();
+            try {
+                client.close();
+            } finally {
+                try {
+                    store.close();
+                } finally {
+                    meters.close();
+                }
+            }
+        } finally {
+            // Last: a request failing while the client closes is still counted (behaviour.md §8).
+            lines.flush();
         }
     }
 

@@ -16,6 +16,7 @@ import dev.keyfailover.chain.FallbackTargets;
 import dev.keyfailover.chain.HeaderPolicy;
 import dev.keyfailover.chain.ProviderClient;
 import dev.keyfailover.chain.RouteChain;
+import dev.keyfailover.chain.ThrottledLines;
 import dev.keyfailover.chain.Tracing;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ProviderFactories;
@@ -79,8 +80,10 @@ final class RouteAssembly {
             throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
         }
         RouteKeys keys = pool == null ? null : new RouteKeys(where, pool, config.keysFile(), config.keys());
+        // Every throttled log line of the route, swept on the client watchdog's thread (behaviour.md §8).
+        ThrottledLines lines = new ThrottledLines();
         ApiDump dump = config.dumpDir() == null ? null
-                : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider));
+                : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider), lines);
         HeaderPolicy headers = headerPolicies.create(provider, config);
         ClientAccess access = ClientAccess.of(provider.name(), config.access(), clock);
         RouteMeters meters = registry == null ? RouteMeters.none()
@@ -92,7 +95,7 @@ final class RouteAssembly {
                     () -> ThreadLocalRandom.current().nextDouble(),
                     new FallbackPlan(config.fallback(), targets, config.retries().transientStatuses()), access,
                     config.usage(), budgets,
-                    Tracing.of(openTelemetry, config.providerType(), config.propagateTraceContext()));
+                    Tracing.of(openTelemetry, config.providerType(), config.propagateTraceContext()), lines);
             client = ProviderClient.create(provider, pool, dump, headers, chain, clock, meters.events());
         } catch (RuntimeException e) {
             meters.close();
@@ -124,13 +127,14 @@ final class RouteAssembly {
                 dump == null ? "off" : dump.directory());
         AccessLog.started(where, provider.name(), config.access(), pool != null);
         InboundLimits inbound = config.inbound();
+        ClientWatchdog watchdog = ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout());
+        watchdog.alsoEvery(ThrottledLines.SWEEP_INTERVAL, lines::sweep);
         return new ProxyRoute(config.baseUrl(), config.fallback(), client, headers, config.client().bufferSize(),
                 new ClientAddresses(config.access().trustedProxies()), store,
-                new InFlightRequests(inbound.maxConcurrentStreams()),
-                ClientWatchdog.start(provider.name(), inbound.clientIdleTimeout()), meters, keys, tokens,
+                new InFlightRequests(inbound.maxConcurrentStreams()), watchdog, meters, keys, tokens,
                 new UsageLedger(provider.name(), clock, meters.tokens(provider.name(), config.usage().maxModelTags()), budgets,
                         name -> targets instanceof RouteRegistry routes ? routes.usage(name) : Optional.empty()),
-                clock);
+                clock, lines);
     }
 
     /** Undoes what a route that does not start made. */

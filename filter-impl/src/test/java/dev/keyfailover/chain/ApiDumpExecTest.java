@@ -49,7 +49,7 @@ class ApiDumpExecTest {
 
     private void client(Path dumpDir, URI base) {
         Provider provider = chain.openAiAt(base);
-        dump = new ApiDump(dumpDir, provider.name(), clock, CredentialMasker.of(provider));
+        dump = new ApiDump(dumpDir, provider.name(), clock, CredentialMasker.of(provider), new ThrottledLines());
         chain.client(provider, dump, FailoverSettings.defaults(),
                 ChainFixture.CLIENT_SETTINGS.withConnectTimeout(Duration.ofSeconds(2)));
     }

@@ -81,7 +81,7 @@ class ConnectionReleaseTest {
                         .withHeader("Retry-After", "10"))
                 .on(K2, FakeUpstream.ok("{\"second\":true}"));
         client(new ApiDump(dumpRoot, "openai", clock,
-                CredentialMasker.of(chain.openAi())), Duration.ofSeconds(5));
+                CredentialMasker.of(chain.openAi()), new ThrottledLines()), Duration.ofSeconds(5));
 
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofSeconds(10));

@@ -38,10 +38,10 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
     ExecChainHandler failoverHandlers(Provider provider, KeyPool pool, RetrySettings retries, Clock clock) {
         List<ExecChainHandler> handlers = List.of(
                 new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE,
-                        clock),
+                        clock, new ThrottledLines()),
                 new ReplayableBodyExec(bodyLimits, provider),
                 new KeyFailoverExec(provider, pool, retries, ClientSettings.defaults().connectTimeout(), () -> 1.0, clock,
-                        FailoverEvents.NONE));
+                        new ThrottledLines(), FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }
 

@@ -49,7 +49,7 @@ class ProviderClientChainTest {
     @Test
     void bothHandlersAreInTheChainAndTheDumpSeesEveryAttempt() throws Exception {
         upstream.on(K1, FakeUpstream.rateLimited("9")).on(K2, FakeUpstream.ok("{\"id\":2}"));
-        ApiDump dump = new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi()));
+        ApiDump dump = new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi()), new ThrottledLines());
         client(dump);
         HttpClientContext context = HttpClientContext.create();
 
@@ -89,7 +89,7 @@ class ProviderClientChainTest {
         FakeUpstream.SseStream stream = FakeUpstream.sse(
                 "data: {\"delta\":\"Hel\"}\n\n", "data: {\"delta\":\"lo\"}\n\n", "data: [DONE]\n\n");
         upstream.on(K1, stream);
-        client(new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi())));
+        client(new ApiDump(dumpRoot, "openai", clock, CredentialMasker.of(chain.openAi()), new ThrottledLines()));
 
         // Headers arrive before any event was released.
         try (ClassicHttpResponse response = chain.execute(post("/v1/chat/completions"));

@@ -1,11 +1,13 @@
 package dev.keyfailover.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +53,7 @@ class UpstreamDownLogTest {
                 .toList();
     }
 
-    @Test
-    void twoHundredRequestsToAClosedPortAreAnsweredAlikeAndLoggedOnce() throws Exception {
+    private void startToAClosedPort() throws Exception {
         int closedPort;
         try (ServerSocket unused = new ServerSocket(0)) {
             closedPort = unused.getLocalPort();
@@ -60,6 +61,11 @@ class UpstreamDownLogTest {
         proxy = ProxyServer.servlet(Map.of("provider", "openai", "keys", POOL_KEY,
                 "baseUrl", "http://127.0.0.1:" + closedPort, "retries", "0"), clock);
         CapturedLogs.clear();
+    }
+
+    @Test
+    void twoHundredRequestsToAClosedPortAreAnsweredAlikeAndLoggedOnce() throws Exception {
+        startToAClosedPort();
 
         HttpResponse<String> first = post();
         for (int i = 1; i < 200; i++) {
@@ -80,5 +86,38 @@ class UpstreamDownLogTest {
         assertThat(forwardingWarnings()).hasSize(2).last().asString()
                 .endsWith("(199 more like it in the 10 s after the last one logged)");
         assertThat(CapturedLogs.allText()).doesNotContain(POOL_KEY);
+    }
+
+    @Test
+    void theRoutesSweepWritesTheLastCountOfAnOutageThatEnded() throws Exception {
+        startToAClosedPort();
+        for (int i = 0; i < 20; i++) {
+            assertThat(post().statusCode()).isEqualTo(502);
+        }
+
+        // The route's sweep runs on real time; the throttle's window on the route's clock, ended a window ago.
+        clock.advance(LogThrottle.WINDOW.multipliedBy(2));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwardingWarnings().size() == 2);
+        assertThat(forwardingWarnings().get(1)).matches("openai: 19 more like \"upstream failed before answering: "
+                + "[\\w.]+Exception\" in the 10 s after the last one logged, none since");
+        proxy.close();
+        proxy = null;
+        assertThat(forwardingWarnings()).as("nothing left to write at the stop").hasSize(2);
+    }
+
+    @Test
+    void stoppingTheRouteWritesWhatItsThrottledLinesStillCount() throws Exception {
+        startToAClosedPort();
+        for (int i = 0; i < 20; i++) {
+            assertThat(post().statusCode()).isEqualTo(502);
+        }
+        assertThat(forwardingWarnings()).hasSize(1);
+
+        proxy.close();
+        proxy = null;
+
+        assertThat(forwardingWarnings()).hasSize(2).last().asString().matches("openai: 19 more like \"upstream "
+                + "failed before answering: [\\w.]+Exception\" since the last one logged, until the route stopped");
     }
 }

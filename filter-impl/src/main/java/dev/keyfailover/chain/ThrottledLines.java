@@ -1,0 +1,63 @@
+package dev.keyfailover.chain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.slf4j.Logger;
+import org.slf4j.event.Level;
+
+/**
+ * The throttled log lines of one route (behaviour.md §8): every {@link LogThrottle} of the route
+ * is made here, so that one periodic task of the route ({@link #sweep()}, every
+ * {@link #SWEEP_INTERVAL}) writes the count of a window no later line took, and the route's stop
+ * ({@link #flush()}) writes what is still counted. No thread of its own: the route runs the sweep
+ * on a thread it has anyway.
+ */
+public final class ThrottledLines {
+
+    /** How often the route sweeps: a count is written within a window and this of its window's end. */
+    public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    /** Added to as kinds first occur (at most {@link LogThrottles#MAX_KINDS} per line), never removed. */
+    private final Queue<LogThrottle> throttles = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A throttle for one kind of line.
+     *
+     * @param log the logger the line is written to, at {@code level}; the sweep's line goes there too
+     * @param route the route's name, which starts the sweep's line
+     * @param what the kind of line, as the sweep's line names it: what the program or the configuration
+     *     gives, never what a client sent
+     */
+    public LogThrottle throttle(Clock clock, Logger log, Level level, String route, String what) {
+        LogThrottle throttle = new LogThrottle(clock, log, level, route, what);
+        throttles.add(throttle);
+        return throttle;
+    }
+
+    /** Throttles for one line by kind; a kind's sweep line names {@code what} followed by the kind. */
+    public LogThrottles throttles(Clock clock, Logger log, Level level, String route, String what) {
+        return new LogThrottles(this, clock, log, level, route, what);
+    }
+
+    /** Writes the counts of windows that ended a window ago with no line since; run every {@link #SWEEP_INTERVAL}. */
+    public void sweep() {
+        for (LogThrottle throttle : throttles) {
+            throttle.sweep();
+        }
+    }
+
+    /** Writes every count not written yet: the route stops. */
+    public void flush() {
+        for (LogThrottle throttle : throttles) {
+            throttle.flush();
+        }
+    }
+
+    /** Throttles made so far (tests). */
+    int size() {
+        return throttles.size();
+    }
+}
