@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +16,7 @@ import java.util.Map;
 
 import dev.keyfailover.chain.LogThrottle;
 import dev.keyfailover.metrics.MeterNames;
+import dev.keyfailover.testing.AppServer;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import dev.keyfailover.testing.logging.CapturedLogs;
@@ -31,10 +31,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,13 +55,12 @@ class FallbackRoutesTest {
     private final OpenTelemetrySdk tracing = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private Server server;
-    private int port;
+    private AppServer server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
         primary.close();
         backup.close();
@@ -74,14 +69,6 @@ class FallbackRoutesTest {
 
     /** The primary route {@code openai} at /openai/* and its fallback {@code backup} at /backup/*. */
     private void start(Map<String, String> primaryParams, Map<String, String> backupParams) throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
-        context.setAttribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters);
-        context.setAttribute(RouteLifecycle.OPEN_TELEMETRY_ATTRIBUTE, tracing);
         Map<String, String> first = new LinkedHashMap<>(Map.of("provider", "openai",
                 "baseUrl", primary.baseUri().toString(), "keys", PRIMARY_KEY, "fallback", "backup",
                 // The retries' waits are real time on a servlet route: keep them short here.
@@ -90,12 +77,12 @@ class FallbackRoutesTest {
         Map<String, String> second = new LinkedHashMap<>(Map.of("provider", "openai",
                 "baseUrl", backup.baseUri().toString(), "keys", BACKUP_KEY, "fallbackModel", "gpt-4o-mini"));
         second.putAll(backupParams);
-        context.addServlet(holder("openai", first, 1), "/openai/*");
-        context.addServlet(holder("backup", second, 2), "/backup/*");
-        context.addServlet(new ServletHolder("stub", new SameServerUpstream()), "/stub/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
+        server = AppServer.builder().attribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock)
+                .attribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters)
+                .attribute(RouteLifecycle.OPEN_TELEMETRY_ATTRIBUTE, tracing)
+                .route("openai", first).route("backup", second)
+                .servlet("/stub/*", new SameServerUpstream())
+                .start();
     }
 
     /** An upstream in the proxy's own context, at {@code /stub/*}: for base URLs on this server ({@code /stub}). */
@@ -109,16 +96,8 @@ class FallbackRoutesTest {
         }
     }
 
-    private static ServletHolder holder(String name, Map<String, String> params, int order) {
-        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
-        holder.setInitParameters(params);
-        holder.setInitOrder(order);
-        return holder;
-    }
-
     private HttpResponse<String> chat(String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/app/openai/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(CHAT))
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("openai/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(CHAT))
                 .header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,14 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.keyfailover.testing.AppServer;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.UnansweredPort;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,13 +43,12 @@ class RequestBudgetConnectTest {
     private final FakeUpstream upstream = FakeUpstream.start();
     private final FakeUpstream backup = FakeUpstream.start();
     private UnansweredPort unanswered;
-    private Server server;
-    private int port;
+    private AppServer server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
         if (unanswered != null) {
             unanswered.close();
@@ -69,28 +64,13 @@ class RequestBudgetConnectTest {
         for (int i = 0; i < more.length; i += 2) {
             params.put(more[i], more[i + 1]);
         }
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        context.addServlet(holder("openai", params, 1), "/openai/*");
-        context.addServlet(holder("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
-                "keys", BACKUP_KEY), 2), "/backup/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
-    }
-
-    private static ServletHolder holder(String name, Map<String, String> params, int order) {
-        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
-        holder.setInitParameters(params);
-        holder.setInitOrder(order);
-        return holder;
+        server = AppServer.builder().route("openai", params)
+                .route("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
+                        "keys", BACKUP_KEY)).start();
     }
 
     private HttpRequest request() {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/app/openai/v1/chat/completions"))
+        return HttpRequest.newBuilder(server.uri("openai/v1/chat/completions"))
                 .header("Content-Type", "application/json").timeout(BOUND)
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
     }

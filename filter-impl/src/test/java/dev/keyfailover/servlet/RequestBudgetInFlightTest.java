@@ -3,20 +3,16 @@ package dev.keyfailover.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.keyfailover.testing.AppServer;
 import dev.keyfailover.testing.FakeUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,14 +35,13 @@ class RequestBudgetInFlightTest {
     private final FakeUpstream upstream = FakeUpstream.start();
     private final FakeUpstream backup = FakeUpstream.start();
     private final FakeUpstream.Stall stall = FakeUpstream.stall();
-    private Server server;
-    private int port;
+    private AppServer server;
 
     @AfterEach
     void stop() throws Exception {
         stall.release();
         if (server != null) {
-            server.stop();
+            server.close();
         }
         upstream.close();
         backup.close();
@@ -59,30 +54,14 @@ class RequestBudgetInFlightTest {
         for (int i = 0; i < more.length; i += 2) {
             params.put(more[i], more[i + 1]);
         }
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        context.addServlet(holder("openai", params, 1), "/openai/*");
-        context.addServlet(holder("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
-                "keys", BACKUP_KEY), 2), "/backup/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
-    }
-
-    private static ServletHolder holder(String name, Map<String, String> params, int order) {
-        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
-        holder.setInitParameters(params);
-        holder.setInitOrder(order);
-        return holder;
+        server = AppServer.builder().route("openai", params)
+                .route("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
+                        "keys", BACKUP_KEY)).start();
     }
 
     private HttpResponse<String> post() throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/app/openai/v1/chat/completions")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(HttpRequest.newBuilder(server.uri("openai/v1/chat/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonObject error(HttpResponse<String> response) {

@@ -12,14 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.keyfailover.testing.AppServer;
 import dev.keyfailover.testing.FakeUpstream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +33,12 @@ class SameServerBaseUrlTest {
     private final FakeUpstream primary = FakeUpstream.start();
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private Server server;
-    private int port;
+    private AppServer server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
         primary.close();
     }
@@ -73,28 +69,16 @@ class SameServerBaseUrlTest {
     }
 
     private void start(Map<String, String> route) throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        ServletHolder openai = new ServletHolder("openai", KeyFailoverServlet.class);
-        openai.setInitParameters(route);
-        openai.setInitOrder(2);
-        ServletHolder backup = new ServletHolder("backup", KeyFailoverServlet.class);
-        backup.setInitParameters(Map.of("provider", "openai", "baseUrl", "/upstream", "keys", BACKUP_KEY,
-                "fallbackModel", "gpt-4o-mini"));
-        backup.setInitOrder(1);
-        context.addServlet(openai, "/openai/*");
-        context.addServlet(backup, "/backup/*");
-        context.addServlet(new ServletHolder(new Recording()), "/upstream/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
+        server = AppServer.builder()
+                .route("backup", Map.of("provider", "openai", "baseUrl", "/upstream", "keys", BACKUP_KEY,
+                        "fallbackModel", "gpt-4o-mini"))
+                .route("openai", route)
+                .servlet("/upstream/*", new Recording())
+                .start();
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
     }

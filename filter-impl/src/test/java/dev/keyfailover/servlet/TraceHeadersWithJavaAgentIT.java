@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.keyfailover.chain.UsageShapes;
+import dev.keyfailover.testing.AppServer;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.FakeUpstream.RecordedRequest;
 import dev.keyfailover.testing.MutableClock;
@@ -19,10 +20,6 @@ import io.opentelemetry.api.trace.Span;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,13 +49,12 @@ class TraceHeadersWithJavaAgentIT {
     private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "baggage");
 
     private final FakeUpstream upstream = FakeUpstream.start();
-    private Server server;
-    private int port;
+    private AppServer server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
         upstream.close();
     }
@@ -74,46 +70,36 @@ class TraceHeadersWithJavaAgentIT {
                 .on(SPENT, FakeUpstream.rateLimited("60")).on(BACKUP, FakeUpstream.ok(UsageShapes.OPENAI_JSON))
                 .on(FLAKY, FakeUpstream.dynamic(sent -> flakyAnswers.getAndIncrement() == 0 ? FakeUpstream.status(503)
                         : FakeUpstream.ok(UsageShapes.OPENAI_JSON)));
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, MutableClock.atFixedStart());
         String base = upstream.baseUri().toString();
         String propagation = Boolean.toString(propagate);
-        context.addServlet(route("openai", 1, Map.of("keys", LIMITED + "," + GOOD, "baseUrl", base,
-                "propagateTraceContext", propagation)), "/openai/*");
-        context.addServlet(route("primary", 2, Map.of("keys", SPENT, "baseUrl", base, "fallback", "backup",
-                "propagateTraceContext", propagation)), "/primary/*");
-        context.addServlet(route("backup", 3, Map.of("keys", BACKUP, "baseUrl", base,
-                "propagateTraceContext", propagation)), "/backup/*");
-        // A retry's wait is real time on a servlet route: kept short.
-        context.addServlet(route("flaky", 4, Map.of("keys", FLAKY, "baseUrl", base, "retryBackoff", "1ms",
-                "propagateTraceContext", propagation)), "/flaky/*");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
+        server = AppServer.builder().attribute(RouteLifecycle.CLOCK_ATTRIBUTE, MutableClock.atFixedStart())
+                .route("openai", route(Map.of("keys", LIMITED + "," + GOOD, "baseUrl", base,
+                        "propagateTraceContext", propagation)))
+                .route("primary", route(Map.of("keys", SPENT, "baseUrl", base, "fallback", "backup",
+                        "propagateTraceContext", propagation)))
+                .route("backup", route(Map.of("keys", BACKUP, "baseUrl", base,
+                        "propagateTraceContext", propagation)))
+                // A retry's wait is real time on a servlet route: kept short.
+                .route("flaky", route(Map.of("keys", FLAKY, "baseUrl", base, "retryBackoff", "1ms",
+                        "propagateTraceContext", propagation)))
+                .start();
     }
 
-    private static ServletHolder route(String name, int order, Map<String, String> params) {
-        ServletHolder holder = new ServletHolder(name, KeyFailoverServlet.class);
+    private static Map<String, String> route(Map<String, String> params) {
         Map<String, String> all = new HashMap<>(params);
         all.putAll(Map.of("provider", "openai", "authRecheck", "never"));
-        holder.setInitParameters(all);
-        holder.setInitOrder(order);
-        return holder;
+        return all;
     }
 
     /** A chat request to a route, with exactly these extra header lines; the answer's status line. */
     private String chat(String route, String... headerLines) throws Exception {
         StringBuilder request = new StringBuilder("POST /app/" + route + "/v1/chat/completions HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + "Host: 127.0.0.1:" + server.port() + "\r\nContent-Type: application/json\r\nConnection: close\r\n"
                 + "Content-Length: " + CHAT.length() + "\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
-        String answer = RawHttp.exchange(port, request.append("\r\n").append(CHAT).toString());
+        String answer = RawHttp.exchange(server.port(), request.append("\r\n").append(CHAT).toString());
         return answer.substring(0, answer.indexOf("\r\n"));
     }
 
