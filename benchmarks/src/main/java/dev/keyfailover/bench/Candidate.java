@@ -1,20 +1,8 @@
 package dev.keyfailover.bench;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.ThreadMXBean;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.keyfailover.servlet.KeyFailoverServlet;
 import dev.keyfailover.servlet.RouteLifecycle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,7 +19,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * One proxy candidate on an embedded Jetty 12 (ee10) on 127.0.0.1, plus an in-process memory and
- * thread reporter on a second port ({@code /mem}, {@code /reset}).
+ * thread reporter on a second port ({@code /mem}, {@code /reset}: {@link MemoryReporter}).
  *
  * <p>Usage: {@code Candidate <kind> <port> <adminPort> <upstreamPort> <pool> <maxConnections> [<acceptQueue>
  * [<upstreamBufferSize>]]} (the last: KeyFailoverServlet's parameter of that name, else its default) where kind is
@@ -121,30 +109,6 @@ public final class Candidate {
         return all;
     }
 
-    /**
-     * Jetty's ProxyServlet aggregates response writes (its 32 KiB output buffer), which holds back
-     * event streams; its maintainers' advice (jetty/jetty.project#3459) is to flush in
-     * {@code onResponseContent}. This is that advice, nothing more.
-     */
-    public static final class FlushingJettyProxy extends ProxyServlet.Transparent {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void onResponseContent(jakarta.servlet.http.HttpServletRequest request,
-                                         jakarta.servlet.http.HttpServletResponse response,
-                                         org.eclipse.jetty.client.Response proxyResponse, byte[] buffer, int offset,
-                                         int length, org.eclipse.jetty.util.Callback callback) {
-            try {
-                jakarta.servlet.ServletOutputStream out = response.getOutputStream();
-                out.write(buffer, offset, length);
-                out.flush();
-                callback.succeeded();
-            } catch (Throwable x) {
-                callback.failed(x);
-            }
-        }
-    }
-
     private static void add(ServletContextHandler context, String route, Class<? extends HttpServlet> servlet,
                             Map<String, String> params) {
         ServletHolder holder = new ServletHolder(route, servlet);
@@ -164,130 +128,5 @@ public final class Candidate {
             return pool;
         }
         throw new IllegalArgumentException("pool must be qtp or vt:<max>: " + spec);
-    }
-
-    /**
-     * Samples heap use every 10 ms: peak heap used (as sampled, garbage included), the largest
-     * live heap seen after a collection, threads; RSS and its high-water mark from /proc.
-     */
-    static final class MemoryReporter {
-        private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
-        private volatile long peakUsed;
-        private volatile long peakAfterGc;
-
-        void start(int adminPort) throws IOException {
-            Thread sampler = new Thread(() -> {
-                while (true) {
-                    sample();
-                    try {
-                        Thread.sleep(10);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "mem-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-            HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", adminPort), 16);
-            admin.createContext("/mem", exchange -> reply(exchange, report()));
-            admin.createContext("/sse", exchange -> reply(exchange, SseProbe.drain()));
-            admin.createContext("/reset", exchange -> {
-                reset();
-                reply(exchange, report());
-            });
-            admin.start();
-        }
-
-        private synchronized void sample() {
-            long used = 0;
-            long afterGc = 0;
-            for (MemoryPoolMXBean pool : heapPools) {
-                used += pool.getUsage().getUsed();
-                if (pool.getCollectionUsage() != null) {
-                    afterGc += pool.getCollectionUsage().getUsed();
-                }
-            }
-            peakUsed = Math.max(peakUsed, used);
-            peakAfterGc = Math.max(peakAfterGc, afterGc);
-        }
-
-        private synchronized void reset() {
-            System.gc();
-            for (MemoryPoolMXBean pool : heapPools) {
-                pool.resetPeakUsage();
-            }
-            threadBean.resetPeakThreadCount();
-            peakUsed = 0;
-            peakAfterGc = 0;
-            sample();
-            try {
-                // "5" resets the RSS high-water mark (VmHWM) of this process.
-                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-            } catch (IOException | RuntimeException e) {
-                System.err.println("cannot reset VmHWM: " + e);
-            }
-        }
-
-        private String report() {
-            sample();
-            long poolPeaks = 0;
-            for (MemoryPoolMXBean pool : heapPools) {
-                poolPeaks += pool.getPeakUsage().getUsed();
-            }
-            Runtime rt = Runtime.getRuntime();
-            return "{\"heapUsed\":" + (rt.totalMemory() - rt.freeMemory()) + ",\"heapMax\":" + rt.maxMemory()
-                    + ",\"heapCommitted\":" + rt.totalMemory() + ",\"peakHeapUsed\":" + Math.max(peakUsed, poolPeaks)
-                    + ",\"peakHeapAfterGc\":" + peakAfterGc + ",\"threads\":" + threadBean.getThreadCount()
-                    + ",\"peakThreads\":" + threadBean.getPeakThreadCount() + ",\"vmRssKb\":" + proc("VmRSS")
-                    + ",\"vmHwmKb\":" + proc("VmHWM") + ",\"gcCount\":" + gcCount() + ",\"cpuNanos\":" + cpuNanos()
-                    + ",\"allocatedBytes\":" + allocatedBytes() + "}";
-        }
-
-        /** CPU time of the whole process (all threads, JIT and GC included). */
-        private static long cpuNanos() {
-            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
-        }
-
-        /** Bytes allocated so far by the live threads (threads that ended are not counted). */
-        private long allocatedBytes() {
-            if (threadBean instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()) {
-                long total = 0;
-                for (long bytes : sun.getThreadAllocatedBytes(threadBean.getAllThreadIds())) {
-                    total += Math.max(0, bytes);
-                }
-                return total;
-            }
-            return -1;
-        }
-
-        private static long gcCount() {
-            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount()))
-                    .sum();
-        }
-
-        private static long proc(String field) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith(field + ":")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-            return -1;
-        }
-
-        private static void reply(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 }

@@ -16,28 +16,13 @@ import java.util.Locale;
  * A minimal blocking HTTP/1.1 client over one keep-alive socket: the load generator's, chosen so
  * that the client side costs the same few microseconds for every candidate. Handles
  * Content-Length, chunked and read-to-close bodies, and hands body bytes to a sink as they are
- * read (for per-event arrival times).
+ * read (for per-event arrival times, {@link SseSink}).
  */
 final class MiniHttp implements Closeable {
 
     /** Receives body bytes as they arrive. */
     interface Sink {
         void onData(byte[] buffer, int offset, int length);
-    }
-
-    /** Describes a request body without holding it: prefix, {@code fillerBytes} of 'a', suffix. */
-    record Body(byte[] prefix, long fillerBytes, byte[] suffix) {
-        long length() {
-            return prefix.length + fillerBytes + suffix.length;
-        }
-
-        /** A JSON chat request of exactly {@code size} bytes. */
-        static Body chat(long size) {
-            byte[] prefix = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                    .getBytes(StandardCharsets.US_ASCII);
-            byte[] suffix = "\"}]}".getBytes(StandardCharsets.US_ASCII);
-            return new Body(prefix, size - prefix.length - suffix.length, suffix);
-        }
     }
 
     private static final byte[] FILLER = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
@@ -66,7 +51,7 @@ final class MiniHttp implements Closeable {
     }
 
     /** Sends a request; {@code headers} are "Name: value" lines without CRLF. */
-    void send(String method, String path, String authority, Body body, String... headers) throws IOException {
+    void send(String method, String path, String authority, RequestBody body, String... headers) throws IOException {
         StringBuilder head = new StringBuilder(256);
         head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n");
         for (String header : headers) {
@@ -202,67 +187,5 @@ final class MiniHttp implements Closeable {
             // closing anyway
         }
         close();
-    }
-
-    static String nameOf(Throwable e) {
-        String name = e.getClass().getSimpleName();
-        String message = e.getMessage();
-        if (message != null && message.length() > 60) {
-            message = message.substring(0, 60);
-        }
-        return message == null ? name : name + ": " + message;
-    }
-
-    /** Parses SSE lines out of body bytes and reports each {@code data:} event's one-way delay. */
-    static final class SseSink implements Sink {
-        interface Listener {
-            void onEvent(long delayMicros, long arrivalNanos);
-        }
-
-        private final Listener listener;
-        private final byte[] line = new byte[16 * 1024];
-        private int length;
-        int events;
-        boolean done;
-
-        SseSink(Listener listener) {
-            this.listener = listener;
-        }
-
-        @Override
-        public void onData(byte[] buffer, int offset, int count) {
-            long arrivalMicros = Upstream.nowMicros();
-            long arrivalNanos = System.nanoTime();
-            for (int i = offset; i < offset + count; i++) {
-                byte b = buffer[i];
-                if (b == '\n') {
-                    handleLine(arrivalMicros, arrivalNanos);
-                    length = 0;
-                } else if (length < line.length) {
-                    line[length++] = b;
-                }
-            }
-        }
-
-        private void handleLine(long arrivalMicros, long arrivalNanos) {
-            if (length < 6 || line[0] != 'd' || line[4] != ':') {
-                return;
-            }
-            String data = new String(line, 0, length, StandardCharsets.US_ASCII);
-            if (data.startsWith("data: [DONE]")) {
-                done = true;
-                return;
-            }
-            int t = data.indexOf("\"t\":");
-            if (t < 0) {
-                return;
-            }
-            int end = t + 4;
-            while (end < data.length() && Character.isDigit(data.charAt(end))) {
-                end++;
-            }
-            events++;
-            listener.onEvent(arrivalMicros - Long.parseLong(data.substring(t + 4, end)), arrivalNanos);
-        }
     }
 }

@@ -45,7 +45,7 @@ public final class SseProbe implements Filter {
 
     /** Finds the event's send time in the bytes written, if they hold one, and records its age now. */
     static void note(byte[] b, int off, int len) {
-        long now = Upstream.nowMicros();
+        long now = EpochMicros.now();
         int end = off + len;
         for (int i = off; i + STAMP.length < end; i++) {
             if (b[i] == STAMP[0] && b[i + 1] == STAMP[1] && b[i + 2] == STAMP[2] && b[i + 3] == STAMP[3]) {

@@ -2,12 +2,6 @@ package dev.keyfailover.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -18,7 +12,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * The fake provider: an embedded Jetty (core handler, fully non-blocking, so it is never the
@@ -36,6 +29,7 @@ import org.eclipse.jetty.util.IteratingCallback;
  * <li>{@code /__faults?...}: arms the provider failures of chat requests on {@code /flaky/} paths
  *     ({@link Faults}).</li>
  * </ul>
+ * Counters: {@link UpstreamCounters}; event streams: {@link TimedEvents}; large answers: {@link BigDownload}.
  * Usage: {@code Upstream <port>}.
  */
 public final class Upstream {
@@ -45,29 +39,10 @@ public final class Upstream {
             + "\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}").getBytes(StandardCharsets.UTF_8);
     static final byte[] UNAUTHORIZED = ("{\"error\":{\"message\":\"missing key\",\"type\":\"invalid_request_error\","
             + "\"code\":\"invalid_api_key\"}}").getBytes(StandardCharsets.UTF_8);
-    private static final ByteBuffer FILLER;
-
-    static {
-        byte[] filler = new byte[64 * 1024];
-        Arrays.fill(filler, (byte) 'x');
-        FILLER = ByteBuffer.wrap(filler).asReadOnlyBuffer();
-    }
 
     private final Faults faults = new Faults();
-    private final AtomicLong ok = new AtomicLong();
-    private final AtomicLong rateLimited = new AtomicLong();
-    private final AtomicLong unauthorized = new AtomicLong();
-    private final AtomicLong bytesIn = new AtomicLong();
-    private final AtomicLong streamsStarted = new AtomicLong();
-    private final AtomicLong streamsCompleted = new AtomicLong();
-    private final AtomicLong streamsBroken = new AtomicLong();
-    private final AtomicInteger streamsOpen = new AtomicInteger();
-    private final AtomicInteger streamsMaxOpen = new AtomicInteger();
-    private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "sse-ticker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final UpstreamCounters counters = new UpstreamCounters();
+    private final TimedEvents events = new TimedEvents(counters);
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -91,17 +66,17 @@ public final class Upstream {
                 if (path.endsWith("/chat/completions")) {
                     drain(request, 0, () -> complete(request, response, callback), callback);
                 } else if (path.endsWith("/sse")) {
-                    drain(request, 0, () -> stream(request, response, callback), callback);
+                    drain(request, 0, () -> events.stream(request, response, callback), callback);
                 } else if (path.endsWith("/big")) {
-                    big(request, response, callback);
+                    BigDownload.send(request, response, callback, counters);
                 } else if (path.equals("/__stats")) {
-                    json(response, 200, stats(), callback);
+                    json(response, 200, counters.json(faults.json()), callback);
                 } else if (path.equals("/__faults")) {
                     faults.arm(Request.extractQueryParameters(request));
                     json(response, 200, faults.json().getBytes(StandardCharsets.UTF_8), callback);
                 } else if (path.equals("/__reset")) {
-                    reset();
-                    json(response, 200, stats(), callback);
+                    counters.reset();
+                    json(response, 200, counters.json(faults.json()), callback);
                 } else {
                     json(response, 404, "{\"error\":\"no such benchmark path\"}".getBytes(StandardCharsets.UTF_8),
                             callback);
@@ -126,7 +101,7 @@ public final class Upstream {
                 return;
             }
             total += chunk.remaining();
-            bytesIn.addAndGet(chunk.remaining());
+            counters.bytesIn.addAndGet(chunk.remaining());
             chunk.release();
             if (chunk.isLast()) {
                 then.run();
@@ -138,15 +113,15 @@ public final class Upstream {
     private void complete(Request request, Response response, Callback callback) {
         String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (auth == null || !auth.startsWith("Bearer ")) {
-            unauthorized.incrementAndGet();
+            counters.unauthorized.incrementAndGet();
             json(response, 401, UNAUTHORIZED, callback);
         } else if (auth.contains("cooling30")) {
             // Limited for the whole run, as a provider says it: come back in 30 s (scenario 10).
-            rateLimited.incrementAndGet();
+            counters.rateLimited.incrementAndGet();
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "30");
             json(response, 429, RATE_LIMITED, callback);
         } else if (auth.contains("ratelimited")) {
-            rateLimited.incrementAndGet();
+            counters.rateLimited.incrementAndGet();
             // Fresh every time: the proxy cools the key for 1 ms only, so the next request tries it again.
             response.getHeaders().put("retry-after-ms", "1");
             json(response, 429, RATE_LIMITED, callback);
@@ -156,7 +131,7 @@ public final class Upstream {
                 Faults.answer(fault, request, response, callback);
                 return;
             }
-            ok.incrementAndGet();
+            counters.ok.incrementAndGet();
             json(response, 200, COMPLETION, callback);
         }
     }
@@ -168,114 +143,9 @@ public final class Upstream {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    private void stream(Request request, Response response, Callback callback) {
-        Fields query = Request.extractQueryParameters(request);
-        int events = intParam(query, "events", 50);
-        long interval = intParam(query, "interval", 10);
-        int pad = intParam(query, "pad", 0);
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        streamsStarted.incrementAndGet();
-        int open = streamsOpen.incrementAndGet();
-        streamsMaxOpen.accumulateAndGet(open, Math::max);
-        long start = System.nanoTime();
-        String padding = "p".repeat(pad);
-        new Object() {
-            int sent;
-
-            void next() {
-                if (sent == events) {
-                    response.write(true, ByteBuffer.wrap("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)),
-                            Callback.from(() -> done(true, null), x -> done(false, x)));
-                    return;
-                }
-                long due = start + (sent + 1) * interval * 1_000_000L;
-                long wait = due - System.nanoTime();
-                ticker.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
-            }
-
-            void send() {
-                int i = sent++;
-                String event = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"i\":" + i
-                        + ",\"t\":" + nowMicros() + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i
-                        + padding + "\"}}]}\n\n";
-                response.write(false, ByteBuffer.wrap(event.getBytes(StandardCharsets.UTF_8)),
-                        Callback.from(this::next, x -> done(false, x)));
-            }
-
-            void done(boolean clean, Throwable failure) {
-                streamsOpen.decrementAndGet();
-                if (clean) {
-                    streamsCompleted.incrementAndGet();
-                    callback.succeeded();
-                } else {
-                    streamsBroken.incrementAndGet();
-                    callback.failed(failure);
-                }
-            }
-        }.next();
-    }
-
-    private void big(Request request, Response response, Callback callback) {
-        long total = intParam(Request.extractQueryParameters(request), "mib", 200) * 1024L * 1024L;
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-        ok.incrementAndGet();
-        new IteratingCallback() {
-            long remaining = total;
-
-            @Override
-            protected Action process() {
-                if (remaining == 0) {
-                    return Action.SUCCEEDED;
-                }
-                int n = (int) Math.min(FILLER.capacity(), remaining);
-                remaining -= n;
-                response.write(remaining == 0, FILLER.duplicate().limit(n), this);
-                return Action.SCHEDULED;
-            }
-
-            @Override
-            protected void onCompleteSuccess() {
-                callback.succeeded();
-            }
-
-            @Override
-            protected void onCompleteFailure(Throwable cause) {
-                callback.failed(cause);
-            }
-        }.iterate();
-    }
-
-    static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    }
-
-    private static int intParam(Fields query, String name, int fallback) {
+    static int intParam(Fields query, String name, int fallback) {
         String value = query.getValue(name);
         return value == null ? fallback : Integer.parseInt(value);
-    }
-
-    private byte[] stats() {
-        return ("{\"ok\":" + ok.get() + ",\"rateLimited\":" + rateLimited.get() + ",\"unauthorized\":"
-                + unauthorized.get() + ",\"bytesIn\":" + bytesIn.get() + ",\"streamsStarted\":" + streamsStarted.get()
-                + ",\"streamsCompleted\":" + streamsCompleted.get() + ",\"streamsBroken\":" + streamsBroken.get()
-                + ",\"streamsOpen\":" + streamsOpen.get() + ",\"streamsMaxOpen\":" + streamsMaxOpen.get()
-                + ",\"faults\":" + faults.json() + "}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void reset() {
-        ok.set(0);
-        rateLimited.set(0);
-        unauthorized.set(0);
-        bytesIn.set(0);
-        streamsStarted.set(0);
-        streamsCompleted.set(0);
-        streamsBroken.set(0);
-        streamsMaxOpen.set(streamsOpen.get());
     }
 
     /** A 1,024-byte chat completion. */

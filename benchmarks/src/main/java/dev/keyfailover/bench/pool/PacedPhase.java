@@ -39,7 +39,7 @@ final class PacedPhase {
     static final long PACED_FLIP_EVERY_MILLIS = 1500;
 
     /** {@link #PACED_CLIENTS} threads per node, all nodes at once, each sending one request every {@link #PACE_MILLIS}. */
-    static SharedStateBench.Counts load(HttpClient client, List<Server> nodes, long spanMillis, SharedStateBench.FlippingUpstream upstream)
+    static PhaseCounts load(HttpClient client, List<Server> nodes, long spanMillis, FlippingUpstream upstream)
             throws Exception {
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -75,7 +75,7 @@ final class PacedPhase {
         }
         CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
         pool.shutdown();
-        return new SharedStateBench.Counts(done.get(), errors.get(), upstream.attempts.get() - attempts0,
+        return new PhaseCounts(done.get(), errors.get(), upstream.attempts.get() - attempts0,
                 upstream.tooMany.get() - tooMany0, upstream.unauthorized.get() - unauthorized0, 0,
                 System.nanoTime() - wall0);
     }
@@ -96,13 +96,13 @@ final class PacedPhase {
     }
 
     /** The paced phase's flips: every {@link #PACED_FLIP_EVERY_MILLIS} a key other than the dead one, for 2 or 3 s. */
-    static List<SharedStateBench.Flip> schedule(long seed, long spanMillis) {
+    static List<Flip> schedule(long seed, long spanMillis) {
         Random random = new Random(seed);
-        List<SharedStateBench.Flip> flips = new ArrayList<>();
+        List<Flip> flips = new ArrayList<>();
         for (long at = 500; at < spanMillis; at += PACED_FLIP_EVERY_MILLIS) {
             long length = 1000L * (2 + random.nextInt(2));
             int key = random.nextInt(SharedStateBench.KEYS.length - 1);
-            flips.add(new SharedStateBench.Flip(key >= DEAD_KEY ? key + 1 : key, at, at + length)); // never the dead key
+            flips.add(new Flip(key >= DEAD_KEY ? key + 1 : key, at, at + length)); // never the dead key
         }
         return flips;
     }
