@@ -54,7 +54,7 @@ final class FallbackExec implements ExecChainHandler {
         this.transientStatuses = plan.transientStatuses();
         this.breakers = new Breakers(settings.breakerThreshold(), settings.breakerCooldown(), clock);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
         this.skipped = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
         this.failed = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
     }
