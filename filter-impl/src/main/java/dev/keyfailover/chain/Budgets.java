@@ -62,9 +62,7 @@ public final class Budgets {
             return NONE;
         }
         return new Budgets(route, usage.keyBudget(), usage.clientBudget(), Objects.requireNonNull(counts, "counts"),
-                // This log only says that a key spent its budget, never a throttled line: no route sweep needed.
-                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route, clock, new ThrottledLines()),
-                        events));
+                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route), events));
     }
 
     /**

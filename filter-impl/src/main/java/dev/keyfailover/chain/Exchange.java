@@ -3,6 +3,7 @@ package dev.keyfailover.chain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.keyfailover.api.ModelSource;
 import dev.keyfailover.pool.KeyId;
@@ -12,7 +13,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * What one client exchange knows about itself, kept in its {@link HttpContext}: handlers are
  * stateless, so what the servlet tells the chain, and what one handler decides for the others,
- * lives here, typed, decided once. Others read it through {@link ExchangeView}.
+ * lives here, typed, decided once. Others read it through {@link ExchangeView}. A request passed on
+ * to a fallback route has an exchange there too ({@link FallbackHandOver}).
  */
 public final class Exchange implements ExchangeView {
 
@@ -40,7 +42,7 @@ public final class Exchange implements ExchangeView {
     private boolean servingAsFallback;
     private String model;
     private boolean modelFound;
-    private java.util.function.Supplier<String> serverOrigin = () -> "";
+    private Supplier<String> serverOrigin = () -> "";
     private String pathAndQuery = "";
     private Instant deadline;
     private boolean retriesSpent;
@@ -61,7 +63,7 @@ public final class Exchange implements ExchangeView {
         return exchange;
     }
 
-    /** The exchange of a context (one with no container login when the caller started none). */
+    /** The exchange of a context; one with no container login when the caller started none. */
     public static Exchange of(HttpContext context) {
         Object exchange = context.getAttribute(ATTRIBUTE);
         return exchange instanceof Exchange ? (Exchange) exchange : start(context, false);
@@ -102,6 +104,11 @@ public final class Exchange implements ExchangeView {
         return ++attempts;
     }
 
+    /** Counts the attempts another route made for this request (a fallback route's). */
+    void countAttempts(int more) {
+        attempts += more;
+    }
+
     @Override
     public boolean poolAnswered() {
         return origin == Origin.EXHAUSTION;
@@ -130,7 +137,10 @@ public final class Exchange implements ExchangeView {
         this.origin = value;
     }
 
-    /** The last attempt's time to its answer's head or failure ({@link UpstreamTimingExec}); 0: not measured. */
+    /**
+     * The last attempt's time from request sent to response head received, or to its transport
+     * failure (set by {@link UpstreamTimingExec}); 0 when not measured.
+     */
     public long upstreamNanos() {
         return upstreamNanos;
     }
@@ -162,6 +172,10 @@ public final class Exchange implements ExchangeView {
         return servingAsFallback;
     }
 
+    void servingAsFallback(boolean value) {
+        this.servingAsFallback = value;
+    }
+
     /** The model the request is for, found once (behaviour.md §9); {@code null} when it names none. */
     String model(ClassicHttpRequest request, ModelSource source) {
         if (!modelFound) {
@@ -172,10 +186,11 @@ public final class Exchange implements ExchangeView {
     }
 
     /**
-     * Where the client's request went, for a fallback route to send it on: the servlet's origin and context
-     * ({@code http://host:port/app}, asked only for a base URL on this server), the path and query as sent.
+     * Where the client's request went, for a fallback route to send it on: the servlet's origin
+     * and context ({@code http://host:port/app}, asked only for a base URL on this same server) and
+     * the path after the route's prefix with its query, as the client sent them.
      */
-    public void forwarded(java.util.function.Supplier<String> serverOrigin, String pathAndQuery) {
+    public void forwarded(Supplier<String> serverOrigin, String pathAndQuery) {
         this.serverOrigin = serverOrigin;
         this.pathAndQuery = pathAndQuery;
     }
@@ -188,33 +203,10 @@ public final class Exchange implements ExchangeView {
         return pathAndQuery;
     }
 
-    /** A fresh exchange for a fallback route serving this one's request, in {@code context}. */
-    Exchange fallbackIn(HttpContext context) {
-        Exchange fallback = start(context, false);
-        fallback.servingAsFallback = true;
-        fallback.forwarded(serverOrigin, pathAndQuery);
-        // The budget bounds the whole request, fallbacks included.
-        fallback.deadline = deadline;
-        return fallback;
-    }
-
-    /** A fallback route's attempts for this request count as this exchange's too. */
-    void countAttempts(Exchange fallback) {
-        attempts += fallback.attempts;
-    }
-
-    /** A fallback route served the request: its answer, key and route are this exchange's. */
-    void servedByFallback(Exchange fallback, String renamed) {
-        servedKey = fallback.servedKey;
-        route = fallback.route;
-        origin = fallback.origin;
-        retriesSpent = fallback.retriesSpent;
-        renamedModel = renamed;
-    }
-
     /**
-     * When the request's {@code requestBudget} runs out (behaviour.md §18), set by the first route that bounds it,
-     * so that a route serving the same request later honours it too; empty when no route bounds it.
+     * When the request's {@code requestBudget} runs out (behaviour.md §18), set by the first route
+     * that bounds it, so that a route serving the same request later honours it too; empty when
+     * no route bounds it.
      */
     public Optional<Instant> deadline() {
         return Optional.ofNullable(deadline);
@@ -228,8 +220,9 @@ public final class Exchange implements ExchangeView {
     }
 
     /**
-     * Whether the answer is a transient failure the proxy gave up retrying (its retries or the request's budget
-     * ran out, §18): the client gets {@code x-should-retry: false}, and a fallback route may take the request.
+     * Whether the answer is a transient failure the proxy gave up retrying (its retries or the
+     * request's budget ran out, behaviour.md §18): the client gets it with {@code x-should-retry:
+     * false}, so that retries do not multiply, and a fallback route may take the request.
      */
     public boolean retriesSpent() {
         return retriesSpent;

@@ -9,9 +9,10 @@ import dev.keyfailover.pool.KeyId;
 
 /**
  * What the chain reports about upstream attempts and key transitions, to whoever listens: the
- * log ({@link FailoverLog}, always) and the meters ({@code metrics.FailoverMeters}, when a route
- * has them). Called on the request's thread, in the order things happen, every attempt from the
- * one place that makes attempts ({@link KeyFailoverExec}). Keys appear as {@link KeyId}: index and
+ * log ({@link FailoverLog} and, for the lines an outage repeats, {@link OutageLog}: always) and
+ * the meters ({@code metrics.FailoverMeters}, when a route has them). Called on the request's
+ * thread, in the order things happen, every attempt from the one place that makes attempts
+ * ({@link KeyFailoverExec}). Keys appear as {@link KeyId}: index and
  * masked hint, never the key. Implementations must be cheap and must not throw.
  */
 public interface FailoverEvents {

@@ -1,34 +1,28 @@
 package dev.keyfailover.chain;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.keyfailover.api.KeyPoolExhaustion;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.pool.KeyId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
- * The log lines of key outcomes: a transition is logged once, by the request that made it; keys as
- * hints only. The lines of a request that fails as many others do (no key left, budget ran out) go
- * through a {@link LogThrottle}: an outage writes one per kind per window, not one per request.
+ * The log lines of key outcomes, each written once per occurrence: a transition by the request that
+ * made it, a used-up limit, a spent key budget, a breaker's change; keys as hints only. Nothing here
+ * is throttled, so it holds no throttle for the route to sweep: the lines a request that fails as
+ * many others do repeats (no key left, budget ran out) are {@link OutageLog}'s.
  */
 final class FailoverLog implements FailoverEvents {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KeyFailoverExec.class);
+    /** The failover's logger, which {@link OutageLog} writes to too. */
+    static final Logger LOG = LoggerFactory.getLogger(KeyFailoverExec.class);
 
     private final String providerName;
-    private final LogThrottles exhaustions;
-    private final LogThrottle budgetsSpent;
 
-    /** @param lines the route's throttled lines, where this log's throttles are swept */
-    FailoverLog(String providerName, Clock clock, ThrottledLines lines) {
+    FailoverLog(String providerName) {
         this.providerName = providerName;
-        this.exhaustions = lines.throttles(clock, LOG, Level.WARN, providerName, "no key left: ");
-        this.budgetsSpent = lines.throttle(clock, LOG, Level.WARN, providerName, "requestBudget ran out");
     }
 
     @Override
@@ -101,23 +95,5 @@ final class FailoverLog implements FailoverEvents {
     public void retrying(int attempts, int status, Duration wait) {
         LOG.debug("{}: attempt {} failed transiently ({}), retrying in {} ms", providerName, attempts,
                 status < 0 ? "no answer" : Integer.toString(status), wait.toMillis());
-    }
-
-    @Override
-    public void budgetSpent(int attempts) {
-        long leftOut = budgetsSpent.occurred();
-        if (leftOut != LogThrottle.COUNTED) {
-            LOG.warn("{}: requestBudget ran out after {} attempt(s), answering 504{}", providerName, attempts,
-                    LogThrottle.summary(leftOut));
-        }
-    }
-
-    @Override
-    public void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
-        long leftOut = exhaustions.occurred(exhaustion.kind().name());
-        if (leftOut != LogThrottle.COUNTED) {
-            LOG.warn("{}: no key left after {} attempt(s): {} (retry after {} ms){}", providerName, attempts,
-                    exhaustion.kind(), exhaustion.retryAfter().toMillis(), LogThrottle.summary(leftOut));
-        }
     }
 }

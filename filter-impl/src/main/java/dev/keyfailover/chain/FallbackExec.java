@@ -54,7 +54,7 @@ final class FallbackExec implements ExecChainHandler {
         this.transientStatuses = plan.transientStatuses();
         this.breakers = new Breakers(settings.breakerThreshold(), settings.breakerCooldown(), clock);
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
         this.skipped = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
         this.failed = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
     }
@@ -182,14 +182,14 @@ final class FallbackExec implements ExecChainHandler {
             }
             events.fallback(name, reason);
             HttpClientContext context = HttpClientContext.create();
-            Exchange fallback = exchange.fallbackIn(context);
+            Exchange fallback = FallbackHandOver.start(exchange, context);
             // The request carries what the Java agent set as the first route's client began (§17): not the client's.
             ClientTraceHeaders.carry(first, context);
             ClassicHttpResponse answer;
             try {
                 answer = target.get().client().executeOpen(null, sent, context);
             } catch (IOException e) {
-                exchange.countAttempts(fallback);
+                FallbackHandOver.countAttempts(exchange, fallback);
                 long leftOut = failed.occurred("'" + name + "' failed: " + e.getClass().getName());
                 if (leftOut != LogThrottle.COUNTED) {
                     LOG.warn("{}: fallback route '{}' failed: {}{}", provider.name(), name, e.toString(),
@@ -197,7 +197,7 @@ final class FallbackExec implements ExecChainHandler {
                 }
                 continue;
             }
-            exchange.countAttempts(fallback);
+            FallbackHandOver.countAttempts(exchange, fallback);
             FallbackReason again;
             try {
                 again = reasonOf(answer, fallback);
@@ -206,7 +206,8 @@ final class FallbackExec implements ExecChainHandler {
                 continue;
             }
             if (again == null) {
-                exchange.servedByFallback(fallback, renamed != null && !renamed.equals(model) ? renamed : null);
+                FallbackHandOver.served(exchange, fallback,
+                        renamed != null && !renamed.equals(model) ? renamed : null);
                 return answer;
             }
             ClassicHttpResponse refused = FailedAttempts.detach(answer, null);

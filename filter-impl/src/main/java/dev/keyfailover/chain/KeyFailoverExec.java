@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.DoubleSupplier;
 
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.Provider;
@@ -15,7 +14,6 @@ import dev.keyfailover.api.RetryHints;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyWalk;
-import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.classic.ExecRuntime;
@@ -32,7 +30,9 @@ import org.apache.hc.core5.util.Timeout;
  * marks the key, releases or keeps answers, waits. A transient failure (a transient status, a
  * connection refused or reset, no head: behaviour.md §18) is retried with the next usable key as
  * {@link RetryStrategy} says, within the request's budget; other transport failures are thrown as
- * they are. A request the pool does not serve (BYOK, a route without a pool) is sent once, untouched.
+ * they are. When no upstream answer goes to the client (no key left, the budget ran out), the answer
+ * is {@link OwnAnswers}'. A request the pool does not serve (BYOK, a route without a pool) is sent
+ * once, untouched.
  */
 final class KeyFailoverExec implements ExecChainHandler {
 
@@ -43,25 +43,27 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final Clock clock;
     private final FailoverEvents events;
     private final OwnKeys ownKeys;
+    private final OwnAnswers ownAnswers;
     /** The route's {@code connectTimeout}, which a request's budget may shorten for an attempt. */
     private final Timeout connectTimeout;
 
     /**
      * @param pool the route's pool; {@code null} for a route without one
-     * @param jitter uniform in [0, 1): the share of a retry's backoff ceiling it waits
-     * @param lines the route's throttled lines (no key left, requestBudget ran out)
+     * @param lines the route's throttled lines (no key left, requestBudget ran out: {@link OutageLog})
+     * @param events the route's listeners, told of every attempt (and the log's, {@link FailoverLog})
      */
-    KeyFailoverExec(Provider provider, KeyPool pool, RetrySettings retries, Duration connectTimeout,
-                    DoubleSupplier jitter, Clock clock, ThrottledLines lines, FailoverEvents events) {
+    KeyFailoverExec(Provider provider, KeyPool pool, AttemptBounds bounds, Clock clock, ThrottledLines lines,
+                    FailoverEvents events) {
         this.provider = provider;
-        this.connectTimeout = Timeout.of(connectTimeout);
+        this.connectTimeout = Timeout.of(bounds.connectTimeout());
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
-        this.retries = new RetryStrategy(retries, jitter);
+        this.retries = new RetryStrategy(bounds.retries(), bounds.jitter());
         this.clock = clock;
-        this.events = FailoverEvents.both(new FailoverLog(provider.name(), clock, lines), events);
+        this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
         this.ownKeys = new OwnKeys(provider);
+        this.ownAnswers = new OwnAnswers(provider, pool, strategy, bounds.retries(), clock, lines, events);
     }
 
     @Override
@@ -82,12 +84,12 @@ final class KeyFailoverExec implements ExecChainHandler {
                     throw new InterruptedIOException(provider.name() + ": exchange cancelled");
                 }
                 if (RetryStrategy.outOfBudget(attempts.deadline(), clock.instant())) {
-                    return outOfBudget(exchange);
+                    return ownAnswers.outOfBudget(exchange);
                 }
                 Key key = attempts.nextKey();
                 ClassicHttpResponse answer = key != null
                         ? attempt(request, key, scope, chain, exchange, attempts)
-                        : noKeyLeft(exchange, attempts);
+                        : ownAnswers.noKeyLeft(exchange, attempts);
                 if (answer != null) {
                     return answer;
                 }
@@ -111,8 +113,9 @@ final class KeyFailoverExec implements ExecChainHandler {
             TransportFailure failure = TransportFailure.of(e);
             report(scope, AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
             if (deadline.ranOut(e)) {
-                // The budget, not the route, cut a wait (pool, connect, head): the budget's answer, no fallback (§18).
-                return outOfBudget(exchange);
+                // The budget, not the route, cut a wait (the pool's, the connect's or the head's): the
+                // budget's answer, and no fallback (§18).
+                return ownAnswers.outOfBudget(exchange);
             }
             if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
                 throw e;
@@ -184,7 +187,7 @@ final class KeyFailoverExec implements ExecChainHandler {
                 attempts.retrying();
                 yield null;
             }
-            case OUT_OF_BUDGET -> outOfBudget(exchange);
+            case OUT_OF_BUDGET -> ownAnswers.outOfBudget(exchange);
             case GIVE_UP, PASS_ON -> {
                 if (answer == null) {
                     throw failure;
@@ -194,39 +197,10 @@ final class KeyFailoverExec implements ExecChainHandler {
         };
     }
 
-    /** The request's budget ran out before its answer started: the proxy's 504. */
-    private ClassicHttpResponse outOfBudget(Exchange exchange) {
-        events.budgetSpent(exchange.attempts());
-        exchange.retriesSpent(retries.settings().retries() > 0);
-        exchange.origin(Exchange.Origin.PROXY);
-        return ProxyResponses.failure(provider, ProxyFailure.GATEWAY_TIMEOUT, provider.name() + ": no answer within"
-                + " the request's budget (requestBudget) after " + exchange.attempts() + " attempt(s)");
-    }
-
-    /** The walk ran dry: the answer the strategy chooses, or {@code null} after waiting for a key (walk again). */
-    private ClassicHttpResponse noKeyLeft(Exchange exchange, PoolAttempts attempts) throws InterruptedIOException {
-        FailoverStep step = strategy.whenNoKeyLeft(PoolView.of(attempts.walk(), pool), attempts.rounds(),
-                attempts.startedAt(), attempts.deadline(), attempts.refusal() != null, clock.instant());
-        return switch (step.kind()) {
-            case WAIT -> {
-                attempts.pause(step.delay(), provider.name());
-                attempts.walkAgain();
-                yield null;
-            }
-            case RELAY_REFUSAL -> {
-                events.refusalRelayed(exchange.attempts());
-                exchange.origin(Exchange.Origin.EXHAUSTION);
-                yield attempts.refusal();
-            }
-            case ANSWER_EXHAUSTION -> {
-                events.exhausted(step.exhaustion(), exchange.attempts());
-                exchange.origin(Exchange.Origin.EXHAUSTION);
-                yield ProxyResponses.exhausted(provider, step.exhaustion());
-            }
-        };
-    }
-
-    /** The one attempt of a request the pool does not serve: sent as it is (BYOK: its key moved), judged by nothing. */
+    /**
+     * The one attempt of a request the pool does not serve: sent as it is (a BYOK credential moved
+     * where its provider wants it), judged by nothing.
+     */
     private ClassicHttpResponse sendOnce(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                                          Exchange exchange) throws IOException, HttpException {
         exchange.nextAttempt();

@@ -135,8 +135,8 @@ public final class ProviderClient implements Closeable {
                     new FallbackExec(provider, chain.fallback(), clock, chain.lines(), events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, chain.retries(), settings.connectTimeout(), chain.jitter(), clock,
-                        chain.lines(), events));
+                new KeyFailoverExec(provider, pool, new AttemptBounds(chain.retries(), settings.connectTimeout(),
+                        chain.jitter()), clock, chain.lines(), events));
         if (traced) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
                     new AttemptSpanExec(provider, chain.tracing()));

@@ -1,9 +1,6 @@
 package dev.keyfailover.pool;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.RateLimits;
@@ -12,7 +9,8 @@ import org.apache.hc.core5.http.HttpRequest;
 /**
  * One API key of a pool with its states (the key's own and per model), kept in a
  * {@link KeyStateStore}: what it is (index, hint), whether it is usable, its cooldowns (the key's
- * and per model) and what the provider said of its limits. Taking it out of service and bringing it
+ * and per model) and what the provider said of its limits (what it keeps per model, bounded, in
+ * {@link KeyModels}). Taking it out of service and bringing it
  * back by a re-check is {@link KeyRecheck}'s concern. Every state change is one compare-and-set of
  * an immutable {@link KeyStatus}, so that among concurrent marks exactly one reports the transition.
  *
@@ -37,8 +35,7 @@ public final class Key {
     private final KeyMembership membership = new KeyMembership();
     private final KeyId id;
     private final KeyStates states;
-    /** The provider's last word on this key's limits, per model ({@link #ANY_MODEL} when unknown); per node. */
-    private final ConcurrentHashMap<String, RateLimits> limits = new ConcurrentHashMap<>();
+    private final KeyModels models;
     private final KeyCounters counters = new KeyCounters();
     private final KeyRecheck recheck;
 
@@ -49,6 +46,7 @@ public final class Key {
         this.fingerprint = KeyFingerprint.of(secret);
         this.id = new KeyId(index, hint);
         this.states = store.statesOf(providerName, this);
+        this.models = new KeyModels(states);
         this.recheck = new KeyRecheck(states, ANY_MODEL);
     }
 
@@ -71,11 +69,13 @@ public final class Key {
         return membership;
     }
 
-    public String hint() { // masked, safe to show anywhere
+    /** The masked hint, safe to show anywhere. */
+    public String hint() {
         return hint;
     }
 
-    public KeyId id() { // as listeners and reports see it
+    /** The key's index and hint, as listeners and reports see it. */
+    public KeyId id() {
         return id;
     }
 
@@ -84,16 +84,24 @@ public final class Key {
         provider.applyKey(request, secret);
     }
 
-    String secret() { // for a store's fingerprint of it
+    /** The secret itself: for a store's fingerprint of it. */
+    String secret() {
         return secret;
     }
 
-    public KeyState state(Instant now) { // of the key as a whole
+    /** The state of the key as a whole at {@code now}. */
+    public KeyState state(Instant now) {
         return status().effectiveState(now);
     }
 
-    public KeyCounters counters() { // of this key's attempts
+    /** Counters of this key's attempts. */
+    public KeyCounters counters() {
         return counters;
+    }
+
+    /** What the key keeps per model: its states' scopes and the provider's word on its limits. */
+    KeyModels models() {
+        return models;
     }
 
     KeyStatus status() {
@@ -134,7 +142,7 @@ public final class Key {
      * @return whether this call made the model unusable on a key that was usable for it
      */
     boolean coolModelUntil(String model, Instant until, Instant now) {
-        if (!hasRoomFor(model, now)) {
+        if (!models.hasRoomFor(model, now)) {
             return coolUntil(until, now);
         }
         // A model set aside for its empty quota stays so: only its re-check brings it back.
@@ -143,45 +151,9 @@ public final class Key {
         return change.before().effectiveState(now) == KeyState.VALID && change.changed() && isUsable(now);
     }
 
-    private boolean hasRoomFor(String model, Instant now) {
-        Map<String, KeyStatus> models = states.models();
-        if (models.containsKey(model) || models.size() < MAX_MODELS) {
-            return true;
-        }
-        models.forEach((name, status) -> {
-            if (status.effectiveState(now) == KeyState.VALID) {
-                states.update(name, current -> current.effectiveState(now) == KeyState.VALID ? KeyStatus.VALID : current);
-            }
-        });
-        return states.models().size() < MAX_MODELS;
-    }
-
-    /** The cooldowns of single models that have not ended at {@code now}. */
-    Map<String, Instant> modelCooldowns(Instant now) {
-        Map<String, Instant> cooling = new TreeMap<>();
-        states.models().forEach((model, status) -> {
-            if (status.effectiveState(now) == KeyState.COOLING) {
-                cooling.put(model, status.until());
-            }
-        });
-        return cooling;
-    }
-
-    /** Keeps what the provider said about this key's limits for a model (for at most {@link #MAX_MODELS} models). */
-    void observe(String model, RateLimits observed) {
-        String scope = model == null ? ANY_MODEL : model;
-        if (limits.size() < MAX_MODELS || limits.containsKey(scope)) {
-            limits.put(scope, observed);
-        }
-    }
-
-    /** The provider's last word on this key's limits for a model, or {@code null}. */
+    /** The provider's last word on this key's limits for a model, or {@code null} (for the walk's order). */
     RateLimits limits(String model) {
-        return limits.get(model == null ? ANY_MODEL : model);
-    }
-
-    Map<String, RateLimits> allLimits() {
-        return new TreeMap<>(limits);
+        return models.limits(model);
     }
 
     /**
@@ -199,7 +171,8 @@ public final class Key {
 
     /** Cools the key for every model until its spent budget's reset (§16): whether this call set that deadline. */
     boolean coolAllUntil(Instant until, Instant now) {
-        KeyStates.Transition change = states.update(ANY_MODEL, current -> current.isSuspended() ? current : cooler(current, until, now));
+        KeyStates.Transition change = states.update(ANY_MODEL,
+                current -> current.isSuspended() ? current : cooler(current, until, now));
         return change.changed() && until.equals(change.after().until());
     }
 
@@ -211,7 +184,8 @@ public final class Key {
         return KeyStatus.cooling(until);
     }
 
-    KeyRecheck recheck() { // while it is out of service (behaviour.md §1)
+    /** The key's re-checks while it is out of service (behaviour.md §1). */
+    KeyRecheck recheck() {
         return recheck;
     }
 
@@ -220,7 +194,7 @@ public final class Key {
      * model's, while the key has room for it ({@link #MAX_MODELS}; past it, the whole key's).
      */
     KeyRecheck recheck(String model, Instant now) {
-        if (model == null || model.equals(ANY_MODEL) || !hasRoomFor(model, now)) {
+        if (model == null || model.equals(ANY_MODEL) || !models.hasRoomFor(model, now)) {
             return recheck;
         }
         return new KeyRecheck(states, model);

@@ -49,9 +49,9 @@ public record KeySnapshot(int index, String hint, String fingerprint, KeyState s
 
     private static List<ModelSnapshot> models(Key key, Instant now) {
         Map<String, ModelSnapshot> byModel = new TreeMap<>();
-        key.modelCooldowns(now).forEach((model, until) ->
+        key.models().cooldowns(now).forEach((model, until) ->
                 byModel.put(model, new ModelSnapshot(model, Duration.between(now, until), RateLimits.NONE)));
-        key.allLimits().forEach((model, limits) -> {
+        key.models().allLimits().forEach((model, limits) -> {
             ModelSnapshot cooling = byModel.get(model);
             byModel.put(model, new ModelSnapshot(model, cooling == null ? Duration.ZERO : cooling.cooldownRemaining(),
                     limits));

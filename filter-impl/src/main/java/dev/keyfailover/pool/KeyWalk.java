@@ -145,7 +145,7 @@ public final class KeyWalk implements AutoCloseable {
         if (limits.isEmpty()) {
             return false;
         }
-        key.observe(model, limits);
+        key.models().observe(model, limits);
         Optional<Instant> usedUp = limits.usedUpUntil();
         Instant now = pool.now();
         if (usedUp.isEmpty() || !usedUp.get().isAfter(now)) {

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.keyfailover.config.KeysFileFormat;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyFingerprint;
 import dev.keyfailover.pool.KeyPool;
@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * order, and swaps it into the pool. Changes are serialised here; the request path never waits. On a
  * route shared by a cluster, the API's changes come from {@link SharedRouteKeys} (behaviour.md §14),
  * and a writable keys file gets each change the cluster makes written back ({@link SharedFileKeys}).
+ * What the keys file lists, and its writes, are {@link FileKeys}'.
  */
 final class RouteKeys implements Closeable {
 
@@ -37,7 +38,8 @@ final class RouteKeys implements Closeable {
     enum Removal { REMOVED, NOT_FOUND, DEPLOY_KEY, LAST_KEY }
 
     /** What a remove came to, and whether the file was rewritten. */
-    record Removed(Removal result, boolean persisted) { }
+    record Removed(Removal result, boolean persisted) {
+    }
 
     /** What an add came to: fingerprints only. */
     record Added(List<String> added, List<String> duplicates, boolean persisted) {
@@ -45,9 +47,9 @@ final class RouteKeys implements Closeable {
 
     private final String route;
     private final KeyPool pool;
-    private final Optional<Path> file;
+    /** Given at deploy time, when the route has no keys file: never removed. */
     private final List<String> deploy;
-    private List<String> fromFile;
+    private final FileKeys fromFile;
     /** Added through the API and not in the file, in the order they came. */
     private final List<String> api = new ArrayList<>();
     private final Map<String, String> labels = new HashMap<>();
@@ -55,23 +57,22 @@ final class RouteKeys implements Closeable {
     private List<KeysCipher.Opened> sharedAdds = List.of();
     /** The SHA-256 of keys removed at run time on any node of a cluster. */
     private Set<String> removed = Set.of();
-    private volatile String fileError;
     private KeysFileWatcher watcher;
     private volatile SharedRouteKeys sharing;
 
     RouteKeys(String route, KeyPool pool, Optional<Path> file, List<String> configured) {
         this.route = route;
         this.pool = pool;
-        this.file = file;
         this.deploy = file.isPresent() ? List.of() : List.copyOf(configured);
-        this.fromFile = file.isPresent() ? List.copyOf(configured) : List.of();
+        this.fromFile = new FileKeys(route, file, configured);
         if (file.isPresent()) {
             apply();
         }
     }
 
     /** Starts watching the keys file, if the route has one. */
-    void watch(String startedWith, java.time.Duration interval) throws IOException {
+    void watch(String startedWith, Duration interval) throws IOException {
+        Optional<Path> file = fromFile.path();
         if (file.isPresent()) {
             watcher = KeysFileWatcher.start(route, file.get(), startedWith, interval, this::fileChanged);
         }
@@ -83,31 +84,28 @@ final class RouteKeys implements Closeable {
 
     /** Why the last change of the keys file was not applied (naming the line), or empty. */
     Optional<String> fileError() {
-        return Optional.ofNullable(fileError);
+        return fromFile.error();
     }
 
     /**
      * The file changed: its text as it is now applied whole, or, when it does not parse, the old list
-     * kept and the line named. The watcher read {@code seen} before this took the lock; an add or a
-     * remove may have written the file since, so the file is read again here (a stale text applied
-     * after the write would bring a removed key back or drop added ones).
+     * kept and the line named. The file is read again under this lock ({@link FileKeys#reread}): the
+     * watcher read {@code seen} before an add or a remove may have written it.
      */
     synchronized void fileChanged(String seen) {
-        String text = KeysFileStore.read(file.orElseThrow()).orElse(seen);
+        Path file = fromFile.path().orElseThrow();
         List<String> keys;
         try {
-            keys = KeysFileFormat.parse(text);
+            keys = fromFile.reread(seen);
         } catch (IllegalArgumentException e) {
-            fileError = e.getMessage();
-            LOG.error("{}: keys file {}: {}; the keys stay as they were", route, file.orElseThrow(), e.getMessage());
+            LOG.error("{}: keys file {}: {}; the keys stay as they were", route, file, e.getMessage());
             return;
         }
-        fromFile = keys;
+        // A key the API added that the file now lists is the file's: listed once, gone when the file drops it.
         api.removeAll(keys);
-        fileError = null;
         apply();
-        LOG.info("{}: keys file {} applied: {} key(s) from it, {} in the pool", route, file.orElseThrow(),
-                keys.size(), pool.keys().size());
+        LOG.info("{}: keys file {} applied: {} key(s) from it, {} in the pool", route, file, keys.size(),
+                pool.keys().size());
     }
 
     /** Adds keys (already checked for whitespace and control characters); those already in the pool are duplicates. */
@@ -126,15 +124,8 @@ final class RouteKeys implements Closeable {
         if (fresh.isEmpty()) {
             return new Added(List.of(), duplicates, false);
         }
-        boolean persisted = false;
-        if (file.isPresent() && KeysFileStore.writable(file.get())) {
-            List<String> written = new ArrayList<>(fromFile);
-            written.addAll(fresh.keySet());
-            persisted = KeysFileStore.tryWrite(route, file.get(), written);
-            if (persisted) {
-                fromFile = List.copyOf(written);
-            }
-        }
+        // Written to a writable keys file, so that they outlive the route; else kept in memory.
+        boolean persisted = fromFile.append(fresh.keySet());
         if (!persisted) {
             api.addAll(fresh.keySet());
         }
@@ -152,14 +143,8 @@ final class RouteKeys implements Closeable {
         if (refused.isPresent()) {
             return new Removed(refused.get(), false);
         }
-        boolean persisted = false;
         api.removeIf(candidate -> KeyFingerprint.of(candidate).equals(fingerprint));
-        List<String> kept = new ArrayList<>(fromFile);
-        if (kept.removeIf(candidate -> KeyFingerprint.of(candidate).equals(fingerprint))) {
-            persisted = file.isPresent() && KeysFileStore.writable(file.get())
-                    && KeysFileStore.tryWrite(route, file.get(), kept);
-            fromFile = List.copyOf(kept);
-        }
+        boolean persisted = fromFile.remove(fingerprint);
         apply();
         return new Removed(Removal.REMOVED, persisted);
     }
@@ -185,7 +170,7 @@ final class RouteKeys implements Closeable {
         sharedAdds = List.copyOf(added);
         removed = Set.copyOf(removedDigests);
         added.stream().filter(key -> !key.label().isEmpty()).forEach(key -> labels.putIfAbsent(key.key(), key.label()));
-        writeBack();
+        fromFile.writeBack(deploy, sharedAdds, removed);
         try {
             apply();
         } catch (IllegalArgumentException e) {
@@ -194,23 +179,12 @@ final class RouteKeys implements Closeable {
         }
     }
 
-    /** A writable keys file gets the cluster's change written back (behaviour.md §14, across nodes). */
-    private void writeBack() {
-        file.flatMap(path -> SharedFileKeys.writeBack(route, path, fromFile, deploy, sharedAdds, removed))
-                .ifPresent(listed -> fromFile = List.copyOf(listed));
-    }
-
     /**
      * Whether the route's keys file is written back and, after the cluster's change, lists each of
      * these keys (by SHA-256) or, with {@code listed} false, none of them: an admin's {@code persisted}.
      */
     synchronized boolean fileHolds(Set<String> digests, boolean listed) {
-        if (file.isEmpty() || !KeysFileStore.writable(file.get())) {
-            return false;
-        }
-        Set<String> inFile = new HashSet<>();
-        fromFile.forEach(key -> inFile.add(KeyFingerprint.digest(key)));
-        return digests.stream().allMatch(digest -> inFile.contains(digest) == listed);
+        return fromFile.holds(digests, listed);
     }
 
     /** How the route shares run-time changes with other nodes; empty on a store of this node alone. */
@@ -227,13 +201,13 @@ final class RouteKeys implements Closeable {
      * without the keys removed at run time (never a deploy key), swapped into the pool.
      */
     private void apply() {
-        pool.replace(KeyListing.of(deploy, fromFile, api, sharedAdds, removed, labels));
+        pool.replace(KeyListing.of(deploy, fromFile.keys(), api, sharedAdds, removed, labels));
         labels.keySet().retainAll(new HashSet<>(concat()));
     }
 
     private List<String> concat() {
         List<String> all = new ArrayList<>(deploy);
-        all.addAll(fromFile);
+        all.addAll(fromFile.keys());
         all.addAll(api);
         return all;
     }

@@ -40,7 +40,8 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
                 new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE,
                         clock, new ThrottledLines()),
                 new ReplayableBodyExec(bodyLimits, provider),
-                new KeyFailoverExec(provider, pool, retries, ClientSettings.defaults().connectTimeout(), () -> 1.0, clock,
+                new KeyFailoverExec(provider, pool,
+                        new AttemptBounds(retries, ClientSettings.defaults().connectTimeout(), () -> 1.0), clock,
                         new ThrottledLines(), FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }

@@ -50,7 +50,7 @@ class LogThrottleTest {
 
     @Test
     void aThousandExhaustionsWithinTheWindowAreOneLineAndTheNextAfterItCountsTheOthers() {
-        FailoverLog log = new FailoverLog("throttled-a", clock, lines);
+        OutageLog log = new OutageLog("throttled-a", clock, lines);
 
         for (int i = 0; i < 1000; i++) {
             log.exhausted(ALL_COOLING, 2);
@@ -68,7 +68,7 @@ class LogThrottleTest {
 
     @Test
     void theLastOccurrenceWithinTheWindowIsOnlyCounted() {
-        FailoverLog log = new FailoverLog("throttled-edge", clock, lines);
+        OutageLog log = new OutageLog("throttled-edge", clock, lines);
         log.budgetSpent(1);
         clock.advance(LogThrottle.WINDOW.minusMillis(1));
         log.budgetSpent(1);
@@ -83,8 +83,8 @@ class LogThrottleTest {
 
     @Test
     void routesAndKindsAreThrottledSeparately() {
-        FailoverLog a = new FailoverLog("throttled-b", clock, lines);
-        FailoverLog b = new FailoverLog("throttled-c", clock, lines);
+        OutageLog a = new OutageLog("throttled-b", clock, lines);
+        OutageLog b = new OutageLog("throttled-c", clock, lines);
         KeyPoolExhaustion allDisabled = new KeyPoolExhaustion("throttled-b",
                 KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED, Duration.ZERO);
 
@@ -105,7 +105,7 @@ class LogThrottleTest {
 
     @Test
     void eightThreadsCountEveryOccurrenceExactlyAcrossWindows() throws Exception {
-        FailoverLog log = new FailoverLog("throttled-d", clock, lines);
+        OutageLog log = new OutageLog("throttled-d", clock, lines);
         int threads = 8;
         int each = 10_000;
         CyclicBarrier start = new CyclicBarrier(threads);
@@ -144,7 +144,7 @@ class LogThrottleTest {
 
     @Test
     void countOfTheLastWindowIsLoggedWhenNoFurtherLineComes() {
-        FailoverLog log = new FailoverLog("throttled-e", clock, lines);
+        OutageLog log = new OutageLog("throttled-e", clock, lines);
         for (int i = 0; i < 100; i++) {
             log.budgetSpent(1);
             clock.advance(Duration.ofMillis(10));
@@ -171,7 +171,7 @@ class LogThrottleTest {
 
     @Test
     void aWindowThatEndedLessThanAWindowAgoIsLeftToTheNextLine() {
-        FailoverLog log = new FailoverLog("throttled-f", clock, lines);
+        OutageLog log = new OutageLog("throttled-f", clock, lines);
         log.exhausted(ALL_COOLING, 1);
         log.exhausted(ALL_COOLING, 1);
         clock.advance(LogThrottle.WINDOW.multipliedBy(2).minusMillis(1));
@@ -188,7 +188,7 @@ class LogThrottleTest {
 
     @Test
     void whatIsStillCountedIsLoggedOnceWhenTheRouteStops() {
-        FailoverLog log = new FailoverLog("throttled-g", clock, lines);
+        OutageLog log = new OutageLog("throttled-g", clock, lines);
         for (int i = 0; i < 5; i++) {
             log.exhausted(ALL_COOLING, 1);
         }
@@ -208,7 +208,7 @@ class LogThrottleTest {
 
     @Test
     void countIsLoggedOnceWhetherTheSweepOrTheNextLineTakesIt() throws Exception {
-        FailoverLog log = new FailoverLog("throttled-h", clock, lines);
+        OutageLog log = new OutageLog("throttled-h", clock, lines);
         int threads = 8;
         int rounds = 2_000;
         int each = 5;
@@ -270,7 +270,7 @@ class LogThrottleTest {
 
     @Test
     void anOccurrenceCountedWhileItsWindowIsTakenCountsInTheNextOne() throws Exception {
-        FailoverLog log = new FailoverLog("throttled-i", clock, lines);
+        OutageLog log = new OutageLog("throttled-i", clock, lines);
         int threads = 4;
         int takes = 50;
         log.budgetSpent(1); // opens the window the threads count in; the clock stands still
