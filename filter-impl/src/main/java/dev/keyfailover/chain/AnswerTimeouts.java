@@ -13,7 +13,6 @@ import dev.keyfailover.settings.ClientSettings;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The three timeouts of an answer on an upstream connection (behaviour.md §18, Timeouts), applied
@@ -32,41 +31,33 @@ final class AnswerTimeouts {
 
     private final Duration streamIdle;
     private final Optional<Duration> firstByte;
-    private final long responseTimeoutMillis;
+    private final long firstByteMillis;
 
     AnswerTimeouts(ClientSettings settings) {
         this.streamIdle = settings.streamIdleTimeout();
         this.firstByte = settings.firstByteTimeout();
-        this.responseTimeoutMillis = settings.responseTimeout().toMillis();
-    }
-
-    /**
-     * Whether the request's budget set this head timeout: it is shorter than the route's
-     * {@code responseTimeout}, which only {@link AttemptDeadline} makes it.
-     */
-    boolean setByBudget(Timeout head) {
-        return head.isEnabled() && head.toMilliseconds() < responseTimeoutMillis;
+        this.firstByteMillis = firstByte.map(Duration::toMillis).orElse(0L);
     }
 
     /**
      * What a failure while waiting for the head becomes: the timeout when {@code watch} ended the
-     * read, {@code failure} otherwise; {@code waited} is the response timeout in effect.
+     * read, {@code failure} otherwise; {@code waitedMillis} is the head's wait in effect.
      */
-    static IOException headFailed(UpstreamWatchdog.Watch watch, Timeout waited, IOException failure) {
+    static IOException headFailed(UpstreamWatchdog.Watch watch, long waitedMillis, IOException failure) {
         if (failure instanceof UpstreamTimeoutException || !watch.fired() && !(failure instanceof SocketTimeoutException)) {
             return failure;
         }
-        return timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(waited.toMilliseconds()), failure);
+        return timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(waitedMillis), failure);
     }
 
     /**
      * The body entity has just been attached to {@code response}: its reads are bounded by
      * {@code streamIdleTimeout}, and a streamed body's first byte is read ahead under
-     * {@code firstByteTimeout} when that is on, and no later than {@code budgetEnd}: a head held back
-     * has not started the answer, so the request's budget still bounds it (then reported as the
-     * head's timeout, {@code head}, which was the budget's).
+     * {@code firstByteTimeout} when that is on, and no later than the deadline of the request's
+     * {@code budget} (if it has one, else {@code null}): a head held back has not started the answer,
+     * so the budget still bounds it (then reported as the head's timeout, the budget's).
      */
-    void bodyReceived(ClassicHttpResponse response, UpstreamWatchdog.Watch watch, long budgetEnd, Timeout head)
+    void bodyReceived(ClassicHttpResponse response, UpstreamWatchdog.Watch watch, AttemptDeadline budget)
             throws IOException {
         HttpEntity entity = response.getEntity();
         InputStream received = entity == null ? null : entity.getContent();
@@ -76,16 +67,16 @@ final class AnswerTimeouts {
         InputStream rest = new IdleGuard(received, streamIdle, watch);
         int ahead = -1;
         if (firstByte.isPresent() && streamed(entity)) {
-            boolean budgetFirst = budgetEnd < watch.arm(firstByte.get().toMillis());
-            if (budgetFirst) {
-                watch.armUntil(budgetEnd);
-            }
+            long route = firstByteMillis;
+            long millis = budget == null ? route : budget.firstByteMillis(route);
+            boolean budgetFirst = millis < route;
+            watch.arm(millis);
             try {
                 ahead = received.read();
             } catch (IOException e) {
                 if (watch.fired() || e instanceof SocketTimeoutException) {
                     throw budgetFirst
-                            ? timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(head.toMilliseconds()), e)
+                            ? timedOut(UpstreamTimeoutException.Wait.HEAD, Duration.ofMillis(millis), e)
                             : timedOut(UpstreamTimeoutException.Wait.FIRST_BYTE, firstByte.get(), e);
                 }
                 throw e;

@@ -2,6 +2,7 @@ package dev.keyfailover.chain;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,65 +14,104 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * The waits of one attempt of a request with a budget (behaviour.md §18, The request's budget):
  * for a pooled connection ({@code connectionRequestTimeout}), for connecting ({@code connectTimeout},
- * TLS handshake included) and for the answer's head ({@code responseTimeout}), each no longer than
- * what is left of the budget when the attempt starts, where that is shorter than the route's own.
- * HttpClient reads all three from the context's {@link RequestConfig} as the attempt goes
- * ({@code InternalExecRuntime}: the lease, the connect, then before each exchange), so the attempt
- * runs with a copy holding the shorter ones, and the context gets its own back after it, on every
- * exit. The pool and the socket end the first two waits, the connection's watch the head's
- * ({@link MaskedConnections}), and {@link #ranOut} tells those timeouts from the route's own. The
- * connection knows a head timeout set here by its being shorter than the route's
- * ({@link AnswerTimeouts#setByBudget}), and lets its deadline bound a held-back first byte too.
+ * TLS handshake included) and for the answer's head ({@code responseTimeout}, and a held-back first
+ * byte), each ending at the budget's deadline at the latest, where that comes before the route's own
+ * timeout for it, however long the waits before it took. Each is reckoned as it starts: the lease
+ * from the attempt's start (it is the first wait; HttpClient reads it from the context's
+ * {@link RequestConfig}, so the attempt runs with a copy holding the shorter one), the connect by
+ * {@link BudgetConnects}, the head and first byte by the connection ({@link MaskedConnections}),
+ * both finding this deadline in the context ({@link #in}). It notes which waits the budget's
+ * deadline ended, so that {@link #ranOut} tells those timeouts from the route's own.
  */
 final class AttemptDeadline {
 
     private static final AttemptDeadline ROUTES = new AttemptDeadline(null, null, null);
+    /** The context attribute under which the attempt in flight keeps its deadline. */
+    private static final String ATTRIBUTE = "keyfailover.attempt-deadline";
 
-    /** The shortened waits; {@code null} where the route's own holds. */
-    private final Timeout head;
+    private final Instant deadline;
+    private final Clock clock;
+    /** The shortened lease wait; {@code null} where the route's own holds. */
     private final Timeout lease;
-    private final Timeout connect;
+    // Noted as each wait starts, read by ranOut after the attempt: one thread, the request's.
+    private boolean connectCut;
+    private boolean headCut;
 
-    private AttemptDeadline(Timeout head, Timeout lease, Timeout connect) {
-        this.head = head;
+    private AttemptDeadline(Instant deadline, Clock clock, Timeout lease) {
+        this.deadline = deadline;
+        this.clock = clock;
         this.lease = lease;
-        this.connect = connect;
     }
 
     /**
-     * The deadline of an attempt starting {@code now}.
+     * The deadline of an attempt starting now.
      *
      * @param deadline when the request's budget runs out, if it has one
-     * @param context the exchange's, whose request config holds the route's {@code responseTimeout} and
-     *     {@code connectionRequestTimeout}
-     * @param routeConnect the route's {@code connectTimeout} (its connection config's, not the request config's)
+     * @param context the exchange's, whose request config holds the route's {@code connectionRequestTimeout}
      */
-    static AttemptDeadline of(Optional<Instant> deadline, Instant now, HttpClientContext context, Timeout routeConnect) {
+    static AttemptDeadline of(Optional<Instant> deadline, Clock clock, HttpClientContext context) {
         if (deadline.isEmpty()) {
             return ROUTES;
         }
-        RequestConfig routes = context.getRequestConfigOrDefault();
-        // Rounded up, and at least 1 ms: a timeout of 0 would mean none at all.
-        long left = Math.max(1, (Duration.between(now, deadline.get()).toNanos() + 999_999) / 1_000_000);
-        Timeout budget = Timeout.ofMilliseconds(left);
-        Timeout head = shorter(budget, routes.getResponseTimeout());
-        Timeout lease = shorter(budget, routes.getConnectionRequestTimeout());
-        Timeout connect = shorter(budget, routeConnect);
-        return head == null && lease == null && connect == null ? ROUTES : new AttemptDeadline(head, lease, connect);
+        AttemptDeadline attempt = new AttemptDeadline(deadline.get(), clock, null);
+        Timeout route = context.getRequestConfigOrDefault().getConnectionRequestTimeout();
+        long left = attempt.leftMillis();
+        return shorter(left, route) ? new AttemptDeadline(deadline.get(), clock, Timeout.ofMilliseconds(left)) : attempt;
     }
 
-    /** {@code budget} when it ends before the route's own timeout, else {@code null}. */
-    private static Timeout shorter(Timeout budget, Timeout route) {
-        boolean routeShorter = route != null && route.isEnabled() && route.toMilliseconds() <= budget.toMilliseconds();
-        return routeShorter ? null : budget;
+    /** The deadline of the attempt in flight in {@code context}, {@code null} when its request has no budget. */
+    static AttemptDeadline in(HttpContext context) {
+        return context == null ? null : (AttemptDeadline) context.getAttribute(ATTRIBUTE);
     }
 
-    /** {@code chain.proceed} under this deadline; the context's request config is restored after it. */
+    /** Whether {@code left} ends before {@code route} (a disabled or missing timeout never ends). */
+    private static boolean shorter(long left, Timeout route) {
+        return route == null || !route.isEnabled() || left < route.toMilliseconds();
+    }
+
+    /** What is left of the budget now, in ms: rounded up, and at least 1 (a timeout of 0 would mean none at all). */
+    long leftMillis() {
+        return Math.max(1, (Duration.between(clock.instant(), deadline).toNanos() + 999_999) / 1_000_000);
+    }
+
+    /** The timeout of a connect starting now: the route's, or what is left of the budget where that is shorter. */
+    Timeout connectTimeout(Timeout route) {
+        long left = leftMillis();
+        connectCut = shorter(left, route);
+        return connectCut ? Timeout.ofMilliseconds(left) : route;
+    }
+
+    /**
+     * The wait for a head starting now, in ms: the route's {@code responseTimeout} (0 or less: none),
+     * or what is left of the budget where that is shorter.
+     */
+    long headMillis(long route) {
+        long left = leftMillis();
+        headCut = route <= 0 || left < route;
+        return headCut ? left : route;
+    }
+
+    /**
+     * The wait for a held-back first byte starting now, in ms: the route's {@code firstByteTimeout},
+     * or what is left of the budget where that is shorter (then its expiry is the head's, as the
+     * answer has not started).
+     */
+    long firstByteMillis(long route) {
+        long left = leftMillis();
+        if (left < route) {
+            headCut = true;
+            return left;
+        }
+        return route;
+    }
+
+    /** {@code chain.proceed} under this deadline; the context's request config and attribute are restored after it. */
     ClassicHttpResponse proceed(ExecChain chain, ClassicHttpRequest request, ExecChain.Scope scope)
             throws IOException, HttpException {
         if (this == ROUTES) {
@@ -79,48 +119,34 @@ final class AttemptDeadline {
         }
         HttpClientContext context = scope.clientContext;
         RequestConfig own = context.getRequestConfig();
-        context.setRequestConfig(shortened(context.getRequestConfigOrDefault()));
+        Object outer = context.getAttribute(ATTRIBUTE);
+        if (lease != null) {
+            context.setRequestConfig(RequestConfig.copy(context.getRequestConfigOrDefault())
+                    .setConnectionRequestTimeout(lease).build());
+        }
+        context.setAttribute(ATTRIBUTE, this);
         try {
             return chain.proceed(request, scope);
         } finally {
             context.setRequestConfig(own);
+            context.setAttribute(ATTRIBUTE, outer);
         }
-    }
-
-    /**
-     * The route's request config with this attempt's shorter waits. The connect timeout is the
-     * deprecated per-request one: HttpClient 5.6 still prefers it to the connection config's
-     * ({@code PoolingHttpClientConnectionManager.connect}), and has no other per-request lever.
-     */
-    @SuppressWarnings("deprecation")
-    private RequestConfig shortened(RequestConfig routes) {
-        RequestConfig.Builder config = RequestConfig.copy(routes);
-        if (head != null) {
-            config.setResponseTimeout(head);
-        }
-        if (lease != null) {
-            config.setConnectionRequestTimeout(lease);
-        }
-        if (connect != null) {
-            config.setConnectTimeout(connect);
-        }
-        return config.build();
     }
 
     /**
      * Whether the attempt failed because the budget's deadline passed before its answer started,
-     * in a wait this deadline shortened: no pooled connection came free; connecting (or its TLS
-     * handshake, which reads under the connect timeout: an attempt's only socket timeout that is
-     * not the connection's watch) took too long; its head did not come in time (or, held back, its
-     * first byte, which the connection reports as the head's timeout).
+     * in a wait it ended: no pooled connection came free; connecting (or its TLS handshake, which
+     * reads under the connect timeout: an attempt's only socket timeout that is not the
+     * connection's watch) took too long; its head did not come in time (or, held back, its first
+     * byte, which the connection reports as the head's timeout).
      */
     boolean ranOut(Throwable failure) {
         if (failure instanceof UpstreamTimeoutException timeout) {
-            return head != null && timeout.waitingFor() == UpstreamTimeoutException.Wait.HEAD;
+            return headCut && timeout.waitingFor() == UpstreamTimeoutException.Wait.HEAD;
         }
         if (failure instanceof ConnectionRequestTimeoutException) {
             return lease != null;
         }
-        return connect != null && failure instanceof SocketTimeoutException;
+        return connectCut && failure instanceof SocketTimeoutException;
     }
 }

@@ -20,7 +20,6 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The upstream attempts of an exchange, and the one place each is reported from. A pool request
@@ -44,8 +43,6 @@ final class KeyFailoverExec implements ExecChainHandler {
     private final FailoverEvents events;
     private final OwnKeys ownKeys;
     private final OwnAnswers ownAnswers;
-    /** The route's {@code connectTimeout}, which a request's budget may shorten for an attempt. */
-    private final Timeout connectTimeout;
 
     /**
      * @param pool the route's pool; {@code null} for a route without one
@@ -55,7 +52,6 @@ final class KeyFailoverExec implements ExecChainHandler {
     KeyFailoverExec(Provider provider, KeyPool pool, AttemptBounds bounds, Clock clock, ThrottledLines lines,
                     FailoverEvents events) {
         this.provider = provider;
-        this.connectTimeout = Timeout.of(bounds.connectTimeout());
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
@@ -103,7 +99,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         KeyWalk walk = attempts.walk();
         exchange.nextAttempt();
         ClassicHttpResponse answer;
-        AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock.instant(), scope.clientContext, connectTimeout);
+        AttemptDeadline deadline = AttemptDeadline.of(attempts.deadline(), clock, scope.clientContext);
         try {
             ClassicHttpRequest keyed = RequestCopy.of(request);
             key.putOn(keyed, provider);

@@ -15,6 +15,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
+import org.apache.hc.core5.http.io.HttpClientConnection;
 import org.apache.hc.core5.http.io.HttpConnectionFactory;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
@@ -57,6 +58,16 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         return connection;
     }
 
+    /**
+     * Tells {@code conn}, one of ours, that the exchange about to start on it is bounded by the
+     * request's budget ({@code budget}), or that the exchange is over ({@code null}).
+     */
+    static void underBudget(HttpClientConnection conn, AttemptDeadline budget) {
+        if (conn instanceof Connection connection) {
+            connection.budget = budget;
+        }
+    }
+
     private static final class Connection extends DefaultManagedHttpClientConnection {
         private final String id;
         private final CredentialMasker masker;
@@ -68,9 +79,9 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         // socket's timeout four times an exchange (lease, exchange, pool's passivate and activate), each a
         // synchronized socket option call that a socket reading under the watch does not need.
         private volatile boolean untimed;
-        // When the request's budget set the head's timeout (AttemptDeadline), the head's deadline (the watchdog clock's
-        // millis): it bounds a held-back first byte too (§18, The request's budget). Long.MAX_VALUE otherwise.
-        private long budgetEnd = Long.MAX_VALUE;
+        // The deadline of the request's budget during an exchange of a request that has one (BudgetExchanges): the head
+        // and a held-back first byte end at it at the latest (§18, The request's budget). null otherwise.
+        private AttemptDeadline budget;
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
@@ -117,12 +128,15 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
                 super.setSocketTimeout(Timeout.ZERO_MILLISECONDS);
                 untimed = true;
             }
-            long deadline = watch.arm(waited.isEnabled() ? waited.toMilliseconds() : 0);
-            budgetEnd = timeouts.setByBudget(waited) ? deadline : Long.MAX_VALUE;
+            long route = waited.isEnabled() ? waited.toMilliseconds() : 0;
+            // Reckoned now, as the head's wait starts: it ends at the budget's deadline, however long the lease, the
+            // connect and the request's sending took.
+            long millis = budget == null ? route : budget.headMillis(route);
+            watch.arm(millis);
             try {
                 return super.receiveResponseHeader();
             } catch (IOException e) {
-                throw AnswerTimeouts.headFailed(watch, waited, e);
+                throw AnswerTimeouts.headFailed(watch, millis, e);
             } finally {
                 watch.disarm();
             }
@@ -131,7 +145,7 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         @Override
         public void receiveResponseEntity(ClassicHttpResponse response) throws HttpException, IOException {
             super.receiveResponseEntity(response);
-            timeouts.bodyReceived(response, watch, budgetEnd, headTimeout);
+            timeouts.bodyReceived(response, watch, budget);
         }
 
         @Override

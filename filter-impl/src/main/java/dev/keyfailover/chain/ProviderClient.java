@@ -18,7 +18,6 @@ import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -85,7 +84,7 @@ public final class ProviderClient implements Closeable {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(events, "events");
         UpstreamWatchdog watchdog = UpstreamWatchdog.start(provider.name(), shortestAnswerTimeout(settings));
-        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+        PoolingHttpClientConnectionManager connections = BudgetConnects.managerBuilder()
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnections())
                 .setConnectionFactory(new MaskedConnections(CredentialMasker.of(provider), settings, watchdog))
@@ -97,6 +96,8 @@ public final class ProviderClient implements Closeable {
                 .build();
         HttpClientBuilder builder = HttpClientBuilder.create()
                 .setConnectionManager(connections)
+                // Both only act for a request with a budget: its connect and its head end at the budget's deadline (§18).
+                .setRequestExecutor(new BudgetExchanges())
                 .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE))
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(settings.responseTimeout()))
@@ -135,8 +136,8 @@ public final class ProviderClient implements Closeable {
                     new FallbackExec(provider, chain.fallback(), clock, chain.lines(), events));
         }
         builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), FAILOVER,
-                new KeyFailoverExec(provider, pool, new AttemptBounds(chain.retries(), settings.connectTimeout(),
-                        chain.jitter()), clock, chain.lines(), events));
+                new KeyFailoverExec(provider, pool, new AttemptBounds(chain.retries(), chain.jitter()), clock, chain.lines(),
+                        events));
         if (traced) {
             builder.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), ATTEMPT_SPANS,
                     new AttemptSpanExec(provider, chain.tracing()));

@@ -127,11 +127,6 @@ final class UpstreamWatchdog implements Closeable {
             return armed;
         }
 
-        /** The next read must end by {@code deadlineMillis}, in the clock's millis (one already passed fires at once). */
-        void armUntil(long deadlineMillis) {
-            deadline = deadlineMillis;
-        }
-
         void disarm() {
             deadline = DISARMED;
         }

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.keyfailover.testing.MutableClock;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -26,15 +26,17 @@ import org.apache.hc.core5.util.Timeout;
 import org.junit.jupiter.api.Test;
 
 /**
- * behaviour.md §18, the request's budget: the pool, connect and head timeouts each attempt runs under, and that the
- * route's request config is back on the context after the attempt, whichever way it ended.
+ * behaviour.md §18, the request's budget: each wait of an attempt (the pool's, the connect's, the head's, a held-back
+ * first byte's) ends at the budget's deadline at the latest, reckoned as that wait starts, on a fake clock; which waits
+ * the deadline ended; and that the route's request config is back on the context after the attempt, however it ended.
  */
 class AttemptDeadlineTest {
 
-    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     /** The route's connectTimeout, which lives in its connection config, not in the request config. */
     private static final Timeout CONNECT = Timeout.ofSeconds(5);
-    private final RequestConfig routes = RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30))
+    private static final long RESPONSE_MILLIS = 30_000;
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final RequestConfig routes = RequestConfig.custom().setResponseTimeout(Timeout.ofMilliseconds(RESPONSE_MILLIS))
             .setConnectionRequestTimeout(Timeout.ofSeconds(7)).setMaxRedirects(3).build();
     private final HttpClientContext context = HttpClientContext.create();
     private final ClassicHttpRequest request = ClassicRequestBuilder.post("http://upstream.test/v1").build();
@@ -45,91 +47,168 @@ class AttemptDeadlineTest {
         context.setRequestConfig(routes);
     }
 
-    /** The request config the chain saw during the attempt. */
-    private RequestConfig seenBy(AttemptDeadline deadline) throws Exception {
-        AtomicReference<RequestConfig> seen = new AtomicReference<>();
+    private AttemptDeadline budgetOf(Duration budget) {
+        return AttemptDeadline.of(Optional.of(clock.instant().plus(budget)), clock, context);
+    }
+
+    private static UpstreamTimeoutException timeout(UpstreamTimeoutException.Wait wait) {
+        return new UpstreamTimeoutException(wait, Duration.ofSeconds(1));
+    }
+
+    /** What the attempt's waits see, in the chain under {@code deadline}. */
+    private interface Waits {
+        void run(HttpClientContext attemptContext) throws Exception;
+    }
+
+    private void during(AttemptDeadline deadline, Waits waits) throws Exception {
         deadline.proceed((sent, attemptScope) -> {
-            seen.set(attemptScope.clientContext.getRequestConfig());
+            try {
+                waits.run(attemptScope.clientContext);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
             return null;
         }, request, scope);
-        return seen.get();
     }
 
     @Test
-    @SuppressWarnings("deprecation") // the per-request connect timeout, the one HttpClient 5.6 lets a request shorten
-    void anAttemptWaitsForThePoolConnectingAndItsHeadWhatIsLeftOfTheBudgetAndTheRoutesConfigComesBack()
-            throws Exception {
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(NOW.plusMillis(1234)), NOW, context, CONNECT);
+    void theLeaseWaitsWhatIsLeftAsTheAttemptStartsAndTheRoutesConfigAndContextComeBack() throws Exception {
+        AttemptDeadline deadline = budgetOf(Duration.ofMillis(1234));
+        AtomicReference<RequestConfig> seen = new AtomicReference<>();
 
-        RequestConfig seen = seenBy(deadline);
+        during(deadline, attempt -> {
+            seen.set(attempt.getRequestConfig());
+            assertThat(AttemptDeadline.in(attempt)).as("found by the connect and the exchange").isSameAs(deadline);
+        });
 
-        assertThat(seen.getResponseTimeout()).isEqualTo(Timeout.ofMilliseconds(1234));
-        assertThat(seen.getConnectionRequestTimeout()).isEqualTo(Timeout.ofMilliseconds(1234));
-        assertThat(seen.getConnectTimeout()).isEqualTo(Timeout.ofMilliseconds(1234));
-        assertThat(seen.getMaxRedirects()).as("the rest of the route's config kept").isEqualTo(3);
+        assertThat(seen.get().getConnectionRequestTimeout()).isEqualTo(Timeout.ofMilliseconds(1234));
+        assertThat(seen.get().getResponseTimeout()).as("the head's is reckoned when it starts, by the connection")
+                .isEqualTo(routes.getResponseTimeout());
+        assertThat(seen.get().getMaxRedirects()).as("the rest of the route's config kept").isEqualTo(3);
         assertThat(context.getRequestConfig()).isSameAs(routes);
+        assertThat(AttemptDeadline.in(context)).isNull();
         assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isTrue();
+        assertThat(deadline.ranOut(new ConnectException("refused"))).as("not a timeout").isFalse();
+    }
+
+    @Test
+    void aConnectAfterASlowLeaseEndsAtTheBudgetsDeadlineNotAWholeBudgetLater() throws Exception {
+        AttemptDeadline deadline = budgetOf(Duration.ofMillis(1500));
+
+        during(deadline, attempt -> {
+            clock.advance(Duration.ofMillis(1200)); // the lease took most of the budget
+            assertThat(AttemptDeadline.in(attempt).connectTimeout(CONNECT)).isEqualTo(Timeout.ofMilliseconds(300));
+        });
+
         assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isTrue();
         assertThat(deadline.ranOut(new SocketTimeoutException("TLS handshake"))).isTrue();
-        assertThat(deadline.ranOut(new ConnectException("refused"))).as("not a timeout").isFalse();
-        assertThat(deadline.ranOut(new UpstreamTimeoutException(UpstreamTimeoutException.Wait.HEAD,
-                Duration.ofMillis(1234)))).isTrue();
-        assertThat(deadline.ranOut(new UpstreamTimeoutException(UpstreamTimeoutException.Wait.STREAM_IDLE,
-                Duration.ofMillis(1234)))).as("silence inside a body: the answer had started").isFalse();
     }
 
     @Test
-    void aRouteWhoseResponseTimeoutIsShorterKeepsItAndItsTimeoutIsNotTheBudgets() throws Exception {
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(NOW.plusSeconds(31)), NOW, context, CONNECT);
+    void aHeadAfterASlowLeaseAndConnectEndsAtTheBudgetsDeadline() throws Exception {
+        AttemptDeadline deadline = budgetOf(Duration.ofMillis(1500));
 
-        assertThat(seenBy(deadline)).isSameAs(routes);
-        assertThat(deadline.ranOut(new UpstreamTimeoutException(UpstreamTimeoutException.Wait.HEAD,
-                Duration.ofSeconds(30)))).isFalse();
+        during(deadline, attempt -> {
+            clock.advance(Duration.ofMillis(700));
+            assertThat(AttemptDeadline.in(attempt).connectTimeout(CONNECT)).isEqualTo(Timeout.ofMilliseconds(800));
+            clock.advance(Duration.ofMillis(600));
+            assertThat(AttemptDeadline.in(attempt).headMillis(RESPONSE_MILLIS)).isEqualTo(200);
+        });
+
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isTrue();
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.STREAM_IDLE)))
+                .as("silence inside a body: the answer had started").isFalse();
     }
 
     @Test
-    @SuppressWarnings("deprecation")
-    void onlyTheWaitsTheBudgetEndsBeforeAreShortenedAndOnlyTheirTimeoutsAreTheBudgets() throws Exception {
-        // 6 s left: before the head's 30 s and the pool's 7 s, after the 5 s connect.
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(NOW.plusSeconds(6)), NOW, context, CONNECT);
+    void aWaitStartingPastTheDeadlineGetsOneMillisecondSoItEndsAtOnce() {
+        AttemptDeadline deadline = budgetOf(Duration.ofMillis(100));
+        clock.advance(Duration.ofMillis(250));
 
-        RequestConfig seen = seenBy(deadline);
+        assertThat(deadline.connectTimeout(CONNECT)).as("0 would be no timeout at all")
+                .isEqualTo(Timeout.ofMilliseconds(1));
+        assertThat(deadline.headMillis(RESPONSE_MILLIS)).isEqualTo(1);
+        assertThat(deadline.headMillis(0)).as("a route without a head timeout").isEqualTo(1);
+    }
 
-        assertThat(seen.getResponseTimeout()).isEqualTo(Timeout.ofSeconds(6));
-        assertThat(seen.getConnectionRequestTimeout()).isEqualTo(Timeout.ofSeconds(6));
-        assertThat(seen.getConnectTimeout()).as("the connection config's 5 s holds").isNull();
+    @Test
+    void whichTimeoutEndsFirstIsDecidedAsEachWaitStarts() {
+        // 6 s left as the attempt starts: before the pool's 7 s, after the 5 s connect.
+        AttemptDeadline deadline = budgetOf(Duration.ofSeconds(6));
+
+        assertThat(deadline.connectTimeout(CONNECT)).as("the connection config's 5 s holds").isSameAs(CONNECT);
         assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).as("the route's own connectTimeout")
                 .isFalse();
         assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isTrue();
+
+        clock.advance(Duration.ofSeconds(2)); // a connect starting later: 4 s left, before the route's 5 s
+        assertThat(deadline.connectTimeout(CONNECT)).isEqualTo(Timeout.ofSeconds(4));
+        assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isTrue();
     }
 
     @Test
-    void aBudgetLongerThanEveryWaitOfTheRouteLeavesItsConfigAlone() throws Exception {
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(NOW.plusSeconds(40)), NOW, context, CONNECT);
+    void aRouteWhoseOwnTimeoutsAreShorterKeepsThemAndTheirTimeoutsAreNotTheBudgets() throws Exception {
+        AttemptDeadline deadline = budgetOf(Duration.ofSeconds(31));
+        AtomicReference<RequestConfig> seen = new AtomicReference<>();
 
-        assertThat(seenBy(deadline)).isSameAs(routes);
+        during(deadline, attempt -> seen.set(attempt.getRequestConfig()));
+
+        assertThat(seen.get()).isSameAs(routes);
+        assertThat(deadline.headMillis(RESPONSE_MILLIS)).isEqualTo(RESPONSE_MILLIS);
+        assertThat(deadline.connectTimeout(CONNECT)).isSameAs(CONNECT);
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
         assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isFalse();
         assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isFalse();
     }
 
     @Test
-    void aRequestWithoutBudgetRunsUnderTheRoutesConfig() throws Exception {
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.empty(), NOW, context, CONNECT);
+    void aHeldBackFirstByteEndsAtTheDeadlineAndItsExpiryIsTheBudgetsHeadTimeout() {
+        AttemptDeadline deadline = budgetOf(Duration.ofSeconds(2));
+        assertThat(deadline.headMillis(RESPONSE_MILLIS)).isEqualTo(2000);
+        clock.advance(Duration.ofMillis(1500)); // the head came late
 
-        assertThat(seenBy(deadline)).isSameAs(routes);
-        assertThat(deadline.ranOut(new UpstreamTimeoutException(UpstreamTimeoutException.Wait.HEAD,
-                Duration.ofSeconds(30)))).isFalse();
+        assertThat(deadline.firstByteMillis(500)).as("the route's firstByteTimeout ends first").isEqualTo(500);
+        assertThat(deadline.firstByteMillis(5000)).isEqualTo(500);
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isTrue();
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.FIRST_BYTE))).isFalse();
     }
 
     @Test
-    void theRoutesConfigComesBackWhenTheAttemptFails() {
-        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(NOW.plusNanos(1)), NOW, context, CONNECT);
+    void aFirstByteTimeoutOfTheRouteIsNotTheBudgets() {
+        AttemptDeadline deadline = budgetOf(Duration.ofSeconds(60));
+        deadline.headMillis(RESPONSE_MILLIS);
 
-        assertThatThrownBy(() -> deadline.proceed((sent, attemptScope) -> {
-            assertThat(attemptScope.clientContext.getRequestConfig().getResponseTimeout())
+        assertThat(deadline.firstByteMillis(500)).isEqualTo(500);
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
+    }
+
+    @Test
+    void aRequestWithoutBudgetRunsUnderTheRoutesConfigWithNothingInItsContext() throws Exception {
+        AttemptDeadline deadline = AttemptDeadline.of(Optional.empty(), clock, context);
+        AtomicReference<RequestConfig> seen = new AtomicReference<>();
+
+        during(deadline, attempt -> {
+            seen.set(attempt.getRequestConfig());
+            assertThat(AttemptDeadline.in(attempt)).isNull();
+        });
+
+        assertThat(seen.get()).isSameAs(routes);
+        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
+        assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isFalse();
+    }
+
+    @Test
+    void theRoutesConfigAndContextComeBackWhenTheAttemptFails() {
+        AttemptDeadline deadline = AttemptDeadline.of(Optional.of(clock.instant().plusNanos(1)), clock, context);
+
+        assertThatThrownBy(() -> during(deadline, attempt -> {
+            assertThat(attempt.getRequestConfig().getConnectionRequestTimeout())
                     .as("rounded up to 1 ms: 0 would be no timeout at all").isEqualTo(Timeout.ofMilliseconds(1));
             throw new IOException("reset");
-        }, request, scope)).isInstanceOf(IOException.class).hasMessage("reset");
+        })).isInstanceOf(IOException.class).hasMessage("reset");
         assertThat(context.getRequestConfig()).isSameAs(routes);
+        assertThat(AttemptDeadline.in(context)).isNull();
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.settings.BodyLimits;
-import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.settings.RetrySettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -41,7 +40,7 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
                         clock, new ThrottledLines()),
                 new ReplayableBodyExec(bodyLimits, provider),
                 new KeyFailoverExec(provider, pool,
-                        new AttemptBounds(retries, ClientSettings.defaults().connectTimeout(), () -> 1.0), clock,
+                        new AttemptBounds(retries, () -> 1.0), clock,
                         new ThrottledLines(), FailoverEvents.NONE));
         return (request, scope, chain) -> proceed(handlers, 0, request, scope, chain);
     }

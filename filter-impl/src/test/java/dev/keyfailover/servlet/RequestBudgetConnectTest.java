@@ -2,14 +2,20 @@ package dev.keyfailover.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.StringReader;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.keyfailover.testing.AppServer;
@@ -26,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * (or TLS handshake) hangs, gets the budget's 504 when its budget ends, not after
  * {@code connectionRequestTimeout} or {@code connectTimeout}, and no fallback route takes it over;
  * a route whose own timeout is the shorter still fails as that timeout (the fallback may take it).
- * Time passes on the real clock (the pool and the socket keep it), so budgets are short and the
- * bounds wide.
+ * Each wait ends at the budget's deadline, however long the waits before it took: a connect or a
+ * head after a long wait for the pool's only connection ends when the budget does, not a whole
+ * budget later. Time passes on the real clock (the pool and the socket keep it), so budgets are
+ * short and the bounds wide.
  */
 class RequestBudgetConnectTest {
 
@@ -194,5 +202,101 @@ class RequestBudgetConnectTest {
         assertThat(response.headers().firstValue("x-should-retry")).as("a timeout is not retried, nor answered as the"
                 + " budget").isEmpty();
         assertThat(took).as("the route's 300 ms, not the 20 s budget").isBetween(300L, 5000L);
+    }
+
+    /** The head and first event of a stream that keeps its connection until {@link #endStream}, then closes it. */
+    private static void startStream(Socket connection) throws IOException {
+        InputStream in = connection.getInputStream();
+        byte[] seen = new byte[4];
+        // The request's head, up to its blank line (the rest may stay unread: the connection is closed after).
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            System.arraycopy(seen, 1, seen, 0, 3);
+            seen[3] = (byte) b;
+            if (new String(seen, StandardCharsets.US_ASCII).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        OutputStream out = connection.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nb\r\ndata: one\n\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static void endStream(Socket connection) throws IOException {
+        OutputStream out = connection.getOutputStream();
+        out.write("b\r\ndata: two\n\n\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        connection.close();
+    }
+
+    private static void sleepUntil(long startNanos, long millis) throws InterruptedException {
+        long left = millis - millisSince(startNanos);
+        if (left > 0) {
+            Thread.sleep(left); // real time: the pool's wait runs on it
+        }
+    }
+
+    @Test
+    void aConnectAfterAWaitForThePoolThatTookMostOfTheBudgetEndsAtTheBudgetNotABudgetLater() throws Exception {
+        unanswered = UnansweredPort.acceptingUntilHung();
+        start("baseUrl", unanswered.uri("http").toString(), "maxConnections", "1", "connectTimeout", "20s",
+                "connectionRequestTimeout", "20s", "requestBudget", "2s", "fallback", "backup");
+        CompletableFuture<Socket> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                Socket connection = unanswered.accept((int) BOUND.toMillis());
+                startStream(connection);
+                return connection;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        HttpResponse<InputStream> holding = openStream();
+        assertThat(holding.statusCode()).isEqualTo(200);
+        Socket held = first.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        unanswered.hangConnects(); // the pool's connection closes with its stream: the next request must connect
+
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(request(),
+                HttpResponse.BodyHandlers.ofString());
+        sleepUntil(start, 1500);
+        endStream(held); // the pool's only connection, held for 1.5 s of the 2 s budget, is let go
+        HttpResponse<String> response = waiting.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        long took = millisSince(start);
+
+        assertBudgetAnswer(response);
+        assertThat(took).as("the connect ends at the budget's 2 s, not 2 s after the 1.5 s wait for the pool (3.5 s)")
+                .isBetween(2000L, 2900L);
+        assertThat(backup.requests()).as("the budget is the request's: no fallback starts").isEmpty();
+        try (InputStream body = holding.body()) {
+            assertThat(new String(body.readAllBytes())).as("the stream that started is not cut")
+                    .contains("data: one").contains("data: two");
+        }
+    }
+
+    @Test
+    void aSilentHeadAfterAWaitForThePoolThatTookMostOfTheBudgetEndsAtTheBudgetNotABudgetLater() throws Exception {
+        FakeUpstream.SseStream stream = FakeUpstream.sse("data: one\n\n", "data: two\n\n").release(1);
+        upstream.otherwise(stream);
+        start("maxConnections", "1", "connectionRequestTimeout", "20s", "requestBudget", "2s", "fallback", "backup");
+        HttpResponse<InputStream> holding = openStream();
+        assertThat(holding.statusCode()).isEqualTo(200);
+        FakeUpstream.Stall silent = FakeUpstream.stall();
+        upstream.otherwise(silent); // the next request, on the same connection, gets no answer
+
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(request(),
+                HttpResponse.BodyHandlers.ofString());
+        sleepUntil(start, 1500);
+        stream.releaseAll(); // the pool's only connection, held for 1.5 s of the 2 s budget, comes back
+        HttpResponse<String> response = waiting.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        long took = millisSince(start);
+        silent.release();
+
+        assertBudgetAnswer(response);
+        assertThat(silent.held()).as("the request was sent and its head waited for").isEqualTo(1);
+        assertThat(took).as("the head's wait ends at the budget's 2 s (a sweep late at most), not 2 s after the"
+                + " 1.5 s wait for the pool (3.5 s)").isBetween(2000L, 2900L);
+        assertThat(backup.requests()).as("the budget is the request's: no fallback starts").isEmpty();
+        holding.body().close();
     }
 }
