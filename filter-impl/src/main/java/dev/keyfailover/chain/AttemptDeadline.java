@@ -88,6 +88,16 @@ final class AttemptDeadline {
     }
 
     /**
+     * Whether the deadline has passed, as a connect goes on to a host's next address: it is not
+     * tried, and the connect's timeout is the budget's.
+     */
+    boolean connectPassed() {
+        boolean passed = !clock.instant().isBefore(deadline);
+        connectCut |= passed;
+        return passed;
+    }
+
+    /**
      * The wait for a head starting now, in ms: the route's {@code responseTimeout} (0 or less: none),
      * or what is left of the budget where that is shorter.
      */
