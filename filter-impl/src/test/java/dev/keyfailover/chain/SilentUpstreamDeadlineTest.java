@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,7 @@ import dev.keyfailover.settings.ClientSettings;
 import dev.keyfailover.testing.MutableClock;
 import dev.keyfailover.testing.RawUpstream;
 import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.util.Timeout;
@@ -142,6 +144,41 @@ class SilentUpstreamDeadlineTest {
                 .satisfies(e -> assertThat(((UpstreamTimeoutException) e).waitingFor())
                         .isEqualTo(UpstreamTimeoutException.Wait.HEAD));
         assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void aHeadUnderABudgetEndsAtTheBudgetsDeadlineHoweverLongTheWaitsBeforeItTook() throws Exception {
+        connect("", ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(30)));
+        AttemptDeadline budget = AttemptDeadline.of(Optional.of(clock.instant().plusMillis(1500)), clock,
+                HttpClientContext.create());
+        clock.advance(Duration.ofMillis(1200)); // the lease and the connect took most of the budget
+        MaskedConnections.underBudget(connection, budget); // as BudgetExchanges does for the exchange
+        Future<ClassicHttpResponse> head = inBackground(connection::receiveResponseHeader);
+        awaitArmedReadWithNoSocketTimeout();
+
+        sweepAt(Duration.ofMillis(299));
+        assertThat(connection.isOpen()).as("300 ms were left, not 1.5 s").isTrue();
+        sweepAt(Duration.ofMillis(1));
+
+        Throwable failure = failureOf(head);
+        assertThat(failure).isInstanceOf(UpstreamTimeoutException.class);
+        assertThat(budget.ranOut(failure)).as("the budget's timeout, not responseTimeout").isTrue();
+        assertThat(connection.isOpen()).isFalse();
+    }
+
+    @Test
+    void aHeadWhoseBudgetRanOutBeforeItStartedIsCutAtTheNextSweep() throws Exception {
+        connect("", ClientSettings.defaults().withResponseTimeout(Duration.ofSeconds(30)));
+        AttemptDeadline budget = AttemptDeadline.of(Optional.of(clock.instant().plusMillis(100)), clock,
+                HttpClientContext.create());
+        clock.advance(Duration.ofMillis(250));
+        MaskedConnections.underBudget(connection, budget);
+        Future<ClassicHttpResponse> head = inBackground(connection::receiveResponseHeader);
+        awaitArmedReadWithNoSocketTimeout();
+
+        sweepAt(Duration.ofMillis(1));
+
+        assertThat(budget.ranOut(failureOf(head))).isTrue();
     }
 
     @Test
