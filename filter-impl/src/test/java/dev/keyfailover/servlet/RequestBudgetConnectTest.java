@@ -1,5 +1,6 @@
 package dev.keyfailover.servlet;
 
+import static dev.keyfailover.servlet.BudgetRoutes.BODY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,10 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class RequestBudgetConnectTest {
 
-    private static final String K1 = "sk-first-00000000001";
-    private static final String K2 = "sk-second-0000000002";
-    private static final String BACKUP_KEY = "sk-backup-0000000003";
-    private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     /** Whatever goes wrong, no request of these tests waits longer. */
     private static final Duration BOUND = Duration.ofSeconds(20);
 
@@ -65,16 +60,9 @@ class RequestBudgetConnectTest {
         backup.close();
     }
 
-    /** The route {@code openai} at /openai/* with these params over the defaults, and {@code backup} at /backup/*. */
+    /** The budget tests' routes ({@link BudgetRoutes}), {@code more} over {@code openai}'s defaults. */
     private void start(String... more) throws Exception {
-        Map<String, String> params = new HashMap<>(Map.of("provider", "openai",
-                "baseUrl", upstream.baseUri().toString(), "keys", K1 + "," + K2, "retryBackoff", "1ms"));
-        for (int i = 0; i < more.length; i += 2) {
-            params.put(more[i], more[i + 1]);
-        }
-        server = AppServer.builder().route("openai", params)
-                .route("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
-                        "keys", BACKUP_KEY)).start();
+        server = BudgetRoutes.start(upstream, backup, more);
     }
 
     private HttpRequest request() {
