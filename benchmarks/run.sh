@@ -7,7 +7,8 @@
 #   benchmarks/run.sh --quick    smoke run with short durations (about 6 minutes)
 #   options passed on: --scenarios=1,2,3,4,5,7,9,10  --out=FILE  --jfr  --async-profiler=cpu  --virtual-threads  --java17=PATH  --java25=PATH
 #   benchmarks/run.sh --virtual-threads --scenarios=11 [--rounds=N]: scenario 11 (only when named), N interleaved
-#     rounds of scenario 1's c = 16 / 64 and scenario 2's SSE cells in candidates started once (default 5, --quick 2)
+#     rounds of scenario 1's c = 16 / 64 and scenario 2's SSE cells in candidates started once (default 5, --quick 2);
+#     with --sse-only the SSE cells only (their events pooled over the rounds against MITRE's, benchmarks/README.md)
 #   BEFORE=<commit> benchmarks/run.sh ...: scenarios 1 and 2 also run KeyFailoverServlet built from that commit
 #
 # Environment: JAVA17_HOME (default: the JDK Maven uses), JAVA25_HOME (default

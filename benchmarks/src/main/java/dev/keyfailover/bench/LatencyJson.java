@@ -1,5 +1,9 @@
 package dev.keyfailover.bench;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,6 +19,27 @@ final class LatencyJson {
     /** Up to an hour in microseconds, 3 significant digits. */
     static Histogram histogram() {
         return new Histogram(3_600_000_000L, 3);
+    }
+
+    /** The JSON member of a result line that carries the whole histogram ({@link #encoded}). */
+    static final String HISTOGRAM = "histogram";
+
+    /**
+     * The histogram itself, compressed and in Base64, so that the orchestrator can pool the events of many cells
+     * (scenario 11's {@link SseTail}) instead of only comparing their percentiles.
+     */
+    static String encoded(Histogram h) {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    }
+
+    static Histogram decoded(String base64) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("not an encoded histogram: " + e.getMessage(), e);
+        }
     }
 
     /** Count, p50, p90, p99, max and rounded mean, without the enclosing braces. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /** Runs the load generator ({@link LoadGen}) in a JVM of its own per measurement, and keeps every result for raw.json. */
@@ -66,7 +67,8 @@ final class LoadGenerator {
             if (line.startsWith("RESULT ")) {
                 JsonObject result = JsonResults.parse(line.substring(7));
                 raw.put(label, result);
-                System.out.println("[bench]   " + result);
+                // The encoded histogram (SSE cells) is for the report's pooling, not for the console.
+                System.out.println("[bench]   " + Json.createObjectBuilder(result).remove(LatencyJson.HISTOGRAM).build());
                 return result;
             }
         }

@@ -22,9 +22,12 @@ import java.util.TreeSet;
  * @param beforeLabel what the report calls that build (its commit)
  * @param afterFirst the "(before)" candidates run after this build's rather than before ({@code --after-first})
  * @param rounds scenario 11's number of rounds ({@code --rounds=N}; 5, or 2 with {@code --quick}, when not given)
+ * @param sseOnly scenario 11's rounds measure only its SSE cells ({@code --sse-only}): three times the rounds an hour,
+ *     for the SSE tail's pooled comparison ({@link SseTail})
  */
 record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path out, String java17, String java25,
-        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst, int rounds) {
+        int streams, boolean virtualThreads, Path before, String beforeLabel, boolean afterFirst, int rounds,
+        boolean sseOnly) {
 
     static Options parse(String[] args) {
         boolean quick = false;
@@ -39,6 +42,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
         String beforeLabel = "before";
         boolean afterFirst = false;
         int rounds = 0;
+        boolean sseOnly = false;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 quick = true;
@@ -67,6 +71,8 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
                 beforeLabel = arg.substring(15);
             } else if (arg.startsWith("--rounds=")) {
                 rounds = rounds(arg.substring(9));
+            } else if (arg.equals("--sse-only")) {
+                sseOnly = true;
             } else if (arg.startsWith("--streams=")) {
                 streams = Integer.parseInt(arg.substring(10));
             } else {
@@ -74,7 +80,7 @@ record Options(boolean quick, Profiler profiler, Set<Integer> scenarios, Path ou
             }
         }
         return new Options(quick, profiler, scenarios, out, java17, java25, streams, virtualThreads, before, beforeLabel,
-                afterFirst, rounds > 0 ? rounds : quick ? 2 : 5);
+                afterFirst, rounds > 0 ? rounds : quick ? 2 : 5, sseOnly);
     }
 
     private static int rounds(String value) {

@@ -51,13 +51,14 @@ final class Rounds implements Scenario {
         Map<Target, Endpoint> endpoints = new LinkedHashMap<>();
         try {
             for (Target target : TARGETS) {
-                if (WarmCandidates.runs(target, options)) {
+                if (WarmCandidates.runs(target, options) && (!options.sseOnly() || hasSseCell(target))) {
                     Endpoint endpoint = WarmCandidates.open(lab, target);
                     endpoints.put(target, endpoint);
                     WarmCandidates.warmUp(endpoint, lab);
                 }
             }
-            List<Target> jsonCycle = endpoints.keySet().stream().filter(Rounds::hasJsonCells).toList();
+            List<Target> jsonCycle = options.sseOnly() ? List.of()
+                    : endpoints.keySet().stream().filter(Rounds::hasJsonCells).toList();
             List<Target> sseCycle = endpoints.keySet().stream().filter(Rounds::hasSseCell).toList();
             List<Round> rounds = new ArrayList<>();
             for (int index = 0; index < options.rounds(); index++) {
@@ -80,7 +81,7 @@ final class Rounds implements Scenario {
         System.out.println("[bench] s11 round " + number + " of " + lab.options().rounds() + ", load average "
                 + start.text());
         Map<Integer, Map<Target, JsonObject>> json = new LinkedHashMap<>();
-        for (int c : CONCURRENCIES) {
+        for (int c : jsonOrder.isEmpty() ? List.<Integer>of() : CONCURRENCIES) {
             Map<Target, JsonObject> cell = json.computeIfAbsent(c, k -> new LinkedHashMap<>());
             for (Target target : jsonOrder) {
                 cell.put(target, JsonThroughput.cell(lab, endpoints.get(target), c,

@@ -39,6 +39,7 @@ final class RoundsCharts {
                         Round.SSE_P99_TARGET_MS);
             }
         }
-        return List.of(cpu, sse, together);
+        boolean json = rounds.stream().anyMatch(r -> !r.json().isEmpty());
+        return json ? List.of(cpu, sse, together) : List.of(sse, together);
     }
 }

@@ -85,6 +85,6 @@ final class SseMode {
             t.join();
         }
         return "{\"streams\":" + streams.get() + "," + LatencyJson.members(delays) + ",\"outcomes\":" + outcomes.json()
-                + "}";
+                + ",\"" + LatencyJson.HISTOGRAM + "\":\"" + LatencyJson.encoded(delays) + "\"}";
     }
 }
