@@ -72,7 +72,10 @@ final class Breakers {
         return of(model).getAndSet(State.CLOSED).openedAt() != null;
     }
 
-    /** A probe that came to nothing (the request was cancelled): the next request may probe instead. */
+    /**
+     * A probe that came to nothing (the request was cancelled, or its budget ran out waiting for a
+     * key or a pooled connection of the route): the next request may probe instead.
+     */
     void abandoned(String model) {
         of(model).updateAndGet(state -> state.probing()
                 ? new State(state.failures(), state.openedAt(), false) : state);
