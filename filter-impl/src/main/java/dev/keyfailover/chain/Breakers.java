@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The breaker of each model of one route (behaviour.md §18): after {@code threshold} requests in a
- * row failed transiently (each counted once, after its retries), the (route, model) is skipped for
+ * row failed transiently or timed out (each counted once, after its retries; a request whose budget
+ * ran out waiting on the provider too, {@link FallbackExec} says which), the (route, model) is skipped for
  * {@code cooldown}; then one request at a time probes it, and a success closes it. Only a route
  * with a fallback has breakers. Every change is a compare-and-set of an immutable state; time
  * comes from the {@link Clock}.

@@ -6,7 +6,8 @@ import java.time.Instant;
  * A request's {@code requestBudget} as one route's exchange holds it (behaviour.md §18, The
  * request's budget): when it runs out, and, once it ran out before the answer started, what it ran
  * out waiting for, by which the breaker of the (route, model) counts the budget's 504
- * ({@link FallbackExec}). Made once per request with a budget; a request without one has none.
+ * ({@link FallbackExec}). Made once per exchange of a request with a budget (a fallback route's
+ * exchange has its own, with the same deadline); a request without one has none.
  */
 final class RequestBudget {
 
