@@ -27,7 +27,8 @@ import org.apache.hc.core5.util.Timeout;
  * {@link RequestConfig}, so the attempt runs with a copy holding the shorter one), the connect by
  * {@link BudgetConnects}, the head and first byte by the connection ({@link MaskedConnections}),
  * both finding this deadline in the context ({@link #in}). It notes which waits the budget's
- * deadline ended, so that {@link #ranOut} tells those timeouts from the route's own.
+ * deadline ended, so that {@link #cut} tells those timeouts from the route's own, and
+ * which of them waited on the provider.
  */
 final class AttemptDeadline {
 
@@ -39,7 +40,7 @@ final class AttemptDeadline {
     private final Clock clock;
     /** The shortened lease wait; {@code null} where the route's own holds. */
     private final Timeout lease;
-    // Noted as each wait starts, read by ranOut after the attempt: one thread, the request's.
+    // Noted as each wait starts, read by cut after the attempt: one thread, the request's.
     private boolean connectCut;
     private boolean headCut;
 
@@ -144,19 +145,23 @@ final class AttemptDeadline {
     }
 
     /**
-     * Whether the attempt failed because the budget's deadline passed before its answer started,
-     * in a wait it ended: no pooled connection came free; connecting (or its TLS handshake, which
-     * reads under the connect timeout: an attempt's only socket timeout that is not the
-     * connection's watch) took too long; its head did not come in time (or, held back, its first
-     * byte, which the connection reports as the head's timeout).
+     * What the budget's deadline cut, when the attempt failed because it passed before its answer
+     * started, in a wait it ended: no pooled connection came free (the route's own, {@code POOL});
+     * connecting (or its TLS handshake, which reads under the connect timeout: an attempt's only
+     * socket timeout that is not the connection's watch) took too long, or its head did not come in
+     * time (or, held back, its first byte, which the connection reports as the head's timeout): the
+     * provider was waited on ({@code PROVIDER}).
+     *
+     * @return {@code null} when the failure is not the budget's (the route's own timeout, another failure)
      */
-    boolean ranOut(Throwable failure) {
+    RequestBudget.Cut cut(Throwable failure) {
         if (failure instanceof UpstreamTimeoutException timeout) {
-            return headCut && timeout.waitingFor() == UpstreamTimeoutException.Wait.HEAD;
+            return headCut && timeout.waitingFor() == UpstreamTimeoutException.Wait.HEAD
+                    ? RequestBudget.Cut.PROVIDER : null;
         }
         if (failure instanceof ConnectionRequestTimeoutException) {
-            return lease != null;
+            return lease != null ? RequestBudget.Cut.POOL : null;
         }
-        return connectCut && failure instanceof SocketTimeoutException;
+        return connectCut && failure instanceof SocketTimeoutException ? RequestBudget.Cut.PROVIDER : null;
     }
 }

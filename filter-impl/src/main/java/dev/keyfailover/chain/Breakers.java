@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The breaker of each model of one route (behaviour.md §18): after {@code threshold} requests in a
- * row failed transiently (each counted once, after its retries), the (route, model) is skipped for
+ * row failed transiently or timed out (each counted once, after its retries; a request whose budget
+ * ran out waiting on the provider too, {@link FallbackExec} says which), the (route, model) is skipped for
  * {@code cooldown}; then one request at a time probes it, and a success closes it. Only a route
  * with a fallback has breakers. Every change is a compare-and-set of an immutable state; time
  * comes from the {@link Clock}.
@@ -72,7 +73,10 @@ final class Breakers {
         return of(model).getAndSet(State.CLOSED).openedAt() != null;
     }
 
-    /** A probe that came to nothing (the request was cancelled): the next request may probe instead. */
+    /**
+     * A probe that came to nothing (the request was cancelled, or its budget ran out waiting for a
+     * key or a pooled connection of the route): the next request may probe instead.
+     */
     void abandoned(String model) {
         of(model).updateAndGet(state -> state.probing()
                 ? new State(state.failures(), state.openedAt(), false) : state);

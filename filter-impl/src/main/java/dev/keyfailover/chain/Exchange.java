@@ -44,7 +44,7 @@ public final class Exchange implements ExchangeView {
     private boolean modelFound;
     private Supplier<String> serverOrigin = () -> "";
     private String pathAndQuery = "";
-    private Instant deadline;
+    private RequestBudget budget;
     private boolean retriesSpent;
 
     private Exchange(boolean containerLogin) {
@@ -209,14 +209,19 @@ public final class Exchange implements ExchangeView {
      * no route bounds it.
      */
     public Optional<Instant> deadline() {
-        return Optional.ofNullable(deadline);
+        return budget == null ? Optional.empty() : Optional.of(budget.deadline());
     }
 
     /** Starts the budget unless it runs already: the first route's counts for the whole request. */
-    void startBudget(Instant now, Duration budget) {
-        if (deadline == null) {
-            deadline = now.plus(budget);
+    void startBudget(Instant now, Duration length) {
+        if (budget == null) {
+            budget = new RequestBudget(now.plus(length));
         }
+    }
+
+    /** This route's hold on the request's budget (what it ran out on); {@code null} when none bounds it. */
+    RequestBudget budget() {
+        return budget;
     }
 
     /**

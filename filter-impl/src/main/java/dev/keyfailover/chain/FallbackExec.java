@@ -94,12 +94,7 @@ final class FallbackExec implements ExecChainHandler {
                 throw e;
             }
             FallbackReason reason = reasonOf(answer, exchange);
-            judged = true;
-            if (reason == FallbackReason.TRANSIENT) {
-                failed(model);
-            } else if (breakers.succeeded(model)) {
-                events.breaker(model, false);
-            }
+            judged = count(model, reason, RequestBudget.cutOf(exchange));
             if (reason == null) {
                 return answer;
             }
@@ -112,10 +107,39 @@ final class FallbackExec implements ExecChainHandler {
             return served != null ? served : own;
         } finally {
             if (!judged && pass == Breakers.Pass.PROBE) {
-                // Neither a success nor a provider's failure (the request was cancelled): another may probe.
+                // Neither a success nor a provider's failure (the request was cancelled, its budget
+                // ran out waiting for a key or a connection): another may probe.
                 breakers.abandoned(model);
             }
         }
+    }
+
+    /**
+     * Counts a request the route answered in its (route, model) breaker (behaviour.md §18,
+     * Breaker): a transient failure fails it, anything else is a success, except the budget's 504,
+     * which is never a success: it fails the breaker when the budget ran out waiting on the
+     * provider (as a timeout would: a provider silent past every request's budget must open it),
+     * and counts for nothing when it ran out waiting for a key or a pooled connection.
+     *
+     * @param cut what the request's budget ran out waiting for; {@code null} when it did not
+     * @return whether the breaker was told; if not, a probe is given back
+     */
+    private boolean count(String model, FallbackReason reason, RequestBudget.Cut cut) {
+        if (cut != null) {
+            return switch (cut) {
+                case PROVIDER -> {
+                    failed(model);
+                    yield true;
+                }
+                case POOL -> false;
+            };
+        }
+        if (reason == FallbackReason.TRANSIENT) {
+            failed(model);
+        } else if (breakers.succeeded(model)) {
+            events.breaker(model, false);
+        }
+        return true;
     }
 
     private void failed(String model) {

@@ -80,7 +80,10 @@ final class KeyFailoverExec implements ExecChainHandler {
                     throw new InterruptedIOException(provider.name() + ": exchange cancelled");
                 }
                 if (RetryStrategy.outOfBudget(attempts.deadline(), clock.instant())) {
-                    return ownAnswers.outOfBudget(exchange);
+                    // Between attempts: spent on the provider once it failed this request transiently
+                    // (the retry's wait), else on the pool (a wait for a key, a key's refusal).
+                    return ownAnswers.outOfBudget(exchange, attempts.retries() > 0
+                            ? RequestBudget.Cut.PROVIDER : RequestBudget.Cut.POOL);
                 }
                 Key key = attempts.nextKey();
                 ClassicHttpResponse answer = key != null
@@ -108,10 +111,11 @@ final class KeyFailoverExec implements ExecChainHandler {
             walk.recordTransportFailure(key);
             TransportFailure failure = TransportFailure.of(e);
             report(scope, AttemptReport.failed(key.id(), failure, exchange.upstreamNanos()));
-            if (deadline.ranOut(e)) {
+            RequestBudget.Cut cut = deadline.cut(e);
+            if (cut != null) {
                 // The budget, not the route, cut a wait (the pool's, the connect's or the head's): the
                 // budget's answer, and no fallback (§18).
-                return ownAnswers.outOfBudget(exchange);
+                return ownAnswers.outOfBudget(exchange, cut);
             }
             if (!RetryStrategy.isTransient(failure) || !(e instanceof IOException transientFailure)) {
                 throw e;
@@ -183,7 +187,8 @@ final class KeyFailoverExec implements ExecChainHandler {
                 attempts.retrying();
                 yield null;
             }
-            case OUT_OF_BUDGET -> ownAnswers.outOfBudget(exchange);
+            // The provider failed this request transiently and the retry's wait would pass the budget.
+            case OUT_OF_BUDGET -> ownAnswers.outOfBudget(exchange, RequestBudget.Cut.PROVIDER);
             case GIVE_UP, PASS_ON -> {
                 if (answer == null) {
                     throw failure;

@@ -40,9 +40,14 @@ final class OwnAnswers {
         this.events = FailoverEvents.both(new OutageLog(provider.name(), clock, lines), events);
     }
 
-    /** The request's budget ran out before its answer started: the proxy's 504. */
-    ClassicHttpResponse outOfBudget(Exchange exchange) {
+    /**
+     * The request's budget ran out before its answer started: the proxy's 504.
+     *
+     * @param waitingFor what it ran out waiting for: the breaker counts the 504 by it (§18)
+     */
+    ClassicHttpResponse outOfBudget(Exchange exchange, RequestBudget.Cut waitingFor) {
         events.budgetSpent(exchange.attempts());
+        exchange.budget().ranOut(waitingFor);
         exchange.retriesSpent(retries.retries() > 0);
         exchange.origin(Exchange.Origin.PROXY);
         return ProxyResponses.failure(provider, ProxyFailure.GATEWAY_TIMEOUT, provider.name() + ": no answer within"

@@ -89,8 +89,8 @@ class AttemptDeadlineTest {
         assertThat(seen.get().getMaxRedirects()).as("the rest of the route's config kept").isEqualTo(3);
         assertThat(context.getRequestConfig()).isSameAs(routes);
         assertThat(AttemptDeadline.in(context)).isNull();
-        assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isTrue();
-        assertThat(deadline.ranOut(new ConnectException("refused"))).as("not a timeout").isFalse();
+        assertThat(deadline.cut(new ConnectionRequestTimeoutException("lease"))).isEqualTo(RequestBudget.Cut.POOL);
+        assertThat(deadline.cut(new ConnectException("refused"))).as("not a timeout").isNull();
     }
 
     @Test
@@ -102,8 +102,8 @@ class AttemptDeadlineTest {
             assertThat(AttemptDeadline.in(attempt).connectTimeout(CONNECT)).isEqualTo(Timeout.ofMilliseconds(300));
         });
 
-        assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isTrue();
-        assertThat(deadline.ranOut(new SocketTimeoutException("TLS handshake"))).isTrue();
+        assertThat(deadline.cut(new ConnectTimeoutException("connect"))).isEqualTo(RequestBudget.Cut.PROVIDER);
+        assertThat(deadline.cut(new SocketTimeoutException("TLS handshake"))).isEqualTo(RequestBudget.Cut.PROVIDER);
     }
 
     @Test
@@ -117,9 +117,9 @@ class AttemptDeadlineTest {
             assertThat(AttemptDeadline.in(attempt).headMillis(RESPONSE_MILLIS)).isEqualTo(200);
         });
 
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isTrue();
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.STREAM_IDLE)))
-                .as("silence inside a body: the answer had started").isFalse();
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.HEAD))).isEqualTo(RequestBudget.Cut.PROVIDER);
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.STREAM_IDLE)))
+                .as("silence inside a body: the answer had started").isNull();
     }
 
     @Test
@@ -139,13 +139,13 @@ class AttemptDeadlineTest {
         AttemptDeadline deadline = budgetOf(Duration.ofSeconds(6));
 
         assertThat(deadline.connectTimeout(CONNECT)).as("the connection config's 5 s holds").isSameAs(CONNECT);
-        assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).as("the route's own connectTimeout")
-                .isFalse();
-        assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isTrue();
+        assertThat(deadline.cut(new ConnectTimeoutException("connect"))).as("the route's own connectTimeout")
+                .isNull();
+        assertThat(deadline.cut(new ConnectionRequestTimeoutException("lease"))).isEqualTo(RequestBudget.Cut.POOL);
 
         clock.advance(Duration.ofSeconds(2)); // a connect starting later: 4 s left, before the route's 5 s
         assertThat(deadline.connectTimeout(CONNECT)).isEqualTo(Timeout.ofSeconds(4));
-        assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isTrue();
+        assertThat(deadline.cut(new ConnectTimeoutException("connect"))).isEqualTo(RequestBudget.Cut.PROVIDER);
     }
 
     @Test
@@ -158,9 +158,9 @@ class AttemptDeadlineTest {
         assertThat(seen.get()).isSameAs(routes);
         assertThat(deadline.headMillis(RESPONSE_MILLIS)).isEqualTo(RESPONSE_MILLIS);
         assertThat(deadline.connectTimeout(CONNECT)).isSameAs(CONNECT);
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
-        assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isFalse();
-        assertThat(deadline.ranOut(new ConnectTimeoutException("connect"))).isFalse();
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.HEAD))).isNull();
+        assertThat(deadline.cut(new ConnectionRequestTimeoutException("lease"))).isNull();
+        assertThat(deadline.cut(new ConnectTimeoutException("connect"))).isNull();
     }
 
     @Test
@@ -171,8 +171,8 @@ class AttemptDeadlineTest {
 
         assertThat(deadline.firstByteMillis(500)).as("the route's firstByteTimeout ends first").isEqualTo(500);
         assertThat(deadline.firstByteMillis(5000)).isEqualTo(500);
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isTrue();
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.FIRST_BYTE))).isFalse();
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.HEAD))).isEqualTo(RequestBudget.Cut.PROVIDER);
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.FIRST_BYTE))).isNull();
     }
 
     @Test
@@ -181,7 +181,7 @@ class AttemptDeadlineTest {
         deadline.headMillis(RESPONSE_MILLIS);
 
         assertThat(deadline.firstByteMillis(500)).isEqualTo(500);
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.HEAD))).isNull();
     }
 
     @Test
@@ -195,8 +195,8 @@ class AttemptDeadlineTest {
         });
 
         assertThat(seen.get()).isSameAs(routes);
-        assertThat(deadline.ranOut(timeout(UpstreamTimeoutException.Wait.HEAD))).isFalse();
-        assertThat(deadline.ranOut(new ConnectionRequestTimeoutException("lease"))).isFalse();
+        assertThat(deadline.cut(timeout(UpstreamTimeoutException.Wait.HEAD))).isNull();
+        assertThat(deadline.cut(new ConnectionRequestTimeoutException("lease"))).isNull();
     }
 
     @Test

@@ -97,7 +97,7 @@ class BudgetConnectsTest {
             connect(Timeout.ofSeconds(20));
             return null;
         }, request, scope)).isInstanceOf(ConnectTimeoutException.class).satisfies(failure ->
-                assertThat(deadline.ranOut(failure)).as("the budget's timeout").isTrue());
+                assertThat(deadline.cut(failure)).as("the budget's timeout").isEqualTo(RequestBudget.Cut.PROVIDER));
         long took = millisSince(start);
 
         assertThat(took).as("the budget's 1 s, not 1 s for each of the two addresses").isBetween(1000L, 1700L);

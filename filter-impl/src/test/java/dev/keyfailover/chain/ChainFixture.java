@@ -66,6 +66,8 @@ final class ChainFixture implements AfterEachCallback {
     private RetrySettings retrySettings = RetrySettings.defaults();
     private DoubleSupplier jitter = () -> 1.0;
     private volatile Runnable onWait = () -> { };
+    private FallbackPlan fallback = new FallbackPlan(FallbackSettings.none("openai"), name -> Optional.empty(),
+            FallbackPlan.DEFAULT_TRANSIENT_STATUSES);
     private KeyPool pool;
     private ProviderClient client;
     private HeaderPolicy headers;
@@ -116,6 +118,12 @@ final class ChainFixture implements AfterEachCallback {
      */
     List<Duration> waits() {
         return waits;
+    }
+
+    /** Changes the fallback routes of the next clients (default: none, so no breaker either). */
+    ChainFixture fallback(FallbackPlan plan) {
+        this.fallback = plan;
+        return this;
     }
 
     /** Runs {@code action} at each wait of the pool, before the clock moves (e.g. to cancel the request meanwhile). */
@@ -176,9 +184,8 @@ final class ChainFixture implements AfterEachCallback {
             ClientSettings settings) {
         this.pool = pool;
         this.headers = failover.headerPolicy(provider);
-        RouteChain chain = new RouteChain(failover.bodyLimits(), settings, retrySettings, jitter,
-                new FallbackPlan(FallbackSettings.none("openai"), name -> Optional.empty(),
-                        FallbackPlan.DEFAULT_TRANSIENT_STATUSES), ClientAccess.open());
+        RouteChain chain = new RouteChain(failover.bodyLimits(), settings, retrySettings, jitter, fallback,
+                ClientAccess.open());
         this.client = ProviderClient.create(provider, pool, dump, headers, chain, clock, FailoverEvents.NONE);
         return client;
     }

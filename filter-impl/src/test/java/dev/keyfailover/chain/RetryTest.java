@@ -305,6 +305,8 @@ class RetryTest {
         assertThat(exchange().deadline()).hasValue(start.plusMillis(1200));
         assertThat(exchange().origin()).isEqualTo(Exchange.Origin.PROXY);
         assertThat(exchange().retriesSpent()).isTrue();
+        assertThat(RequestBudget.cutOf(exchange())).as("spent on the provider: its breaker counts a failure (§18)")
+                .isEqualTo(RequestBudget.Cut.PROVIDER);
     }
 
     @Test
@@ -318,6 +320,7 @@ class RetryTest {
 
         assertThat(answer.status()).as("a later route of the same request: the budget is spent").isEqualTo(504);
         assertThat(upstream.requests()).isEmpty();
+        assertThat(RequestBudget.cutOf(exchange())).as("not spent on this route's provider").isEqualTo(RequestBudget.Cut.POOL);
     }
 
     @Test

@@ -162,7 +162,7 @@ class SilentUpstreamDeadlineTest {
 
         Throwable failure = failureOf(head);
         assertThat(failure).isInstanceOf(UpstreamTimeoutException.class);
-        assertThat(budget.ranOut(failure)).as("the budget's timeout, not responseTimeout").isTrue();
+        assertThat(budget.cut(failure)).as("the budget's timeout, not responseTimeout").isEqualTo(RequestBudget.Cut.PROVIDER);
         assertThat(connection.isOpen()).isFalse();
     }
 
@@ -178,7 +178,7 @@ class SilentUpstreamDeadlineTest {
 
         sweepAt(Duration.ofMillis(1));
 
-        assertThat(budget.ranOut(failureOf(head))).isTrue();
+        assertThat(budget.cut(failureOf(head))).isEqualTo(RequestBudget.Cut.PROVIDER);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.keyfailover.servlet;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,12 +24,17 @@ final class BudgetRoutes {
 
     /** Starts both routes; {@code more} are name-value pairs of {@code openai}'s params over its defaults. */
     static AppServer start(FakeUpstream upstream, FakeUpstream backup, String... more) throws Exception {
+        return start(upstream, backup, Clock.systemUTC(), more);
+    }
+
+    /** As {@link #start(FakeUpstream, FakeUpstream, String...)}, the routes keeping time by {@code clock}. */
+    static AppServer start(FakeUpstream upstream, FakeUpstream backup, Clock clock, String... more) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of("provider", "openai",
                 "baseUrl", upstream.baseUri().toString(), "keys", K1 + "," + K2, "retryBackoff", "1ms"));
         for (int i = 0; i < more.length; i += 2) {
             params.put(more[i], more[i + 1]);
         }
-        return AppServer.builder().route("openai", params)
+        return AppServer.builder().attribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock).route("openai", params)
                 .route("backup", Map.of("provider", "openai", "baseUrl", backup.baseUri().toString(),
                         "keys", BACKUP_KEY)).start();
     }
