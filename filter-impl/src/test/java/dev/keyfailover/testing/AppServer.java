@@ -41,11 +41,10 @@ public final class AppServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + "/app/" + path);
     }
 
-    /** Stops the server, its connections closed first (see {@link FakeUpstream#close}). */
+    /** Stops the server, its connections closed first, never hanging the build ({@link JettyStop}). */
     @Override
     public void close() throws Exception {
-        FakeUpstream.closeConnections(connector);
-        server.stop();
+        JettyStop.stop(server, connector);
     }
 
     public static final class Builder {

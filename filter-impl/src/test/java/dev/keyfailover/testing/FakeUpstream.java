@@ -163,14 +163,12 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
-     * Stops the server. Its connections are closed first, then stalled requests and gated streams
-     * let go (their writes fail at once): Jetty 12.1 can hang stopping a connector while one of its
-     * connections has a write in flight (its selector, closing the connection, waits for the write,
-     * which needs the selector), and a stall let go just before the stop writes its answer then.
+     * Stops the server: stalled requests and gated streams let go (their writes fail at once, their
+     * connections being closed first), never hanging the build ({@link JettyStop}).
      */
     @Override
     public void close() {
-        closeConnections(connector);
+        JettyStop.closeConnections(connector);
         for (Stall stall : stalls) {
             stall.release();
         }
@@ -178,16 +176,9 @@ public final class FakeUpstream implements AutoCloseable {
             stream.releaseAll();
         }
         try {
-            server.stop();
+            JettyStop.stop(server, connector);
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the fake upstream", e);
-        }
-    }
-
-    /** Closes every connection of {@code connector} from this thread, failing the writes in flight. */
-    static void closeConnections(ServerConnector connector) {
-        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-            endPoint.close();
         }
     }
 
