@@ -41,7 +41,7 @@ final class ClientTraceHeaders {
         int count = 0;
         for (Iterator<Header> all = request.headerIterator(); all.hasNext(); ) {
             Header header = all.next();
-            if (indexOf(header.getName(), names) >= 0) {
+            if (isOneOf(header.getName(), names)) {
                 if (count == found.length) {
                     found = Arrays.copyOf(found, 2 * count);
                 }
@@ -117,18 +117,19 @@ final class ClientTraceHeaders {
             return !carriesAny(request, names);
         }
         if (client.length > Long.SIZE) {
+            // More lines than the bit set of matched ones holds (never seen): put back, as several of one name are.
             return false;
         }
         int expected = 0;
         for (Header header : client) {
-            if (indexOf(header.getName(), names) >= 0) {
+            if (isOneOf(header.getName(), names)) {
                 expected++;
             }
         }
         long matched = 0;
         for (Iterator<Header> all = request.headerIterator(); all.hasNext(); ) {
             Header header = all.next();
-            if (indexOf(header.getName(), names) < 0) {
+            if (!isOneOf(header.getName(), names)) {
                 continue;
             }
             int at = onlyLineNamed(client, header.getName());
@@ -154,13 +155,13 @@ final class ClientTraceHeaders {
         return at;
     }
 
-    /** The index of {@code name} in {@code names} (lower case), ignoring case; -1 when absent. */
-    private static int indexOf(String name, String[] names) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
-                return i;
+    /** Whether {@code name} is one of {@code names} (lower case), ignoring case. */
+    private static boolean isOneOf(String name, String[] names) {
+        for (String one : names) {
+            if (one.equalsIgnoreCase(name)) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 }
