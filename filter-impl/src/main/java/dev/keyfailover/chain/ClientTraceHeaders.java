@@ -1,5 +1,8 @@
 package dev.keyfailover.chain;
 
+import java.util.Arrays;
+import java.util.Iterator;
+
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -26,23 +29,54 @@ final class ClientTraceHeaders {
         this.headers = headers;
     }
 
-    /** Notes the headers of these names that {@code request} carries, as the client sent them. */
+    /**
+     * Notes the headers of these names that {@code request} carries, as the client sent them: after
+     * {@link #carriesAny}, one pass over its headers.
+     */
     static void note(ClassicHttpRequest request, HttpContext context, String[] names) {
-        int found = 0;
-        for (String name : names) {
-            found += request.countHeaders(name);
-        }
-        if (found == 0) {
+        if (!carriesAny(request, names)) {
             return;
         }
-        Header[] headers = new Header[found];
-        int i = 0;
-        for (String name : names) {
-            for (Header header : request.getHeaders(name)) {
-                headers[i++] = header;
+        Header[] found = new Header[names.length];
+        int count = 0;
+        for (Iterator<Header> all = request.headerIterator(); all.hasNext(); ) {
+            Header header = all.next();
+            if (isOneOf(header.getName(), names)) {
+                if (count == found.length) {
+                    found = Arrays.copyOf(found, 2 * count);
+                }
+                found[count++] = header;
             }
         }
-        context.setAttribute(ATTRIBUTE, new ClientTraceHeaders(headers));
+        context.setAttribute(ATTRIBUTE, new ClientTraceHeaders(byName(found, count, names)));
+    }
+
+    /**
+     * Whether the request carries a header of these names: one lookup per name, stopping at the first
+     * found. HttpCore has no pass over a message's headers that allocates nothing (its iterator is an
+     * object, {@code getHeaders()} a copy), and a request without any must cost no allocation.
+     */
+    private static boolean carriesAny(ClassicHttpRequest request, String[] names) {
+        for (String name : names) {
+            if (request.containsHeader(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Grouped in the order of {@code names}, each name's lines in the order sent: what goes upstream. */
+    private static Header[] byName(Header[] found, int count, String[] names) {
+        Header[] ordered = new Header[count];
+        int i = 0;
+        for (String name : names) {
+            for (int j = 0; j < count; j++) {
+                if (found[j].getName().equalsIgnoreCase(name)) {
+                    ordered[i++] = found[j];
+                }
+            }
+        }
+        return ordered;
     }
 
     /** Hands what was noted in {@code from} on to a fallback route's exchange. */
@@ -73,24 +107,61 @@ final class ClientTraceHeaders {
         return copy;
     }
 
+    /**
+     * Whether the request's lines of these names are the client's, one pass over its headers: each a
+     * line whose name the client sent once, with the same value, none twice, and none of the
+     * client's missing. Several lines of one name (rare) are put back in any case rather than compared.
+     */
     private static boolean carriesExactly(ClassicHttpRequest request, Header[] client, String[] names) {
-        for (String name : names) {
-            int count = request.countHeaders(name);
-            Header first = null;
-            int expected = 0;
-            for (Header header : client) {
-                if (header.getName().equalsIgnoreCase(name) && expected++ == 0) {
-                    first = header;
-                }
-            }
-            if (count != expected || count > 1) {
-                // Several lines of one name (rare): put back in any case rather than compare them.
-                return false;
-            }
-            if (count == 1 && !first.getValue().equals(request.getFirstHeader(name).getValue())) {
-                return false;
+        if (client.length == 0) {
+            return !carriesAny(request, names);
+        }
+        if (client.length > Long.SIZE) {
+            // More lines than the bit set of matched ones holds (never seen): put back, as several of one name are.
+            return false;
+        }
+        int expected = 0;
+        for (Header header : client) {
+            if (isOneOf(header.getName(), names)) {
+                expected++;
             }
         }
-        return true;
+        long matched = 0;
+        for (Iterator<Header> all = request.headerIterator(); all.hasNext(); ) {
+            Header header = all.next();
+            if (!isOneOf(header.getName(), names)) {
+                continue;
+            }
+            int at = onlyLineNamed(client, header.getName());
+            if (at < 0 || (matched & (1L << at)) != 0 || !client[at].getValue().equals(header.getValue())) {
+                return false;
+            }
+            matched |= 1L << at;
+        }
+        return Long.bitCount(matched) == expected;
+    }
+
+    /** The index of the client's one line of this name; -1 when it sent none, or several. */
+    private static int onlyLineNamed(Header[] client, String name) {
+        int at = -1;
+        for (int i = 0; i < client.length; i++) {
+            if (client[i].getName().equalsIgnoreCase(name)) {
+                if (at >= 0) {
+                    return -1;
+                }
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** Whether {@code name} is one of {@code names} (lower case), ignoring case. */
+    private static boolean isOneOf(String name, String[] names) {
+        for (String one : names) {
+            if (one.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

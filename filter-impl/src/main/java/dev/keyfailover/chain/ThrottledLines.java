@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.keyfailover.pool.RepeatedLines;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
@@ -40,6 +41,20 @@ public final class ThrottledLines {
     /** Throttles for one line by kind; a kind's sweep line names {@code what} followed by the kind. */
     public LogThrottles throttles(Clock clock, Logger log, Level level, String route, String what) {
         return new LogThrottles(this, clock, log, level, route, what);
+    }
+
+    /**
+     * The route's throttles as its shared state store asks for them (behaviour.md §12: contention
+     * lines): the pool comes before this package and knows only {@link RepeatedLines}.
+     */
+    public RepeatedLines forStore(Clock clock, String route) {
+        return (log, level, what) -> {
+            LogThrottle throttle = throttle(clock, log, level, route, what);
+            return () -> {
+                long leftOut = throttle.occurred();
+                return leftOut == LogThrottle.COUNTED ? null : LogThrottle.summary(leftOut);
+            };
+        };
     }
 
     /** Writes the counts of windows that ended a window ago with no line since; run every {@link #SWEEP_INTERVAL}. */

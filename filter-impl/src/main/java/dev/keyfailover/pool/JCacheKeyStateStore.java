@@ -47,12 +47,14 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     private final Map<String, SharedView> views = new ConcurrentHashMap<>();
     /** This store as its cache's listener sees it: one instance, so that closing takes away this one. */
     private final CacheListeners.Subscriber subscriber = this::changed;
+    private final RepeatedLines.Line contention;
 
-    private JCacheKeyStateStore(Cache<String, String> cache, Duration timeout) {
+    private JCacheKeyStateStore(Cache<String, String> cache, Duration timeout, RepeatedLines lines) {
         this.cache = cache;
         this.calls = new StoreCalls(cache.getName(), timeout);
         // Threads of their own: a burst of answers counting never makes the key states' marks fall back.
-        this.budgets = new SharedBudgetCounts(cache, new StoreCalls(cache.getName() + " (budgets)", timeout));
+        this.budgets = new SharedBudgetCounts(cache, new StoreCalls(cache.getName() + " (budgets)", timeout), lines);
+        this.contention = SharedKeyStates.contentionLine(lines, cache.getName());
     }
 
     /**
@@ -61,9 +63,10 @@ public final class JCacheKeyStateStore extends KeyStateStore {
      * for {@code providerConfig} ({@code null}: its default).
      *
      * @param applicationManager a {@link CacheManager}, or {@code null}
+     * @param lines where the route throttles the store's lines that contention repeats
      */
     public static JCacheKeyStateStore open(Object applicationManager, java.net.URI providerConfig, String cacheName,
-                                           Duration timeout, ClassLoader classLoader) {
+                                           Duration timeout, ClassLoader classLoader, RepeatedLines lines) {
         CacheManager manager;
         if (applicationManager instanceof CacheManager) {
             manager = (CacheManager) applicationManager;
@@ -72,7 +75,12 @@ public final class JCacheKeyStateStore extends KeyStateStore {
             manager = provider.getCacheManager(providerConfig == null ? provider.getDefaultURI() : providerConfig,
                     classLoader);
         }
-        return open(manager, cacheName, timeout);
+        return open(manager, cacheName, timeout, lines);
+    }
+
+    /** {@link #open(CacheManager, String, Duration, RepeatedLines)} with every line written (tools, tests). */
+    public static JCacheKeyStateStore open(CacheManager manager, String cacheName, Duration timeout) {
+        return open(manager, cacheName, timeout, RepeatedLines.UNTHROTTLED);
     }
 
     /**
@@ -80,8 +88,10 @@ public final class JCacheKeyStateStore extends KeyStateStore {
      * value) when it does not exist.
      *
      * @param timeout the longest a mark waits for the cache before the node falls back to its own view
+     * @param lines where the route throttles the store's lines that contention repeats (behaviour.md §8)
      */
-    public static JCacheKeyStateStore open(CacheManager manager, String cacheName, Duration timeout) {
+    public static JCacheKeyStateStore open(CacheManager manager, String cacheName, Duration timeout,
+                                           RepeatedLines lines) {
         Cache<String, String> cache = manager.getCache(cacheName, String.class, String.class);
         if (cache == null) {
             try {
@@ -94,7 +104,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
                 cache = manager.getCache(cacheName, String.class, String.class);
             }
         }
-        JCacheKeyStateStore store = new JCacheKeyStateStore(cache, timeout);
+        JCacheKeyStateStore store = new JCacheKeyStateStore(cache, timeout, lines);
         CacheListeners.subscribe(cache, store.subscriber);
         return store;
     }
@@ -103,7 +113,7 @@ public final class JCacheKeyStateStore extends KeyStateStore {
     KeyStates statesOf(String providerName, Key key) {
         String prefix = providerName + '|' + fingerprint(key.secret()) + '|';
         SharedView view = views.computeIfAbsent(prefix, p -> new SharedView());
-        return new SharedKeyStates(cache, calls, prefix, key.hint(), view);
+        return new SharedKeyStates(cache, calls, prefix, key.hint(), view, contention);
     }
 
     /** Takes what the cluster already knows of this pool's keys: a restarted node starts where the others are. */

@@ -6,6 +6,7 @@ import javax.cache.Cache;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Budget counts in the cache shared by every node (behaviour.md §12, §16), one entry per owner
@@ -26,10 +27,14 @@ final class SharedBudgetCounts implements BudgetCounts, AutoCloseable {
     private final Cache<String, String> cache;
     private final StoreCalls calls;
     private final LocalBudgetCounts copy = new LocalBudgetCounts();
+    /** Every answer of every node adds to a hot count: its lost races repeat (§8). */
+    private final RepeatedLines.Line racesLost;
 
-    SharedBudgetCounts(Cache<String, String> cache, StoreCalls calls) {
+    SharedBudgetCounts(Cache<String, String> cache, StoreCalls calls, RepeatedLines lines) {
         this.cache = cache;
         this.calls = calls;
+        this.racesLost = lines.line(LOG, Level.WARN, "state store " + cache.getName()
+                + ": a budget count lost its races, counted on this node only");
     }
 
     @Override
@@ -73,8 +78,11 @@ final class SharedBudgetCounts implements BudgetCounts, AutoCloseable {
                 return next;
             }
         }
-        LOG.warn("state store {}: a budget count lost {} races in a row; counted on this node only", cache.getName(),
-                CAS_ATTEMPTS);
+        String leftOut = racesLost.occurred();
+        if (leftOut != null) {
+            LOG.warn("state store {}: a budget count lost {} races in a row; counted on this node only{}",
+                    cache.getName(), CAS_ATTEMPTS, leftOut);
+        }
         return null;
     }
 }

@@ -7,6 +7,7 @@ import javax.cache.Cache;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One key's states in a shared cache (behaviour.md §12): read from the node's {@link SharedView},
@@ -25,13 +26,22 @@ final class SharedKeyStates implements KeyStates {
     /** The masked hint, for the log. */
     private final String hint;
     private final SharedView view;
+    /** The store's contention line, one for all its keys: a hot key on many nodes repeats it (§8). */
+    private final RepeatedLines.Line contention;
 
-    SharedKeyStates(Cache<String, String> cache, StoreCalls calls, String prefix, String hint, SharedView view) {
+    SharedKeyStates(Cache<String, String> cache, StoreCalls calls, String prefix, String hint, SharedView view,
+                    RepeatedLines.Line contention) {
         this.cache = cache;
         this.calls = calls;
         this.prefix = prefix;
         this.hint = hint;
         this.view = view;
+        this.contention = contention;
+    }
+
+    /** The contention line of a store's keys, throttled by {@code lines}. */
+    static RepeatedLines.Line contentionLine(RepeatedLines lines, String cacheName) {
+        return lines.line(LOG, Level.WARN, "state store " + cacheName + ": contention on a key, its mark gave way");
     }
 
     @Override
@@ -55,8 +65,11 @@ final class SharedKeyStates implements KeyStates {
         try {
             written = calls.call("mark a key", () -> compareAndSet(prefix + scope, change));
         } catch (StateContention e) {
-            LOG.warn("state store {}: contention on key {} (scope {}): {}; this node's mark gave way to the others'",
-                    cache.getName(), hint, scope, e.getMessage());
+            String leftOut = contention.occurred();
+            if (leftOut != null) {
+                LOG.warn("state store {}: contention on key {} (scope {}): {}; this node's mark gave way to the "
+                        + "others'{}", cache.getName(), hint, scope, e.getMessage(), leftOut);
+            }
             KeyStatus current = view.get(scope);
             return new Transition(current, current);
         }

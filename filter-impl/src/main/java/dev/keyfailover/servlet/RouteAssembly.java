@@ -49,13 +49,15 @@ final class RouteAssembly {
 
     /**
      * @param store where the keys' states live (closed by the route)
+     * @param lines every throttled log line of the route (the store's too), swept on the client
+     *     watchdog's thread and flushed when the route stops (behaviour.md §8)
      * @param registry where the route's meters go; {@code null}: none
      * @param headerPolicies makes the route's header policy
      * @param targets where the route finds its fallback routes (the application's {@link RouteRegistry}
      *     also finds their usage ledgers: an answer a fallback route's key served is counted there)
      * @param openTelemetry where the route's spans go; {@code null}: the global OpenTelemetry (behaviour.md §17)
      */
-    static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store,
+    static ProxyRoute assemble(String where, RouteConfig config, Clock clock, KeyStateStore store, ThrottledLines lines,
                                MeterRegistry registry, HeaderPolicyFactory headerPolicies, FallbackTargets targets,
                                OpenTelemetry openTelemetry)
             throws ConfigException {
@@ -80,8 +82,6 @@ final class RouteAssembly {
             throw new ConfigException(where + ": parameter 'keys': " + e.getMessage());
         }
         RouteKeys keys = pool == null ? null : new RouteKeys(where, pool, config.keysFile(), config.keys());
-        // Every throttled log line of the route, swept on the client watchdog's thread (behaviour.md §8).
-        ThrottledLines lines = new ThrottledLines();
         ApiDump dump = config.dumpDir() == null ? null
                 : new ApiDump(config.dumpDir(), provider.name(), clock, CredentialMasker.of(provider), lines);
         HeaderPolicy headers = headerPolicies.create(provider, config);

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.IOException;
 import java.time.Clock;
 
+import dev.keyfailover.chain.ThrottledLines;
 import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.config.ParameterSource;
 import dev.keyfailover.config.Placeholders;
@@ -55,12 +56,16 @@ public final class RouteLifecycle {
             RouteConfig config = RouteConfig.parse(where, name, parameters, Placeholders.system());
             RouteRegistry routes = RouteRegistry.of(context);
             routes.checkFallbacks(where, config);
-            Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
-            KeyStateStore store = StateStores.open(where, config.stateStore(), context);
+            Object attribute = context.getAttribute(CLOCK_ATTRIBUTE);
+            Clock clock = attribute instanceof Clock ? (Clock) attribute : Clock.systemUTC();
+            // Every throttled log line of the route (behaviour.md §8), the state store's included.
+            ThrottledLines lines = new ThrottledLines();
+            KeyStateStore store = StateStores.open(where, config.stateStore(), context,
+                    lines.forStore(clock, config.providerName()));
             ProxyRoute route;
             try {
-                route = RouteAssembly.assemble(where, config, clock instanceof Clock ? (Clock) clock : Clock.systemUTC(),
-                        store, meterRegistry(where, context), headerPolicies, routes, openTelemetry(context));
+                route = RouteAssembly.assemble(where, config, clock, store, lines, meterRegistry(where, context),
+                        headerPolicies, routes, openTelemetry(context));
             } catch (ConfigException | RuntimeException e) {
                 store.close();
                 throw e;

@@ -4,6 +4,7 @@ import dev.keyfailover.config.ConfigException;
 import dev.keyfailover.pool.JCacheKeyStateStore;
 import dev.keyfailover.pool.KeyStateStore;
 import dev.keyfailover.pool.LocalKeyStateStore;
+import dev.keyfailover.pool.RepeatedLines;
 import dev.keyfailover.settings.StateStoreSettings;
 import jakarta.servlet.ServletContext;
 
@@ -19,13 +20,15 @@ final class StateStores {
     private StateStores() {
     }
 
-    static KeyStateStore open(String where, StateStoreSettings settings, ServletContext context) throws ConfigException {
+    /** @param lines the route's throttles, for the lines a shared store's contention repeats (behaviour.md §8) */
+    static KeyStateStore open(String where, StateStoreSettings settings, ServletContext context, RepeatedLines lines)
+            throws ConfigException {
         if (settings.kind() == StateStoreSettings.Kind.LOCAL) {
             return LocalKeyStateStore.INSTANCE;
         }
         try {
             return JCacheKeyStateStore.open(context.getAttribute(CACHE_MANAGER_ATTRIBUTE), settings.providerConfig(),
-                    settings.cacheName(), settings.timeout(), Thread.currentThread().getContextClassLoader());
+                    settings.cacheName(), settings.timeout(), Thread.currentThread().getContextClassLoader(), lines);
         } catch (NoClassDefFoundError e) {
             throw new ConfigException(where + ": parameter 'stateStore' is jcache, but javax.cache (cache-api) and a "
                     + "JCache provider such as Hazelcast are not on the application's class path");

@@ -90,6 +90,24 @@ class ClientTraceHeadersTest {
     }
 
     @Test
+    void anAttemptThatLostOneOfTheClientsLinesOrCarriesOneTwiceGetsExactlyTheClientsBack() {
+        ClassicHttpRequest request = request("tracestate", "rojo=00f067aa0ba902b7", "traceparent", CLIENTS);
+        ClientTraceHeaders.note(request, context, NAMES);
+
+        ClassicHttpRequest twice = request("traceparent", CLIENTS, "tracestate", "rojo=00f067aa0ba902b7",
+                "traceparent", CLIENTS);
+        ClassicHttpRequest lost = request("traceparent", CLIENTS);
+        ClassicHttpRequest respelled = request("TraceState", "rojo=00f067aa0ba902b7", "TRACEPARENT", CLIENTS);
+
+        assertThat(traceHeadersOf(ClientTraceHeaders.asTheClientSent(twice, context, NAMES)))
+                .containsExactly("traceparent: " + CLIENTS, "tracestate: rojo=00f067aa0ba902b7");
+        assertThat(traceHeadersOf(ClientTraceHeaders.asTheClientSent(lost, context, NAMES)))
+                .containsExactly("traceparent: " + CLIENTS, "tracestate: rojo=00f067aa0ba902b7");
+        assertThat(ClientTraceHeaders.asTheClientSent(respelled, context, NAMES)).as("names compare ignoring case")
+                .isSameAs(respelled);
+    }
+
+    @Test
     void severalLinesOfOneNameGoUpstreamAsTheClientSentThem() {
         ClassicHttpRequest request = request("tracestate", "a=1", "tracestate", "b=2", "traceparent", CLIENTS);
         ClientTraceHeaders.note(request, context, NAMES);

@@ -51,7 +51,8 @@ class BrokenProviderFactoryRouteTest {
         ParameterSource source = new ParameterSource(params::get, Collections.enumeration(params.keySet()),
                 name -> null, Collections.emptyEnumeration());
         return RouteAssembly.assemble(where, RouteConfig.parse(where, provider, source, Placeholders.system()),
-                Clock.systemUTC(), LocalKeyStateStore.INSTANCE, null, HeaderPolicyFactory.DEFAULT,
+                Clock.systemUTC(), LocalKeyStateStore.INSTANCE, new dev.keyfailover.chain.ThrottledLines(), null,
+                HeaderPolicyFactory.DEFAULT,
                 name -> java.util.Optional.empty(), null);
     }
 
