@@ -94,7 +94,7 @@ final class FallbackExec implements ExecChainHandler {
                 throw e;
             }
             FallbackReason reason = reasonOf(answer, exchange);
-            judged = count(model, reason, RequestBudget.cutOf(exchange));
+            judged = count(model, reason, exchange);
             if (reason == null) {
                 return answer;
             }
@@ -107,24 +107,23 @@ final class FallbackExec implements ExecChainHandler {
             return served != null ? served : own;
         } finally {
             if (!judged && pass == Breakers.Pass.PROBE) {
-                // Neither a success nor a provider's failure (the request was cancelled, its budget
-                // ran out waiting for a key or a connection): another may probe.
+                // Cancelled, or it said nothing of the provider (see count): another may probe.
                 breakers.abandoned(model);
             }
         }
     }
 
     /**
-     * Counts a request the route answered in its (route, model) breaker (behaviour.md §18,
-     * Breaker): a transient failure fails it, anything else is a success, except the budget's 504,
-     * which is never a success: it fails the breaker when the budget ran out waiting on the
-     * provider (as a timeout would: a provider silent past every request's budget must open it),
-     * and counts for nothing when it ran out waiting for a key or a pooled connection.
+     * Counts a request the route answered in its (route, model) breaker (behaviour.md §18): a
+     * transient failure fails it, anything else is a success but the budget's 504, a failure when
+     * the budget ran out waiting on the provider (one silent past every budget must open it),
+     * nothing when it ran out waiting for a key or a pooled connection; and a pool dry before any
+     * attempt says nothing of the provider either.
      *
-     * @param cut what the request's budget ran out waiting for; {@code null} when it did not
      * @return whether the breaker was told; if not, a probe is given back
      */
-    private boolean count(String model, FallbackReason reason, RequestBudget.Cut cut) {
+    private boolean count(String model, FallbackReason reason, Exchange exchange) {
+        RequestBudget.Cut cut = RequestBudget.cutOf(exchange);
         if (cut != null) {
             return switch (cut) {
                 case PROVIDER -> {
@@ -133,6 +132,9 @@ final class FallbackExec implements ExecChainHandler {
                 }
                 case POOL -> false;
             };
+        }
+        if (reason == FallbackReason.EXHAUSTED && exchange.attempts() == 0) {
+            return false;
         }
         if (reason == FallbackReason.TRANSIENT) {
             failed(model);

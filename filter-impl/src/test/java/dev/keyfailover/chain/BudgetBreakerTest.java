@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * behaviour.md §18, the breaker and the request's budget, over real sockets: a budget that ran out
  * waiting for a key of the route's pool says nothing of its provider, so the breaker neither counts
- * it as a failure nor closes on it. The pool waits by advancing the fake clock
+ * it as a failure nor closes on it; nor does a pool that ran dry before asking the provider. The pool waits by advancing the fake clock
  * ({@link ChainFixture#waits()}); a wait that takes longer than asked is the clock moving further.
  */
 class BudgetBreakerTest {
@@ -86,6 +86,27 @@ class BudgetBreakerTest {
         assertThat(upstream.requests()).as("the second failure in a row opened it: the key's wait did not break the row")
                 .hasSize(3);
     }
+
+    @Test
+    void aPoolDryBeforeAnyAttemptNeitherOpensNorClosesTheBreaker() throws Exception {
+        backup.otherwise(FakeUpstream.ok("{\"served_by\":\"backup\"}"));
+        start();
+        upstream.on(KEY, FakeUpstream.status(503));
+        assertThat(chain.answer(chain.chat("gpt-test")).body()).as("the first failure in a row").contains("backup");
+
+        chain.pool().adminDisable(chain.pool().keys().get(0), true);
+        assertThat(chain.answer(chain.chat("gpt-test")).body()).as("no key to ask: the fallback serves")
+                .contains("backup");
+        assertThat(upstream.requests()).as("the provider was not asked").hasSize(1);
+        chain.pool().adminDisable(chain.pool().keys().get(0), false);
+
+        assertThat(chain.answer(chain.chat("gpt-test")).body()).contains("backup");
+        assertThat(upstream.requests()).hasSize(2);
+        assertThat(chain.answer(chain.chat("gpt-test")).body()).contains("backup");
+        assertThat(upstream.requests()).as("the second failure in a row opened it: the dry pool did not break the row")
+                .hasSize(2);
+    }
+
     @Test
     void aProbeWhoseBudgetRanOutWaitingForAKeyLeavesTheProbeToTheNextRequest() throws Exception {
         backup.otherwise(FakeUpstream.ok("{\"served_by\":\"backup\"}"));
@@ -112,6 +133,7 @@ class BudgetBreakerTest {
         assertThat(upstream.requests()).as("that probe failed: open again, as it was not closed by the key's wait")
                 .hasSize(4);
     }
+
     @Test
     void aBudgetThatRanOutInTheWaitForARetryIsAFailureOfTheRoute() throws Exception {
         backup.otherwise(FakeUpstream.ok("{\"served_by\":\"backup\"}"));
