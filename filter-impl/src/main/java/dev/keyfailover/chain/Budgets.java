@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A route's budgets (behaviour.md §16): what each key ({@code keyBudget}) and each client token
- * ({@code clientBudget}) may spend per UTC window of the route's clock, counted after each answer a
- * key of the route served (its tokens, or 1 request) in the route's {@link BudgetCounts}. A key whose
+ * ({@code clientBudget}) may spend per UTC window of the route's clock, counted after each answer (its
+ * tokens, or 1 request) in the route's {@link BudgetCounts}: for a key, each answer it served; for a
+ * client, each answer to its requests that called this route, whichever route served them. A key whose
  * budget is spent cools for every model until the window resets; a client whose budget is spent is
  * refused by {@link ClientCredentialsExec} until then. Counts are by key fingerprint and token name,
  * never a secret.
@@ -66,19 +67,37 @@ public final class Budgets {
     }
 
     /**
-     * Counts an answer a key of this route served, once it ended: for the key and for the client
-     * token the request carried. A key whose budget this spends cools until the window resets; the
-     * request itself completed (requests in flight may overshoot a budget by what they use).
+     * Counts an answer a key of this route served, once it ended, to a client that called this route:
+     * for the key and for the client token the request carried ({@link #keyAnswered},
+     * {@link #clientAnswered}).
      */
     public void answered(KeyId servedKey, Optional<String> client, long tokens) {
-        if (this == NONE) {
+        clientAnswered(client, tokens);
+        keyAnswered(servedKey, tokens);
+    }
+
+    /**
+     * Counts an answer to a request that called this route, once it ended, for the client token it
+     * carried: whichever route's key served it (this one's or a fallback's, behaviour.md §16), as a
+     * client's budget caps its spending through the route it called.
+     */
+    public void clientAnswered(Optional<String> client, long tokens) {
+        if (clientBudget.isEmpty() || client.isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        client.ifPresent(name -> clientBudget.ifPresent(budget -> countClient(name, budget, now, tokens)));
+        countClient(client.get(), clientBudget.get(), clock.instant(), tokens);
+    }
+
+    /**
+     * Counts an answer a key of this route served, once it ended, for that key (also when this route
+     * served as another route's fallback). A key whose budget this spends cools until the window
+     * resets; the request itself completed (requests in flight may overshoot a budget by what they use).
+     */
+    public void keyAnswered(KeyId servedKey, long tokens) {
         if (keyBudget.isEmpty()) {
             return;
         }
+        Instant now = clock.instant();
         Budget budget = keyBudget.get();
         Optional<Key> key = keys.find(servedKey);
         if (key.isEmpty()) {

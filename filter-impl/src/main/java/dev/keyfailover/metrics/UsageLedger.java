@@ -17,7 +17,8 @@ import dev.keyfailover.pool.KeyId;
  * One route's usage (behaviour.md §16): every answer a key of its pool served, counted for that key
  * (and for the client, when the request carried a client token), in tokens and requests, today (UTC,
  * by the route's clock) and in all, and on {@code keyfailover.tokens}. Local to this node. The same
- * answers count against the route's {@link Budgets}.
+ * answers count against the route's key budgets; its client budgets count the answers to requests
+ * that called it, also those a fallback route served.
  */
 public final class UsageLedger {
 
@@ -42,7 +43,7 @@ public final class UsageLedger {
     /**
      * @param budgets the route's key and client budgets, counted with the same answers
      * @param otherRoutes the ledgers of the application's other routes by name: an answer a fallback
-     *     route's key served (behaviour.md §18) is that route's to count
+     *     route's key served (behaviour.md §18) is that route's to count, but for the client's budget
      */
     public UsageLedger(String route, Clock clock, TokenMeters meters, Budgets budgets,
                        Function<String, Optional<UsageLedger>> otherRoutes) {
@@ -58,24 +59,34 @@ public final class UsageLedger {
         return budgets;
     }
 
-    /** Counts the answer to one request, once it was copied (or broke off), with the usage read from it. */
+    /**
+     * Counts the answer to one request that called this route, once it was copied (or broke off), with
+     * the usage read from it: against this route's client budget whichever route served it
+     * (behaviour.md §16), the rest on the ledger of the route whose key served.
+     */
     public void record(Exchange exchange, RequestUsage request, Optional<String> client, Usage usage) {
         KeyId key = exchange.servedKey();
         if (key == null || exchange.origin() != Exchange.Origin.UPSTREAM) {
             return;
         }
+        budgets.clientAnswered(client, usage.total());
         if (!route.equals(exchange.route())) {
             otherRoutes.apply(exchange.route()).filter(other -> other.route.equals(exchange.route()))
-                    .ifPresent(other -> other.record(exchange, request, client, usage));
+                    .ifPresent(other -> other.served(key, request, client, usage));
             return;
         }
+        served(key, request, client, usage);
+    }
+
+    /** An answer a key of this route served: its usage, meters and key budget (not the client's budget: the called route's). */
+    private void served(KeyId key, RequestUsage request, Optional<String> client, Usage usage) {
         long day = today();
         keys.computeIfAbsent(key, k -> new UsageCount()).add(day, usage.total());
         client.ifPresent(name -> clients.computeIfAbsent(name, c -> new UsageCount()).add(day, usage.total()));
         if (meters != null) {
             meters.record(key, request.model(), client, usage);
         }
-        budgets.answered(key, client, usage.total());
+        budgets.keyAnswered(key, usage.total());
     }
 
     /** What the key of this index and hint used. */
