@@ -156,6 +156,19 @@ class BudgetsTest {
     }
 
     @Test
+    void anAnswerServedForAnotherRoutesClientCountsOnlyAgainstTheKey() {
+        // §16: this route served as a fallback (its key's budget), or was called while a fallback served (the client's).
+        Budgets budgets = budgets("100 tokens per day", "100 tokens per day");
+
+        budgets.keyAnswered(first.id(), 30);
+        budgets.clientAnswered(Optional.of("alice"), 20);
+
+        assertThat(budgets.key(first.fingerprint()).orElseThrow().spent()).isEqualTo(30);
+        assertThat(budgets.key(second.fingerprint()).orElseThrow().spent()).isZero();
+        assertThat(budgets.client("alice").orElseThrow().spent()).isEqualTo(20);
+    }
+
+    @Test
     void withoutABudgetNothingIsCounted() {
         Budgets budgets = budgets(null, null);
         budgets.answered(first.id(), Optional.of("alice"), 1_000_000);
