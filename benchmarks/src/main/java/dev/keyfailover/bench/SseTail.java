@@ -55,15 +55,6 @@ record SseTail(List<Histogram> candidate, List<Histogram> peer) {
         return h.getTotalCount() > 0 ? h : null;
     }
 
-    /** All events of the given rounds (each as often as it is drawn). */
-    static Histogram pooled(List<Histogram> rounds, int[] drawn) {
-        Histogram all = LatencyJson.histogram();
-        for (int index : drawn) {
-            all.add(rounds.get(index));
-        }
-        return all;
-    }
-
     int pairedRounds() {
         return candidate.size();
     }

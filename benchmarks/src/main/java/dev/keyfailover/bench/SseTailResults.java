@@ -74,19 +74,16 @@ record SseTailResults(List<Target> targets, List<Round> rounds) {
                 tail.roundsBelow() + " of " + decided, fmt(tail.signTestP(), 3), verdict);
     }
 
+    /** Every event of the target's cells in all rounds. */
     private Histogram pooled(Target target, Function<Round, Map<Target, JsonObject>> cell) {
-        List<Histogram> found = new ArrayList<>();
+        Histogram all = LatencyJson.histogram();
         for (Round round : rounds) {
             Histogram h = SseTail.histogram(cell.apply(round).get(target));
             if (h != null) {
-                found.add(h);
+                all.add(h);
             }
         }
-        int[] all = new int[found.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return SseTail.pooled(found, all);
+        return all;
     }
 
     private static String ms(Histogram h, double percentile) {

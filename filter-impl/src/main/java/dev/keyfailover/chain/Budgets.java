@@ -67,16 +67,6 @@ public final class Budgets {
     }
 
     /**
-     * Counts an answer a key of this route served, once it ended, to a client that called this route:
-     * for the key and for the client token the request carried ({@link #keyAnswered},
-     * {@link #clientAnswered}).
-     */
-    public void answered(KeyId servedKey, Optional<String> client, long tokens) {
-        clientAnswered(client, tokens);
-        keyAnswered(servedKey, tokens);
-    }
-
-    /**
      * Counts an answer to a request that called this route, once it ended, for the client token it
      * carried: whichever route's key served it (this one's or a fallback's, behaviour.md §16), as a
      * client's budget caps its spending through the route it called.

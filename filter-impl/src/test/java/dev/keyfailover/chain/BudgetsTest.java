@@ -57,9 +57,9 @@ class BudgetsTest {
     void spentKeyCoolsForEveryModelUntilMidnightUtc() {
         Budgets budgets = budgets("100 tokens per day", null);
 
-        budgets.answered(first.id(), Optional.empty(), 60);
+        budgets.keyAnswered(first.id(), 60);
         assertThat(first.state(clock.instant())).isEqualTo(KeyState.VALID);
-        budgets.answered(first.id(), Optional.empty(), 50);
+        budgets.keyAnswered(first.id(), 50);
 
         assertThat(first.state(clock.instant())).isEqualTo(KeyState.COOLING);
         assertThat(budgets.keyCoolsForBudget(first)).isTrue();
@@ -74,9 +74,9 @@ class BudgetsTest {
     @Test
     void everyKeySpentWaitsExactlyUntilTheResetNotMaxCooldown() {
         Budgets budgets = budgets("1 requests per day", null);
-        budgets.answered(first.id(), Optional.empty(), 0);
+        budgets.keyAnswered(first.id(), 0);
         clock.advance(Duration.ofMinutes(30));
-        budgets.answered(second.id(), Optional.empty(), 0);
+        budgets.keyAnswered(second.id(), 0);
 
         assertThat(next("gpt-4o")).isNull();
         assertThat(pool.soonestCooldownEnd("gpt-4o")).contains(Duration.ofMinutes(90));
@@ -86,8 +86,8 @@ class BudgetsTest {
     @Test
     void spentKeyIsNeverUsedNorProbedBeforeItsWindowResets() {
         Budgets budgets = budgets("1 requests per day", null);
-        budgets.answered(first.id(), Optional.empty(), 0);
-        budgets.answered(second.id(), Optional.empty(), 0);
+        budgets.keyAnswered(first.id(), 0);
+        budgets.keyAnswered(second.id(), 0);
 
         clock.advance(Duration.between(TEN_PM, MIDNIGHT).minusMillis(1));
         assertThat(next("gpt-4o")).isNull();
@@ -102,10 +102,10 @@ class BudgetsTest {
     @Test
     void aNewWindowCountsFromZero() {
         Budgets budgets = budgets("100 tokens per day", null);
-        budgets.answered(first.id(), Optional.empty(), 99);
+        budgets.keyAnswered(first.id(), 99);
         clock.advance(Duration.ofHours(2)); // midnight UTC
 
-        budgets.answered(first.id(), Optional.empty(), 99);
+        budgets.keyAnswered(first.id(), 99);
 
         assertThat(first.state(clock.instant())).isEqualTo(KeyState.VALID);
         assertThat(budgets.key(first.fingerprint()).orElseThrow().spent()).isEqualTo(99);
@@ -114,8 +114,8 @@ class BudgetsTest {
     @Test
     void aMonthBudgetCoolsUntilTheFirstOfTheNextMonth() {
         Budgets budgets = budgets("2 requests per month", null);
-        budgets.answered(first.id(), Optional.empty(), 1000);
-        budgets.answered(first.id(), Optional.empty(), 1000);
+        budgets.keyAnswered(first.id(), 1000);
+        budgets.keyAnswered(first.id(), 1000);
 
         assertThat(budgets.key(first.fingerprint()).orElseThrow().reset()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
         clock.advance(Duration.ofDays(29)); // 2026-03-30
@@ -128,10 +128,10 @@ class BudgetsTest {
     @Test
     void aClientWhoseBudgetIsSpentIsRefusedUntilItsWindowResets() {
         Budgets budgets = budgets(null, "2 requests per day");
-        budgets.answered(first.id(), Optional.of("alice"), 10);
+        answered(budgets, first.id(), Optional.of("alice"), 10);
         assertThat(budgets.clientSpentUntil("alice")).isEmpty();
 
-        budgets.answered(second.id(), Optional.of("alice"), 10);
+        answered(budgets, second.id(), Optional.of("alice"), 10);
 
         assertThat(budgets.clientSpentUntil("alice")).contains(MIDNIGHT);
         assertThat(budgets.clientSpentUntil("bob")).isEmpty();
@@ -145,9 +145,9 @@ class BudgetsTest {
         Budgets budgets = budgets(null, "15 tokens per day");
         CapturedLogs.clear();
 
-        budgets.answered(first.id(), Optional.of("alice"), 10);
-        budgets.answered(first.id(), Optional.of("alice"), 10);
-        budgets.answered(first.id(), Optional.of("alice"), 10);
+        answered(budgets, first.id(), Optional.of("alice"), 10);
+        answered(budgets, first.id(), Optional.of("alice"), 10);
+        answered(budgets, first.id(), Optional.of("alice"), 10);
 
         assertThat(CapturedLogs.events()).filteredOn(event -> event.logger().equals(Budgets.class.getName()))
                 .extracting(CapturedLogs.Event::message)
@@ -171,10 +171,16 @@ class BudgetsTest {
     @Test
     void withoutABudgetNothingIsCounted() {
         Budgets budgets = budgets(null, null);
-        budgets.answered(first.id(), Optional.of("alice"), 1_000_000);
+        answered(budgets, first.id(), Optional.of("alice"), 1_000_000);
 
         assertThat(budgets).isSameAs(Budgets.NONE);
         assertThat(budgets.key(first.fingerprint())).isEmpty();
         assertThat(budgets.clientSpentUntil("alice")).isEmpty();
+    }
+
+    /** An answer a key of this route served to a client that called it: counted for both, as the ledger does. */
+    private static void answered(Budgets budgets, KeyId key, Optional<String> client, long tokens) {
+        budgets.clientAnswered(client, tokens);
+        budgets.keyAnswered(key, tokens);
     }
 }

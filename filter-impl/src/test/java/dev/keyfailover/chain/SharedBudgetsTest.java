@@ -107,7 +107,8 @@ class SharedBudgetsTest {
                 KeyId key = route.pool().keys().get(0).id();
                 gate.await(10, TimeUnit.SECONDS);
                 for (int i = 0; i < ANSWERS_PER_THREAD; i++) {
-                    route.budgets().answered(key, Optional.of("alice"), TOKENS_PER_ANSWER);
+                    route.budgets().clientAnswered(Optional.of("alice"), TOKENS_PER_ANSWER);
+                    route.budgets().keyAnswered(key, TOKENS_PER_ANSWER);
                 }
                 return null;
             }));

@@ -176,7 +176,7 @@ public final class FakeUpstream implements AutoCloseable {
             stream.releaseAll();
         }
         try {
-            JettyStop.stop(server, connector);
+            JettyStop.stopWithin(server, connector);
         } catch (Exception e) {
             throw new IllegalStateException("could not stop the fake upstream", e);
         }

@@ -29,6 +29,11 @@ final class JettyStop {
     /** Closes {@code connector}'s connections from this thread, then stops {@code server}, waiting at most {@link #WAIT}. */
     static void stop(Server server, ServerConnector connector) throws Exception {
         closeConnections(connector);
+        stopWithin(server, connector);
+    }
+
+    /** Stops {@code server} (its connections closed already), waiting at most {@link #WAIT}. */
+    static void stopWithin(Server server, ServerConnector connector) throws Exception {
         FutureTask<Void> stop = new FutureTask<>(() -> {
             server.stop();
             return null;
