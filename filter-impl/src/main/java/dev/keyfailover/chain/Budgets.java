@@ -2,8 +2,11 @@ package dev.keyfailover.chain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.keyfailover.pool.BudgetCounts;
 import dev.keyfailover.pool.Key;
@@ -30,7 +33,7 @@ public final class Budgets {
 
     /** No budget at all. */
     public static final Budgets NONE = new Budgets("", Optional.empty(), Optional.empty(), null, null,
-            Clock.systemUTC(), FailoverEvents.NONE);
+            Clock.systemUTC(), FailoverEvents.NONE, List::of);
 
     private final String route;
     private final Optional<Budget> keyBudget;
@@ -39,9 +42,11 @@ public final class Budgets {
     private final KeyBudgets keys;
     private final Clock clock;
     private final FailoverEvents events;
+    /** The names of the route's client tokens as they stand (a tokens file may change them). */
+    private final Supplier<List<String>> clientNames;
 
     private Budgets(String route, Optional<Budget> keyBudget, Optional<Budget> clientBudget, BudgetCounts counts,
-                    KeyBudgets keys, Clock clock, FailoverEvents events) {
+                    KeyBudgets keys, Clock clock, FailoverEvents events, Supplier<List<String>> clientNames) {
         this.route = route;
         this.keyBudget = keyBudget;
         this.clientBudget = clientBudget;
@@ -49,6 +54,7 @@ public final class Budgets {
         this.keys = keys;
         this.clock = clock;
         this.events = events;
+        this.clientNames = clientNames;
     }
 
     /**
@@ -59,11 +65,17 @@ public final class Budgets {
      */
     public static Budgets of(String route, UsageSettings usage, KeyPool pool, BudgetCounts counts, Clock clock,
                              FailoverEvents events) {
+        return of(route, usage, pool, counts, clock, events, ClientAccess.open());
+    }
+
+    /** As above, for a route whose clients {@code access} names (their budgets shown by {@link #clientsSpending()}). */
+    public static Budgets of(String route, UsageSettings usage, KeyPool pool, BudgetCounts counts, Clock clock,
+                             FailoverEvents events, ClientAccess access) {
         if (pool == null || usage.keyBudget().isEmpty() && usage.clientBudget().isEmpty()) {
             return NONE;
         }
         return new Budgets(route, usage.keyBudget(), usage.clientBudget(), Objects.requireNonNull(counts, "counts"),
-                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route), events));
+                new KeyBudgets(pool), clock, FailoverEvents.both(new FailoverLog(route), events), access::clientNames);
     }
 
     /**
@@ -131,6 +143,20 @@ public final class Budgets {
     /** What the client of this name spent in the current window; empty without a client budget. */
     public Optional<Spending> client(String name) {
         return clientBudget.map(budget -> spending(budget, clientOwner(name)));
+    }
+
+    /**
+     * The route's clients, by name, that spent some of their budget in the current window: also a
+     * client whose every answer a fallback route served (behaviour.md §16), which the route's own
+     * usage does not list, and, with a shared store, one only another node counted. For the status
+     * surface: a count looked up per client token.
+     */
+    public List<String> clientsSpending() {
+        if (clientBudget.isEmpty()) {
+            return List.of();
+        }
+        LocalDate window = clientBudget.get().windowStart(clock.instant());
+        return clientNames.get().stream().filter(name -> counts.spent(clientOwner(name), window) > 0).toList();
     }
 
     /** Whether the key cools because its budget is spent (its reason on the status surface). */

@@ -88,7 +88,8 @@ final class RouteAssembly {
         ClientAccess access = ClientAccess.of(provider.name(), config.access(), clock);
         RouteMeters meters = registry == null ? RouteMeters.none()
                 : RouteMeters.register(registry, provider.name(), pool, config.fallback().routes(), access.clientNames());
-        Budgets budgets = Budgets.of(provider.name(), config.usage(), pool, store.budgetCounts(), clock, meters.events());
+        Budgets budgets = Budgets.of(provider.name(), config.usage(), pool, store.budgetCounts(), clock, meters.events(),
+                access);
         ProviderClient client;
         try {
             RouteChain chain = new RouteChain(config.bodyLimits(), config.client(), config.retries(),

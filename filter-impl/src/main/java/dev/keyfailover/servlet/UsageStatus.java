@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.keyfailover.chain.Budgets;
 import dev.keyfailover.chain.Jsons;
@@ -53,11 +54,24 @@ final class UsageStatus {
         return entry;
     }
 
-    /** By client name, those that sent a request with a client token. */
+    /**
+     * By client name, those that sent a request with a client token, and those that spent of this
+     * route's {@code clientBudget} through its fallback routes alone (no usage here: the serving
+     * route's).
+     */
     static JsonObjectBuilder clients(UsageLedger ledger) {
         JsonObjectBuilder clients = Jsons.objectBuilder();
-        ledger.clients().forEach((name, usage) -> clients.add(name, json(usage, ledger.budgets().client(name))));
+        rows(ledger).forEach((name, usage) -> clients.add(name, json(usage, ledger.budgets().client(name))));
         return clients;
+    }
+
+    /** The clients of the route's status: its usage's, and the names with a count in its client budget (§16). */
+    private static Map<String, UsageSnapshot> rows(UsageLedger ledger) {
+        Map<String, UsageSnapshot> rows = new TreeMap<>(ledger.clients());
+        for (String name : ledger.budgets().clientsSpending()) {
+            rows.putIfAbsent(name, UsageSnapshot.NONE);
+        }
+        return rows;
     }
 
     /** The cells of a key's usage. */
@@ -68,9 +82,9 @@ final class UsageStatus {
                 + budgetCell(ledger.budgets().key(key.fingerprint()));
     }
 
-    /** A table of the clients' usage, when any client sent a request with a token. */
+    /** A table of the clients' usage and budgets, when any client used the route or spent of its budget. */
     static void clientsTable(UsageLedger ledger, PrintWriter out) {
-        Map<String, UsageSnapshot> clients = ledger.clients();
+        Map<String, UsageSnapshot> clients = rows(ledger);
         if (clients.isEmpty()) {
             return;
         }

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyId;
@@ -15,7 +17,9 @@ import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.pool.KeyWalk;
 import dev.keyfailover.pool.LocalKeyStateStore;
 import dev.keyfailover.pool.Sleeper;
+import dev.keyfailover.settings.AccessSettings;
 import dev.keyfailover.settings.Budget;
+import dev.keyfailover.settings.ClientToken;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.UsageSettings;
 import dev.keyfailover.testing.MutableClock;
@@ -166,6 +170,26 @@ class BudgetsTest {
         assertThat(budgets.key(first.fingerprint()).orElseThrow().spent()).isEqualTo(30);
         assertThat(budgets.key(second.fingerprint()).orElseThrow().spent()).isZero();
         assertThat(budgets.client("alice").orElseThrow().spent()).isEqualTo(20);
+    }
+
+    @Test
+    void theClientsShownWithTheirBudgetAreThoseWithACountInTheCurrentWindow() {
+        // §16: alice's and carol's answers were a fallback route's (only their client budget counts here).
+        ClientAccess access = ClientAccess.of("openai", new AccessSettings(Stream.of("alice", "bob", "carol")
+                .map(name -> new ClientToken(name, ClientToken.sha256("tok-" + name), Set.of())).toList(),
+                AccessSettings.Byok.DENY, Optional.empty(), 20, List.of()), clock);
+        UsageSettings usage = new UsageSettings(UsageSettings.StreamUsage.OFF, 100, Optional.empty(),
+                Optional.of(Budget.parse("100 tokens per day")));
+        Budgets budgets = Budgets.of("openai", usage, pool, LocalKeyStateStore.INSTANCE.budgetCounts(), clock, events,
+                access);
+
+        budgets.clientAnswered(Optional.of("carol"), 5);
+        budgets.clientAnswered(Optional.of("alice"), 20);
+
+        assertThat(budgets.clientsSpending()).containsExactly("alice", "carol");
+        clock.advance(Duration.ofHours(2)); // midnight UTC: nothing counted in the new window yet
+        assertThat(budgets.clientsSpending()).isEmpty();
+        assertThat(budgets(null, null).clientsSpending()).isEmpty();
     }
 
     @Test

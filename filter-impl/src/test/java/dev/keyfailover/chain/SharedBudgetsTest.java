@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -15,13 +16,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import dev.keyfailover.pool.JCacheKeyStateStore;
 import dev.keyfailover.pool.KeyId;
 import dev.keyfailover.pool.KeyPool;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.pool.Sleeper;
+import dev.keyfailover.settings.AccessSettings;
 import dev.keyfailover.settings.Budget;
+import dev.keyfailover.settings.ClientToken;
 import dev.keyfailover.settings.PoolSettings;
 import dev.keyfailover.settings.UsageSettings;
 import dev.keyfailover.testing.ClusterMember;
@@ -89,7 +93,10 @@ class SharedBudgetsTest {
         KeyPool pool = new KeyPool("budgeted", SECRETS, clock, PoolSettings.defaults(), Sleeper.THREAD, store);
         UsageSettings usage = new UsageSettings(UsageSettings.StreamUsage.INJECT, 100,
                 Optional.of(Budget.parse("1000 tokens per day")), Optional.of(Budget.parse("100 requests per day")));
-        return new Route(pool, Budgets.of("budgeted", usage, pool, store.budgetCounts(), clock, events));
+        ClientAccess access = ClientAccess.of("budgeted", new AccessSettings(Stream.of("alice", "bob")
+                .map(name -> new ClientToken(name, ClientToken.sha256("tok-" + name), Set.of())).toList(),
+                AccessSettings.Byok.DENY, Optional.empty(), 20, List.of()), clock);
+        return new Route(pool, Budgets.of("budgeted", usage, pool, store.budgetCounts(), clock, events, access));
     }
 
     @Test
@@ -134,6 +141,8 @@ class SharedBudgetsTest {
         Route restarted = routeOn(members.get(2), cacheName);
         assertThat(restarted.budgets().key(fingerprint).orElseThrow().spent()).isEqualTo(answers * TOKENS_PER_ANSWER);
         assertThat(restarted.budgets().clientSpentUntil("alice")).contains(Instant.parse("2026-03-02T00:00:00Z"));
+        // The status lists alice with the shared count, though this route counted none of her answers.
+        assertThat(restarted.budgets().clientsSpending()).containsExactly("alice");
         assertThat(restarted.budgets().keyCoolsForBudget(restarted.pool().keys().get(0))).isTrue();
         assertThat(restarted.pool().walk(null).next()).isSameAs(restarted.pool().keys().get(1));
     }

@@ -3,6 +3,7 @@ package dev.keyfailover.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +18,8 @@ import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.MutableClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +66,32 @@ class ClientBudgetThroughFallbackTest {
         second.putAll(backupParams);
         server = AppServer.builder().attribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock)
                 .attribute(RouteLifecycle.METER_REGISTRY_ATTRIBUTE, meters)
-                .route("openai", first).route("backup", second).start();
+                .route("openai", first).route("backup", second).statusPage().start();
     }
 
     private HttpResponse<String> chat(String route) throws Exception {
         return client.send(HttpRequest.newBuilder(server.uri(route + "/v1/chat/completions"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + ALICE)
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The {@code clients} of the route's entry in {@code /status.json}. */
+    private JsonObject clients(String route) throws Exception {
+        String json = client.send(HttpRequest.newBuilder(server.uri("status.json")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return Json.createReader(new StringReader(json)).readObject().getJsonArray("providers")
+                .getValuesAs(JsonObject.class).stream().filter(entry -> entry.getString("name").equals(route))
+                .findFirst().orElseThrow().getJsonObject("clients");
+    }
+
+    /** The route's section of the status page: from its heading to the next route's. */
+    private String pageSection(String route) throws Exception {
+        String page = client.send(HttpRequest.newBuilder(server.uri("status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        int start = page.indexOf("<h2 class=\"provider\">" + route + "</h2>");
+        assertThat(start).isNotNegative();
+        int end = page.indexOf("<h2 class=\"provider\">", start + 1);
+        return page.substring(start, end < 0 ? page.length() : end);
     }
 
     /** Alice's requests the route {@code provider} served; counted after the answer's usage was. */
@@ -127,5 +149,35 @@ class ClientBudgetThroughFallbackTest {
         await().untilAsserted(() -> assertThat(served("backup")).isEqualTo(1));
         assertThat(chat("backup").statusCode()).isEqualTo(429);
         assertThat(backup.requests()).hasSize(3);
+    }
+
+    @Test
+    void theCalledRoutesStatusShowsTheBudgetOfAClientOnlyItsFallbackServed() throws Exception {
+        start(Map.of("clientBudget", "3 requests per day"), Map.of());
+
+        assertThat(chat("openai").headers().firstValue("X-Keyfailover-Route")).hasValue("backup");
+        assertThat(chat("openai").headers().firstValue("X-Keyfailover-Route")).hasValue("backup");
+        await().untilAsserted(() -> assertThat(served("openai")).isEqualTo(2));
+
+        // openai served none of alice's answers: no usage of hers there, but the budget that will refuse her.
+        assertThat(clients("openai").keySet()).containsExactly("alice");
+        assertThat(clients("openai").getJsonObject("alice").toString()).isEqualTo("{\"tokensToday\":0,"
+                + "\"requestsToday\":0,\"tokens\":0,\"requests\":0,\"budget\":{\"budget\":\"3 requests per day\","
+                + "\"amount\":3,\"spent\":2,\"isSpent\":false,\"resets\":\"2026-03-02T00:00:00Z\"}}");
+        assertThat(pageSection("openai")).contains("<tr><td>alice</td><td>0 (0)</td><td>0 (0)</td>"
+                + "<td class=\"budget\">2 of 3 requests per day, resets 2026-03-02T00:00:00Z</td></tr>");
+        // Her usage is the serving route's, without a budget there.
+        assertThat(clients("backup").getJsonObject("alice").getInt("requests")).isEqualTo(2);
+        assertThat(clients("backup").getJsonObject("alice").containsKey("budget")).isFalse();
+
+        assertThat(chat("openai").statusCode()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(served("openai")).isEqualTo(3));
+        assertThat(clients("openai").getJsonObject("alice").getJsonObject("budget").getBoolean("isSpent")).isTrue();
+        assertThat(pageSection("openai")).contains("3 of 3 requests per day (spent), resets 2026-03-02T00:00:00Z");
+        assertThat(chat("openai").statusCode()).isEqualTo(429);
+
+        clock.advance(java.time.Duration.ofHours(1)); // a new window: nothing counted in it, no row
+        assertThat(clients("openai").keySet()).isEmpty();
+        assertThat(pageSection("openai")).doesNotContain("alice");
     }
 }

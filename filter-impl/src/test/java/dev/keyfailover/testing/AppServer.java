@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.keyfailover.servlet.KeyFailoverServlet;
+import dev.keyfailover.servlet.StatusServlet;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -51,6 +52,7 @@ public final class AppServer implements AutoCloseable {
         private final Map<String, Map<String, String>> routes = new LinkedHashMap<>();
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private final Map<String, Object> attributes = new LinkedHashMap<>();
+        private boolean statusPage;
 
         private Builder() {
         }
@@ -64,6 +66,12 @@ public final class AppServer implements AutoCloseable {
         /** A servlet of the test's own at {@code pathSpec}, e.g. an upstream at {@code /upstream/*}. */
         public Builder servlet(String pathSpec, HttpServlet servlet) {
             servlets.put(pathSpec, servlet);
+            return this;
+        }
+
+        /** The status page at {@code /status} and {@code /status.json}, readable by anyone ({@link ProxyServer#STATUS_PARAMS}). */
+        public Builder statusPage() {
+            statusPage = true;
             return this;
         }
 
@@ -86,6 +94,13 @@ public final class AppServer implements AutoCloseable {
                 holder.setInitParameters(route.getValue());
                 holder.setInitOrder(++order);
                 context.addServlet(holder, "/" + route.getKey() + "/*");
+            }
+            if (statusPage) {
+                ServletHolder status = new ServletHolder("status", StatusServlet.class);
+                status.setInitParameters(ProxyServer.STATUS_PARAMS);
+                status.setInitOrder(++order);
+                context.addServlet(status, "/status");
+                context.addServlet(status, "/status.json");
             }
             servlets.forEach((pathSpec, servlet) -> context.addServlet(new ServletHolder(servlet), pathSpec));
             server.setHandler(context);
