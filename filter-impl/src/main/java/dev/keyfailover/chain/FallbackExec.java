@@ -1,13 +1,11 @@
 package dev.keyfailover.chain;
 
 import java.io.IOException;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
-import dev.keyfailover.api.RetryHints;
 import dev.keyfailover.settings.FallbackSettings;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -16,9 +14,6 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Fallback routes (behaviour.md §18), in the chain of a route that names some: a pool request
@@ -31,32 +26,27 @@ import org.slf4j.event.Level;
  */
 final class FallbackExec implements ExecChainHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FallbackExec.class);
-
     private final Provider provider;
     private final FallbackSettings settings;
     private final FallbackTargets targets;
-    private final Set<Integer> transientStatuses;
+    private final FallbackTriggers triggers;
     private final Breakers breakers;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final FailoverEvents events;
-    /** Per request, so throttled: by the fallback route's name and why it was skipped. */
-    private final LogThrottles skipped;
-    /** By the fallback route's name and the exception's class. */
-    private final LogThrottles failed;
+    /** A fallback route skipped or failing: per request, so throttled. */
+    private final FallbackWarnings warnings;
 
     /** @param lines the route's throttled lines (a fallback route skipped or failing) */
-    FallbackExec(Provider provider, FallbackPlan plan, java.time.Clock clock, ThrottledLines lines,
+    FallbackExec(Provider provider, FallbackPlan plan, Clock clock, ThrottledLines lines,
                  FailoverEvents events) {
         this.provider = provider;
         this.settings = plan.settings();
         this.targets = plan.targets();
-        this.transientStatuses = plan.transientStatuses();
+        this.triggers = new FallbackTriggers(settings, plan.transientStatuses());
         this.breakers = new Breakers(settings.breakerThreshold(), settings.breakerCooldown(), clock);
         this.clock = clock;
         this.events = FailoverEvents.both(new FailoverLog(provider.name()), events);
-        this.skipped = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
-        this.failed = lines.throttles(clock, LOG, Level.WARN, provider.name(), "fallback route ");
+        this.warnings = new FallbackWarnings(provider.name(), clock, lines);
     }
 
     @Override
@@ -93,7 +83,7 @@ final class FallbackExec implements ExecChainHandler {
                 }
                 throw e;
             }
-            FallbackReason reason = reasonOf(answer, exchange);
+            FallbackReason reason = triggers.reasonOf(answer, exchange);
             judged = count(model, reason, exchange);
             if (reason == null) {
                 return answer;
@@ -150,31 +140,6 @@ final class FallbackExec implements ExecChainHandler {
         }
     }
 
-    /** Why this answer sends the request to a fallback; {@code null} when it goes to the client. */
-    private FallbackReason reasonOf(ClassicHttpResponse answer, Exchange exchange) throws IOException {
-        if (exchange.origin() == Exchange.Origin.EXHAUSTION) {
-            return FallbackReason.EXHAUSTED;
-        }
-        if (exchange.origin() != Exchange.Origin.UPSTREAM) {
-            return null;
-        }
-        int status = answer.getCode();
-        if (transientStatuses.contains(status)) {
-            return FallbackReason.TRANSIENT;
-        }
-        if (settings.onStatuses().contains(status)) {
-            return FallbackReason.FALLBACK_ON;
-        }
-        if (status >= 400 && !settings.onCodes().isEmpty()) {
-            for (String code : ErrorCodes.of(ErrorBodies.peek(answer))) {
-                if (settings.onCodes().contains(code)) {
-                    return FallbackReason.FALLBACK_ON;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Each fallback route in turn, until one serves: its answer, or {@code null} when none did.
      *
@@ -185,25 +150,18 @@ final class FallbackExec implements ExecChainHandler {
     private ClassicHttpResponse fallBack(ClassicHttpRequest request, HttpContext first, Exchange exchange,
                                          String model, FallbackReason reason, ClassicHttpResponse own)
             throws HttpException {
-        Duration soonest = own == null ? null : RetryHints.advisedWait(own, clock.instant()).orElse(null);
+        SoonestRetryAfter soonest = new SoonestRetryAfter(own, clock);
         for (String name : settings.routes()) {
             Optional<FallbackTarget> target = targets.find(name);
             if (target.isEmpty()) {
-                long leftOut = skipped.occurred("'" + name + "' is not running; skipped");
-                if (leftOut != LogThrottle.COUNTED) {
-                    LOG.warn("{}: fallback route '{}' is not running; skipped{}", provider.name(), name,
-                            LogThrottle.summary(leftOut));
-                }
+                warnings.notRunning(name);
                 continue;
             }
             String renamed = target.get().settings().renamed(model);
-            ClassicHttpRequest sent = ModelRename.forTarget(request, exchange, target.get(), model, renamed);
+            ClassicHttpRequest sent = ModelRename.forTarget(request, exchange, target.get(), model, renamed,
+                    FallbackHandOver.asksUsage(first));
             if (sent == null) {
-                long leftOut = skipped.occurred("'" + name + "': the model lies too deep to rename; skipped");
-                if (leftOut != LogThrottle.COUNTED) {
-                    LOG.warn("{}: the model of this request lies too deep in its body to rename for fallback route "
-                            + "'{}'; skipped{}", provider.name(), name, LogThrottle.summary(leftOut));
-                }
+                warnings.tooDeepToRename(name);
                 continue;
             }
             events.fallback(name, reason);
@@ -216,35 +174,25 @@ final class FallbackExec implements ExecChainHandler {
                 answer = target.get().client().executeOpen(null, sent, context);
             } catch (IOException e) {
                 FallbackHandOver.countAttempts(exchange, fallback);
-                long leftOut = failed.occurred("'" + name + "' failed: " + e.getClass().getName());
-                if (leftOut != LogThrottle.COUNTED) {
-                    LOG.warn("{}: fallback route '{}' failed: {}{}", provider.name(), name, e.toString(),
-                            LogThrottle.summary(leftOut));
-                }
+                warnings.failed(name, e);
                 continue;
             }
             FallbackHandOver.countAttempts(exchange, fallback);
             FallbackReason again;
             try {
-                again = reasonOf(answer, fallback);
+                again = triggers.reasonOf(answer, fallback);
             } catch (IOException e) {
                 FailedAttempts.release(answer, null);
                 continue;
             }
             if (again == null) {
-                FallbackHandOver.served(exchange, fallback,
-                        renamed != null && !renamed.equals(model) ? renamed : null);
+                FallbackHandOver.served(exchange, fallback, renamed != null && !renamed.equals(model) ? renamed : null);
+                FallbackHandOver.servedUsage(first, context);
                 return answer;
             }
-            ClassicHttpResponse refused = FailedAttempts.detach(answer, null);
-            Duration wait = refused == null ? null : RetryHints.advisedWait(refused, clock.instant()).orElse(null);
-            if (wait != null && soonest != null && wait.compareTo(soonest) < 0) {
-                soonest = wait;
-            }
+            soonest.refused(FailedAttempts.detach(answer, null));
         }
-        if (own != null && soonest != null && own.containsHeader("Retry-After")) {
-            own.setHeader("Retry-After", Long.toString(soonest.toSeconds() + (soonest.toMillisPart() > 0 ? 1 : 0)));
-        }
+        soonest.applyTo(own);
         return null;
     }
 }

@@ -28,9 +28,11 @@ final class ModelRename {
      *
      * @param model the model the client asked for; {@code null} when it named none
      * @param renamed the model the target asks its provider for
+     * @param asksUsage the request's own route asked the stream for its usage ({@link UsageExec}):
+     *     a renamed body, made from the client's bytes, asks too
      */
     static ClassicHttpRequest forTarget(ClassicHttpRequest request, Exchange exchange, FallbackTarget target,
-                                        String model, String renamed) {
+                                        String model, String renamed, boolean asksUsage) {
         String base = target.baseUrl().startsWith("/") ? exchange.serverOrigin() + target.baseUrl() : target.baseUrl();
         ClassicRequestBuilder copy = ClassicRequestBuilder.copy(request);
         String uri = base + exchange.pathAndQuery();
@@ -38,7 +40,7 @@ final class ModelRename {
             return copy.setUri(URI.create(uri)).build();
         }
         ModelSource source = target.provider().modelSource();
-        HttpEntity body = renamedBody(exchange.body(), source.bodyField(), renamed, request.getEntity());
+        HttpEntity body = renamedBody(exchange.body(), source.bodyField(), renamed, request.getEntity(), asksUsage);
         if (body != null) {
             return copy.setUri(URI.create(uri)).setEntity(body).build();
         }
@@ -46,7 +48,8 @@ final class ModelRename {
         return path == null ? null : copy.setUri(URI.create(path)).build();
     }
 
-    private static HttpEntity renamedBody(ReplayableBody body, String field, String renamed, HttpEntity original) {
+    private static HttpEntity renamedBody(ReplayableBody body, String field, String renamed, HttpEntity original,
+                                          boolean asksUsage) {
         if (body == null || field == null || body.bytes() == null) {
             return null;
         }
@@ -61,7 +64,9 @@ final class ModelRename {
         out.write(value, 0, value.length);
         out.write(bytes, found.end(), bytes.length - found.end());
         String type = original.getContentType();
-        return new ByteArrayEntity(out.toByteArray(), type == null ? null : ContentType.parseLenient(type),
+        // The request's route asked only a body without stream_options, so the renamed one has none either.
+        byte[] sent = asksUsage ? StreamOptions.withUsage(out.toByteArray()) : out.toByteArray();
+        return new ByteArrayEntity(sent, type == null ? null : ContentType.parseLenient(type),
                 original.getContentEncoding());
     }
 
