@@ -62,13 +62,8 @@ public final class Budgets {
      *
      * @param pool the route's pool, {@code null} without one (then no answer is a key's to count)
      * @param events told when a key spends its budget (the log always)
+     * @param access the route's clients (their budgets shown by {@link #clientsSpending()})
      */
-    public static Budgets of(String route, UsageSettings usage, KeyPool pool, BudgetCounts counts, Clock clock,
-                             FailoverEvents events) {
-        return of(route, usage, pool, counts, clock, events, ClientAccess.open());
-    }
-
-    /** As above, for a route whose clients {@code access} names (their budgets shown by {@link #clientsSpending()}). */
     public static Budgets of(String route, UsageSettings usage, KeyPool pool, BudgetCounts counts, Clock clock,
                              FailoverEvents events, ClientAccess access) {
         if (pool == null || usage.keyBudget().isEmpty() && usage.clientBudget().isEmpty()) {

@@ -49,7 +49,8 @@ class BudgetsTest {
     private Budgets budgets(String keyBudget, String clientBudget) {
         UsageSettings usage = new UsageSettings(UsageSettings.StreamUsage.OFF, 100,
                 Optional.ofNullable(keyBudget).map(Budget::parse), Optional.ofNullable(clientBudget).map(Budget::parse));
-        return Budgets.of("openai", usage, pool, LocalKeyStateStore.INSTANCE.budgetCounts(), clock, events);
+        return Budgets.of("openai", usage, pool, LocalKeyStateStore.INSTANCE.budgetCounts(), clock, events,
+                ClientAccess.open());
     }
 
     private Key next(String model) {
