@@ -82,7 +82,7 @@ public class AdminKeysServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         String[] path = request.getPathInfo() == null ? new String[0] : request.getPathInfo().substring(1).split("/", -1);
         String routeName = AdminAnswers.printable(request.getParameter("route"));
-        String fingerprint = path.length > 1 ? AdminAnswers.printable(path[1]) : "";
+        String fingerprint = path.length > 1 ? AdminAnswers.keyReference(path[1]) : "";
         String verb = request.getMethod().equals("DELETE") ? "remove"
                 : path.length == 1 ? "add" : path.length == 3 ? AdminAnswers.printable(path[2]) : "?";
         String what = verb + (fingerprint.isEmpty() ? "" : " of key " + fingerprint) + " on route '" + routeName + "'";
@@ -111,8 +111,12 @@ public class AdminKeysServlet extends HttpServlet {
             KeyAdds.add(route.get(), request, action);
             return;
         }
-        Optional<Key> key = fingerprint.matches("[0-9a-f]{" + KeyFingerprint.LENGTH + "}")
-                ? route.get().pool().find(fingerprint) : Optional.empty();
+        if (!AdminAnswers.isFingerprint(fingerprint)) {
+            action.refuse(404, "'" + fingerprint + "' is not a fingerprint: a key is addressed by the first "
+                    + KeyFingerprint.LENGTH + " hex digits of its SHA-256, as GET keys?route=<route> lists them");
+            return;
+        }
+        Optional<Key> key = route.get().pool().find(fingerprint);
         if (key.isEmpty()) {
             action.refuse(404, "no key of route '" + routeName + "' has the fingerprint '" + fingerprint + "'");
             return;

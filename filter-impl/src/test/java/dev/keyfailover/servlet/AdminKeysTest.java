@@ -212,6 +212,20 @@ class AdminKeysTest {
                 .isEqualTo(404);
     }
 
+    /** An administrator who pastes the key itself where its fingerprint belongs: refused, the key in no answer or log line. */
+    @Test
+    void aKeyGivenWhereItsFingerprintBelongsIsRefusedWithoutEchoingIt() throws Exception {
+        HttpResponse<String> removed = send("DELETE", "keys/" + K2 + "?route=openai", BEARER, null, null);
+        HttpResponse<String> disabled = send("POST", "keys/" + K1 + "/disable?route=openai", BEARER, null, null);
+
+        assertThat(removed.statusCode()).isEqualTo(404);
+        assertThat(removed.body()).contains("not a fingerprint", "sk-a…0002").doesNotContain(K2);
+        assertThat(disabled.statusCode()).isEqualTo(404);
+        assertThat(CapturedLogs.allText()).contains("remove of key sk-a…0002", "disable of key sk-a…0001")
+                .doesNotContain(K1).doesNotContain(K2);
+        assertThat(fingerprints()).hasSize(2);
+    }
+
     @Test
     void theLastKeyOfAPoolIsNotRemoved() throws Exception {
         assertThat(send("DELETE", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null).statusCode())
