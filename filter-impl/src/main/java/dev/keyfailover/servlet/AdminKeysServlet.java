@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.keyfailover.chain.Jsons;
 import dev.keyfailover.pool.Key;
@@ -49,8 +50,7 @@ public class AdminKeysServlet extends HttpServlet {
         }
         Optional<ProxyRoute> route = route(request);
         if (route.isEmpty()) {
-            AdminAnswers.problem(response, 404, "no route with a key pool is named '"
-                    + AdminAnswers.printable(request.getParameter("route")) + "'");
+            AdminAnswers.problem(response, 404, noSuchRoute(request));
             return;
         }
         KeyPool pool = route.get().pool();
@@ -104,7 +104,7 @@ public class AdminKeysServlet extends HttpServlet {
         }
         Optional<ProxyRoute> route = route(request);
         if (route.isEmpty()) {
-            action.refuse(404, "no route with a key pool is named '" + routeName + "'");
+            action.refuse(404, noSuchRoute(request));
             return;
         }
         if (add) {
@@ -122,6 +122,17 @@ public class AdminKeysServlet extends HttpServlet {
             return;
         }
         KeyActions.run(route.get(), key.get(), verb, request, action);
+    }
+
+    /** Why no route was found, with the names that would have been: an administrator's typo is common. */
+    private String noSuchRoute(HttpServletRequest request) {
+        String name = request.getParameter("route");
+        String names = RouteRegistry.of(getServletContext()).routes().stream()
+                .filter(candidate -> candidate.keys().isPresent()).map(candidate -> candidate.provider().name())
+                .collect(Collectors.joining(", "));
+        return (name == null || name.isEmpty() ? "the parameter route is missing (?route=<route>)"
+                : "no route with a key pool is named '" + AdminAnswers.printable(name) + "'")
+                + "; routes with a key pool: " + (names.isEmpty() ? "none" : names);
     }
 
     private Optional<ProxyRoute> route(HttpServletRequest request) {

@@ -212,6 +212,20 @@ class AdminKeysTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void aMissingOrMistypedRouteIsAnsweredWithTheRoutesThatHaveAPool() throws Exception {
+        HttpResponse<String> missing = send("GET", "keys", null, null, null);
+        HttpResponse<String> mistyped = send("POST", "keys/" + KeyFingerprint.of(K1) + "/disable?route=opneai", BEARER,
+                null, null);
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).getJsonObject("error").getString("message"))
+                .isEqualTo("the parameter route is missing (?route=<route>); routes with a key pool: openai");
+        assertThat(mistyped.statusCode()).isEqualTo(404);
+        assertThat(json(mistyped).getJsonObject("error").getString("message"))
+                .isEqualTo("no route with a key pool is named 'opneai'; routes with a key pool: openai");
+    }
+
     /** An administrator who pastes the key itself where its fingerprint belongs: refused, the key in no answer or log line. */
     @Test
     void aKeyGivenWhereItsFingerprintBelongsIsRefusedWithoutEchoingIt() throws Exception {
