@@ -44,6 +44,13 @@ public class AdminKeysServlet extends HttpServlet {
         if (!access.mayRead(request, response)) {
             return;
         }
+        if (request.getPathInfo() != null && request.getPathInfo().startsWith("/keys/")) {
+            // A key's own resource: its actions, never a GET (behaviour.md §13).
+            response.setHeader("Allow", "POST, DELETE");
+            AdminAnswers.problem(response, 405, "admin actions are POST keys/{fingerprint}/{disable|enable|test|reset} "
+                    + "or DELETE keys/{fingerprint}; GET keys?route=<route> lists a route's keys");
+            return;
+        }
         if (!"/keys".equals(request.getPathInfo())) {
             AdminAnswers.problem(response, 404, "GET keys?route=<route> lists a route's keys");
             return;

@@ -212,6 +212,20 @@ class AdminKeysTest {
                 .isEqualTo(404);
     }
 
+    /** §13: an action is a POST or a DELETE; one asked for with GET is refused as a method the resource does not allow. */
+    @Test
+    void anActionAskedForWithGetIsAMethodNotAllowed() throws Exception {
+        HttpResponse<String> disable = send("GET", "keys/" + KeyFingerprint.of(K1) + "/disable?route=openai", BEARER,
+                null, null);
+        HttpResponse<String> remove = send("GET", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null);
+
+        assertThat(disable.statusCode()).isEqualTo(405);
+        assertThat(disable.headers().firstValue("Allow")).hasValue("POST, DELETE");
+        assertThat(json(disable).getJsonObject("error").getString("message")).contains("POST");
+        assertThat(remove.statusCode()).isEqualTo(405);
+        assertThat(proxy.route().pool().snapshot().get(0).state()).isEqualTo(KeyState.VALID);
+    }
+
     @Test
     void aMissingOrMistypedRouteIsAnsweredWithTheRoutesThatHaveAPool() throws Exception {
         HttpResponse<String> missing = send("GET", "keys", null, null, null);
