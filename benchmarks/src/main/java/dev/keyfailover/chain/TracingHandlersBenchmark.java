@@ -57,7 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class TracingHandlersBenchmark {
 
-    private static final KeyId KEY = new KeyId(0, "sk-b…0001");
+    private static final KeyId KEY = new KeyId(0, "sk-b…0001", "0123456789abcdef");
     private static final byte[] CHAT = "{\"model\":\"gpt-4o\",\"messages\":[]}".getBytes();
     private static final AttemptReport SERVED = AttemptReport.answered(KEY, 200, KeyVerdict.ACCEPT, false, false, 0,
             false);

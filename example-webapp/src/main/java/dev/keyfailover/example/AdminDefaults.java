@@ -1,13 +1,15 @@
 package dev.keyfailover.example;
 
+import dev.keyfailover.servlet.KeyFailoverServlet;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who may read {@code /status} and {@code /metrics} and reset keys in the example (behaviour.md
- * §13). In demo mode (every {@code *_BASE_URL} unset: the built-in demo upstream and its demo
- * keys) the status is public and actions are open, and the log says so. Otherwise
+ * §13). In demo mode (every {@code *_BASE_URL} unset and every route on the built-in demo upstream
+ * with its demo keys) the status is public and actions are open, and the log says so. Otherwise
  * {@code KEYFAILOVER_STATUS_ACCESS} (default {@code protected}) and {@code KEYFAILOVER_ADMIN_TOKEN}
  * (the admin token, at least 32 characters) decide, or the container roles
  * {@code keyfailover-admin} and {@code keyfailover-viewer}.
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 final class AdminDefaults {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
+    private static final String DEMO_UPSTREAM = "/demo-upstream/";
     private static final String[] BASE_URLS = {"OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "GEMINI_BASE_URL",
         "OPENAI_FALLBACK_BASE_URL"};
 
@@ -24,7 +27,7 @@ final class AdminDefaults {
     static void apply(ServletContext context) {
         String token = environment("KEYFAILOVER_ADMIN_TOKEN");
         context.setInitParameter("keyfailover.adminToken", token == null ? "" : token);
-        if (demo()) {
+        if (demo(context)) {
             context.setInitParameter("keyfailover.statusAccess", "public");
             context.setInitParameter("keyfailover.adminAccess", "open");
             LOG.warn("demo mode (no *_BASE_URL set): /status, /status.json and /metrics are public and anyone may "
@@ -37,9 +40,21 @@ final class AdminDefaults {
         context.setInitParameter("keyfailover.adminAccess", "protected");
     }
 
-    private static boolean demo() {
+    /**
+     * No {@code *_BASE_URL} set, and every proxy route goes to the demo upstream: a provider given
+     * keys alone ({@code GEMINI_API_KEYS}, {@code GROQ_API_KEYS}, ...) goes to its preset address
+     * with real keys, which no demo mode may open to anyone.
+     */
+    private static boolean demo(ServletContext context) {
         for (String name : BASE_URLS) {
             if (environment(name) != null) {
+                return false;
+            }
+        }
+        for (ServletRegistration route : context.getServletRegistrations().values()) {
+            String baseUrl = route.getInitParameter("baseUrl");
+            if (KeyFailoverServlet.class.getName().equals(route.getClassName())
+                    && (baseUrl == null || !baseUrl.startsWith(DEMO_UPSTREAM))) {
                 return false;
             }
         }

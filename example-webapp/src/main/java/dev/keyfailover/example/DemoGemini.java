@@ -19,7 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The demo upstream's Gemini API (native, behaviour.md §15), at {@code /demo-upstream/gemini}:
  * {@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent} (server-sent
- * events with {@code ?alt=sse}, else one JSON array), the key in {@code x-goog-api-key} (or, as
+ * events with {@code ?alt=sse}, else one JSON array), {@code GET /v1beta/models} (the model list), the key in {@code x-goog-api-key} (or, as
  * Google also takes it, {@code ?key=}). By what the key contains, in Google's own error shape:
  * <ul>
  *   <li>{@code perminute}: 429 {@code RESOURCE_EXHAUSTED} of a per-minute quota, waiting
@@ -36,6 +36,7 @@ final class DemoGemini {
 
     static final String RETRY_DELAY = "30s";
     private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Pattern MODELS = Pattern.compile("/v1(?:beta)?/models/?");
     private static final Pattern METHOD = Pattern.compile("/v1(?:beta)?/models/([^/:]+):(generateContent|streamGenerateContent)");
 
     private DemoGemini() {
@@ -50,6 +51,20 @@ final class DemoGemini {
                     + " this API.", null);
             return;
         }
+        String lower = key.toLowerCase(Locale.ROOT);
+        if ("GET".equals(request.getMethod()) && MODELS.matcher(path).matches()) {
+            // The model list (what the admin API's test sends): a bad key is refused, quotas do not apply.
+            if (lower.contains("invalid")) {
+                invalidKey(response);
+            } else {
+                json(response, JSON.createObjectBuilder().add("models", JSON.createArrayBuilder().add(
+                        JSON.createObjectBuilder().add("name", "models/gemini-2.5-flash")
+                                .add("displayName", "Gemini 2.5 Flash (demo)").add("supportedGenerationMethods",
+                                        JSON.createArrayBuilder().add("generateContent").add("streamGenerateContent"))))
+                        .build().toString());
+            }
+            return;
+        }
         Matcher method = METHOD.matcher(path);
         if (!"POST".equals(request.getMethod()) || !method.matches()) {
             error(response, 404, "NOT_FOUND", "demo: no such endpoint " + request.getMethod() + " " + path, null);
@@ -57,17 +72,12 @@ final class DemoGemini {
         }
         request.getInputStream().readAllBytes();
         String model = method.group(1);
-        String lower = key.toLowerCase(Locale.ROOT);
         if (lower.contains("perminute")) {
             quotaExceeded(response, "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "10", model, RETRY_DELAY);
         } else if (lower.contains("perday")) {
             quotaExceeded(response, "GenerateRequestsPerDayPerProjectPerModel-FreeTier", "250", model, "38s");
         } else if (lower.contains("invalid")) {
-            error(response, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
-                    JSON.createArrayBuilder().add(JSON.createObjectBuilder()
-                            .add("@type", "type.googleapis.com/google.rpc.ErrorInfo").add("reason", "API_KEY_INVALID")
-                            .add("domain", "googleapis.com").add("metadata", JSON.createObjectBuilder()
-                                    .add("service", "generativelanguage.googleapis.com"))));
+            invalidKey(response);
         } else {
             String served = "served by the demo upstream with key " + KeyHint.of(key);
             if (method.group(2).equals("generateContent")) {
@@ -83,6 +93,15 @@ final class DemoGemini {
                 json(response, chunks.build().toString());
             }
         }
+    }
+
+    /** Gemini's answer to a bad key: 400, not 401. */
+    private static void invalidKey(HttpServletResponse response) throws IOException {
+        error(response, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.",
+                JSON.createArrayBuilder().add(JSON.createObjectBuilder()
+                        .add("@type", "type.googleapis.com/google.rpc.ErrorInfo").add("reason", "API_KEY_INVALID")
+                        .add("domain", "googleapis.com").add("metadata", JSON.createObjectBuilder()
+                                .add("service", "generativelanguage.googleapis.com"))));
     }
 
     /** Google's 429 for a quota that ran out, as Gemini sends it (the quota, a help link, the wait). */

@@ -30,7 +30,8 @@ import jakarta.servlet.http.HttpServletResponse;
  *   <li>any other key: served.</li>
  * </ul>
  * {@code "stream": true} answers as server-sent events. Mapped at {@code /demo-upstream/*}:
- * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages}, {@code /gemini/…};
+ * {@code /openai/v1/chat/completions}, {@code /openai/v1/models}, {@code /anthropic/v1/messages},
+ * {@code /anthropic/v1/models}, {@code /gemini/…};
  * {@code /credentials-seen} counts the credentials it was sent, as masked hints ({@link CredentialsSeen}).
  *
  * <p>Some models show what is otherwise rare, whatever the key: {@value #RATE_LIMITED_MODEL} is
@@ -117,6 +118,10 @@ public class DemoUpstreamServlet extends HttpServlet {
         String served = "served by the demo upstream with key " + KeyHint.of(key);
         if (path.equals("/openai/v1/models")) {
             json(response, "{\"object\":\"list\",\"data\":[{\"id\":\"demo-model\",\"object\":\"model\",\"owned_by\":\"demo\"}]}");
+        } else if (path.equals("/anthropic/v1/models")) {
+            json(response, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-demo\",\"display_name\":\"Claude (demo)\","
+                    + "\"created_at\":\"2026-01-01T00:00:00Z\"}],\"has_more\":false,\"first_id\":\"claude-demo\","
+                    + "\"last_id\":\"claude-demo\"}");
         } else if (path.equals("/openai/v1/chat/completions")) {
             if (body.getBoolean("stream", false)) {
                 streamOpenAi(response, served);

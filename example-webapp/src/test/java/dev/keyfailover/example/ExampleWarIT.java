@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.keyfailover.pool.KeyFingerprint;
 import dev.keyfailover.pool.KeyHint;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -229,5 +230,27 @@ class ExampleWarIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("keyfailover status", "<h2 class=\"provider\">anthropic</h2>");
+    }
+
+    /**
+     * behaviour.md §14: the admin API's {@code test} sends the provider's model list with the key; the
+     * demo upstream lists models as each provider does, so the console's test of a good demo key is a 200
+     * and Gemini's invalid one its 400.
+     */
+    @Test
+    void theAdminTestOfADemoKeyGetsWhatTheProviderWouldAnswer() throws Exception {
+        assertThat(test("anthropic", DemoMode.ANTHROPIC_KEYS[4])).isEqualTo(200);
+        assertThat(test("gemini", ProviderRoutes.GEMINI_KEYS[3])).isEqualTo(200);
+        assertThat(test("gemini", ProviderRoutes.GEMINI_KEYS[2])).as("invalid").isEqualTo(400);
+        assertThat(test("openai", DemoMode.OPENAI_KEYS[5])).isEqualTo(200);
+    }
+
+    /** The upstream status the admin API's test of this key reports. */
+    private int test(String route, String key) throws Exception {
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(uri("/admin/keys/" + KeyFingerprint.of(key)
+                + "/test?route=" + route)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return Json.createReader(new StringReader(answer.body())).readObject().getInt("status");
     }
 }

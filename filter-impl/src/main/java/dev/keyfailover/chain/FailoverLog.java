@@ -48,24 +48,24 @@ final class FailoverLog implements FailoverEvents {
         }
         KeyId key = attempt.key();
         if (verdict.action() == KeyVerdict.Action.SKIP) {
-            LOG.debug("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
+            LOG.debug("{}: key {} {}", providerName, key, what);
         } else if (verdict.action() == KeyVerdict.Action.ACCEPT) {
-            LOG.info("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
+            LOG.info("{}: key {} {}", providerName, key, what);
         } else {
-            LOG.warn("{}: key #{} {} {}", providerName, key.index(), key.hint(), what);
+            LOG.warn("{}: key {} {}", providerName, key, what);
         }
     }
 
     @Override
     public void limitUsedUp(KeyId key, String model) {
-        LOG.info("{}: key #{} {} has used up a rate limit{}, cooling until it refills", providerName, key.index(),
-                key.hint(), model == null ? "" : " for " + printable(model));
+        LOG.info("{}: key {} has used up a rate limit{}, cooling until it refills", providerName, key,
+                model == null ? "" : " for " + printable(model));
     }
 
     @Override
     public void keyBudgetSpent(KeyId key, String budget, Instant reset) {
-        LOG.warn("{}: key #{} {} spent its budget of {}, cooling (reason budget) until {}", providerName, key.index(),
-                key.hint(), budget, reset);
+        LOG.warn("{}: key {} spent its budget of {}, cooling (reason budget) until {}", providerName, key,
+                budget, reset);
     }
 
     @Override

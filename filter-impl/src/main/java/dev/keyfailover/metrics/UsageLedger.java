@@ -89,9 +89,9 @@ public final class UsageLedger {
         budgets.keyAnswered(key, usage.total());
     }
 
-    /** What the key of this index and hint used. */
-    public UsageSnapshot key(int index, String hint) {
-        UsageCount count = keys.get(new KeyId(index, hint));
+    /** What the key of this id (its own number, not its position now, and hint) used. */
+    public UsageSnapshot key(KeyId key) {
+        UsageCount count = keys.get(key);
         return count == null ? UsageSnapshot.NONE : count.snapshot(today());
     }
 

@@ -44,7 +44,7 @@ public final class Key {
         this.secret = secret;
         this.hint = KeyHint.of(secret);
         this.fingerprint = KeyFingerprint.of(secret);
-        this.id = new KeyId(index, hint);
+        this.id = new KeyId(index, hint, fingerprint);
         this.states = store.statesOf(providerName, this);
         this.models = new KeyModels(states);
         this.recheck = new KeyRecheck(states, ANY_MODEL);

@@ -19,10 +19,11 @@ import dev.keyfailover.api.RateLimits;
  *     time until its re-check is due (zero when due or never); VALID: zero
  * @param recheckEnabled DISABLED and EXHAUSTED: whether the key will be re-checked at all
  * @param models per model ({@link Key#ANY_MODEL} for requests without one), by name
+ * @param id the key's own number and hint, which stay when the list changes: what its usage is counted by
  */
 public record KeySnapshot(int index, String hint, String fingerprint, KeyState state, Duration cooldownRemaining,
                           boolean recheckEnabled, long attempts, long successes, long failures, int lastStatus,
-                          List<ModelSnapshot> models) {
+                          List<ModelSnapshot> models, KeyId id) {
 
     /**
      * What is known of one key for one model.
@@ -44,7 +45,7 @@ public record KeySnapshot(int index, String hint, String fingerprint, KeyState s
         return new KeySnapshot(position, key.hint(), key.fingerprint(), state, remaining,
                 !key.membership().isAdminDisabled() && (!status.isSuspended() || status.until() != null),
                 counters.attempts(), counters.successes(), counters.failures(), counters.lastStatus(),
-                models(key, now));
+                models(key, now), key.id());
     }
 
     private static List<ModelSnapshot> models(Key key, Instant now) {

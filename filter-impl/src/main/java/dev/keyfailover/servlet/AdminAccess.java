@@ -59,8 +59,14 @@ public final class AdminAccess {
     public boolean mayRead(HttpServletRequest request, HttpServletResponse response) throws IOException {
         return switch (readAccess(request)) {
             case ALLOWED -> true;
-            case NO_CREDENTIAL -> refuse(response, 401, "send the admin token as Authorization: Bearer, or log in "
-                    + "with the role " + VIEWER_ROLE + " or " + ADMIN_ROLE);
+            case NO_CREDENTIAL -> refuse(response, 401, settings.tokenDigest().isEmpty()
+                    // No token could be sent: say what would open the status instead.
+                    ? "no admin token is configured: set adminToken (at least " + AdminSettings.MIN_TOKEN_LENGTH
+                            + " characters; the example reads KEYFAILOVER_ADMIN_TOKEN) and send it as Authorization: "
+                            + "Bearer, set statusAccess=public, or log in with the role " + VIEWER_ROLE + " or "
+                            + ADMIN_ROLE
+                    : "send the admin token as Authorization: Bearer, or log in with the role " + VIEWER_ROLE + " or "
+                            + ADMIN_ROLE);
             case FORBIDDEN -> refuse(response, 403, request.getRemoteUser() != null && bearer(request) == Bearer.NONE
                     ? "user '" + request.getRemoteUser() + "' has no role that may read the status"
                     : "this token may not read the status");

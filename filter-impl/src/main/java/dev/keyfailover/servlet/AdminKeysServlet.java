@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.keyfailover.chain.Jsons;
 import dev.keyfailover.pool.Key;
@@ -43,14 +44,20 @@ public class AdminKeysServlet extends HttpServlet {
         if (!access.mayRead(request, response)) {
             return;
         }
+        if (request.getPathInfo() != null && request.getPathInfo().startsWith("/keys/")) {
+            // A key's own resource: its actions, never a GET (behaviour.md §13).
+            response.setHeader("Allow", "POST, DELETE");
+            AdminAnswers.problem(response, 405, "admin actions are POST keys/{fingerprint}/{disable|enable|test|reset} "
+                    + "or DELETE keys/{fingerprint}; GET keys?route=<route> lists a route's keys");
+            return;
+        }
         if (!"/keys".equals(request.getPathInfo())) {
             AdminAnswers.problem(response, 404, "GET keys?route=<route> lists a route's keys");
             return;
         }
         Optional<ProxyRoute> route = route(request);
         if (route.isEmpty()) {
-            AdminAnswers.problem(response, 404, "no route with a key pool is named '"
-                    + AdminAnswers.printable(request.getParameter("route")) + "'");
+            AdminAnswers.problem(response, 404, noSuchRoute(request));
             return;
         }
         KeyPool pool = route.get().pool();
@@ -82,7 +89,7 @@ public class AdminKeysServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         String[] path = request.getPathInfo() == null ? new String[0] : request.getPathInfo().substring(1).split("/", -1);
         String routeName = AdminAnswers.printable(request.getParameter("route"));
-        String fingerprint = path.length > 1 ? AdminAnswers.printable(path[1]) : "";
+        String fingerprint = path.length > 1 ? AdminAnswers.keyReference(path[1]) : "";
         String verb = request.getMethod().equals("DELETE") ? "remove"
                 : path.length == 1 ? "add" : path.length == 3 ? AdminAnswers.printable(path[2]) : "?";
         String what = verb + (fingerprint.isEmpty() ? "" : " of key " + fingerprint) + " on route '" + routeName + "'";
@@ -104,20 +111,35 @@ public class AdminKeysServlet extends HttpServlet {
         }
         Optional<ProxyRoute> route = route(request);
         if (route.isEmpty()) {
-            action.refuse(404, "no route with a key pool is named '" + routeName + "'");
+            action.refuse(404, noSuchRoute(request));
             return;
         }
         if (add) {
             KeyAdds.add(route.get(), request, action);
             return;
         }
-        Optional<Key> key = fingerprint.matches("[0-9a-f]{" + KeyFingerprint.LENGTH + "}")
-                ? route.get().pool().find(fingerprint) : Optional.empty();
+        if (!AdminAnswers.isFingerprint(fingerprint)) {
+            action.refuse(404, "'" + fingerprint + "' is not a fingerprint: a key is addressed by the first "
+                    + KeyFingerprint.LENGTH + " hex digits of its SHA-256, as GET keys?route=<route> lists them");
+            return;
+        }
+        Optional<Key> key = route.get().pool().find(fingerprint);
         if (key.isEmpty()) {
             action.refuse(404, "no key of route '" + routeName + "' has the fingerprint '" + fingerprint + "'");
             return;
         }
         KeyActions.run(route.get(), key.get(), verb, request, action);
+    }
+
+    /** Why no route was found, with the names that would have been: an administrator's typo is common. */
+    private String noSuchRoute(HttpServletRequest request) {
+        String name = request.getParameter("route");
+        String names = RouteRegistry.of(getServletContext()).routes().stream()
+                .filter(candidate -> candidate.keys().isPresent()).map(candidate -> candidate.provider().name())
+                .collect(Collectors.joining(", "));
+        return (name == null || name.isEmpty() ? "the parameter route is missing (?route=<route>)"
+                : "no route with a key pool is named '" + AdminAnswers.printable(name) + "'")
+                + "; routes with a key pool: " + (names.isEmpty() ? "none" : names);
     }
 
     private Optional<ProxyRoute> route(HttpServletRequest request) {

@@ -37,6 +37,8 @@ final class KeysFileWatcher implements Closeable {
     private final WatchService service;
     private final Thread thread;
     private byte[] lastDigest;
+    /** The failure last said of reading the file (its exception's name), until it can be read again. */
+    private String unreadable;
     private volatile boolean running = true;
 
     private KeysFileWatcher(String route, Path file, String startedWith, Duration interval, Consumer<String> changed)
@@ -90,9 +92,14 @@ final class KeysFileWatcher implements Closeable {
         } catch (NoSuchFileException e) {
             return; // between the two steps of a swap; the next check sees the new file
         } catch (IOException e) {
-            LOG.warn("keys file {}: cannot read it ({}); the keys stay as they are", file, e.getClass().getSimpleName());
+            // Said once per kind of failure: the check repeats twice a second for as long as it lasts.
+            if (!e.getClass().getSimpleName().equals(unreadable)) {
+                unreadable = e.getClass().getSimpleName();
+                LOG.warn("keys file {}: cannot read it ({}); the keys stay as they are", file, unreadable);
+            }
             return;
         }
+        unreadable = null;
         byte[] digest = digest(bytes);
         if (Arrays.equals(digest, lastDigest)) {
             return;

@@ -90,7 +90,10 @@ public class StatusServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         StatusPage.protect(response);
         String providerName = printable(request.getParameter("provider"));
-        String what = "reset of key #" + printable(request.getParameter("key")) + " of '" + providerName + "'";
+        String keyParameter = request.getParameter("key") == null ? "" : request.getParameter("key");
+        // An index as sent; anything else masked as a key's hint: it may be the key itself.
+        String what = "reset of key #" + (keyParameter.matches("\\d{0,9}") ? keyParameter
+                : AdminAnswers.keyReference(keyParameter)) + " of '" + providerName + "'";
         Optional<String> who = access.mayAct(request, response);
         if (who.isEmpty()) {
             AUDIT.info("{} by {} from {}: refused ({})", what, request.getRemoteUser() == null ? "an unauthorised client"

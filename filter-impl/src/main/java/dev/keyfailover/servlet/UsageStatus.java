@@ -37,7 +37,7 @@ final class UsageStatus {
 
     /** A key's usage, with its budget when the route sets {@code keyBudget}. */
     static JsonObjectBuilder json(UsageLedger ledger, KeySnapshot key) {
-        return json(ledger.key(key.index(), key.hint()), ledger.budgets().key(key.fingerprint()));
+        return json(ledger.key(key.id()), ledger.budgets().key(key.fingerprint()));
     }
 
     /**
@@ -76,7 +76,7 @@ final class UsageStatus {
 
     /** The cells of a key's usage. */
     static String cells(UsageLedger ledger, KeySnapshot key) {
-        UsageSnapshot usage = ledger.key(key.index(), key.hint());
+        UsageSnapshot usage = ledger.key(key.id());
         return "<td class=\"usage-today\">" + usage.tokensToday() + " (" + usage.requestsToday() + ")</td>"
                 + "<td class=\"usage-all\">" + usage.tokens() + " (" + usage.requests() + ")</td>"
                 + budgetCell(ledger.budgets().key(key.fingerprint()));

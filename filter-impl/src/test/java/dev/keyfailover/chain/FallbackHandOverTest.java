@@ -50,7 +50,7 @@ class FallbackHandOverTest {
         Exchange fallback = FallbackHandOver.start(request, HttpClientContext.create());
         fallback.route("backup");
         fallback.nextAttempt();
-        fallback.servedBy(new KeyId(3, "sk-b…0003"));
+        fallback.servedBy(new KeyId(3, "sk-b…0003", "0123456789abcdef"));
         fallback.retriesSpent(true);
 
         FallbackHandOver.countAttempts(request, fallback);
@@ -58,7 +58,7 @@ class FallbackHandOverTest {
 
         assertThat(request.attempts()).isEqualTo(3);
         assertThat(request.route()).isEqualTo("backup");
-        assertThat(request.servedKey()).isEqualTo(new KeyId(3, "sk-b…0003"));
+        assertThat(request.servedKey()).isEqualTo(new KeyId(3, "sk-b…0003", "0123456789abcdef"));
         assertThat(request.origin()).isEqualTo(Exchange.Origin.UPSTREAM);
         assertThat(request.retriesSpent()).isTrue();
         assertThat(request.renamedModel()).isEqualTo("gpt-4o-mini");

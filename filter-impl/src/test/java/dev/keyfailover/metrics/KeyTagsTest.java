@@ -38,7 +38,7 @@ class KeyTagsTest {
     void aKeyTheTagsDoNotKnowIsTaggedByItsHintAndARemovedKeyLosesItsTag() {
         tags.addAll(keys.subList(0, 1));
 
-        assertThat(tags.tagOf(new KeyId(9, "sk-z...zzzz"))).as("joined after the tags were made")
+        assertThat(tags.tagOf(new KeyId(9, "sk-z...zzzz", "0123456789abcdef"))).as("joined after the tags were made")
                 .isEqualTo("sk-z...zzzz");
         assertThat(tags.tagOf(keys.get(2))).isNull();
 

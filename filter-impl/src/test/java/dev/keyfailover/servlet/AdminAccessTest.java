@@ -155,6 +155,18 @@ class AdminAccessTest {
         assertThat(firstKey()).isEqualTo(KeyState.DISABLED);
     }
 
+    /** A deployment that protects its status but configured no admin token: the 401 says what would open it. */
+    @Test
+    void withNoAdminCredentialConfiguredReadingIsRefusedSayingHowToConfigureOne() throws Exception {
+        start(Map.of());
+
+        HttpResponse<String> answer = read("/status.json", null);
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.body()).contains("no admin token is configured", "adminToken", "statusAccess=public",
+                "keyfailover-viewer");
+    }
+
     @Test
     void adminAccessOpenLetsAnyoneAct() throws Exception {
         start(Map.of("statusAccess", "public", "adminAccess", "open"));

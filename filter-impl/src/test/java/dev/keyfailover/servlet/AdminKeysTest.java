@@ -212,6 +212,48 @@ class AdminKeysTest {
                 .isEqualTo(404);
     }
 
+    /** §13: an action is a POST or a DELETE; one asked for with GET is refused as a method the resource does not allow. */
+    @Test
+    void anActionAskedForWithGetIsAMethodNotAllowed() throws Exception {
+        HttpResponse<String> disable = send("GET", "keys/" + KeyFingerprint.of(K1) + "/disable?route=openai", BEARER,
+                null, null);
+        HttpResponse<String> remove = send("GET", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null);
+
+        assertThat(disable.statusCode()).isEqualTo(405);
+        assertThat(disable.headers().firstValue("Allow")).hasValue("POST, DELETE");
+        assertThat(json(disable).getJsonObject("error").getString("message")).contains("POST");
+        assertThat(remove.statusCode()).isEqualTo(405);
+        assertThat(proxy.route().pool().snapshot().get(0).state()).isEqualTo(KeyState.VALID);
+    }
+
+    @Test
+    void aMissingOrMistypedRouteIsAnsweredWithTheRoutesThatHaveAPool() throws Exception {
+        HttpResponse<String> missing = send("GET", "keys", null, null, null);
+        HttpResponse<String> mistyped = send("POST", "keys/" + KeyFingerprint.of(K1) + "/disable?route=opneai", BEARER,
+                null, null);
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).getJsonObject("error").getString("message"))
+                .isEqualTo("the parameter route is missing (?route=<route>); routes with a key pool: openai");
+        assertThat(mistyped.statusCode()).isEqualTo(404);
+        assertThat(json(mistyped).getJsonObject("error").getString("message"))
+                .isEqualTo("no route with a key pool is named 'opneai'; routes with a key pool: openai");
+    }
+
+    /** An administrator who pastes the key itself where its fingerprint belongs: refused, the key in no answer or log line. */
+    @Test
+    void aKeyGivenWhereItsFingerprintBelongsIsRefusedWithoutEchoingIt() throws Exception {
+        HttpResponse<String> removed = send("DELETE", "keys/" + K2 + "?route=openai", BEARER, null, null);
+        HttpResponse<String> disabled = send("POST", "keys/" + K1 + "/disable?route=openai", BEARER, null, null);
+
+        assertThat(removed.statusCode()).isEqualTo(404);
+        assertThat(removed.body()).contains("not a fingerprint", "sk-a…0002").doesNotContain(K2);
+        assertThat(disabled.statusCode()).isEqualTo(404);
+        assertThat(CapturedLogs.allText()).contains("remove of key sk-a…0002", "disable of key sk-a…0001")
+                .doesNotContain(K1).doesNotContain(K2);
+        assertThat(fingerprints()).hasSize(2);
+    }
+
     @Test
     void theLastKeyOfAPoolIsNotRemoved() throws Exception {
         assertThat(send("DELETE", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null).statusCode())

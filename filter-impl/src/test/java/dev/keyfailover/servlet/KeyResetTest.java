@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.keyfailover.pool.KeyState;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.logging.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,5 +76,14 @@ class KeyResetTest {
         assertThat(reset("provider=openai&key=2", true).statusCode()).isEqualTo(400);
         assertThat(reset("provider=openai&key=x", true).statusCode()).isEqualTo(400);
         assertThat(proxy.route().pool().snapshot().get(0).state()).isEqualTo(KeyState.DISABLED);
+    }
+
+    /** An administrator who sends the key itself where its index belongs: refused, the key in no log line. */
+    @Test
+    void aKeyGivenWhereItsIndexBelongsIsNotWrittenToTheAuditLog() throws Exception {
+        CapturedLogs.clear();
+
+        assertThat(reset("provider=openai&key=sk-revoked-000000001", true).statusCode()).isEqualTo(400);
+        assertThat(CapturedLogs.allText()).contains("reset of key #sk-…001").doesNotContain("sk-revoked-000000001");
     }
 }

@@ -78,6 +78,52 @@ class KeysFileWatchTest {
         assertThat(keys.get(0).attempts()).isZero();
     }
 
+    /**
+     * After a change, a key's position differs from the number it was given first: the failover's log
+     * lines name a key as the status and the admin API do (hint and fingerprint), not by that number.
+     */
+    @Test
+    void aKeysLogLinesNameItByItsFingerprintAfterTheListChanged() throws Exception {
+        upstream.on(K2, FakeUpstream.status(401));
+        Path file = Files.writeString(dir.resolve("keys"), K1 + "\n" + K2 + "\n");
+        start(file);
+        Files.writeString(file, K2 + "\n" + K3 + "\n");
+        await().atMost(WITHIN).until(() -> fingerprints().equals(fingerprintsOf(K2, K3)));
+        CapturedLogs.clear();
+
+        send();
+
+        assertThat(CapturedLogs.allText()).contains("openai: key sk-f…0002 (" + KeyFingerprint.of(K2)
+                + ") disabled after 401").doesNotContain("#1");
+    }
+
+    /**
+     * A file that turns unreadable (here a directory in its place) is said once, not at every check twice
+     * a second; once readable again it is applied, and a later failure is said again.
+     */
+    @Test
+    void aFileThatCannotBeReadIsLoggedOnceUntilItCanBeReadAgain() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), K1 + "\n");
+        start(file);
+        CapturedLogs.clear();
+
+        Files.delete(file);
+        Files.createDirectory(file);
+
+        await().atMost(WITHIN).until(() -> unreadableLines() == 1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> unreadableLines() == 1);
+        Files.delete(file);
+        Files.writeString(file, K2 + "\n");
+        await().atMost(WITHIN).until(() -> fingerprints().equals(fingerprintsOf(K2)));
+        Files.delete(file);
+        Files.createDirectory(file);
+        await().atMost(WITHIN).until(() -> unreadableLines() == 2);
+    }
+
+    private static long unreadableLines() {
+        return CapturedLogs.allText().lines().filter(line -> line.contains("cannot read it")).count();
+    }
+
     @Test
     void anAtomicRenameIsApplied() throws Exception {
         Path file = Files.writeString(dir.resolve("keys"), K1 + "\n");

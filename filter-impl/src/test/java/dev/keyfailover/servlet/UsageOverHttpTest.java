@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * behaviour.md §16 over real sockets: usage read from each provider's answers as they pass, counted
@@ -134,6 +137,25 @@ class UsageOverHttpTest {
                 assertThat(tag.getValue()).doesNotContain("000000").doesNotContain("secret");
             }
         }
+    }
+
+    /** behaviour.md §14, §16: a kept key keeps its counts when the list changes around it, also on the status. */
+    @Test
+    void aKeysUsageStaysItsOwnOnTheStatusWhenTheKeysFileDropsTheKeyBeforeIt(@TempDir Path dir) throws Exception {
+        upstream.on(LIMITED, FakeUpstream.status(401)).on(GOOD, FakeUpstream.ok(UsageShapes.OPENAI_JSON));
+        Path file = Files.writeString(dir.resolve("keys"), LIMITED + "\n" + GOOD + "\n");
+        start("openai", "keys", "", "keysFile", file.toString());
+        assertThat(post("/v1/chat/completions", "{\"model\":\"gpt-4o\"}").statusCode()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(keyUsage(1).getInt("tokens")).isEqualTo(29));
+
+        Files.writeString(file, GOOD + "\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> status().getJsonArray("keys").size() == 1);
+
+        assertThat(keyUsage(0).getInt("tokens")).as("the good key, now first").isEqualTo(29);
+        assertThat(keyUsage(0).getInt("requests")).isEqualTo(1);
+        String page = client.send(HttpRequest.newBuilder(proxy.uri("/app/status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(page).contains("<td class=\"usage-all\">29 (1)</td>");
     }
 
     @Test
