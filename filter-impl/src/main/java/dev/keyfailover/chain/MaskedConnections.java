@@ -85,8 +85,9 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
-            // null: HttpCore's defaults for charsets, writer and parser; its length strategy read in one pass
-            super(id, null, null, http1, ProxyContentLength.INSTANCE, ProxyContentLength.INSTANCE, null, null);
+            // null: HttpCore's defaults for charsets and writer; its length strategy read in one pass; heads read whole
+            super(id, null, null, http1, ProxyContentLength.INSTANCE, ProxyContentLength.INSTANCE, null,
+                    WholeHeads.INSTANCE);
             this.id = id;
             this.masker = masker;
             this.timeouts = timeouts;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -75,6 +76,24 @@ class UpstreamFaultsTest {
     @Test
     void aResetBeforeTheStatusLineIsRetriedThenGivesA502() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.resetBeforeStatusLine())) {
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
+
+            String answer = post("/v1/chat/completions");
+
+            assertThat(RawHttp.body(answer)).contains("\"code\":\"bad_gateway\"");
+            assertThat(upstream.connections()).isEqualTo(3);
+            assertRetriedThreeTimesWithoutMarking(answer);
+            Aftermath.assertClean(proxy, spill);
+        }
+    }
+
+    @Test
+    void aHeadCutByACloseIsNoAnswerRetriedThenA502NeverAnEmpty200() throws Exception {
+        // The status line and a header, then a FIN: HttpCore would read the end of the stream as the head's end.
+        try (RawUpstream upstream = RawUpstream.start((socket, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        })) {
             proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
 
             String answer = post("/v1/chat/completions");
