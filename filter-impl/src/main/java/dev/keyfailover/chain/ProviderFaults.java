@@ -1,0 +1,24 @@
+package dev.keyfailover.chain;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Code that throws while serving a request, most likely a provider of one's own: logged by its
+ * class and stack, never its message, which may hold the key the provider was handed (behaviour.md
+ * §7: no key in a log line).
+ */
+public final class ProviderFaults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderFaults.class);
+
+    private ProviderFaults() {
+    }
+
+    /** Logs {@code failure} at ERROR: {@code <route>: <what> failed: <class>}, with its stack. */
+    public static void log(String route, String what, RuntimeException failure) {
+        Throwable trace = new Throwable(failure.getClass().getName() + " (its message is not logged: it may hold a key)");
+        trace.setStackTrace(failure.getStackTrace());
+        LOG.error("{}: {} failed: {}", route, what, failure.getClass().getName(), trace);
+    }
+}
