@@ -1,5 +1,7 @@
 package dev.keyfailover.chain;
 
+import java.util.Arrays;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,5 +22,12 @@ public final class ProviderFaults {
         Throwable trace = new Throwable(failure.getClass().getName() + " (its message is not logged: it may hold a key)");
         trace.setStackTrace(failure.getStackTrace());
         LOG.error("{}: {} failed: {}", route, what, failure.getClass().getName(), trace);
+    }
+
+    /** Logs at WARN, in one line, that {@code failure} was ignored: its class and the code outside the JDK that threw. */
+    static void ignored(String route, String what, RuntimeException failure) {
+        Object where = Arrays.stream(failure.getStackTrace()).filter(frame -> !frame.getClassName().startsWith("java."))
+                .findFirst().map(Object.class::cast).orElse("?");
+        LOG.warn("{}: {} failed: {} at {}; ignored", route, what, failure.getClass().getName(), where);
     }
 }
