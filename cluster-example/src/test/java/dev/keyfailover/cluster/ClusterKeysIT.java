@@ -164,4 +164,19 @@ class ClusterKeysIT {
         }
         assertThat(entries).doesNotContain(System.getenv("KEYFAILOVER_KEYS_SECRET"));
     }
+
+    @Test
+    @Order(6)
+    void anEnableOnOneNodePutsTheKeyBackInServiceOnTheOthersWithinASecond() throws Exception {
+        String enabled = fingerprint(KEYS.get(1));
+
+        HttpResponse<String> answer = nodes.get(2).admin("POST", "keys/" + enabled + "/enable", null);
+
+        reachedWithinASecond("an enable on C'", answer,
+                () -> nodes.get(0).adminKeys().contains(enabled) && nodes.get(1).adminKeys().contains(enabled));
+        upstream.reset().on(KEYS.get(0), Answer.RATE_LIMITED);
+        assertThat(nodes.get(0).chat("gpt-cluster-it-enabled").statusCode()).isEqualTo(200);
+        assertThat(upstream.keysSeen()).as("A serves with the key enabled on C'")
+                .containsExactly(KEYS.get(0), KEYS.get(1));
+    }
 }

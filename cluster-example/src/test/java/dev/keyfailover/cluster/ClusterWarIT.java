@@ -36,6 +36,8 @@ class ClusterWarIT {
     private static final List<String> KEYS = Arrays.asList(System.getenv("OPENAI_API_KEYS").split(","));
     private static final String K1 = KEYS.get(0);
     private static final String K2 = KEYS.get(1);
+    /** A model no earlier test cooled a key for. */
+    private static final String OTHER_MODEL = "gpt-cluster-it-reset";
     private static final String SHARED_STORE = "\"stateStore\":{\"kind\":\"jcache keyfailover-state\",\"reachable\":true}";
 
     private final String clusterName = "keyfailover-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -145,6 +147,28 @@ class ClusterWarIT {
         assertThatThrownBy(() -> Node.start("clash", clusterParams(taken))).satisfies(failure ->
                 assertThat(messages(failure)).contains("keyfailover cluster: cannot start the Hazelcast member on port "
                         + taken));
+    }
+
+    @Test
+    @Order(6)
+    void anAdministratorsResetOnOneNodeBringsTheKeyBackOnEveryNode() throws Exception {
+        upstream.reset().on(K1, Answer.REVOKED);
+        assertThat(attempts(nodes.get(0).chat(OTHER_MODEL))).as("the 401, then the second key").isEqualTo(2);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> nodes.get(2).key(0).getString("state").equals("DISABLED"));
+        upstream.reset();
+
+        HttpResponse<String> reset = nodes.get(1).resetKey(0);
+
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> nodes.get(0).key(0).getString("state").equals("VALID")
+                        && nodes.get(2).key(0).getString("state").equals("VALID"));
+        for (Node node : List.of(nodes.get(0), nodes.get(2))) {
+            HttpResponse<String> response = node.chat(OTHER_MODEL);
+            assertThat(attempts(response)).as("%s went straight to the first key", node).isEqualTo(1);
+        }
+        assertThat(upstream.keysSeen()).containsExactly(K1, K1);
     }
 
     private static String messages(Throwable failure) {

@@ -140,6 +140,14 @@ final class Node {
                         : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The administrator's reset of the openai key at {@code index} (behaviour.md §1), with the run's admin token. */
+    HttpResponse<String> resetKey(int index) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/status.json?provider=openai&key=" + index))
+                .header("Authorization", "Bearer " + System.getenv("KEYFAILOVER_ADMIN_TOKEN"))
+                .header("X-Keyfailover-Action", "reset")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The openai route's keys as the admin API lists them: fingerprint, then whether an administrator disabled it. */
     List<String> adminKeys() throws Exception {
         HttpResponse<String> list = client.send(HttpRequest.newBuilder(uri("/admin/keys?route=openai")).build(),

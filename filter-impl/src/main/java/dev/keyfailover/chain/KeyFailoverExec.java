@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.keyfailover.api.KeyVerdict;
 import dev.keyfailover.api.Provider;
 import dev.keyfailover.api.ProxyFailure;
+import dev.keyfailover.api.RateLimits;
 import dev.keyfailover.api.RetryHints;
 import dev.keyfailover.pool.Key;
 import dev.keyfailover.pool.KeyPool;
@@ -139,7 +140,7 @@ final class KeyFailoverExec implements ExecChainHandler {
         boolean transientStatus = retries.isTransient(answer.getCode(), verdict);
         report(scope, AttemptReport.answered(key.id(), answer.getCode(), verdict, transition, probe,
                 exchange.upstreamNanos(), transientStatus));
-        if (walk.observe(key, provider.rateLimits(answer, now))) {
+        if (walk.observe(key, rateLimits(answer, now))) {
             events.limitUsedUp(key.id(), walk.model());
         }
         return switch (FailoverStrategy.use(verdict)) {
@@ -221,5 +222,16 @@ final class KeyFailoverExec implements ExecChainHandler {
     private void report(ExecChain.Scope scope, AttemptReport attempt) {
         events.attempt(attempt);
         RequestSpans.reported(scope.clientContext, attempt);
+    }
+
+    /** What the answer says is left of the key's limits; nothing known when the provider cannot read it (§10). */
+    private RateLimits rateLimits(ClassicHttpResponse answer, Instant now) {
+        try {
+            return provider.rateLimits(answer, now);
+        } catch (RuntimeException e) {
+            // A provider of one's own that does not expect a header's value: ignored, never an error.
+            ProviderFaults.ignored(provider.name(), "reading the rate-limit headers", e);
+            return RateLimits.NONE;
+        }
     }
 }

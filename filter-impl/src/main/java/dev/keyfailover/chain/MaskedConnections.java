@@ -2,6 +2,7 @@ package dev.keyfailover.chain;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLSocket;
@@ -82,11 +83,14 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
         // The deadline of the request's budget during an exchange of a request that has one (BudgetExchanges): the head
         // and a held-back first byte end at it at the latest (§18, The request's budget). null otherwise.
         private AttemptDeadline budget;
+        // Whether upstream answered before the request's body was sent whole (its write broke): never reused.
+        private volatile boolean answeredEarly;
 
         Connection(String id, CredentialMasker masker, Http1Config http1, AnswerTimeouts timeouts,
                    UpstreamWatchdog watchdog) {
-            // null: HttpCore's defaults for charsets, writer and parser; its length strategy read in one pass
-            super(id, null, null, http1, ProxyContentLength.INSTANCE, ProxyContentLength.INSTANCE, null, null);
+            // null: HttpCore's defaults for charsets and writer; its length strategy read in one pass; heads read whole
+            super(id, null, null, http1, ProxyContentLength.INSTANCE, ProxyContentLength.INSTANCE, null,
+                    WholeHeads.INSTANCE);
             this.id = id;
             this.masker = masker;
             this.timeouts = timeouts;
@@ -140,6 +144,45 @@ final class MaskedConnections implements HttpConnectionFactory<ManagedHttpClient
             } finally {
                 watch.disarm();
             }
+        }
+
+        /**
+         * A server may answer before it has read the whole body (a 413, a 401) and close: the write
+         * then breaks. When that answer came, it is upstream's answer (§3), read next as any other,
+         * not a transport failure; the connection is not reused.
+         */
+        @Override
+        public void sendRequestEntity(ClassicHttpRequest request) throws HttpException, IOException {
+            try {
+                super.sendRequestEntity(request);
+            } catch (SocketException e) {
+                if (!answerCame()) {
+                    throw e;
+                }
+                answeredEarly = true;
+            }
+        }
+
+        private boolean answerCame() {
+            try {
+                return isDataAvailable(Timeout.ONE_MILLISECOND);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** After an early answer, what is left of the body is not sent: the socket's write side is broken. */
+        @Override
+        public void flush() throws IOException {
+            if (!answeredEarly) {
+                super.flush();
+            }
+        }
+
+        /** Not back to the pool after an early answer: the rest of the body was never sent. */
+        @Override
+        public boolean isConsistent() {
+            return !answeredEarly && super.isConsistent();
         }
 
         @Override

@@ -17,15 +17,28 @@ public final class ProxyResponses {
     private ProxyResponses() {
     }
 
-    /** The provider's exhaustion response, or a generic JSON 502. */
+    /** The provider's exhaustion response, or a generic JSON 502 when it renders none (or fails to). */
     public static ClassicHttpResponse exhausted(Provider provider, KeyPoolExhaustion error) {
-        ClassicHttpResponse response = provider.exhaustedResponse(error);
+        ClassicHttpResponse response;
+        try {
+            response = provider.exhaustedResponse(error);
+        } catch (RuntimeException e) {
+            // A provider that fails to render its answer renders none: the client still gets one.
+            ProviderFaults.log(provider.name(), "rendering the exhaustion answer", e);
+            response = null;
+        }
         return response != null ? response : generic(502, "api_error", error.message());
     }
 
-    /** The provider's response for a failure of the proxy itself, or a generic JSON one. */
+    /** The provider's response for a failure of the proxy itself, or a generic JSON one when it renders none (or fails to). */
     public static ClassicHttpResponse failure(Provider provider, ProxyFailure failure, String message) {
-        ClassicHttpResponse response = provider.failureResponse(failure, message);
+        ClassicHttpResponse response;
+        try {
+            response = provider.failureResponse(failure, message);
+        } catch (RuntimeException e) {
+            ProviderFaults.log(provider.name(), "rendering the proxy's " + failure.status(), e);
+            response = null;
+        }
         return response != null ? response : generic(failure.status(), "proxy_error", message);
     }
 

@@ -12,6 +12,7 @@ import dev.keyfailover.chain.Exchange;
 import dev.keyfailover.chain.LogThrottle;
 import dev.keyfailover.chain.LogThrottles;
 import dev.keyfailover.chain.ProviderClient;
+import dev.keyfailover.chain.ProviderFaults;
 import dev.keyfailover.chain.ProxyResponses;
 import dev.keyfailover.chain.RequestSpans;
 import dev.keyfailover.chain.RequestUsage;
@@ -30,7 +31,8 @@ import org.slf4j.event.Level;
 /**
  * One admitted client request of a route, end to end (behaviour.md §8): the refusals the proxy
  * makes before forwarding (405, 400), the exchange through the provider's client, transport
- * failures as 502/504, the answer copied back, and how the request ended. The route counts it.
+ * failures as 502/504 (and code that throws as 502), the answer copied back, and how the request
+ * ended. The route counts it.
  */
 final class Forwarding {
 
@@ -114,6 +116,12 @@ final class Forwarding {
                             e.toString(), LogThrottle.summary(leftOut));
                 }
                 return answer(failure.failure(), failure.message(), response, exchange);
+            } catch (RuntimeException e) {
+                // A bug, most likely in a provider of one's own: the provider's 502, not the container's error
+                // page, which shows the exception's message (it may hold the key) and, on Tomcat, its stack.
+                ProviderFaults.log(provider().name(), "the request", e);
+                return answer(ProxyFailure.BAD_GATEWAY, "the proxy failed on this request ("
+                        + e.getClass().getSimpleName() + ")", response, exchange);
             }
         }
         if (exchange.origin() == Exchange.Origin.PROXY && UpstreamRequests.hasBody(request)

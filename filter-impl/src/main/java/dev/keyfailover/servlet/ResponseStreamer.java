@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpStatus;
 
 /**
  * Copies an answer to the client, upstream's or the proxy's own: status, end-to-end headers, the
@@ -153,12 +154,18 @@ final class ResponseStreamer {
                              Exchange exchange) {
         Header[] all = upstream.getHeaders();
         Set<String> hopByHop = headers.hopByHop(connectionValues(all));
+        HttpEntity entity = upstream.getEntity();
+        // Upstream's Content-Length framed upstream's connection: the client's gets the length of the
+        // body it is sent (none when upstream sent chunks, even beside a length; none on a 204).
+        // Only an answer without a body to a HEAD, or a 304, keeps upstream's, which tells the size.
+        boolean lengthOfTheBody = entity != null || upstream.getCode() == HttpStatus.SC_NO_CONTENT;
         boolean hasContentType = false;
-        boolean hasContentLength = false;
         for (Header header : all) {
             String name = header.getName();
             hasContentType |= name.equalsIgnoreCase("Content-Type");
-            hasContentLength |= name.equalsIgnoreCase("Content-Length");
+            if (lengthOfTheBody && name.equalsIgnoreCase("Content-Length")) {
+                continue;
+            }
             if (headers.copiesResponseHeader(name.toLowerCase(Locale.ROOT), hopByHop, exchange)) {
                 response.addHeader(name, header.getValue());
             }
@@ -168,13 +175,12 @@ final class ResponseStreamer {
             // The proxy retried already (behaviour.md §18): an SDK that retries in turn would multiply them.
             response.setHeader(SHOULD_RETRY, "false");
         }
-        HttpEntity entity = upstream.getEntity();
         if (entity != null) {
-            // Answers the proxy makes itself carry these on the entity, not as headers.
+            // Answers the proxy makes itself carry their type on the entity, not as a header.
             if (contentType != null && !hasContentType) {
                 response.setContentType(contentType);
             }
-            if (entity.getContentLength() >= 0 && !hasContentLength) {
+            if (entity.getContentLength() >= 0) {
                 response.setContentLengthLong(entity.getContentLength());
             }
         }

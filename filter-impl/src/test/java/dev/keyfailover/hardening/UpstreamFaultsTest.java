@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -82,6 +83,52 @@ class UpstreamFaultsTest {
             assertThat(RawHttp.body(answer)).contains("\"code\":\"bad_gateway\"");
             assertThat(upstream.connections()).isEqualTo(3);
             assertRetriedThreeTimesWithoutMarking(answer);
+            Aftermath.assertClean(proxy, spill);
+        }
+    }
+
+    @Test
+    void aHeadCutByACloseIsNoAnswerRetriedThenA502NeverAnEmpty200() throws Exception {
+        // The status line and a header, then a FIN: HttpCore would read the end of the stream as the head's end.
+        try (RawUpstream upstream = RawUpstream.start((socket, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        })) {
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
+
+            String answer = post("/v1/chat/completions");
+
+            assertThat(RawHttp.body(answer)).contains("\"code\":\"bad_gateway\"");
+            assertThat(upstream.connections()).isEqualTo(3);
+            assertRetriedThreeTimesWithoutMarking(answer);
+            Aftermath.assertClean(proxy, spill);
+        }
+    }
+
+    @Test
+    void anAnswerUpstreamGaveBeforeReadingTheWholeBodyReachesTheClientAsItsAnswer() throws Exception {
+        // As a server that refuses a body too large (or a key) before reading it, then closes: our write breaks.
+        String tooLarge = "{\"error\":{\"message\":\"Request too large\",\"type\":\"invalid_request_error\"}}";
+        try (RawUpstream upstream = RawUpstream.start((socket, out) -> {
+            out.write(("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nContent-Length: "
+                    + tooLarge.length() + "\r\nConnection: close\r\n\r\n" + tooLarge).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                Thread.sleep(300); // the proxy's writes fill the socket's buffers meanwhile: the close resets them
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
+            String body = "{\"messages\":\"" + "y".repeat(16 << 20) + "\"}";
+
+            String answer = RawHttp.exchange(proxy.port(), "POST /app/openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+                    + body);
+
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("X-Keyfailover-Attempts: 1").endsWith(tooLarge);
+            assertThat(upstream.connections()).isEqualTo(1);
+            assertNoKeyMarkedAndNoFailover();
             Aftermath.assertClean(proxy, spill);
         }
     }

@@ -96,4 +96,21 @@ class CustomProviderTest {
         assertThat(exhausted.headers().firstValue("Retry-After")).isPresent();
         assertThat(exhausted.body()).contains("all configured keys", "rate_limit");
     }
+
+    @Test
+    void aLimitsHeaderTheProviderCannotReadIsIgnoredAndTheAnswerServed() throws Exception {
+        // The guide's BorealisProviderFactory parses X-Borealis-Requests-Left with Long.parseLong (§10: never an error).
+        String key = "borealis-good-0000003";
+        upstream.keyHeader("X-Borealis-Key")
+                .on(key, FakeUpstream.withHeaders(FakeUpstream.ok("{\"borealis\":true}"), "X-Borealis-Requests-Left", "many"));
+        proxy = ProxyServer.servlet(Map.of("provider", "borealis", "baseUrl", upstream.baseUri().toString(), "keys", key));
+
+        HttpResponse<String> served = client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/engines/aurora/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo("{\"borealis\":true}");
+        assertThat(proxy.route().pool().snapshot().get(0).models()).allSatisfy(model ->
+                assertThat(model.limits().window("requests")).isEmpty());
+    }
 }
