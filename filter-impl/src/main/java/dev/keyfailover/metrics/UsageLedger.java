@@ -60,15 +60,16 @@ public final class UsageLedger {
     }
 
     /**
-     * Counts the answer to one request that called this route, once it was copied (or broke off), with
+     * Counts the answer to one request that called this route, once upstream's answer is whole (before
+     * its last bytes go to the client), or once it broke off, with
      * the usage read from it: against this route's client budget whichever route served it
      * (behaviour.md §16), the rest on the ledger of the route whose key served.
      */
     public void record(Exchange exchange, RequestUsage request, Optional<String> client, Usage usage) {
-        KeyId key = exchange.servedKey();
-        if (key == null || exchange.origin() != Exchange.Origin.UPSTREAM) {
+        if (!counts(exchange)) {
             return;
         }
+        KeyId key = exchange.servedKey();
         budgets.clientAnswered(client, usage.total());
         if (!route.equals(exchange.route())) {
             otherRoutes.apply(exchange.route()).filter(other -> other.route.equals(exchange.route()))
@@ -76,6 +77,11 @@ public final class UsageLedger {
             return;
         }
         served(key, request, client, usage);
+    }
+
+    /** Whether the answer of this exchange is one to count: upstream's, to a pool key (of any route). */
+    public static boolean counts(Exchange exchange) {
+        return exchange.servedKey() != null && exchange.origin() == Exchange.Origin.UPSTREAM;
     }
 
     /** An answer a key of this route served: its usage, meters and key budget (not the client's budget: the called route's). */

@@ -133,10 +133,12 @@ final class Forwarding {
         try (ClientWatchdog.Watch writes = watchdog.watch(upstream::cancel)) {
             RequestUsage asked = RequestUsage.of(context);
             UsageTap tap = UsageTap.of(answer, exchange, asked);
+            AnswerCount count = AnswerCount.of(usage, exchange, asked, caller.client(), tap);
             try {
-                return copyAnswer(answer, upstream, response, exchange, caller, writes, tap);
+                return copyAnswer(answer, upstream, response, exchange, caller, writes, tap, count);
             } finally {
-                usage.record(exchange, asked, caller.client(), tap.usage());
+                // The copy counted an answer that came whole before its last bytes went out; this one broke off.
+                count.count();
                 RequestSpans.answerDone(context, tap.usage());
             }
         }
@@ -144,10 +146,10 @@ final class Forwarding {
 
     private RequestOutcome copyAnswer(ClassicHttpResponse answer, UpstreamRequest upstream,
                                       HttpServletResponse response, Exchange exchange, Caller caller,
-                                      ClientWatchdog.Watch writes, UsageTap tap)
+                                      ClientWatchdog.Watch writes, UsageTap tap, AnswerCount count)
             throws IOException {
         try {
-            streamer.copy(answer, response, exchange, writes, tap);
+            streamer.copy(answer, response, exchange, writes, tap, count);
             answer.close();
             return RequestOutcome.answered(exchange, caller);
         } catch (IOException e) {

@@ -57,12 +57,18 @@ final class ResponseStreamer {
      */
     void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
               ClientWatchdog.Watch writes) throws IOException {
-        copy(upstream, response, exchange, writes, UsageTap.NONE);
+        copy(upstream, response, exchange, writes, UsageTap.NONE, AnswerCount.NONE);
     }
 
-    /** As the copy above, the body passing through {@code tap} (behaviour.md §16). */
+    /**
+     * As the copy above, the body passing through {@code tap} (behaviour.md §16), and the answer
+     * counted as soon as upstream's body is whole, before the client has it whole: of a body of
+     * known length, before its last bytes are written; of a stream, when upstream's body ends,
+     * before the last flush and the container's end of the response. An answer that broke off is
+     * not counted here.
+     */
     void copy(ClassicHttpResponse upstream, HttpServletResponse response, Exchange exchange,
-              ClientWatchdog.Watch writes, UsageTap tap) throws IOException {
+              ClientWatchdog.Watch writes, UsageTap tap, AnswerCount count) throws IOException {
         response.setStatus(upstream.getCode());
         HttpEntity entity = upstream.getEntity();
         // Read once: an upstream entity looks it up among the answer's headers, and makes a new string, each time.
@@ -74,20 +80,30 @@ final class ResponseStreamer {
         if (tap.changesLength()) {
             response.setHeader("Content-Length", null);
         }
-        boolean streaming = isStream(entity.getContentLength(), contentType);
+        long length = entity.getContentLength();
+        boolean streaming = isStream(length, contentType);
         ServletOutputStream out = response.getOutputStream();
         // Not closed here: closing would drain the rest of a stream; the caller cancels first.
         InputStream in = entity.getContent();
-        byte[] buffer = new byte[bufferSize(entity.getContentLength())];
+        byte[] buffer = new byte[bufferSize(length)];
         try {
             if (streaming) {
                 flushBuffer(response, writes);
             }
             UsageChunkFilter.Sink sink = (b, off, len) -> write(out, b, off, len, streaming, writes);
+            // Of a body of known length, what is left to read: at 0 the answer is whole and counts.
+            long left = length;
             int n;
             while ((n = readUpstream(in, buffer)) >= 0) {
-                tap.pass(buffer, n, sink);
+                left -= n;
+                if (left == 0) {
+                    tap.passLast(buffer, n, sink, count);
+                } else {
+                    tap.pass(buffer, n, sink);
+                }
             }
+            // A stream ended (a body of known length counted already): counted before the client's end of it.
+            count.count();
             tap.end(sink);
             // The last bytes go out now, under the watch, while the request still counts as in flight;
             // not later, when the container completes the response.

@@ -76,6 +76,22 @@ final class UsageTap {
         }
     }
 
+    /**
+     * The last {@code n} bytes of an answer of known length: read first, then counted, then written,
+     * so that the count lands before the client has the whole answer (behaviour.md §16).
+     */
+    void passLast(byte[] b, int n, UsageChunkFilter.Sink sink, AnswerCount count) throws IOException {
+        if (reader != null) {
+            reader.read(b, 0, n);
+        }
+        count.count();
+        if (filter == null) {
+            sink.write(b, 0, n);
+        } else {
+            filter.pass(b, n, sink);
+        }
+    }
+
     /** The answer ended: what was held of a last event without its end goes out. */
     void end(UsageChunkFilter.Sink sink) throws IOException {
         if (filter != null) {

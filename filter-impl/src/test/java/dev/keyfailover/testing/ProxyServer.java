@@ -164,7 +164,16 @@ public final class ProxyServer implements AutoCloseable {
      * (e.g. to stand in for another container's behaviour).
      */
     public static ProxyServer servletBehind(Filter inFront, Map<String, String> initParams) throws Exception {
+        return servletBehind(inFront, initParams, null);
+    }
+
+    /** As {@link #servletBehind(Filter, Map)}, with the pool's time taken from {@code clock} ({@code null}: the system's). */
+    public static ProxyServer servletBehind(Filter inFront, Map<String, String> initParams, Clock clock)
+            throws Exception {
         ServletContextHandler context = new ServletContextHandler("/app");
+        if (clock != null) {
+            context.setAttribute(RouteLifecycle.CLOCK_ATTRIBUTE, clock);
+        }
         context.addFilter(new FilterHolder(inFront), "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder proxy = new ServletHolder("openai", KeyFailoverServlet.class);
         proxy.setInitParameters(initParams);
