@@ -258,6 +258,25 @@ class AdminKeysTest {
         assertThat(proxy.route().pool().snapshot().get(0).state()).isEqualTo(KeyState.VALID);
     }
 
+    /** §14: a method the admin API does not serve is a 405 that says what it serves, in the API's JSON, with Allow. */
+    @Test
+    void aMethodTheAdminApiDoesNotServeIsAMethodNotAllowedInItsJson() throws Exception {
+        HttpResponse<String> put = send("PUT", "keys?route=openai", BEARER, "application/json",
+                "{\"keys\":[{\"key\":\"" + NEW + "\"}]}");
+        HttpResponse<String> patch = send("PATCH", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null);
+
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(put.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("application/json"));
+        assertThat(json(put).getJsonObject("error").getString("message")).startsWith("PUT is not served here")
+                .contains("POST keys?route=<route> adds");
+        assertThat(patch.statusCode()).isEqualTo(405);
+        assertThat(patch.headers().firstValue("Allow")).hasValue("POST, DELETE");
+        assertThat(json(patch).getJsonObject("error").getString("message")).startsWith("PATCH is not served here");
+        assertThat(fingerprints()).containsExactly(KeyFingerprint.of(K1), KeyFingerprint.of(K2));
+    }
+
     @Test
     void aMissingOrMistypedRouteIsAnsweredWithTheRoutesThatHaveAPool() throws Exception {
         HttpResponse<String> missing = send("GET", "keys", null, null, null);
