@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code KEYFAILOVER_STREAM_IDLE_TIMEOUT}, {@code KEYFAILOVER_FIRST_BYTE_TIMEOUT},
  * {@code KEYFAILOVER_RETRIES}, {@code KEYFAILOVER_KEY_BUDGET}, {@code KEYFAILOVER_CLIENT_BUDGET},
  * {@code KEYFAILOVER_STREAM_USAGE}) and turns on the built-in demo upstream, with its demo keys, for a
- * provider whose base URL is not set; Gemini and the providers whose routes appear only with their
+ * provider given neither a base URL nor keys (keys alone go to the provider's own address); the keys
+ * variables may also be context-params ({@link ExampleEnvironment}); Gemini and the providers whose routes appear only with their
  * keys are {@link ProviderRoutes}', the fallback route {@link OpenAiFallback}'s. Runs before the
  * proxy servlets start (listeners always do).
  *
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
 public class DemoMode implements ServletContextListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
+
+    /** Where real keys go without a {@code *_BASE_URL}: the address an SDK is given, without its {@code /v1}. */
+    static final String OPENAI_ADDRESS = "https://api.openai.com";
+    static final String ANTHROPIC_ADDRESS = "https://api.anthropic.com";
 
     /** One key per case of the pool, in this order: see {@link DemoUpstreamServlet}. */
     static final String[] OPENAI_KEYS = {"sk-demo-ratelimited-00000001", "sk-demo-revoked-000000000002",
@@ -57,32 +62,38 @@ public class DemoMode implements ServletContextListener {
         context.setInitParameter("keyfailover.keyBudget", environment("KEYFAILOVER_KEY_BUDGET", ""));
         context.setInitParameter("keyfailover.clientBudget", environment("KEYFAILOVER_CLIENT_BUDGET", ""));
         context.setInitParameter("keyfailover.streamUsage", environment("KEYFAILOVER_STREAM_USAGE", ""));
-        route(context, "openai", "OPENAI", OPENAI_KEYS);
-        route(context, "anthropic", "ANTHROPIC", ANTHROPIC_KEYS);
+        route(context, "openai", "OPENAI", OPENAI_ADDRESS, OPENAI_KEYS);
+        route(context, "anthropic", "ANTHROPIC", ANTHROPIC_ADDRESS, ANTHROPIC_KEYS);
         ProviderRoutes.gemini(context);
         ProviderRoutes.addWhereKeysAreSet(context);
         OpenAiFallback.addIfConfigured(context);
         AdminDefaults.apply(context);
     }
 
-    private static void route(ServletContext context, String servlet, String prefix, String[] demoKeys) {
+    private static void route(ServletContext context, String servlet, String prefix, String address,
+            String[] demoKeys) {
         ServletRegistration registration = context.getServletRegistration(servlet);
         String baseUrl = environment(prefix + "_BASE_URL", null);
-        if (baseUrl != null) {
-            registration.setInitParameter("baseUrl", baseUrl);
+        boolean keysSet = ExampleEnvironment.value(context, prefix + "_API_KEYS") != null
+                || ExampleEnvironment.value(context, prefix + "_KEYS_FILE") != null;
+        if (baseUrl != null || keysSet) {
+            // Real keys alone go to the provider's own address, as Gemini's and the optional routes' do:
+            // the openai and anthropic providers have no preset (behaviour.md §15), so the example names it.
+            String upstream = baseUrl != null ? baseUrl : address;
+            registration.setInitParameter("baseUrl", upstream);
             // keys or keysFile; both set is a configuration error (behaviour.md §14).
             ProviderRoutes.keys(context, registration, prefix);
+            LOG.info("{}: route '{}' goes to {}{}", prefix, servlet, upstream,
+                    baseUrl != null ? " (" + prefix + "_BASE_URL)" : " (" + prefix + "_BASE_URL is not set)");
             return;
-        }
-        if (environment(prefix + "_API_KEYS", null) != null && environment(prefix + "_KEYS_FILE", null) != null) {
-            throw new IllegalStateException(prefix + "_API_KEYS and " + prefix + "_KEYS_FILE are both set; use one");
         }
         registration.setInitParameter("baseUrl", "/demo-upstream/" + servlet);
         registration.setInitParameter("keys", String.join(",", demoKeys));
         // The demo shows which key served each answer; a real deployment keeps that to itself by default.
         registration.setInitParameter("exposeKeyHint", "true");
-        LOG.info("{}_BASE_URL is not set: {} goes to the built-in demo upstream, with one demo key per case "
-                + "(rate-limited, revoked, out of quota, ..., good)", prefix, servlet);
+        LOG.info("{}_BASE_URL, {}_API_KEYS and {}_KEYS_FILE are not set: {} goes to the built-in demo upstream, "
+                + "with one demo key per case (rate-limited, revoked, out of quota, ..., good)", prefix, prefix, prefix,
+                servlet);
     }
 
     /** The variable's value; unset or blank gives the default. */

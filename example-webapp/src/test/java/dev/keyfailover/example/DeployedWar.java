@@ -19,10 +19,12 @@ import org.eclipse.jetty.server.ServerConnector;
 final class DeployedWar implements AutoCloseable {
 
     private final Server server;
+    private final WebAppContext webapp;
     private final int port;
 
-    private DeployedWar(Server server, int port) {
+    private DeployedWar(Server server, WebAppContext webapp, int port) {
         this.server = server;
+        this.webapp = webapp;
         this.port = port;
     }
 
@@ -39,7 +41,7 @@ final class DeployedWar implements AutoCloseable {
         server.setHandler(webapp);
         server.start();
         assertThat(webapp.isAvailable()).as("webapp started").isTrue();
-        return new DeployedWar(server, connector.getLocalPort());
+        return new DeployedWar(server, webapp, connector.getLocalPort());
     }
 
     int port() {
@@ -48,6 +50,11 @@ final class DeployedWar implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** An init-param of a servlet as the example configured it, e.g. a route's {@code baseUrl}. */
+    String servletParameter(String servlet, String name) {
+        return webapp.getServletContext().getServletRegistration(servlet).getInitParameter(name);
     }
 
     @Override

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param kind why no key is left
  * @param retryAfter how long until a key may be usable again; zero when unknown or now (a negative
  *     wait is taken as zero)
+ * @param detail what happened, more precisely than the kind says (e.g. keys disabled by an
+ *     administrator, behaviour.md §6); {@code null} for the kind's own sentence. Never a key.
  */
-public record KeyPoolExhaustion(String providerName, Kind kind, Duration retryAfter) {
+public record KeyPoolExhaustion(String providerName, Kind kind, Duration retryAfter, String detail) {
 
     /** Why no key is left. */
     public enum Kind {
@@ -57,9 +59,14 @@ public record KeyPoolExhaustion(String providerName, Kind kind, Duration retryAf
         retryAfter = retryAfter.isNegative() ? Duration.ZERO : retryAfter;
     }
 
-    /** {@code "<provider>: <what happened>"}. */
+    /** An exhaustion said in its kind's own sentence. */
+    public KeyPoolExhaustion(String providerName, Kind kind, Duration retryAfter) {
+        this(providerName, kind, retryAfter, null);
+    }
+
+    /** {@code "<provider>: <what happened>"}: the detail when there is one, else the kind's sentence. */
     public String message() {
-        return providerName + ": " + kind.message();
+        return providerName + ": " + (detail != null ? detail : kind.message());
     }
 
     /**

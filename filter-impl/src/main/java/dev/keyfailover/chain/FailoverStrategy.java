@@ -84,7 +84,7 @@ final class FailoverStrategy {
      * rate-limited until the soonest cooldown when any key cools for the model; rate-limited with
      * Retry-After 0 when a key tried earlier is usable again, unless a key refused this request
      * for itself; otherwise every key is out of service: out of quota when any key's account is,
-     * else an authentication failure.
+     * else an authentication failure, which names the keys an administrator disabled.
      */
     KeyPoolExhaustion classify(PoolView pool) {
         if (pool.untriedKeyUsable()) {
@@ -98,10 +98,25 @@ final class FailoverStrategy {
             // Tried earlier by this request, its cooldown has ended since: not an auth failure.
             return rateLimited(Duration.ZERO);
         }
-        KeyPoolExhaustion.Kind kind = pool.anyKeyExhausted()
-                ? KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED
-                : KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED;
-        return new KeyPoolExhaustion(provider.name(), kind, Duration.ZERO);
+        if (pool.anyKeyExhausted()) {
+            return new KeyPoolExhaustion(provider.name(), KeyPoolExhaustion.Kind.QUOTA_EXHAUSTED, Duration.ZERO);
+        }
+        return new KeyPoolExhaustion(provider.name(), KeyPoolExhaustion.Kind.AUTHENTICATION_FAILED, Duration.ZERO,
+                disabledDetail(pool));
+    }
+
+    /**
+     * Every key is disabled: when an administrator disabled some, the message says how many, so
+     * that nobody hunts for revoked keys (behaviour.md §6); {@code null} when all failed authentication.
+     */
+    private static String disabledDetail(PoolView pool) {
+        int byAdministrator = pool.adminDisabledCount();
+        if (byAdministrator == 0) {
+            return null;
+        }
+        int failed = pool.keyCount() - byAdministrator;
+        return "every key is disabled: " + byAdministrator + " by an administrator"
+                + (failed > 0 ? ", " + failed + " failed authentication" : "");
     }
 
     /**

@@ -31,6 +31,9 @@ interface PoolView {
     /** How many keys the pool has. */
     int keyCount();
 
+    /** How many of them an administrator disabled (behaviour.md §14). */
+    int adminDisabledCount();
+
     /** The view of a pool through one request's walk. */
     static PoolView of(KeyWalk walk, KeyPool pool) {
         return new PoolView() {
@@ -62,6 +65,11 @@ interface PoolView {
             @Override
             public int keyCount() {
                 return pool.keys().size();
+            }
+
+            @Override
+            public int adminDisabledCount() {
+                return (int) pool.keys().stream().filter(key -> key.membership().isAdminDisabled()).count();
             }
         };
     }

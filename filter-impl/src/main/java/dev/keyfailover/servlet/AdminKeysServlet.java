@@ -38,6 +38,28 @@ public class AdminKeysServlet extends HttpServlet {
         access = AdminAccess.of(this);
     }
 
+    /** The methods the API serves; HEAD and OPTIONS as every servlet does. TRACE is not one: it would echo credentials. */
+    private static final java.util.Set<String> SERVED = java.util.Set.of("GET", "HEAD", "POST", "DELETE", "OPTIONS");
+
+    /**
+     * Any other method is a 405 in the API's own JSON, with {@code Allow} for the resource asked for,
+     * not the container's empty answer (behaviour.md §14).
+     */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (SERVED.contains(request.getMethod())) {
+            super.service(request, response);
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        boolean aKey = request.getPathInfo() != null && request.getPathInfo().startsWith("/keys/");
+        response.setHeader("Allow", aKey ? "POST, DELETE" : "GET, POST");
+        AdminAnswers.problem(response, 405, AdminAnswers.printable(request.getMethod()) + " is not served here: "
+                + "GET keys?route=<route> lists a route's keys, POST keys?route=<route> adds, DELETE keys/{fingerprint} "
+                + "removes, POST keys/{fingerprint}/{disable|enable|test|reset} acts on one");
+    }
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");

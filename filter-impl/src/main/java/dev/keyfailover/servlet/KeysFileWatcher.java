@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +35,23 @@ final class KeysFileWatcher implements Closeable {
     private final Path file;
     private final Duration interval;
     private final Consumer<String> changed;
+    /** What stays in force while the file is gone, for the log ("the 2 keys it listed"). */
+    private final Supplier<String> kept;
     private final WatchService service;
     private final Thread thread;
     private byte[] lastDigest;
     /** The failure last said of reading the file (its exception's name), until it can be read again. */
     private String unreadable;
+    /** Checks in a row that found no file: the first may fall between a swap's two steps. */
+    private int missing;
     private volatile boolean running = true;
 
-    private KeysFileWatcher(String route, Path file, String startedWith, Duration interval, Consumer<String> changed)
-            throws IOException {
+    private KeysFileWatcher(String route, Path file, String startedWith, Duration interval, Consumer<String> changed,
+                            Supplier<String> kept) throws IOException {
         this.file = file;
         this.interval = interval;
         this.changed = changed;
+        this.kept = kept;
         this.lastDigest = digest(startedWith.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path directory = file.toAbsolutePath().getParent();
         this.service = directory.getFileSystem().newWatchService();
@@ -60,10 +66,11 @@ final class KeysFileWatcher implements Closeable {
      *
      * @param startedWith the text the route's keys came from, so that only a change is handed on
      * @param changed gets the file's new text (on the watcher's thread)
+     * @param kept what stays in force while the file is gone, as the log says it ("the 2 keys it listed")
      */
     static KeysFileWatcher start(String route, Path file, String startedWith, Duration interval,
-                                 Consumer<String> changed) throws IOException {
-        KeysFileWatcher watcher = new KeysFileWatcher(route, file, startedWith, interval, changed);
+                                 Consumer<String> changed, Supplier<String> kept) throws IOException {
+        KeysFileWatcher watcher = new KeysFileWatcher(route, file, startedWith, interval, changed, kept);
         watcher.thread.start();
         return watcher;
     }
@@ -90,7 +97,12 @@ final class KeysFileWatcher implements Closeable {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return; // between the two steps of a swap; the next check sees the new file
+            // Once may be between the two steps of a swap; still missing at the next check, it is gone.
+            // Said once (§14: the old list stays), not at every check twice a second.
+            if (++missing == 2) {
+                LOG.warn("keys file {} is gone; keeping {} until it is back", file, kept.get());
+            }
+            return;
         } catch (IOException e) {
             // Said once per kind of failure: the check repeats twice a second for as long as it lasts.
             if (!e.getClass().getSimpleName().equals(unreadable)) {
@@ -100,9 +112,17 @@ final class KeysFileWatcher implements Closeable {
             return;
         }
         unreadable = null;
+        boolean back = missing >= 2;
+        missing = 0;
         byte[] digest = digest(bytes);
         if (Arrays.equals(digest, lastDigest)) {
+            if (back) {
+                LOG.info("keys file {} is back, as it was", file);
+            }
             return;
+        }
+        if (back) {
+            LOG.info("keys file {} is back: applying it", file);
         }
         lastDigest = digest;
         try {

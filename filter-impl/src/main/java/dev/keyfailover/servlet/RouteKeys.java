@@ -74,8 +74,13 @@ final class RouteKeys implements Closeable {
     void watch(String startedWith, Duration interval) throws IOException {
         Optional<Path> file = fromFile.path();
         if (file.isPresent()) {
-            watcher = KeysFileWatcher.start(route, file.get(), startedWith, interval, this::fileChanged);
+            watcher = KeysFileWatcher.start(route, file.get(), startedWith, interval, this::fileChanged,
+                    () -> "the " + fileKeyCount() + " keys it listed");
         }
+    }
+
+    private synchronized int fileKeyCount() {
+        return fromFile.keys().size();
     }
 
     KeyPool pool() {

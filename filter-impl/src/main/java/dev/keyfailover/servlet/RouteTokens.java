@@ -34,7 +34,8 @@ final class RouteTokens implements Closeable {
         this.where = where;
         this.access = access;
         this.meters = meters;
-        this.watcher = KeysFileWatcher.start(where + "-client-tokens", file, "", interval, this::changed);
+        this.watcher = KeysFileWatcher.start(where + "-client-tokens", file, "", interval, this::changed,
+                () -> "the " + access.clientNames().size() + " client tokens it listed");
     }
 
     /** Starts watching the file. */

@@ -33,6 +33,10 @@ class FailoverStrategyTest {
     /** A pool as the strategy sees it, with fixed answers. */
     private record Pool(boolean untriedKeyUsable, Optional<Duration> soonestCooldownEnd, boolean anyKeyUsable,
                         boolean refusedForItself, boolean anyKeyExhausted, int keyCount) implements PoolView {
+        @Override
+        public int adminDisabledCount() {
+            return 0;
+        }
     }
 
     private static Pool allCooling(Duration soonest) {

@@ -212,6 +212,38 @@ class AdminKeysTest {
                 .isEqualTo(404);
     }
 
+    /** §6: a pool dry because an administrator disabled keys says so, not that every key failed authentication. */
+    @Test
+    void aPoolDryBecauseAnAdministratorDisabledKeysSaysSo() throws Exception {
+        Files.writeString(file, K1 + "\n" + K2 + "\n" + REVOKED + "\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> fingerprints().size() == 3);
+        for (String key : List.of(K1, K2)) {
+            assertThat(send("POST", "keys/" + KeyFingerprint.of(key) + "/disable?route=openai", BEARER, null, null)
+                    .statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> mixed = chat();
+        send("POST", "keys/" + KeyFingerprint.of(REVOKED) + "/disable?route=openai", BEARER, null, null);
+        HttpResponse<String> allByTheAdministrator = chat();
+
+        assertThat(mixed.statusCode()).isEqualTo(502);
+        assertThat(json(mixed).getJsonObject("error").getString("message"))
+                .isEqualTo("openai: every key is disabled: 2 by an administrator, 1 failed authentication");
+        assertThat(json(mixed).getJsonObject("error").getString("type")).isEqualTo("api_error");
+        assertThat(allByTheAdministrator.statusCode()).isEqualTo(502);
+        assertThat(json(allByTheAdministrator).getJsonObject("error").getString("message"))
+                .isEqualTo("openai: every key is disabled: 3 by an administrator");
+    }
+
+    private HttpResponse<String> chat() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        answers.add(response.body());
+        return response;
+    }
+
     /** §13: an action is a POST or a DELETE; one asked for with GET is refused as a method the resource does not allow. */
     @Test
     void anActionAskedForWithGetIsAMethodNotAllowed() throws Exception {
@@ -224,6 +256,25 @@ class AdminKeysTest {
         assertThat(json(disable).getJsonObject("error").getString("message")).contains("POST");
         assertThat(remove.statusCode()).isEqualTo(405);
         assertThat(proxy.route().pool().snapshot().get(0).state()).isEqualTo(KeyState.VALID);
+    }
+
+    /** §14: a method the admin API does not serve is a 405 that says what it serves, in the API's JSON, with Allow. */
+    @Test
+    void aMethodTheAdminApiDoesNotServeIsAMethodNotAllowedInItsJson() throws Exception {
+        HttpResponse<String> put = send("PUT", "keys?route=openai", BEARER, "application/json",
+                "{\"keys\":[{\"key\":\"" + NEW + "\"}]}");
+        HttpResponse<String> patch = send("PATCH", "keys/" + KeyFingerprint.of(K1) + "?route=openai", BEARER, null, null);
+
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(put.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("application/json"));
+        assertThat(json(put).getJsonObject("error").getString("message")).startsWith("PUT is not served here")
+                .contains("POST keys?route=<route> adds");
+        assertThat(patch.statusCode()).isEqualTo(405);
+        assertThat(patch.headers().firstValue("Allow")).hasValue("POST, DELETE");
+        assertThat(json(patch).getJsonObject("error").getString("message")).startsWith("PATCH is not served here");
+        assertThat(fingerprints()).containsExactly(KeyFingerprint.of(K1), KeyFingerprint.of(K2));
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.keyfailover.testing.logging.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /** behaviour.md §14: a route's keys file watched; every way a file changes applied within 2 s, a bad one refused. */
 class KeysFileWatchTest {
@@ -118,6 +119,35 @@ class KeysFileWatchTest {
         Files.delete(file);
         Files.createDirectory(file);
         await().atMost(WITHIN).until(() -> unreadableLines() == 2);
+    }
+
+    /**
+     * §14: a deleted keys file keeps the keys it listed, and says so once (not at every check); once it is
+     * back it is applied and that is said once too.
+     */
+    @Test
+    void aDeletedKeysFileIsSaidOnceAndItsReturnOnce() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), K1 + "\n" + K2 + "\n");
+        start(file);
+        CapturedLogs.clear();
+
+        Files.delete(file);
+
+        await().atMost(WITHIN).until(() -> lines(Level.WARN, "is gone") == 1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> lines(Level.WARN, "is gone") == 1);
+        assertThat(CapturedLogs.allText())
+                .contains("keys file " + file + " is gone; keeping the 2 keys it listed until it is back");
+        assertThat(fingerprints()).isEqualTo(fingerprintsOf(K1, K2));
+        Files.writeString(file, K3 + "\n");
+        await().atMost(WITHIN).until(() -> fingerprints().equals(fingerprintsOf(K3)));
+        await().atMost(WITHIN).until(() -> lines(Level.INFO, "is back") == 1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> lines(Level.INFO, "is back") == 1);
+        assertThat(lines(Level.WARN, "is gone")).isEqualTo(1);
+    }
+
+    private static long lines(Level level, String text) {
+        return CapturedLogs.events().stream().filter(event -> event.level() == level && event.message().contains(text))
+                .count();
     }
 
     private static long unreadableLines() {
