@@ -42,10 +42,11 @@ public enum ErrorFormat {
     abstract String body(ErrorKind kind, String message);
 
     /**
-     * The exhaustion response: 429 with {@code Retry-After} (omitted at zero), 502, or for an
-     * empty balance what the provider itself answers (OpenAI 429 {@code insufficient_quota},
-     * Anthropic 400 {@code invalid_request_error}), marked {@code x-should-retry: false} so that
-     * the official SDKs do not retry it.
+     * The exhaustion response: 429 with {@code Retry-After} (omitted at zero); 502 when every key
+     * failed authentication; or for an empty balance what the provider itself answers (OpenAI 429
+     * {@code insufficient_quota}, Anthropic 400 {@code invalid_request_error}). The last two are
+     * marked {@code x-should-retry: false}: the official SDKs would retry them within seconds, and
+     * a disabled or spent key is not back within seconds.
      */
     public ClassicHttpResponse exhausted(KeyPoolExhaustion error) {
         ErrorKind kind = switch (error.kind()) {
@@ -63,6 +64,9 @@ public enum ErrorFormat {
             return response;
         }
         ClassicHttpResponse response = response(error.kind().status(), kind, message);
+        if (kind == ErrorKind.AUTHENTICATION_FAILED) {
+            response.setHeader("x-should-retry", "false");
+        }
         String retryAfter = error.retryAfterHeaderValue();
         if (retryAfter != null) {
             response.setHeader("Retry-After", retryAfter);

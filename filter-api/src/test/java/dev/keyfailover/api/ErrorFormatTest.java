@@ -138,10 +138,20 @@ class ErrorFormatTest {
     }
 
     @Test
-    void rateLimitAndAuthenticationAnswersDoNotSayShouldRetryFalse() {
+    void aRateLimitedPoolDoesNotSayShouldRetryFalse() {
         assertThat(ErrorFormat.OPENAI.exhausted(rateLimited(Duration.ofSeconds(3))).containsHeader("x-should-retry"))
                 .isFalse();
-        assertThat(ErrorFormat.ANTHROPIC.exhausted(authFailed()).containsHeader("x-should-retry")).isFalse();
+        assertThat(ErrorFormat.ANTHROPIC.exhausted(rateLimited(Duration.ofSeconds(3))).containsHeader("x-should-retry"))
+                .isFalse();
+    }
+
+    @Test
+    void aPoolWhoseKeysAllFailedAuthenticationSaysShouldRetryFalse() {
+        for (ErrorFormat format : ErrorFormat.values()) {
+            ClassicHttpResponse response = format.exhausted(authFailed());
+            assertThat(response.getCode()).isEqualTo(502);
+            assertThat(response.getFirstHeader("x-should-retry").getValue()).isEqualTo("false");
+        }
     }
 
     @ParameterizedTest

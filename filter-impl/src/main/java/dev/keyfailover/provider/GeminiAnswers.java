@@ -12,7 +12,8 @@ import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
  * The proxy's own answers in Google's error shape (behaviour.md §6, §15):
  * {@code {"error":{"code":<status>,"message":…,"status":<google.rpc code>}}}, so that Google's SDKs
  * raise their own errors. A dry pool is 429 {@code RESOURCE_EXHAUSTED} (with {@code Retry-After}
- * when keys are only rate-limited; none, and {@code x-should-retry: false}, when out of quota).
+ * when keys are only rate-limited; none, and {@code x-should-retry: false}, when out of quota or when
+ * every key failed authentication).
  */
 final class GeminiAnswers {
 
@@ -35,7 +36,11 @@ final class GeminiAnswers {
                 response.setHeader("x-should-retry", "false");
                 yield response;
             }
-            case AUTHENTICATION_FAILED -> response(error.kind().status(), "UNAVAILABLE", message);
+            case AUTHENTICATION_FAILED -> {
+                ClassicHttpResponse response = response(error.kind().status(), "UNAVAILABLE", message);
+                response.setHeader("x-should-retry", "false");
+                yield response;
+            }
         };
     }
 

@@ -283,4 +283,19 @@ class GeminiProviderTest {
         assertThat(plain.body()).isEqualTo(GeminiBodies.BAD_REQUEST);
         assertThat(keys().getJsonObject(1).getString("state")).isEqualTo("VALID");
     }
+
+    @Test
+    void aPoolWhoseKeysAreAllInvalidIsA502InGooglesShapeThatSdksDoNotRetry() throws Exception {
+        start();
+        upstream.on(K1, FakeUpstream.json(400, GeminiBodies.API_KEY_INVALID))
+                .on(K2, FakeUpstream.json(400, GeminiBodies.API_KEY_INVALID));
+
+        HttpResponse<String> answer = generate(FLASH, null);
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.headers().firstValue("x-should-retry")).hasValue("false");
+        JsonObject error = Json.createReader(new StringReader(answer.body())).readObject().getJsonObject("error");
+        assertThat(error.getString("status")).isEqualTo("UNAVAILABLE");
+        assertThat(answer.body()).doesNotContain(K1, K2);
+    }
 }
