@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.keyfailover.chain.Jsons;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public class AdminKeysServlet extends HttpServlet {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("keyfailover.audit");
+    /** The methods the API serves; HEAD and OPTIONS as every servlet does. TRACE is not one: it would echo credentials. */
+    private static final Set<String> SERVED = Set.of("GET", "HEAD", "POST", "DELETE", "OPTIONS");
 
     private transient AdminAccess access;
 
@@ -37,9 +40,6 @@ public class AdminKeysServlet extends HttpServlet {
     public void init() throws ServletException {
         access = AdminAccess.of(this);
     }
-
-    /** The methods the API serves; HEAD and OPTIONS as every servlet does. TRACE is not one: it would echo credentials. */
-    private static final java.util.Set<String> SERVED = java.util.Set.of("GET", "HEAD", "POST", "DELETE", "OPTIONS");
 
     /**
      * Any other method is a 405 in the API's own JSON, with {@code Allow} for the resource asked for,
