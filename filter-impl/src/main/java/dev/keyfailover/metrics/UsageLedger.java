@@ -71,12 +71,14 @@ public final class UsageLedger {
         }
         KeyId key = exchange.servedKey();
         budgets.clientAnswered(client, usage.total());
+        // The serving route counts the model its upstream served: a fallback's rename, else the client's (§18).
+        String model = exchange.renamedModel() != null ? exchange.renamedModel() : request.model();
         if (!route.equals(exchange.route())) {
             otherRoutes.apply(exchange.route()).filter(other -> other.route.equals(exchange.route()))
-                    .ifPresent(other -> other.served(key, request, client, usage));
+                    .ifPresent(other -> other.served(key, model, client, usage));
             return;
         }
-        served(key, request, client, usage);
+        served(key, model, client, usage);
     }
 
     /** Whether the answer of this exchange is one to count: upstream's, to a pool key (of any route). */
@@ -85,12 +87,12 @@ public final class UsageLedger {
     }
 
     /** An answer a key of this route served: its usage, meters and key budget (not the client's budget: the called route's). */
-    private void served(KeyId key, RequestUsage request, Optional<String> client, Usage usage) {
+    private void served(KeyId key, String model, Optional<String> client, Usage usage) {
         long day = today();
         keys.computeIfAbsent(key, k -> new UsageCount()).add(day, usage.total());
         client.ifPresent(name -> clients.computeIfAbsent(name, c -> new UsageCount()).add(day, usage.total()));
         if (meters != null) {
-            meters.record(key, request.model(), client, usage);
+            meters.record(key, model, client, usage);
         }
         budgets.keyAnswered(key, usage.total());
     }

@@ -134,6 +134,26 @@ class ClientBudgetThroughFallbackTest {
         assertThat(backup.requests()).hasSize(3);
     }
 
+    /** Alice's tokens of {@code type} the route {@code provider}'s keys served, tagged with {@code model}. */
+    private double tokens(String provider, String model, String type) {
+        Counter counter = meters.find(MeterNames.TOKENS).tag("provider", provider).tag("model", model)
+                .tag("type", type).tag("client", "alice").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void aFallbackThatRenamedTheModelCountsItsTokensForTheModelItServed() throws Exception {
+        start(Map.of(), Map.of("fallbackModel", "gpt-4o-mini"));
+
+        HttpResponse<String> answer = chat("openai");
+
+        assertThat(answer.headers().firstValue("X-Keyfailover-Model")).hasValue("gpt-4o-mini");
+        await().untilAsserted(() -> assertThat(served("openai")).isEqualTo(1));
+        // backup's upstream served gpt-4o-mini: its usage is that model's, not the one alice named.
+        assertThat(tokens("backup", "gpt-4o-mini", "output")).isEqualTo(10);
+        assertThat(tokens("backup", "gpt-4o", "output")).isZero();
+    }
+
     @Test
     void theFallbackRoutesOwnClientBudgetIsNotChargedForAnotherRoutesClients() throws Exception {
         start(Map.of(), Map.of("clientTokens", "alice:" + ALICE, "clientBudget", "1 requests per day"));
