@@ -36,10 +36,14 @@ final class OutageLog implements FailoverEvents {
 
     @Override
     public void exhausted(KeyPoolExhaustion exhaustion, int attempts) {
+        // Throttled by kind only: the detail's counts change from request to request.
         long leftOut = exhaustions.occurred(exhaustion.kind().name());
         if (leftOut != LogThrottle.COUNTED) {
-            FailoverLog.LOG.warn("{}: no key left after {} attempt(s): {} (retry after {} ms){}", providerName,
-                    attempts, exhaustion.kind(), exhaustion.retryAfter().toMillis(), LogThrottle.summary(leftOut));
+            // What the client was told (e.g. keys an administrator disabled, §6), never a key.
+            String told = exhaustion.detail() != null ? exhaustion.detail() : exhaustion.kind().message();
+            FailoverLog.LOG.warn("{}: no key left after {} attempt(s): {} ({}, retry after {} ms){}", providerName,
+                    attempts, told, exhaustion.kind(), exhaustion.retryAfter().toMillis(),
+                    LogThrottle.summary(leftOut));
         }
     }
 }

@@ -57,13 +57,15 @@ class LogThrottleTest {
             clock.advance(Duration.ofMillis(9));
         }
         assertThat(linesOf("throttled-a")).containsExactly(
-                "throttled-a: no key left after 2 attempt(s): RATE_LIMITED (retry after 3000 ms)");
+                "throttled-a: no key left after 2 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms)");
 
         clock.advance(Duration.ofSeconds(1)); // 9,991 ms + 1 s: past the window of the first line
         log.exhausted(ALL_COOLING, 2);
 
         assertThat(linesOf("throttled-a")).hasSize(2).last().isEqualTo("throttled-a: no key left after 2 attempt(s): "
-                + "RATE_LIMITED (retry after 3000 ms) (999 more like it in the 10 s after the last one logged)");
+                + "all configured keys are rate-limited (RATE_LIMITED, retry after 3000 ms) "
+                + "(999 more like it in the 10 s after the last one logged)");
     }
 
     @Test
@@ -96,11 +98,14 @@ class LogThrottleTest {
         }
 
         assertThat(linesOf("throttled-b")).containsExactly(
-                "throttled-b: no key left after 1 attempt(s): RATE_LIMITED (retry after 3000 ms)",
-                "throttled-b: no key left after 1 attempt(s): AUTHENTICATION_FAILED (retry after 0 ms)",
+                "throttled-b: no key left after 1 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms)",
+                "throttled-b: no key left after 1 attempt(s): all configured keys failed authentication "
+                        + "(AUTHENTICATION_FAILED, retry after 0 ms)",
                 "throttled-b: requestBudget ran out after 1 attempt(s), answering 504");
         assertThat(linesOf("throttled-c")).containsExactly(
-                "throttled-c: no key left after 1 attempt(s): RATE_LIMITED (retry after 3000 ms)");
+                "throttled-c: no key left after 1 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms)");
     }
 
     @Test
@@ -181,8 +186,10 @@ class LogThrottleTest {
         lines.sweep();
 
         assertThat(linesOf("throttled-f")).containsExactly(
-                "throttled-f: no key left after 1 attempt(s): RATE_LIMITED (retry after 3000 ms)",
-                "throttled-f: no key left after 1 attempt(s): RATE_LIMITED (retry after 3000 ms) "
+                "throttled-f: no key left after 1 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms)",
+                "throttled-f: no key left after 1 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms) "
                         + "(1 more like it in the 10 s after the last one logged)");
     }
 
@@ -200,7 +207,8 @@ class LogThrottleTest {
         lines.sweep();
 
         assertThat(linesOf("throttled-g")).containsExactly(
-                "throttled-g: no key left after 1 attempt(s): RATE_LIMITED (retry after 3000 ms)",
+                "throttled-g: no key left after 1 attempt(s): all configured keys are rate-limited "
+                        + "(RATE_LIMITED, retry after 3000 ms)",
                 "throttled-g: requestBudget ran out after 1 attempt(s), answering 504",
                 "throttled-g: 4 more like \"no key left: RATE_LIMITED\" since the last one logged, "
                         + "until the route stopped");

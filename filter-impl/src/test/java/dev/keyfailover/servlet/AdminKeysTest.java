@@ -233,6 +233,11 @@ class AdminKeysTest {
         assertThat(allByTheAdministrator.statusCode()).isEqualTo(502);
         assertThat(json(allByTheAdministrator).getJsonObject("error").getString("message"))
                 .isEqualTo("openai: every key is disabled: 3 by an administrator");
+        // The WARN says what the client was told; the second is of the same kind, so throttled (§8).
+        assertThat(CapturedLogs.events()).map(CapturedLogs.Event::message)
+                .filteredOn(line -> line.contains("no key left after")).containsExactly("openai: no key left after "
+                        + "1 attempt(s): every key is disabled: 2 by an administrator, 1 failed authentication "
+                        + "(AUTHENTICATION_FAILED, retry after 0 ms)");
     }
 
     private HttpResponse<String> chat() throws Exception {
