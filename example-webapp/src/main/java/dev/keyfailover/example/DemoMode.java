@@ -1,5 +1,10 @@
 package dev.keyfailover.example;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.keyfailover.config.ParameterSource;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -44,30 +49,55 @@ public class DemoMode implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        context.setInitParameter("keyfailover.dumpDir", environment("KEYFAILOVER_DUMP_DIR", ""));
-        // Blank leaves the routes' default (behaviour.md §13): auto, or deny on a route with client tokens.
-        context.setInitParameter("keyfailover.byok", environment("KEYFAILOVER_BYOK", ""));
-        context.setInitParameter("keyfailover.clientTokens", environment("KEYFAILOVER_CLIENT_TOKENS", ""));
-        // Seals keys added at run time on their way to the other nodes of a cluster (behaviour.md §14).
-        context.setInitParameter("keyfailover.keysSecret", environment("KEYFAILOVER_KEYS_SECRET", ""));
-        // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
-        context.setInitParameter("keyfailover.maxConnections", environment("KEYFAILOVER_MAX_CONNECTIONS", ""));
-        // Blank leaves the routes' defaults: 10 min for the head and inside the body, no first-byte wait.
-        context.setInitParameter("keyfailover.responseTimeout", environment("KEYFAILOVER_RESPONSE_TIMEOUT", ""));
-        context.setInitParameter("keyfailover.streamIdleTimeout", environment("KEYFAILOVER_STREAM_IDLE_TIMEOUT", ""));
-        context.setInitParameter("keyfailover.firstByteTimeout", environment("KEYFAILOVER_FIRST_BYTE_TIMEOUT", ""));
-        // Read by the transient retries (behaviour.md §18); a route that does not know it yet ignores it.
-        context.setInitParameter("keyfailover.retries", environment("KEYFAILOVER_RETRIES", "2"));
-        // Blank: no budget, and streamUsage as the budgets say (behaviour.md §16: inject with a token budget).
-        context.setInitParameter("keyfailover.keyBudget", environment("KEYFAILOVER_KEY_BUDGET", ""));
-        context.setInitParameter("keyfailover.clientBudget", environment("KEYFAILOVER_CLIENT_BUDGET", ""));
-        context.setInitParameter("keyfailover.streamUsage", environment("KEYFAILOVER_STREAM_USAGE", ""));
+        sharedDefaults(context, System::getenv);
         route(context, "openai", "OPENAI", OPENAI_ADDRESS, OPENAI_KEYS);
         route(context, "anthropic", "ANTHROPIC", ANTHROPIC_ADDRESS, ANTHROPIC_KEYS);
         ProviderRoutes.gemini(context);
         ProviderRoutes.addWhereKeysAreSet(context);
         OpenAiFallback.addIfConfigured(context);
         AdminDefaults.apply(context);
+    }
+
+    /**
+     * The routes' shared defaults (context-params {@code keyfailover.<name>}) from the environment,
+     * each one set from a variable recorded in {@link ParameterSource#ORIGINS_ATTRIBUTE}: a bad
+     * value's error then names the variable the user set, not a parameter they never wrote.
+     */
+    static void sharedDefaults(ServletContext context, Function<String, String> environment) {
+        Map<String, String> origins = new HashMap<>();
+        SharedDefault shared = (name, variable, otherwise) -> {
+            String value = environment.apply(variable);
+            boolean set = value != null && !value.isBlank();
+            // A context-param web.xml sets already wins (setInitParameter then changes nothing): not the variable's.
+            if (context.setInitParameter(ParameterSource.CONTEXT_PREFIX + name, set ? value.trim() : otherwise) && set) {
+                origins.put(ParameterSource.CONTEXT_PREFIX + name, variable);
+            }
+        };
+        shared.set("dumpDir", "KEYFAILOVER_DUMP_DIR", "");
+        // Blank leaves the routes' default (behaviour.md §13): auto, or deny on a route with client tokens.
+        shared.set("byok", "KEYFAILOVER_BYOK", "");
+        shared.set("clientTokens", "KEYFAILOVER_CLIENT_TOKENS", "");
+        // Seals keys added at run time on their way to the other nodes of a cluster (behaviour.md §14).
+        shared.set("keysSecret", "KEYFAILOVER_KEYS_SECRET", "");
+        // Blank leaves the routes' default (200): every open stream holds one pooled upstream connection.
+        shared.set("maxConnections", "KEYFAILOVER_MAX_CONNECTIONS", "");
+        // Blank leaves the routes' defaults: 10 min for the head and inside the body, no first-byte wait.
+        shared.set("responseTimeout", "KEYFAILOVER_RESPONSE_TIMEOUT", "");
+        shared.set("streamIdleTimeout", "KEYFAILOVER_STREAM_IDLE_TIMEOUT", "");
+        shared.set("firstByteTimeout", "KEYFAILOVER_FIRST_BYTE_TIMEOUT", "");
+        // Read by the transient retries (behaviour.md §18); a route that does not know it yet ignores it.
+        shared.set("retries", "KEYFAILOVER_RETRIES", "2");
+        // Blank: no budget, and streamUsage as the budgets say (behaviour.md §16: inject with a token budget).
+        shared.set("keyBudget", "KEYFAILOVER_KEY_BUDGET", "");
+        shared.set("clientBudget", "KEYFAILOVER_CLIENT_BUDGET", "");
+        shared.set("streamUsage", "KEYFAILOVER_STREAM_USAGE", "");
+        context.setAttribute(ParameterSource.ORIGINS_ATTRIBUTE, Map.copyOf(origins));
+    }
+
+    /** Sets the context-param {@code keyfailover.<name>} from {@code variable}, else to {@code otherwise}. */
+    @FunctionalInterface
+    private interface SharedDefault {
+        void set(String name, String variable, String otherwise);
     }
 
     private static void route(ServletContext context, String servlet, String prefix, String address,

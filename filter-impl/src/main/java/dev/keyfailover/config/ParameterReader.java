@@ -74,7 +74,10 @@ final class ParameterReader {
     ConfigException error(String name, String problem) {
         // A settings rule names what it checks ("maxCooldown must be …"); the parameter is named once.
         String said = problem.startsWith(name + " ") ? problem.substring(name.length() + 1) : problem;
-        return new ConfigException(where + ": parameter '" + name + "' " + said);
+        // Where the value came from, so the user finds what to fix (an environment variable, a shared default).
+        String origin = parameters.origin(name);
+        return new ConfigException(where + ": parameter '" + name + "' " + (origin == null ? "" : "(" + origin + ") ")
+                + said);
     }
 
     String routeName() {

@@ -44,7 +44,9 @@ public final class AdminAccess {
         try {
             AdminSettings settings = AdminConfig.parse(where, new ParameterSource(servlet::getInitParameter,
                     servlet.getInitParameterNames(), servlet.getServletContext()::getInitParameter,
-                    servlet.getServletContext().getInitParameterNames()), Placeholders.system());
+                    servlet.getServletContext().getInitParameterNames(), ParameterSource.origins(
+                            servlet.getServletContext().getAttribute(ParameterSource.ORIGINS_ATTRIBUTE))),
+                    Placeholders.system());
             if (settings.actionsOpen()) {
                 LOG.warn("{}: adminAccess=open: anyone who reaches it may add, remove, disable and reset keys (a demo setting)", where);
             }

@@ -37,7 +37,9 @@ public class KeyFailoverFilter extends HttpFilter {
         pathPrefix = prefix.trim().endsWith("/") ? prefix.trim().substring(0, prefix.trim().length() - 1) : prefix.trim();
         route = RouteLifecycle.start(where, config.getFilterName(),
                 new ParameterSource(config::getInitParameter, config.getInitParameterNames(),
-                        config.getServletContext()::getInitParameter, config.getServletContext().getInitParameterNames()),
+                        config.getServletContext()::getInitParameter, config.getServletContext().getInitParameterNames(),
+                        ParameterSource.origins(
+                                config.getServletContext().getAttribute(ParameterSource.ORIGINS_ATTRIBUTE))),
                 config.getServletContext(), this::headerPolicy);
     }
 

@@ -27,7 +27,8 @@ public class KeyFailoverServlet extends HttpServlet {
     public void init() throws ServletException {
         route = RouteLifecycle.start("servlet '" + getServletName() + "'", getServletName(),
                 new ParameterSource(this::getInitParameter, getInitParameterNames(),
-                        getServletContext()::getInitParameter, getServletContext().getInitParameterNames()),
+                        getServletContext()::getInitParameter, getServletContext().getInitParameterNames(),
+                        ParameterSource.origins(getServletContext().getAttribute(ParameterSource.ORIGINS_ATTRIBUTE))),
                 getServletContext(), this::headerPolicy);
     }
 

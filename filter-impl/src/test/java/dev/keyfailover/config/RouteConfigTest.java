@@ -829,6 +829,30 @@ class RouteConfigTest {
         assertThat(failure("'responseTimeout'")).contains("is not a duration");
     }
 
+    /** A bad value's error says where it was set when not in the route's own init-params: a shared context-param, and what set that. */
+    @Test
+    void aBadValueIsNamedWithWhereItWasSet() {
+        validBase();
+        own.put("responseTimeout", "abc");
+        String fromInitParam = failure("responseTimeout");
+        own.remove("responseTimeout");
+        context.put("keyfailover.responseTimeout", "abc");
+        String fromContextParam = failure("responseTimeout");
+        ConfigException fromEnvironment = catchThrowableOfType(ConfigException.class, () -> RouteConfig.parse(WHERE,
+                "openai-route", new ParameterSource(own::get, Collections.enumeration(own.keySet()), context::get,
+                        Collections.enumeration(context.keySet()), ParameterSource.origins(
+                                Map.of("keyfailover.responseTimeout", "KEYFAILOVER_RESPONSE_TIMEOUT"))),
+                new Placeholders(env::get, sys::get)));
+
+        // The route's own init-param is what a parameter is unless said.
+        assertThat(fromInitParam).isEqualTo(WHERE + ": parameter 'responseTimeout' 'abc' is not a duration "
+                + "(examples: 500ms, 30s, 15m, 1h, PT30S)");
+        assertThat(fromContextParam).startsWith(WHERE + ": parameter 'responseTimeout' "
+                + "(context-param keyfailover.responseTimeout) ");
+        assertThat(fromEnvironment.getMessage()).startsWith(WHERE + ": parameter 'responseTimeout' "
+                + "(context-param keyfailover.responseTimeout, set from KEYFAILOVER_RESPONSE_TIMEOUT) ");
+    }
+
     @Test
     void zeroResponseTimeout() {
         validBase();
