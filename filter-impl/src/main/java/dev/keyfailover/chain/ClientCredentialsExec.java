@@ -43,6 +43,8 @@ final class ClientCredentialsExec implements ExecChainHandler {
     static final String MDC_CLIENT = "keyfailover.client";
 
     private final Provider provider;
+    /** A provider that throws rendering an answer: logged, throttled (§8). */
+    private final ProviderFaults faults;
     private final HeaderPolicy policy;
     private final boolean pooled;
     private final ClientAccess access;
@@ -64,6 +66,7 @@ final class ClientCredentialsExec implements ExecChainHandler {
     ClientCredentialsExec(Provider provider, HeaderPolicy policy, boolean pooled, ClientAccess access, Budgets budgets,
                           Clock clock, ThrottledLines lines) {
         this.provider = provider;
+        this.faults = lines.providerFaults(clock, provider.name());
         this.policy = policy;
         this.pooled = pooled;
         this.access = access;
@@ -139,7 +142,7 @@ final class ClientCredentialsExec implements ExecChainHandler {
                                        long retryAfterSeconds) {
         caller.refuse();
         exchange.origin(Exchange.Origin.PROXY);
-        ClassicHttpResponse response = ProxyResponses.failure(provider, failure, message);
+        ClassicHttpResponse response = ProxyResponses.failure(provider, faults, failure, message);
         if (retryAfterSeconds > 0) {
             response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         }
@@ -154,7 +157,7 @@ final class ClientCredentialsExec implements ExecChainHandler {
         LOG.debug("{}: refused a request of client '{}': its budget is spent until {}", provider.name(), client, reset);
         caller.refuseOverBudget();
         exchange.origin(Exchange.Origin.PROXY);
-        ClassicHttpResponse response = ProxyResponses.failure(provider, ProxyFailure.CLIENT_BUDGET_SPENT,
+        ClassicHttpResponse response = ProxyResponses.failure(provider, faults, ProxyFailure.CLIENT_BUDGET_SPENT,
                 provider.name() + ": the budget of client '" + client + "' is spent; it resets at " + reset
                         + ", retry after " + seconds + " s");
         response.setHeader("Retry-After", Long.toString(seconds));

@@ -27,6 +27,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 final class FallbackExec implements ExecChainHandler {
 
     private final Provider provider;
+    /** A provider that throws rendering an answer: logged, throttled (§8). */
+    private final ProviderFaults faults;
     private final FallbackSettings settings;
     private final FallbackTargets targets;
     private final FallbackTriggers triggers;
@@ -40,6 +42,7 @@ final class FallbackExec implements ExecChainHandler {
     FallbackExec(Provider provider, FallbackPlan plan, Clock clock, ThrottledLines lines,
                  FailoverEvents events) {
         this.provider = provider;
+        this.faults = lines.providerFaults(clock, provider.name());
         this.settings = plan.settings();
         this.targets = plan.targets();
         this.triggers = new FallbackTriggers(settings, plan.transientStatuses());
@@ -90,7 +93,7 @@ final class FallbackExec implements ExecChainHandler {
             }
             ClassicHttpResponse own = FailedAttempts.detach(answer, scope.execRuntime);
             if (own == null) {
-                own = ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY, "upstream answered "
+                own = ProxyResponses.failure(provider, faults, ProxyFailure.BAD_GATEWAY, "upstream answered "
                         + answer.getCode() + " with an answer too large to relay after its fallback failed");
             }
             ClassicHttpResponse served = fallBack(request, scope.clientContext, exchange, model, reason, own);

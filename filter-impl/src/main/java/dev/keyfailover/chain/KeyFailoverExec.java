@@ -37,6 +37,8 @@ import org.apache.hc.core5.http.HttpException;
 final class KeyFailoverExec implements ExecChainHandler {
 
     private final Provider provider;
+    /** A provider that throws rendering an answer: logged, throttled (§8). */
+    private final ProviderFaults faults;
     private final KeyPool pool;
     private final FailoverStrategy strategy;
     private final RetryStrategy retries;
@@ -53,6 +55,7 @@ final class KeyFailoverExec implements ExecChainHandler {
     KeyFailoverExec(Provider provider, KeyPool pool, AttemptBounds bounds, Clock clock, ThrottledLines lines,
                     FailoverEvents events) {
         this.provider = provider;
+        this.faults = lines.providerFaults(clock, provider.name());
         this.pool = pool;
         this.strategy = new FailoverStrategy(provider, pool == null ? Duration.ZERO
                 : pool.settings().maxWaitForKey());
@@ -148,7 +151,7 @@ final class KeyFailoverExec implements ExecChainHandler {
                     : deliver(answer, key, exchange);
             case KEEP_AS_REFUSAL -> {
                 ClassicHttpResponse refusal = FailedAttempts.detach(answer, scope.execRuntime);
-                attempts.refusal(refusal != null ? refusal : ProxyResponses.failure(provider, ProxyFailure.BAD_GATEWAY,
+                attempts.refusal(refusal != null ? refusal : ProxyResponses.failure(provider, faults, ProxyFailure.BAD_GATEWAY,
                         "upstream refused this request (" + answer.getCode() + ") with an answer too large to relay"));
                 yield null;
             }

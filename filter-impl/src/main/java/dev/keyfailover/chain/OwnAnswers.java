@@ -20,6 +20,8 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 final class OwnAnswers {
 
     private final Provider provider;
+    /** A provider that throws rendering an answer: logged, throttled (§8). */
+    private final ProviderFaults faults;
     private final KeyPool pool;
     private final FailoverStrategy strategy;
     private final RetrySettings retries;
@@ -33,6 +35,7 @@ final class OwnAnswers {
     OwnAnswers(Provider provider, KeyPool pool, FailoverStrategy strategy, RetrySettings retries, Clock clock,
                ThrottledLines lines, FailoverEvents events) {
         this.provider = provider;
+        this.faults = lines.providerFaults(clock, provider.name());
         this.pool = pool;
         this.strategy = strategy;
         this.retries = retries;
@@ -50,7 +53,7 @@ final class OwnAnswers {
         exchange.budget().ranOut(waitingFor);
         exchange.retriesSpent(retries.retries() > 0);
         exchange.origin(Exchange.Origin.PROXY);
-        return ProxyResponses.failure(provider, ProxyFailure.GATEWAY_TIMEOUT, provider.name() + ": no answer within"
+        return ProxyResponses.failure(provider, faults, ProxyFailure.GATEWAY_TIMEOUT, provider.name() + ": no answer within"
                 + " the request's budget (requestBudget) after " + exchange.attempts() + " attempt(s)");
     }
 
@@ -72,7 +75,7 @@ final class OwnAnswers {
             case ANSWER_EXHAUSTION -> {
                 events.exhausted(step.exhaustion(), exchange.attempts());
                 exchange.origin(Exchange.Origin.EXHAUSTION);
-                yield ProxyResponses.exhausted(provider, step.exhaustion());
+                yield ProxyResponses.exhausted(provider, faults, step.exhaustion());
             }
         };
     }

@@ -123,7 +123,8 @@ public final class ProviderClient implements Closeable {
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), CREDENTIALS,
                         new ClientCredentialsExec(provider, headers, pool != null, chain.access(), chain.budgets(),
                                 clock, chain.lines()))
-                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider))
+                .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), BODY, new ReplayableBodyExec(chain.bodyLimits(), provider,
+                        chain.lines().providerFaults(clock, provider.name())))
                 .addExecInterceptorBefore(ChainElement.PROTOCOL.name(), USAGE,
                         new UsageExec(provider, chain.usage().streamUsage()));
         boolean traced = chain.tracing() != Tracing.OFF;

@@ -17,26 +17,31 @@ public final class ProxyResponses {
     private ProxyResponses() {
     }
 
-    /** The provider's exhaustion response, or a generic JSON 502 when it renders none (or fails to). */
-    public static ClassicHttpResponse exhausted(Provider provider, KeyPoolExhaustion error) {
+    /**
+     * The provider's exhaustion response, or a generic JSON 502 when it renders none (or fails to).
+     *
+     * @param faults where a provider that throws is logged (the route's, throttled)
+     */
+    public static ClassicHttpResponse exhausted(Provider provider, ProviderFaults faults, KeyPoolExhaustion error) {
         ClassicHttpResponse response;
         try {
             response = provider.exhaustedResponse(error);
         } catch (RuntimeException e) {
             // A provider that fails to render its answer renders none: the client still gets one.
-            ProviderFaults.log(provider.name(), "rendering the exhaustion answer", e);
+            faults.log("rendering the exhaustion answer", e);
             response = null;
         }
         return response != null ? response : generic(502, "api_error", error.message());
     }
 
     /** The provider's response for a failure of the proxy itself, or a generic JSON one when it renders none (or fails to). */
-    public static ClassicHttpResponse failure(Provider provider, ProxyFailure failure, String message) {
+    public static ClassicHttpResponse failure(Provider provider, ProviderFaults faults, ProxyFailure failure,
+                                              String message) {
         ClassicHttpResponse response;
         try {
             response = provider.failureResponse(failure, message);
         } catch (RuntimeException e) {
-            ProviderFaults.log(provider.name(), "rendering the proxy's " + failure.status(), e);
+            faults.log("rendering the proxy's " + failure.status(), e);
             response = null;
         }
         return response != null ? response : generic(failure.status(), "proxy_error", message);

@@ -21,10 +21,12 @@ final class ReplayableBodyExec implements ExecChainHandler {
 
     private final BodyLimits limits;
     private final Provider provider;
+    private final ProviderFaults faults;
 
-    ReplayableBodyExec(BodyLimits limits, Provider provider) {
+    ReplayableBodyExec(BodyLimits limits, Provider provider, ProviderFaults faults) {
         this.limits = limits;
         this.provider = provider;
+        this.faults = faults;
     }
 
     @Override
@@ -38,7 +40,7 @@ final class ReplayableBodyExec implements ExecChainHandler {
             body = ReplayableBody.of(request.getEntity(), limits);
         } catch (BodyTooLargeException e) {
             Exchange.of(scope.clientContext).origin(Exchange.Origin.PROXY);
-            return ProxyResponses.failure(provider, ProxyFailure.REQUEST_TOO_LARGE, e.getMessage());
+            return ProxyResponses.failure(provider, faults, ProxyFailure.REQUEST_TOO_LARGE, e.getMessage());
         }
         try (body) {
             Exchange.of(scope.clientContext).body(body);

@@ -21,6 +21,9 @@ public final class ThrottledLines {
     /** How often the route sweeps: a count is written within a window and this of its window's end. */
     public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
+    /** The route's one {@link ProviderFaults}, made on first use. */
+    private volatile ProviderFaults providerFaults;
+
     /** Added to as kinds first occur (at most {@link LogThrottles#MAX_KINDS} per line), never removed. */
     private final Queue<LogThrottle> throttles = new ConcurrentLinkedQueue<>();
 
@@ -41,6 +44,20 @@ public final class ThrottledLines {
     /** Throttles for one line by kind; a kind's sweep line names {@code what} followed by the kind. */
     public LogThrottles throttles(Clock clock, Logger log, Level level, String route, String what) {
         return new LogThrottles(this, clock, log, level, route, what);
+    }
+
+    /** The route's log of code that throws (a provider's bug), whose lines are throttled here; one per route. */
+    public ProviderFaults providerFaults(Clock clock, String route) {
+        ProviderFaults faults = providerFaults;
+        if (faults == null) {
+            synchronized (this) {
+                if (providerFaults == null) {
+                    providerFaults = new ProviderFaults(route, clock, this);
+                }
+                faults = providerFaults;
+            }
+        }
+        return faults;
     }
 
     /**

@@ -48,6 +48,8 @@ final class Forwarding {
     private final UsageLedger usage;
     /** A provider that is down fails every request: its line by the exception's class, once per window. */
     private final LogThrottles upstreamFailures;
+    /** Code that throws on a request (a provider's bug): a stack once per window, then a count (§8). */
+    private final ProviderFaults faults;
     /** This server's origin, asked for only by a same-server base URL (this route's or a fallback route's). */
     private final ServerOrigin serverOrigin = new ServerOrigin();
 
@@ -61,6 +63,7 @@ final class Forwarding {
         this.usage = usage;
         this.upstreamFailures = lines.throttles(clock, LOG, Level.WARN, client.provider().name(),
                 "upstream failed before answering: ");
+        this.faults = lines.providerFaults(clock, client.provider().name());
     }
 
     private Provider provider() {
@@ -119,7 +122,7 @@ final class Forwarding {
             } catch (RuntimeException e) {
                 // A bug, most likely in a provider of one's own: the provider's 502, not the container's error
                 // page, which shows the exception's message (it may hold the key) and, on Tomcat, its stack.
-                ProviderFaults.log(provider().name(), "the request", e);
+                faults.log("the request", e);
                 return answer(ProxyFailure.BAD_GATEWAY, "the proxy failed on this request ("
                         + e.getClass().getSimpleName() + ")", response, exchange);
             }
@@ -179,7 +182,7 @@ final class Forwarding {
     RequestOutcome refuseOverloaded(HttpServletResponse response) throws IOException {
         LOG.debug("{}: refused a request over maxConcurrentStreams", provider().name());
         long retryAfter = InboundLimits.OVERLOAD_RETRY_AFTER.toSeconds();
-        ClassicHttpResponse refusal = ProxyResponses.failure(provider(), ProxyFailure.OVERLOADED, provider().name()
+        ClassicHttpResponse refusal = ProxyResponses.failure(provider(), faults, ProxyFailure.OVERLOADED, provider().name()
                 + ": the proxy is serving as many requests as it may at once; retry after " + retryAfter + " s");
         refusal.setHeader("Retry-After", Long.toString(retryAfter));
         return answer(refusal, response, Exchange.start(HttpClientContext.create(), false));
@@ -188,7 +191,7 @@ final class Forwarding {
     /** An answer of the proxy itself, in the provider's error format. */
     private RequestOutcome answer(ProxyFailure failure, String message, HttpServletResponse response,
                                   Exchange exchange) throws IOException {
-        return answer(ProxyResponses.failure(provider(), failure, message), response, exchange);
+        return answer(ProxyResponses.failure(provider(), faults, failure, message), response, exchange);
     }
 
     private RequestOutcome answer(ClassicHttpResponse own, HttpServletResponse response, Exchange exchange)

@@ -38,7 +38,7 @@ record FailoverSettings(boolean byokAllowed, BodyLimits bodyLimits) {
         List<ExecChainHandler> handlers = List.of(
                 new ClientCredentialsExec(provider, headerPolicy(provider), pool != null, ClientAccess.open(), Budgets.NONE,
                         clock, new ThrottledLines()),
-                new ReplayableBodyExec(bodyLimits, provider),
+                new ReplayableBodyExec(bodyLimits, provider, new ThrottledLines().providerFaults(clock, provider.name())),
                 new KeyFailoverExec(provider, pool,
                         new AttemptBounds(retries, () -> 1.0), clock,
                         new ThrottledLines(), FailoverEvents.NONE));

@@ -136,6 +136,29 @@ class ProviderFaultsTest {
         assertThat(proxy.route().client().connectionStats().getLeased()).isZero();
     }
 
+    /** §8: a provider's bug fails every request alike; its stack is logged once per window, the rest counted. */
+    @Test
+    void fiftyRequestsAProviderFailsAreOneStackTraceAndACount() throws Exception {
+        proxy = ProxyServer.servlet(Map.of("provider", "faulty", "baseUrl", upstream.baseUri().toString(),
+                "keys", KEY, "fault", "applyKey"));
+        CapturedLogs.clear();
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(post().statusCode()).isEqualTo(502);
+        }
+        proxy.close(); // the route's stop writes what is still counted
+        proxy = null;
+
+        List<CapturedLogs.Event> lines = CapturedLogs.events().stream()
+                .filter(event -> event.logger().equals("dev.keyfailover.chain.ProviderFaults")).toList();
+        assertThat(lines).map(CapturedLogs.Event::message).containsExactly(
+                "openai: the request failed: java.lang.IllegalStateException",
+                "openai: 49 more like \"the request failed: java.lang.IllegalStateException\" since the last one "
+                        + "logged, until the route stopped");
+        assertThat(lines.get(0).throwable()).contains("its message is not logged").doesNotContain(KEY);
+        assertThat(lines.get(1).throwable()).isNull();
+    }
+
     @Test
     void aProviderWhoseFailureAnswerThrowsGetsTheGenericOne() throws Exception {
         proxy = ProxyServer.servlet(Map.of("provider", "faulty", "baseUrl", "http://127.0.0.1:1",
