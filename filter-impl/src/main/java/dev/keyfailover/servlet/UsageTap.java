@@ -13,20 +13,25 @@ import org.apache.hc.core5.http.HttpEntity;
  * Where an answer's bytes pass on their way to the client (behaviour.md §16): an answer a pool key
  * served is read for its usage ({@link UsageReader}) as it passes, and, when the proxy asked an
  * OpenAI stream for a usage chunk the client did not ask for, that chunk is dropped
- * ({@link UsageChunkFilter}). Any other answer passes untouched.
+ * ({@link UsageChunkFilter}). A compressed answer is read inflated ({@link InflatingReader}) and
+ * passes as sent: its events cannot be told apart in the compressed bytes, so none is held or dropped.
+ * Any other answer passes untouched.
  */
 final class UsageTap {
 
     private static final String EVENT_STREAM = "text/event-stream";
 
     /** Passes bytes on, reads nothing. */
-    static final UsageTap NONE = new UsageTap(null, null);
+    static final UsageTap NONE = new UsageTap(null, null, null);
 
     private final UsageReader reader;
+    /** Reads for {@link #reader} when the answer is compressed; {@code null} otherwise. */
+    private final InflatingReader inflating;
     private final UsageChunkFilter filter;
 
-    private UsageTap(UsageReader reader, UsageChunkFilter filter) {
+    private UsageTap(UsageReader reader, InflatingReader inflating, UsageChunkFilter filter) {
         this.reader = reader;
+        this.inflating = inflating;
         this.filter = filter;
     }
 
@@ -39,10 +44,17 @@ final class UsageTap {
         }
         // Read once: an upstream entity looks it up among the answer's headers, and makes a new string, each time.
         String contentType = entity.getContentType();
-        UsageReader reader = UsageReader.forAnswer(contentType, entity.getContentLength());
+        String encoding = entity.getContentEncoding();
+        boolean encoded = encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim());
+        // A compressed body's inflated length is unknown.
+        UsageReader reader = UsageReader.forAnswer(contentType, encoded ? -1 : entity.getContentLength());
+        InflatingReader inflating = reader != null && encoded ? InflatingReader.of(encoding, reader) : null;
+        if (encoded && inflating == null) {
+            reader = null;
+        }
         boolean events = isEventStream(contentType);
-        UsageChunkFilter filter = request.injected() && events ? new UsageChunkFilter() : null;
-        return reader == null && filter == null ? NONE : new UsageTap(reader, filter);
+        UsageChunkFilter filter = request.injected() && events && !encoded ? new UsageChunkFilter() : null;
+        return reader == null && filter == null ? NONE : new UsageTap(reader, inflating, filter);
     }
 
     /**
@@ -70,9 +82,7 @@ final class UsageTap {
                 filter.pass(b, n, sink);
             }
         } finally {
-            if (reader != null) {
-                reader.read(b, 0, n);
-            }
+            read(b, n);
         }
     }
 
@@ -81,14 +91,20 @@ final class UsageTap {
      * so that the count lands before the client has the whole answer (behaviour.md §16).
      */
     void passLast(byte[] b, int n, UsageChunkFilter.Sink sink, AnswerCount count) throws IOException {
-        if (reader != null) {
-            reader.read(b, 0, n);
-        }
+        read(b, n);
         count.count();
         if (filter == null) {
             sink.write(b, 0, n);
         } else {
             filter.pass(b, n, sink);
+        }
+    }
+
+    private void read(byte[] b, int n) {
+        if (inflating != null) {
+            inflating.read(b, 0, n);
+        } else if (reader != null) {
+            reader.read(b, 0, n);
         }
     }
 
@@ -101,6 +117,9 @@ final class UsageTap {
 
     /** What the answer said it used, as far as it was read. */
     Usage usage() {
+        if (inflating != null) {
+            return inflating.usage();
+        }
         return reader == null ? Usage.NONE : reader.usage();
     }
 }

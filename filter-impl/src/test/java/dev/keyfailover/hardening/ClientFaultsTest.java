@@ -97,6 +97,31 @@ class ClientFaultsTest {
     }
 
     @Test
+    void aStreamItsClientLeftIsNotPooledHalfReadAndTheNextRequestGetsAWholeAnswer() throws Exception {
+        String event = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n";
+        upstream.on(KEY, FakeUpstream.paced(Duration.ofMillis(100), java.util.Collections.nCopies(50, event)
+                .toArray(String[]::new)));
+        proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEY, spill));
+
+        Socket socket = connect(proxy);
+        send(socket, "GET /app/openai/v1/stream HTTP/1.1\r\nHost: x\r\n\r\n");
+        String head = new String(socket.getInputStream().readNBytes(200), StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("HTTP/1.1 200");
+        reset(socket);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> proxy.route().client().connectionStats().getLeased() == 0);
+        assertThat(proxy.route().client().connectionStats().getAvailable()).as("half-read connections pooled").isZero();
+        upstream.on(KEY, FakeUpstream.ok("{\"id\":\"whole\"}"));
+        try (Socket next = connect(proxy)) {
+            send(next, "GET /app/openai/v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(new String(next.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 200").endsWith("{\"id\":\"whole\"}");
+        }
+        Aftermath.assertClean(proxy, spill);
+    }
+
+    @Test
     void aSlowReaderHoldsUpstreamBackAndTheProxyBuffersNothingMore() throws Exception {
         FakeUpstream.Flood flood = FakeUpstream.flood(1024 * MiB);
         upstream.on(KEY, flood);

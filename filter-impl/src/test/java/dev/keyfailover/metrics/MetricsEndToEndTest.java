@@ -166,6 +166,31 @@ class MetricsEndToEndTest {
     }
 
     @Test
+    void aClientThatLeavesMidStreamIsOneClientErrorAndItsAttemptStaysOk() throws Exception {
+        FakeUpstream.Flood flood = FakeUpstream.flood(1024L << 20);
+        upstream.on(LIMITED, flood);
+        start(registry);
+
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.port())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(("POST /app/openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().readNBytes(256 * 1024)).hasSize(256 * 1024);
+            socket.setSoLinger(true, 0);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(flood::finished);
+        awaitRequests(1);
+        assertThat(requests("client_error")).isEqualTo(1);
+        assertThat(total(MeterNames.REQUESTS)).isEqualTo(1);
+        assertThat(attempts(LIMITED, "ok")).isEqualTo(1);
+        assertThat(total(MeterNames.ATTEMPTS)).isEqualTo(1);
+        assertThat(total(MeterNames.EXHAUSTIONS)).isZero();
+        assertThat(timed(registry, "ok")).isEqualTo(1);
+    }
+
+    @Test
     void noTagHoldsAWholeKey() throws Exception {
         upstream.on(LIMITED, FakeUpstream.rateLimited("30")).on(REVOKED, FakeUpstream.status(401))
                 .on(GOOD, FakeUpstream.ok("{}"));

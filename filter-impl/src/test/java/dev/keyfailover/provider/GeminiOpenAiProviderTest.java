@@ -93,6 +93,24 @@ class GeminiOpenAiProviderTest {
     }
 
     @Test
+    void aPerMinuteQuotaInsideTheArrayCoolsTheKeyForThatModelForItsRetryDelay() throws Exception {
+        upstream.on(K1, FakeUpstream.json(429, GeminiBodies.inArray(GeminiBodies.perMinute(FLASH, "38s"))))
+                .on(K2, FakeUpstream.json(429, GeminiBodies.inArray(GeminiBodies.perMinute(FLASH, "12s"))));
+
+        HttpResponse<String> answer = chat(FLASH);
+
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("12");
+        assertThat(answer.body()).contains("\"code\":\"rate_limit_exceeded\"");
+        assertThat(keys()).extracting(key -> ((JsonObject) key).getJsonArray("models").getJsonObject(0)
+                .getJsonNumber("cooldownRemainingMs").longValue()).containsExactly(38_000L, 12_000L);
+        upstream.on(K1, FakeUpstream.ok("{}"));
+        upstream.clearRequests();
+        chat("gemini-2.5-pro");
+        assertThat(upstream.keysSeen()).containsExactly(K1);
+    }
+
+    @Test
     void anInvalidKeyInsideTheArrayDisablesIt() throws Exception {
         upstream.on(K1, FakeUpstream.json(400, GeminiBodies.inArray(GeminiBodies.API_KEY_INVALID)))
                 .on(K2, FakeUpstream.ok("{}"));

@@ -149,6 +149,60 @@ class OpenAiCompatiblePresetsTest {
     }
 
     @Test
+    void groqsMinutesAndFractionalSecondsResetCoolTheKeyUntilThenAndADryPoolSaysWhen() throws Exception {
+        start("groq");
+        FakeUpstream.Reply usedUp = FakeUpstream.withHeaders(FakeUpstream.ok("{}"),
+                "x-ratelimit-limit-requests", "1000", "x-ratelimit-remaining-requests", "0",
+                "x-ratelimit-reset-requests", "2m59.56s", "x-ratelimit-remaining-tokens", "5000",
+                "x-ratelimit-reset-tokens", "7.66s");
+        upstream.on(K1, usedUp).on(K2, usedUp);
+
+        chat("llama-3.3-70b-versatile");
+        chat("llama-3.3-70b-versatile");
+        HttpResponse<String> dry = chat("llama-3.3-70b-versatile");
+
+        assertThat(upstream.keysSeen()).containsExactly(K1, K2);
+        assertThat(keys()).extracting(key -> ((JsonObject) key).getJsonArray("models").getJsonObject(0)
+                .getJsonNumber("cooldownRemainingMs").longValue()).containsExactly(179_560L, 179_560L);
+        assertThat(dry.statusCode()).isEqualTo(429);
+        assertThat(dry.headers().firstValue("Retry-After")).hasValue("180");
+        assertThat(dry.headers().firstValue("X-Keyfailover-Attempts")).hasValue("0");
+    }
+
+    @Test
+    void azureClientsOwnApiKeyIsSentOnceAsItCame() throws Exception {
+        start("azure-openai");
+        upstream.keyHeader("api-key").on(K1, FakeUpstream.ok("{}")).on("client-own-azure-key-0001",
+                FakeUpstream.status(429).withHeader("retry-after-ms", "900"));
+
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(proxy.uri(
+                        "/app/openai/openai/deployments/dep-a/chat/completions?api-version=2024-10-21"))
+                .header("Content-Type", "application/json").header("api-key", "client-own-azure-key-0001")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("retry-after-ms")).hasValue("900");
+        assertThat(upstream.keysSeen()).containsExactly("client-own-azure-key-0001");
+        assertThat(keys()).extracting(key -> ((JsonObject) key).getJsonArray("models").size()).containsExactly(0, 0);
+    }
+
+    @Test
+    void azuresDryPoolAnswersWithTheSoonestWait() throws Exception {
+        start("azure-openai");
+        upstream.keyHeader("api-key").on(K1, FakeUpstream.status(429).withHeader("retry-after-ms", "4500")
+                        .withHeader("Retry-After", "5"))
+                .on(K2, FakeUpstream.status(429).withHeader("x-ms-retry-after-ms", "2500"));
+
+        HttpResponse<String> answer = post("/openai/deployments/dep-a/chat/completions?api-version=2024-10-21",
+                "{\"messages\":[]}");
+
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(answer.body()).contains("\"code\":\"rate_limit_exceeded\"");
+    }
+
+    @Test
     void azurePutsThePoolKeyInApiKeyAndStripsTheClientsEntraToken() throws Exception {
         start("azure-openai", "byok", "deny");
         upstream.keyHeader("api-key").on(K1, FakeUpstream.ok("{}"));

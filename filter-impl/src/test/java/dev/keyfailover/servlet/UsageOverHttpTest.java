@@ -103,6 +103,42 @@ class UsageOverHttpTest {
     }
 
     @Test
+    void gzippedAnswersPassAsSentAndTheirUsageCounts() throws Exception {
+        // The SDKs send Accept-Encoding: gzip, and providers compress: a budget must count those answers too.
+        byte[] json = gzip(UsageShapes.OPENAI_JSON);
+        byte[] stream = gzip(joined(joined(UsageShapes.OPENAI_EVENTS), UsageShapes.OPENAI_USAGE_CHUNK,
+                UsageShapes.OPENAI_DONE));
+        upstream.on(GOOD, FakeUpstream.dynamic(request -> new String(request.body(), StandardCharsets.UTF_8)
+                .contains("\"stream\":true")
+                ? new FakeUpstream.Reply(200, Map.of("Content-Type", SSE, "Content-Encoding", "gzip"), stream)
+                : new FakeUpstream.Reply(200, Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"),
+                        json)));
+        start("openai", "keys", GOOD);
+
+        assertThat(postBytes("{\"model\":\"gpt-4o\",\"messages\":[]}")).isEqualTo(json);
+        assertThat(postBytes("{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[]}")).isEqualTo(stream);
+
+        await().untilAsserted(() -> assertThat(tokens(GOOD, "gpt-4o", "input")).isEqualTo(19 + 9));
+        await().untilAsserted(() -> assertThat(tokens(GOOD, "gpt-4o", "output")).isEqualTo(10 + 2));
+        await().untilAsserted(() -> assertThat(keyUsage(0).getInt("tokens")).isEqualTo(29 + 11));
+    }
+
+    private byte[] postBytes(String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
+    private static byte[] gzip(String text) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void openAiAnswersCountForTheKeyThatServedTodayAndInAll() throws Exception {
         upstream.on(LIMITED, FakeUpstream.rateLimited("30")).on(GOOD, FakeUpstream.ok(UsageShapes.OPENAI_JSON));
         start("openai");
