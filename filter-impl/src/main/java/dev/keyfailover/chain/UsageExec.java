@@ -17,8 +17,8 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 /**
  * The request side of usage (behaviour.md §16), for pool requests: notes the model the request is
  * for, and under {@code streamUsage=inject} asks an OpenAI chat stream whose client did not ask
- * for its usage chunk ({@link StreamOptions}); the body is otherwise the client's bytes. A body
- * spilled to disk is left alone.
+ * for its usage chunk ({@link StreamOptions}), uncompressed so that the chunk can be dropped for
+ * the client; the body is otherwise the client's bytes. A body spilled to disk is left alone.
  */
 final class UsageExec implements ExecChainHandler {
 
@@ -65,6 +65,10 @@ final class UsageExec implements ExecChainHandler {
         String type = original.getContentType();
         HttpEntity asking = new ByteArrayEntity(StreamOptions.withUsage(body.bytes()),
                 type == null ? null : ContentType.parseLenient(type), original.getContentEncoding());
-        return ClassicRequestBuilder.copy(request).setEntity(asking).build();
+        ClassicHttpRequest copy = ClassicRequestBuilder.copy(request).setEntity(asking).build();
+        // The usage chunk is dropped for the client, which did not ask for it: in a compressed stream it could not be
+        // found, so this stream comes uncompressed (Accept-Encoding is a preference; the client still gets a valid answer).
+        copy.removeHeaders("Accept-Encoding");
+        return copy;
     }
 }

@@ -130,10 +130,12 @@ class UsageOverHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
     }
 
-    private static byte[] gzip(String text) throws Exception {
+    private static byte[] gzip(String text) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
@@ -246,6 +248,32 @@ class UsageOverHttpTest {
             answer.add(UsageShapes.OPENAI_DONE);
             return events(answer.toArray(String[]::new));
         }));
+    }
+
+    @Test
+    void injectAsksForAnUncompressedStreamSoThatTheUsageChunkIsDroppedForAClientAcceptingGzip() throws Exception {
+        // As OpenAI would: gzip when the request accepts it, the usage chunk only when asked for.
+        upstream.otherwise(FakeUpstream.dynamic(request -> {
+            List<String> answer = new ArrayList<>(List.of(UsageShapes.OPENAI_EVENTS));
+            if (request.bodyText().contains("\"include_usage\":true")) {
+                answer.add(UsageShapes.OPENAI_USAGE_CHUNK);
+            }
+            answer.add(UsageShapes.OPENAI_DONE);
+            String text = joined(answer.toArray(String[]::new));
+            String accepted = request.header("Accept-Encoding");
+            return accepted != null && accepted.contains("gzip")
+                    ? new FakeUpstream.Reply(200, Map.of("Content-Type", SSE, "Content-Encoding", "gzip"), gzip(text))
+                    : new FakeUpstream.Reply(200, Map.of("Content-Type", SSE), text.getBytes(StandardCharsets.UTF_8));
+        }));
+        start("openai", "keys", GOOD, "streamUsage", "inject");
+
+        byte[] received = postBytes("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[]}");
+
+        assertThat(upstream.requests().get(0).header("Accept-Encoding")).isNull();
+        assertThat(new String(received, StandardCharsets.UTF_8))
+                .isEqualTo(joined(UsageShapes.OPENAI_EVENTS) + UsageShapes.OPENAI_DONE);
+        await().untilAsserted(() -> assertThat(tokens(GOOD, "gpt-4o-mini", "input")).isEqualTo(9));
+        await().untilAsserted(() -> assertThat(tokens(GOOD, "gpt-4o-mini", "output")).isEqualTo(2));
     }
 
     @Test
