@@ -233,7 +233,7 @@ final class KeyFailoverExec implements ExecChainHandler {
             return provider.rateLimits(answer, now);
         } catch (RuntimeException e) {
             // A provider of one's own that does not expect a header's value: ignored, never an error.
-            ProviderFaults.ignored(provider.name(), "reading the rate-limit headers", e);
+            faults.ignored("reading the rate-limit headers", e);
             return RateLimits.NONE;
         }
     }

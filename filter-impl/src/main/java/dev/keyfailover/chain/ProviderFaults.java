@@ -20,10 +20,13 @@ public final class ProviderFaults {
 
     private final String route;
     private final LogThrottles throttles;
+    /** Failures the request survives (a provider's reading that threw, ignored): WARN, throttled the same way. */
+    private final LogThrottles ignoredThrottles;
 
     ProviderFaults(String route, Clock clock, ThrottledLines lines) {
         this.route = route;
         this.throttles = lines.throttles(clock, LOG, Level.ERROR, route, "");
+        this.ignoredThrottles = lines.throttles(clock, LOG, Level.WARN, route, "");
     }
 
     /** Logs {@code failure} at ERROR: {@code <route>: <what> failed: <class>}, with its stack; throttled by kind. */
@@ -37,10 +40,18 @@ public final class ProviderFaults {
         LOG.error("{}: {} failed: {}{}", route, what, failure.getClass().getName(), LogThrottle.summary(leftOut), trace);
     }
 
-    /** Logs at WARN, in one line, that {@code failure} was ignored: its class and the code outside the JDK that threw. */
-    static void ignored(String route, String what, RuntimeException failure) {
+    /**
+     * Logs at WARN, in one line, that {@code failure} was ignored: its class and the code outside the
+     * JDK that threw; throttled by kind, as every answer of a provider with that bug would repeat it.
+     */
+    void ignored(String what, RuntimeException failure) {
+        long leftOut = ignoredThrottles.occurred(what + " failed: " + failure.getClass().getName() + "; ignored");
+        if (leftOut == LogThrottle.COUNTED) {
+            return;
+        }
         Object where = Arrays.stream(failure.getStackTrace()).filter(frame -> !frame.getClassName().startsWith("java."))
                 .findFirst().map(Object.class::cast).orElse("?");
-        LOG.warn("{}: {} failed: {} at {}; ignored", route, what, failure.getClass().getName(), where);
+        LOG.warn("{}: {} failed: {} at {}; ignored{}", route, what, failure.getClass().getName(), where,
+                LogThrottle.summary(leftOut));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import dev.keyfailover.pool.KeySnapshot;
 import dev.keyfailover.testing.FakeUpstream;
 import dev.keyfailover.testing.ProxyServer;
+import dev.keyfailover.testing.logging.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +113,31 @@ class CustomProviderTest {
         assertThat(served.body()).isEqualTo("{\"borealis\":true}");
         assertThat(proxy.route().pool().snapshot().get(0).models()).allSatisfy(model ->
                 assertThat(model.limits().window("requests")).isEmpty());
+    }
+
+    @Test
+    void aLimitsHeaderTheProviderCannotReadIsLoggedOnceAndThenCounted() throws Exception {
+        String key = "borealis-good-0000003";
+        upstream.keyHeader("X-Borealis-Key")
+                .on(key, FakeUpstream.withHeaders(FakeUpstream.ok("{\"borealis\":true}"), "X-Borealis-Requests-Left", "many"));
+        proxy = ProxyServer.servlet(Map.of("provider", "borealis", "baseUrl", upstream.baseUri().toString(), "keys", key));
+        CapturedLogs.clear();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(client.send(HttpRequest.newBuilder(proxy.uri("/app/openai/v1/engines/aurora/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+        }
+        proxy.close(); // the route's stop writes what is still counted
+        proxy = null;
+
+        List<String> lines = CapturedLogs.events().stream()
+                .filter(event -> event.logger().equals("dev.keyfailover.chain.ProviderFaults"))
+                .map(CapturedLogs.Event::message).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("openai: reading the rate-limit headers failed: java.lang.NumberFormatException at ")
+                .endsWith("; ignored");
+        assertThat(lines.get(1)).startsWith("openai: 19 more like \"reading the rate-limit headers failed: "
+                + "java.lang.NumberFormatException; ignored\"");
     }
 }
