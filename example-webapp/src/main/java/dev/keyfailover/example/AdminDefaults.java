@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class AdminDefaults {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
-    private static final String DEMO_UPSTREAM = "/demo-upstream/";
     private static final String[] BASE_URLS = {"OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "GEMINI_BASE_URL",
         "OPENAI_FALLBACK_BASE_URL"};
 
@@ -54,7 +53,7 @@ final class AdminDefaults {
         for (ServletRegistration route : context.getServletRegistrations().values()) {
             String baseUrl = route.getInitParameter("baseUrl");
             if (KeyFailoverServlet.class.getName().equals(route.getClassName())
-                    && (baseUrl == null || !baseUrl.startsWith(DEMO_UPSTREAM))) {
+                    && (baseUrl == null || !baseUrl.startsWith(DemoUpstreamServlet.PATH))) {
                 return false;
             }
         }

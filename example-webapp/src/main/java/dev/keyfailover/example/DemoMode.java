@@ -104,9 +104,7 @@ public class DemoMode implements ServletContextListener {
             String[] demoKeys) {
         ServletRegistration registration = context.getServletRegistration(servlet);
         String baseUrl = environment(prefix + "_BASE_URL", null);
-        boolean keysSet = ExampleEnvironment.value(context, prefix + "_API_KEYS") != null
-                || ExampleEnvironment.value(context, prefix + "_KEYS_FILE") != null;
-        if (baseUrl != null || keysSet) {
+        if (baseUrl != null || ProviderRoutes.keysSet(context, prefix)) {
             // Real keys alone go to the provider's own address, as Gemini's and the optional routes' do:
             // the openai and anthropic providers have no preset (behaviour.md §15), so the example names it.
             String upstream = baseUrl != null ? baseUrl : address;
@@ -117,7 +115,7 @@ public class DemoMode implements ServletContextListener {
                     baseUrl != null ? " (" + prefix + "_BASE_URL)" : " (" + prefix + "_BASE_URL is not set)");
             return;
         }
-        registration.setInitParameter("baseUrl", "/demo-upstream/" + servlet);
+        registration.setInitParameter("baseUrl", DemoUpstreamServlet.PATH + servlet);
         registration.setInitParameter("keys", String.join(",", demoKeys));
         // The demo shows which key served each answer; a real deployment keeps that to itself by default.
         registration.setInitParameter("exposeKeyHint", "true");

@@ -43,6 +43,8 @@ import jakarta.servlet.http.HttpServletResponse;
 public class DemoUpstreamServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    /** Where web.xml maps it: a route whose base URL starts so is on the demo upstream. */
+    static final String PATH = "/demo-upstream/";
     /** Looked up once: each of {@code jakarta.json.Json}'s factory methods looks it up again. */
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final int COUNTDOWN_LIMIT = 3;

@@ -42,7 +42,7 @@ final class ProviderRoutes {
         ServletRegistration gemini = context.getServletRegistration("gemini");
         String baseUrl = ExampleEnvironment.value(context, "GEMINI_BASE_URL");
         if (baseUrl == null && !keysSet(context, "GEMINI")) {
-            gemini.setInitParameter("baseUrl", "/demo-upstream/gemini");
+            gemini.setInitParameter("baseUrl", DemoUpstreamServlet.PATH + "gemini");
             gemini.setInitParameter("keys", String.join(",", GEMINI_KEYS));
             gemini.setInitParameter("exposeKeyHint", "true");
             LOG.info("GEMINI_BASE_URL, GEMINI_API_KEYS and GEMINI_KEYS_FILE are not set: gemini goes to the built-in "
@@ -85,7 +85,8 @@ final class ProviderRoutes {
         }
     }
 
-    private static boolean keysSet(ServletContext context, String prefix) {
+    /** Whether {@code <prefix>_API_KEYS} or {@code <prefix>_KEYS_FILE} is set (environment or context-param). */
+    static boolean keysSet(ServletContext context, String prefix) {
         return ExampleEnvironment.value(context, prefix + "_API_KEYS") != null
                 || ExampleEnvironment.value(context, prefix + "_KEYS_FILE") != null;
     }

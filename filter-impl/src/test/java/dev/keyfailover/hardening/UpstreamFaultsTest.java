@@ -113,11 +113,8 @@ class UpstreamFaultsTest {
             out.write(("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nContent-Length: "
                     + tooLarge.length() + "\r\nConnection: close\r\n\r\n" + tooLarge).getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            try {
-                Thread.sleep(300); // the proxy's writes fill the socket's buffers meanwhile: the close resets them
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // The body's first bytes say the proxy is writing it; the close, the rest unread, resets its write.
+            socket.getInputStream().readNBytes(64 * 1024);
         })) {
             proxy = ProxyServer.servlet(Routes.openai(upstream.baseUri(), KEYS, spill, "retryBackoff", "10ms"));
             String body = "{\"messages\":\"" + "y".repeat(16 << 20) + "\"}";
